@@ -1,0 +1,60 @@
+# The two commands of the quickstart are `make run` and `make test`; both build .venv first.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+# The install stamp carries the hash of pyproject.toml, so a change of dependencies reinstalls.
+DEPS_HASH := $(shell sha1sum pyproject.toml 2>/dev/null | cut -c1-12)
+INSTALLED := $(VENV)/.installed-$(DEPS_HASH)
+TEST_INSTALLED := $(VENV)/.test-installed-$(DEPS_HASH)
+PYTEST := $(PY) -m pytest -p no:cacheprovider
+
+.PHONY: run test test-fast test-slow test-browser demo sweep bench lint format clean
+
+$(INSTALLED):
+	@python=$$(tools/find-python) || exit 1; \
+	  [ -x $(PY) ] || $$python -m venv $(VENV) || { echo "could not create $(VENV) with $$python"; exit 1; }
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	@rm -f $(VENV)/.installed-*; touch $@
+
+$(TEST_INSTALLED): $(INSTALLED)
+	$(PY) -m pip install --quiet -e '.[test]'
+	@rm -f $(VENV)/.test-installed-*; touch $@
+
+# The default experiment: scenario lee_2025, 1,000 runs, ten years in quarterly steps.
+run: $(INSTALLED)
+	$(PY) -m experiments.run
+
+# The whole suite: fast tier, slow tier and the browser tier (installs Debian's chromium).
+test: $(TEST_INSTALLED)
+	tools/install-chromium
+	$(PYTEST) -n 2 -m "not browser" tests
+	$(PYTEST) -m browser tests
+
+# The default tier alone (under 10 minutes on 2 cores).
+test-fast: $(TEST_INSTALLED)
+	$(PYTEST) -n 2 -m "not slow and not browser" tests
+
+test-browser: $(TEST_INSTALLED)
+	tools/install-chromium
+	$(PYTEST) -m browser tests
+
+demo: $(INSTALLED)
+	$(PY) -m agents.app
+
+sweep: $(INSTALLED)
+	$(PY) -m experiments.sweep sweep=rivalry_threat_grid
+
+bench: $(TEST_INSTALLED)
+	$(PY) -m benchmarks.run_all
+
+lint: $(TEST_INSTALLED)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(TEST_INSTALLED)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

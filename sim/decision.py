@@ -1,0 +1,90 @@
+"""Decision rules: how a middle power turns the utilities of its options into a move.
+
+Both rules are boundedly rational and vectorised over any leading axes (runs, states); both
+judge each dimension given the state's current position in the other two (a coordinate-wise,
+synchronous choice).
+
+- `partial`: partial adjustment toward the best response plus noise. Because every utility
+  term is at most quadratic in each dimension (see `utility`), the utility along a dimension
+  is a parabola: three evaluations give its vertex, the exact best response (clipped to the
+  bounds; the better end when the parabola is not concave).
+- `logit`: a multinomial logit choice over a grid of options per dimension (McFadden;
+  quantal response): P(option) is proportional to exp(U / temperature).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from sim.utility import Context, utility
+
+# bounds of (security, economic, autonomy)
+LOWER = (-1.0, -1.0, 0.0)
+UPPER = (1.0, 1.0, 1.0)
+
+
+class Choice(NamedTuple):
+    security: np.ndarray
+    economic: np.ndarray
+    autonomy: np.ndarray
+
+
+def _options_along(ctx: Context, dim: int, values: np.ndarray) -> list[np.ndarray]:
+    """Options that vary dimension `dim` over `values` (..., K), the others at their last value."""
+    current = [ctx.last_security, ctx.last_economic, ctx.last_autonomy]
+    return [values if d == dim else np.broadcast_to(current[d], values.shape) for d in range(3)]
+
+
+def _stack_dimensions(ctx: Context, per_dim_values: list[np.ndarray]) -> list[np.ndarray]:
+    """All candidates of the three dimensions side by side on the option axis (one utility call)."""
+    parts = [_options_along(ctx, d, v) for d, v in enumerate(per_dim_values)]
+    return [np.concatenate([p[k] for p in parts], axis=-1) for k in range(3)]
+
+
+def best_response(ctx: Context, weights) -> Choice:
+    """Exact best response along each dimension, the others held at their last values."""
+    shape = np.broadcast_shapes(ctx.last_security.shape, ctx.threat.shape)
+    unit = np.array([-1.0, 0.0, 1.0])
+    points = [np.broadcast_to(lo + (unit + 1.0) * (hi - lo) / 2.0, shape[:-1] + (3,)) for lo, hi in zip(LOWER, UPPER, strict=True)]
+    s, e, a = _stack_dimensions(ctx, points)
+    u = utility(s, e, a, ctx, weights)
+    best = []
+    for d, (lo, hi) in enumerate(zip(LOWER, UPPER, strict=True)):
+        u_lo, u_mid, u_hi = u[..., 3 * d], u[..., 3 * d + 1], u[..., 3 * d + 2]
+        curvature = (u_lo - 2.0 * u_mid + u_hi) / 2.0  # coefficient of t^2 on t in [-1, 1]
+        slope = (u_hi - u_lo) / 2.0
+        concave = curvature < -1e-12
+        vertex = np.where(concave, -slope / np.where(concave, 2.0 * curvature, -1.0), 0.0)
+        t = np.where(concave, np.clip(vertex, -1.0, 1.0), np.where(u_hi >= u_lo, 1.0, -1.0))
+        best.append(lo + (t + 1.0) * (hi - lo) / 2.0)
+    return Choice(*best)
+
+
+def partial_adjustment(ctx: Context, weights, speed, noise_scale, shocks: Choice) -> Choice:
+    """Close a share `speed` of the gap to the best response, plus noise (std `noise_scale`)."""
+    target = best_response(ctx, weights)
+    last = (ctx.last_security[..., 0], ctx.last_economic[..., 0], ctx.last_autonomy[..., 0])
+    moved = [
+        np.clip(x + speed * (x_star - x) + noise_scale * eps, lo, hi)
+        for x, x_star, eps, lo, hi in zip(last, target, shocks, LOWER, UPPER, strict=True)
+    ]
+    return Choice(*moved)
+
+
+def logit_choice(ctx: Context, weights, temperature, grid: int, uniforms: Choice) -> Choice:
+    """Draw each dimension's new value from the logit probabilities over `grid` options."""
+    shape = np.broadcast_shapes(ctx.last_security.shape, ctx.threat.shape)[:-1]
+    levels = [np.broadcast_to(np.linspace(lo, hi, grid), shape + (grid,)) for lo, hi in zip(LOWER, UPPER, strict=True)]
+    s, e, a = _stack_dimensions(ctx, levels)
+    u = utility(s, e, a, ctx, weights)
+    chosen = []
+    for d in range(3):
+        ud = u[..., d * grid : (d + 1) * grid]
+        weight = np.exp((ud - ud.max(axis=-1, keepdims=True)) / temperature)
+        cumulative = np.cumsum(weight, axis=-1)
+        threshold = uniforms[d][..., None] * cumulative[..., -1:]
+        index = np.minimum((cumulative < threshold).sum(axis=-1), grid - 1)
+        chosen.append(np.take_along_axis(levels[d], index[..., None], axis=-1)[..., 0])
+    return Choice(*chosen)

@@ -1,0 +1,178 @@
+"""`simulate`: a batch of runs through the step, as an xarray Dataset.
+
+Runs are processed in blocks (`block_runs`) so that the working arrays stay in cache; a
+run's numbers do not depend on the block it falls in, nor on the batch, because every
+parameter and random draw is per run (see `sim.random`).
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import xarray as xr
+
+from sim.calendar import as_datetime64
+from sim.dynamics import EVENT_INDEX, initial_state, random_keys, step
+from sim.metrics import hedging_index, posture, posture_labels
+from sim.params import PRESSURE_KEYS, ParamError, Params, to_plain, validate
+from sim.version import __version__
+from sim.world import compile_world, pressure_levers
+
+ALL_VARIABLES = (
+    "security",
+    "economic",
+    "autonomy",
+    "government",
+    "threat",
+    "rivalry",
+    "taiwan_risk",
+    "reliability",
+    "restriction",
+    "pressure",
+    "events",
+)
+
+
+def simulate(
+    params: Params,
+    runs: int = 1,
+    seed: int = 0,
+    steps: int | None = None,
+    *,
+    first_run: int = 0,
+    block_runs: int = 2048,
+    variables: tuple[str, ...] = ALL_VARIABLES,
+    progress: bool = False,
+) -> xr.Dataset:
+    """Simulate `runs` runs (numbered first_run, first_run + 1, ...) for `steps` steps
+    (default: the scenario's). Any numeric parameter may be an array of one value per run.
+    Returns a Dataset with dims (run, step, state) and a calendar `time` along `step`."""
+    _check_call(runs, seed, steps, first_run, variables)
+    validate(params, runs)
+    run_ids = first_run + np.arange(runs, dtype=np.int64)
+    blocks = [slice(b, min(b + block_runs, runs)) for b in range(0, runs, block_runs)]
+    parts = []
+    bar = _progress(progress, len(blocks) * (steps or params.scenario.steps))
+    for block in blocks:
+        w = compile_world(params, seed, run_ids[block], block, steps)
+        parts.append(_run_block(w, variables, bar))
+    if bar is not None:
+        bar.close()
+    trajectories = {name: np.concatenate([p[name] for p in parts], axis=0) for name in variables}
+    return _dataset(params, w, run_ids, seed, trajectories)
+
+
+def _check_call(runs, seed, steps, first_run, variables) -> None:
+    if isinstance(runs, bool) or not isinstance(runs, (int, np.integer)) or runs < 1:
+        raise ParamError("runs", runs, "a whole number >= 1")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**63:
+        raise ParamError("seed", seed, "a whole number in [0, 2**63)")
+    if steps is not None and (not isinstance(steps, (int, np.integer)) or steps < 1):
+        raise ParamError("steps", steps, "a whole number >= 1, or None for the scenario's")
+    if not isinstance(first_run, (int, np.integer)) or first_run < 0:
+        raise ParamError("first_run", first_run, "a whole number >= 0")
+    unknown = set(variables) - set(ALL_VARIABLES)
+    if unknown:
+        raise ParamError("variables", sorted(unknown), f"choose from {list(ALL_VARIABLES)}")
+
+
+def _progress(enabled: bool, total: int):
+    if not enabled:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc="simulating", unit="step")
+
+
+def _record(w, state) -> dict[str, np.ndarray]:
+    levers = pressure_levers(w, state.pressures)
+    return {
+        "security": state.security,
+        "economic": state.economic,
+        "autonomy": state.autonomy,
+        "government": state.camp,
+        "threat": state.threat,
+        "rivalry": np.clip(state.pressures["rivalry"] + 0.5 * state.taiwan_shock, 0.0, 1.0),
+        "taiwan_risk": np.clip(state.pressures["taiwan_risk"] + state.taiwan_shock, 0.0, 1.0),
+        "reliability": np.clip(levers["reliability"] + state.reliability_shock, 0.0, 1.0),
+        "restriction": state.restriction,
+        "pressure": np.stack([state.pressures[k] for k in PRESSURE_KEYS], axis=-1),
+        "events": state.events,
+    }
+
+
+def _run_block(w, variables, bar) -> dict[str, np.ndarray]:
+    keys = random_keys(w)
+    state = initial_state(w)
+    first = _record(w, state)
+    out = {
+        name: np.empty((w.runs, w.steps + 1) + first[name].shape[1:], dtype=first[name].dtype)
+        for name in variables
+    }
+    for name in variables:
+        out[name][:, 0] = first[name]
+    for k in range(1, w.steps + 1):
+        state = step(w, state, k, keys)
+        now = _record(w, state)
+        for name in variables:
+            out[name][:, k] = now[name]
+        if bar is not None:
+            bar.update(1)
+    return out
+
+
+def _dataset(params, w, run_ids, seed, traj) -> xr.Dataset:
+    dims = {
+        "security": ("run", "step", "state"),
+        "economic": ("run", "step", "state"),
+        "autonomy": ("run", "step", "state"),
+        "government": ("run", "step", "state"),
+        "threat": ("run", "step"),
+        "rivalry": ("run", "step"),
+        "taiwan_risk": ("run", "step"),
+        "reliability": ("run", "step", "great_power"),
+        "restriction": ("run", "step", "state", "great_power"),
+        "pressure": ("run", "step", "pressure_name"),
+        "events": ("run", "step", "event"),
+    }
+    data = {name: (dims[name], values) for name, values in traj.items()}
+    if "security" in traj and "economic" in traj:
+        thresholds = tuple(params.metrics.posture_thresholds)
+        data["hedging"] = (dims["security"], hedging_index(traj["security"], traj["economic"]))
+        data["posture"] = (dims["security"], posture(traj["security"], traj["economic"], thresholds))
+    minus = w.poles[int(np.argmin(w.sign))]
+    plus = w.poles[int(np.argmax(w.sign))]
+    ds = xr.Dataset(
+        data,
+        coords={
+            "run": run_ids,
+            "step": np.arange(w.steps + 1),
+            "time": ("step", as_datetime64(w.dates)),
+            "state": list(w.middle),
+            "great_power": list(w.poles),
+            "pole": ("great_power", w.sign.astype(np.int8)),
+            "pressure_name": list(PRESSURE_KEYS),
+            "event": list(EVENT_INDEX),
+        },
+        attrs={
+            "title": f"hedgesim: {params.scenario.name} in {params.world.name}",
+            "hedgesim_version": __version__,
+            "seed": int(seed),
+            "scenario": params.scenario.name,
+            "world": params.world.name,
+            "focus": params.world.focus,
+            "decision_rule": params.decision.rule,
+            "posture_labels": json.dumps(posture_labels(minus, plus)),
+            "params": json.dumps(to_plain(params)),
+        },
+    )
+    ds["security"].attrs.update(long_name="security alignment", units="-1 = CHN camp, +1 = US alliance")
+    ds["economic"].attrs.update(long_name="economic alignment (export orientation proxy)")
+    ds["autonomy"].attrs.update(long_name="self-reliant defence", units="0..1")
+    if "hedging" in ds:
+        ds["hedging"].attrs.update(long_name="hedging index", units="1 = equidistant or split")
+        ds["posture"].attrs.update(long_name="posture on Kuik's spectrum", labels=ds.attrs["posture_labels"])
+    if "government" in ds:
+        ds["government"].attrs.update(long_name="governing camp", labels='["progressive", "conservative"]')
+    return ds

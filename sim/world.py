@@ -1,0 +1,252 @@
+"""The world as arrays: parameters compiled for a block of runs.
+
+Middle powers and great powers are held in a canonical order (sorted by code), so the order
+of states in a world file changes no number. Every numeric parameter may be a scalar or an
+array over runs; here each becomes an array with a leading run axis.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import numpy as np
+
+from sim.calendar import parse_date, step_dates
+from sim.codes import code_key
+from sim.params import CAMPS, PRESSURE_KEYS, PRESSURE_LEVERS, WEIGHT_KEYS, Params
+
+NO_RED_LINE = 2.0  # beyond any alignment: never crossed
+LEVERS = ("reliability", "coercion", "trade_pressure", "inducement")
+
+
+@dataclass
+class ScheduledEventArrays:
+    """One dated event, resolved to indices."""
+
+    step: int
+    kind: str
+    target: int  # index of a middle power, or -1
+    partner_pole: int  # index of a great power, or -1
+    partner_state: int  # index of a middle power, or -1
+    partner_challenger: bool
+    magnitude: float
+    camp: int  # index in CAMPS, or -1 for a drawn outcome
+
+
+@dataclass
+class CompiledWorld:
+    params: Params
+    seed: int
+    run_ids: np.ndarray  # (R,) global run numbers: the random key of each run
+    middle: tuple[str, ...]  # middle-power codes, canonical order
+    poles: tuple[str, ...]  # great-power codes, canonical order
+    challenger: str
+    dates: list[dt.date]
+    dt_years: float
+    sign: np.ndarray  # (P,) pole of each great power
+    protector: np.ndarray  # (P,) 1 for the challenger's adversary
+    capability: np.ndarray  # (R, P) share of the two great powers' capability
+    lever_base: dict[str, np.ndarray]  # lever -> (R, P), before pressures override
+    pressure_base: dict[str, np.ndarray]  # pressure -> (R,)
+    changes: dict[int, list[tuple[str, float]]]  # step -> pressure changes in force from it
+    events: dict[int, list[ScheduledEventArrays]]
+    elections: np.ndarray  # (T+1, M) bool: a state holds its scheduled election at this step
+    weights: SimpleNamespace  # weight -> (R, 1, 1)
+    init_security: np.ndarray  # (R, M)
+    init_economic: np.ndarray
+    init_autonomy: np.ndarray
+    init_camp: np.ndarray  # (M,) int
+    init_threat: np.ndarray  # (R,)
+    threat_exposure: np.ndarray  # (R, M)
+    taiwan_exposure: np.ndarray
+    defence_cost: np.ndarray
+    p_switch: np.ndarray
+    exports: np.ndarray  # (R, M, P) shares of the two markets, summing to 1 per state
+    red_lines: np.ndarray  # (R, M, P) alignment with the coercer's rival that triggers it
+    ideal_security: np.ndarray  # (R, M, C) per camp
+    ideal_economic: np.ndarray
+    cooperation: np.ndarray  # (R, M, M) baseline neighbour ties
+    backing_effect: np.ndarray  # (R,)
+    key_middle: np.ndarray  # (M,) random keys of the middle powers
+    key_poles: np.ndarray  # (P,)
+    key_challenger: int
+    rates: SimpleNamespace = field(default_factory=SimpleNamespace)
+    sizes: SimpleNamespace = field(default_factory=SimpleNamespace)
+    dynamics: SimpleNamespace = field(default_factory=SimpleNamespace)
+    decision: SimpleNamespace = field(default_factory=SimpleNamespace)
+
+    @property
+    def runs(self) -> int:
+        return self.run_ids.shape[0]
+
+    @property
+    def steps(self) -> int:
+        return len(self.dates) - 1
+
+
+def _per_run(value, runs: slice, n: int) -> np.ndarray:
+    """A scalar or an array over all runs, as an array over this block's runs."""
+    array = np.asarray(value, dtype=float)
+    if array.ndim == 0:
+        return np.full(n, float(array))
+    return array[runs].astype(float)
+
+
+def compile_world(params: Params, seed: int, run_ids: np.ndarray, block: slice, steps: int | None = None) -> CompiledWorld:
+    """Arrays for runs `run_ids` (their parameter values are taken at positions `block`)."""
+    world, scenario = params.world, params.scenario
+    n = len(run_ids)
+    runs = lambda v: _per_run(v, block, n)  # noqa: E731
+    middle = tuple(sorted(world.middle_powers))
+    poles = tuple(sorted(world.great_powers))
+    (challenger,) = tuple(world.challengers)
+    steps = scenario.steps if steps is None else int(steps)
+    dates = step_dates(scenario.start, steps, scenario.step_months)
+    dt_years = scenario.step_months / 12.0
+
+    gps = [world.great_powers[p] for p in poles]
+    mps = [world.middle_powers[m] for m in middle]
+    sign = np.array([float(gp.pole) for gp in gps])
+    protector = np.array([1.0 if p == world.challengers[challenger].adversary else 0.0 for p in poles])
+    capability = np.stack([runs(gp.capability) for gp in gps], axis=-1)
+    capability = capability / capability.sum(axis=-1, keepdims=True)
+
+    lever_base = {lever: np.stack([runs(getattr(gp, lever)) for gp in gps], axis=-1) for lever in LEVERS}
+    pressure_base = {k: runs(getattr(params.pressures, k)) for k in PRESSURE_KEYS}
+
+    changes: dict[int, list[tuple[str, float]]] = {}
+    for change in scenario.schedule:
+        k = change_step(dates, parse_date("date", change.date))
+        changes.setdefault(k, []).append((change.pressure, float(change.value)))
+
+    events: dict[int, list[ScheduledEventArrays]] = {}
+    for event in scenario.events:
+        k = event_step(dates, parse_date("date", event.date))
+        events.setdefault(k, []).append(
+            ScheduledEventArrays(
+                step=k,
+                kind=event.kind,
+                target=middle.index(event.target) if event.target in middle else -1,
+                partner_pole=poles.index(event.partner) if event.partner in poles else -1,
+                partner_state=middle.index(event.partner) if event.partner in middle else -1,
+                partner_challenger=event.partner == challenger,
+                magnitude=float(event.magnitude),
+                camp=CAMPS.index(event.camp) if event.camp else -1,
+            )
+        )
+
+    elections = np.zeros((steps + 1, len(middle)), dtype=bool)
+    for i, mp in enumerate(mps):
+        if not mp.election.next:
+            continue
+        when = parse_date(f"world.middle_powers.{middle[i]}.election.next", mp.election.next)
+        term_days = float(np.mean(mp.election.term_years)) * 365.25
+        while when < dates[-1]:
+            if when >= dates[0]:
+                elections[event_step(dates, when), i] = True
+            when = when + dt.timedelta(days=term_days)
+
+    exports = np.stack(
+        [np.stack([runs(mp.exports.get(p, 0.0)) for p in poles], axis=-1) for mp in mps], axis=1
+    )
+    total = exports.sum(axis=-1, keepdims=True)
+    exports = np.where(total > 0, exports / np.where(total > 0, total, 1.0), 0.5)
+    red_lines = np.stack(
+        [np.stack([runs(mp.red_lines.get(p, NO_RED_LINE)) for p in poles], axis=-1) for mp in mps], axis=1
+    )
+    ideal_security = np.stack([np.stack([runs(mp.ideals[c].security) for c in CAMPS], axis=-1) for mp in mps], axis=1)
+    ideal_economic = np.stack([np.stack([runs(mp.ideals[c].economic) for c in CAMPS], axis=-1) for mp in mps], axis=1)
+
+    # Ties are symmetric: a pair's tie is the larger of what either side's entry says.
+    cooperation = np.zeros((n, len(middle), len(middle)))
+    for i, mp in enumerate(mps):
+        for other, tie in mp.neighbours.items():
+            j = middle.index(other)
+            value = runs(tie)
+            cooperation[:, i, j] = np.maximum(cooperation[:, i, j], value)
+            cooperation[:, j, i] = np.maximum(cooperation[:, j, i], value)
+
+    backers = [bk for bk in world.backers.values() if bk.backs == challenger]
+    backing = sum((runs(bk.backing_effect) for bk in backers), start=np.zeros(n))
+
+    per_mp = lambda attr: np.stack([runs(getattr(mp, attr)) for mp in mps], axis=1)  # noqa: E731
+    return CompiledWorld(
+        params=params,
+        seed=int(seed),
+        run_ids=np.asarray(run_ids, dtype=np.int64),
+        middle=middle,
+        poles=poles,
+        challenger=challenger,
+        dates=dates,
+        dt_years=dt_years,
+        sign=sign,
+        protector=protector,
+        capability=capability,
+        lever_base=lever_base,
+        pressure_base=pressure_base,
+        changes=changes,
+        events=events,
+        elections=elections,
+        weights=SimpleNamespace(**{k: runs(getattr(params.weights, k))[:, None, None] for k in WEIGHT_KEYS}),
+        init_security=per_mp("security"),
+        init_economic=per_mp("economic"),
+        init_autonomy=per_mp("autonomy"),
+        init_camp=np.array([CAMPS.index(mp.government) for mp in mps], dtype=np.int8),
+        init_threat=runs(world.challengers[challenger].threat),
+        threat_exposure=per_mp("threat_exposure"),
+        taiwan_exposure=per_mp("taiwan_exposure"),
+        defence_cost=per_mp("defence_cost"),
+        p_switch=np.stack([runs(mp.election.p_switch) for mp in mps], axis=1),
+        exports=exports,
+        red_lines=red_lines,
+        ideal_security=ideal_security,
+        ideal_economic=ideal_economic,
+        cooperation=cooperation,
+        backing_effect=backing,
+        key_middle=np.array([code_key(m) for m in middle], dtype=np.int64),
+        key_poles=np.array([code_key(p) for p in poles], dtype=np.int64),
+        key_challenger=code_key(challenger),
+        rates=SimpleNamespace(**{k: runs(v) for k, v in vars(params.events.rates).items()}),
+        sizes=SimpleNamespace(**{k: runs(v) for k, v in vars(params.events.sizes).items()}),
+        dynamics=SimpleNamespace(
+            **{k: (v if isinstance(v, bool) else runs(v)) for k, v in vars(params.dynamics).items()}
+        ),
+        decision=SimpleNamespace(
+            rule=params.decision.rule,
+            grid=int(params.decision.grid),
+            adjustment_half_life=runs(params.decision.adjustment_half_life),
+            noise=runs(params.decision.noise),
+            temperature=runs(params.decision.temperature),
+        ),
+    )
+
+
+def pressure_levers(world: CompiledWorld, pressures: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Great-power levers (R, P) with the pressures that set them (us_reliability, ...)."""
+    levers = {name: base.copy() for name, base in world.lever_base.items()}
+    for pressure, (code, lever) in PRESSURE_LEVERS.items():
+        levers[lever][:, world.poles.index(code)] = pressures[pressure]
+    return levers
+
+
+def event_step(dates: list[dt.date], when: dt.date) -> int:
+    """Step k holds the events dated in [date[k-1], date[k])."""
+    for k in range(1, len(dates)):
+        if when < dates[k]:
+            return k
+    raise ValueError(f"{when} is after the horizon {dates[-1]}")
+
+
+def change_step(dates: list[dt.date], when: dt.date) -> int:
+    """A pressure change dated `when` is in force from the first step on or after it."""
+    for k, date in enumerate(dates):
+        if date >= when:
+            return k
+    raise ValueError(f"{when} is after the horizon {dates[-1]}")
+
+
+def pair_key(a: np.ndarray | int, b: np.ndarray | int) -> np.ndarray:
+    """Random key of an ordered pair of states (a state and a great power, two neighbours)."""
+    return np.asarray(a, dtype=np.int64) * 32768 + np.asarray(b, dtype=np.int64)
