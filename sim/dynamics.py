@@ -280,6 +280,8 @@ def decision_context(w: CompiledWorld, state: State) -> Context:
         last_security=col(state.security),
         last_economic=col(state.economic),
         last_autonomy=col(state.autonomy),
+        economic_stickiness=w.decision.economic_stickiness[:, None, None],
+        autonomy_stickiness=w.decision.autonomy_stickiness[:, None, None],
         sign=pole(sign),
         protector=pole(np.broadcast_to(w.protector, state.restriction.shape)),
         capability=pole(per_state_pole(w.capability)),

@@ -112,6 +112,12 @@ class Decision:
     noise: float = ranged(0.06, NONNEG, "std of decision noise per sqrt(year) (partial rule)")
     temperature: float = ranged(0.02, POSITIVE, "logit temperature in utility units (logit rule)")
     grid: int = ranged(21, (3, 201), "options per dimension (logit rule)")
+    economic_stickiness: float = ranged(
+        6.0, NONNEG, "inertia of economic orientation relative to security (supply chains move slowly)"
+    )
+    autonomy_stickiness: float = ranged(
+        3.0, NONNEG, "inertia of autonomy relative to security (procurement takes years)"
+    )
 
 
 # --------------------------------------------------------------------------- dynamics
@@ -539,8 +545,8 @@ def _check_scenario(params: Params) -> None:
     for i, event in enumerate(sc.events):
         key = f"scenario.events[{i}]"
         when = parse_date(f"{key}.date", event.date)
-        if when > horizon:
-            raise ParamError(f"{key}.date", event.date, f"after the horizon {horizon}")
+        if not dates[0] <= when < horizon:
+            raise ParamError(f"{key}.date", event.date, f"must fall in [{dates[0]}, {horizon}), the scenario's span")
         if event.kind not in EVENT_KINDS:
             raise ParamError(f"{key}.kind", event.kind, f"must be one of {list(EVENT_KINDS)}")
         _check_number(f"{key}.magnitude", event.magnitude, (-1.0, 1.0), None)

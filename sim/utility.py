@@ -38,6 +38,8 @@ class Context(NamedTuple):
     last_security: np.ndarray  # the state's own position at the last step
     last_economic: np.ndarray
     last_autonomy: np.ndarray
+    economic_stickiness: np.ndarray  # inertia of each dimension relative to security
+    autonomy_stickiness: np.ndarray
     # per great power, (..., P, 1)
     sign: np.ndarray  # the pole of each great power (+1 or -1)
     protector: np.ndarray  # 1 for the great power the challenger threatens, else 0
@@ -127,9 +129,14 @@ def neighbours(s, e, a, ctx: Context):
     return 0.5 * (ctx.neighbour_ties + s * ctx.neighbour_alignment)
 
 
-# 10. Inertia: changing course costs.
+# 10. Inertia: changing course costs, and more so for trade and investment (supply chains)
+#     and self-reliant defence (procurement) than for diplomatic alignment.
 def inertia(s, e, a, ctx: Context):
-    return -((s - ctx.last_security) ** 2 + (e - ctx.last_economic) ** 2 + (a - ctx.last_autonomy) ** 2)
+    return -(
+        (s - ctx.last_security) ** 2
+        + ctx.economic_stickiness * (e - ctx.last_economic) ** 2
+        + ctx.autonomy_stickiness * (a - ctx.last_autonomy) ** 2
+    )
 
 
 TERMS = {

@@ -219,6 +219,8 @@ def compile_world(params: Params, seed: int, run_ids: np.ndarray, block: slice, 
             adjustment_half_life=runs(params.decision.adjustment_half_life),
             noise=runs(params.decision.noise),
             temperature=runs(params.decision.temperature),
+            economic_stickiness=runs(params.decision.economic_stickiness),
+            autonomy_stickiness=runs(params.decision.autonomy_stickiness),
         ),
     )
 
