@@ -6,8 +6,9 @@ synchronous choice).
 
 - `partial`: partial adjustment toward the best response plus noise. Because every utility
   term is at most quadratic in each dimension (see `utility`), the utility along a dimension
-  is a parabola: three evaluations give its vertex, the exact best response (clipped to the
-  bounds; the better end when the parabola is not concave).
+  is a parabola: evaluations at the current position and one unit either side give its
+  vertex, the exact best response (clipped to the bounds; the better bound when the parabola
+  is not concave).
 - `logit`: a multinomial logit choice over a grid of options per dimension (McFadden;
   quantal response): P(option) is proportional to exp(U / temperature).
 """
@@ -44,21 +45,29 @@ def _stack_dimensions(ctx: Context, per_dim_values: list[np.ndarray]) -> list[np
 
 
 def best_response(ctx: Context, weights) -> Choice:
-    """Exact best response along each dimension, the others held at their last values."""
-    shape = np.broadcast_shapes(ctx.last_security.shape, ctx.threat.shape)
-    unit = np.array([-1.0, 0.0, 1.0])
-    points = [np.broadcast_to(lo + (unit + 1.0) * (hi - lo) / 2.0, shape[:-1] + (3,)) for lo, hi in zip(LOWER, UPPER, strict=True)]
-    s, e, a = _stack_dimensions(ctx, points)
-    u = utility(s, e, a, ctx, weights)
+    """Exact best response along each dimension, the others held at their last values.
+
+    The utility along a dimension is a parabola u(c + t) = u(c) + slope t + curvature t^2,
+    so seven evaluations (the current position c, and c - 1 and c + 1 along each dimension)
+    determine all three exactly. The best response is the vertex clipped to the bounds when
+    the parabola is concave, otherwise the better bound.
+    """
+    current = (ctx.last_security, ctx.last_economic, ctx.last_autonomy)  # (..., 1)
+    offsets = np.zeros((3, 7))
+    for d in range(3):
+        offsets[d, 1 + 2 * d], offsets[d, 2 + 2 * d] = -1.0, 1.0
+    u = utility(*(x + step for x, step in zip(current, offsets, strict=True)), ctx, weights)
+    at_current = u[..., 0]
     best = []
     for d, (lo, hi) in enumerate(zip(LOWER, UPPER, strict=True)):
-        u_lo, u_mid, u_hi = u[..., 3 * d], u[..., 3 * d + 1], u[..., 3 * d + 2]
-        curvature = (u_lo - 2.0 * u_mid + u_hi) / 2.0  # coefficient of t^2 on t in [-1, 1]
-        slope = (u_hi - u_lo) / 2.0
+        c = current[d][..., 0]
+        slope = (u[..., 2 + 2 * d] - u[..., 1 + 2 * d]) / 2.0
+        curvature = (u[..., 2 + 2 * d] - 2.0 * at_current + u[..., 1 + 2 * d]) / 2.0
+        gain = lambda x, c=c, slope=slope, curvature=curvature: slope * (x - c) + curvature * (x - c) ** 2  # noqa: E731
         concave = curvature < -1e-12
-        vertex = np.where(concave, -slope / np.where(concave, 2.0 * curvature, -1.0), 0.0)
-        t = np.where(concave, np.clip(vertex, -1.0, 1.0), np.where(u_hi >= u_lo, 1.0, -1.0))
-        best.append(lo + (t + 1.0) * (hi - lo) / 2.0)
+        vertex = c - slope / np.where(concave, 2.0 * curvature, -1.0)
+        better_bound = np.where(gain(hi) >= gain(lo), hi, lo)
+        best.append(np.where(concave, np.clip(vertex, lo, hi), better_bound))
     return Choice(*best)
 
 
