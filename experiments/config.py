@@ -91,16 +91,23 @@ def explain(error: BaseException) -> str:
     for err in chain:
         if isinstance(err, OmegaConfBaseException) and getattr(err, "full_key", None):
             key, msg = err.full_key, str(getattr(err, "msg", err)).splitlines()[0]
-            if "not in struct" in msg or "is not in" in msg:
-                return f"{key}: unknown key (misspelt?); see conf/config.yaml for the keys allowed here"
+            if "not in struct" in msg or "not in '" in msg or "is not in" in msg:
+                return f"{key}: unknown key; {_allowed_keys(err)}"
             value = getattr(err, "value", None)
             shown = f" = {value!r}" if value is not None else ""
             return f"{key}{shown}: {msg}"
     text = " ".join(str(error).split())
     match = re.search(r"Could not override '([^']+)'", text)
     if match:
-        return f"{match.group(1)}: unknown key (misspelt?); see conf/config.yaml for the keys allowed here"
+        return f"{match.group(1)}: unknown key; to add an entry to a mapping write +{match.group(1)}=..."
     return text.split(". ")[0] if len(text) > 200 else text
+
+
+def _allowed_keys(err: OmegaConfBaseException) -> str:
+    schema = getattr(err, "object_type", None)
+    if schema is not None and dataclasses.is_dataclass(schema):
+        return "allowed: " + ", ".join(f.name for f in dataclasses.fields(schema))
+    return "to add an entry to a mapping write +key=value; see conf/config.yaml for the keys"
 
 
 def to_params(cfg: DictConfig) -> Config:
