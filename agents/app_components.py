@@ -1,0 +1,234 @@
+"""The cards of the classroom dashboard, each a Solara component of the model.
+
+Mesa's SolaraViz calls each card with the current model and re-renders it when the model
+steps (`update_counter`). The cards that change the model by hand (pressures, events) call
+`force_update` so that every card shows the change at once. Numbers a test or a student
+reads are in elements with `hs-*` classes.
+"""
+
+from __future__ import annotations
+
+import io
+
+import solara
+from mesa.visualization.utils import force_update, update_counter
+
+from agents.app_drawing import alignment_map, time_series
+from agents.app_scenarios import scenario_description
+from agents.app_words import EVENTS, describe_move, explain_terms, fill
+
+PRESSURE_LABELS = {
+    "rivalry": "US–China rivalry",
+    "dprk_threat": "North Korean threat",
+    "china_coercion": "China's readiness to coerce",
+    "us_reliability": "US reliability",
+    "us_trade_pressure": "US trade pressure",
+    "russia_dprk": "Russian backing for North Korea",
+    "taiwan_risk": "Taiwan risk",
+}
+SUMMIT_PARTNERS = ("USA", "CHN", "PRK")
+
+CSS = """
+.hs-card, .hs-card .v-card__text { font-size: 17px; line-height: 1.45; color: #222 !important; }
+.hs-card .v-card__title { font-size: 21px; font-weight: 600; }
+.hs-card .v-card__subtitle { font-size: 15px; }
+.hs-big { font-size: 21px; font-weight: 600; }
+.hs-scenario { display: block; color: #111; }
+.hs-why-move { display: block; font-size: 18px; font-weight: 600; margin-bottom: 6px; }
+.hs-why-line, .hs-posture, .hs-last-events, .hs-queued, .hs-input-error { display: block; }
+.hs-posture { margin-top: 8px; font-weight: 600; }
+.hs-map, .hs-series { width: 100%; height: auto; max-height: 560px; object-fit: contain; }
+.hs-muted { color: #555; }
+.hs-error { color: #b2182b; font-weight: 600; }
+.hs-queued { color: #8c510a; font-weight: 600; }
+.hs-why-line { margin: 3px 0; }
+.hs-chip { display: inline-block; padding: 3px 10px; margin: 3px; border-radius: 14px;
+           font-weight: 600; font-size: 16px; }
+.hs-bloc-plus { background: #d1e5f0; }
+.hs-bloc-hedge { background: #f2ecd9; }
+.hs-bloc-minus { background: #fddbc7; }
+.hs-lever-label { display: block; margin-top: 4px; font-weight: 500; }
+.hs-levers .v-input { margin-top: 0 !important; }
+.hs-levers .v-messages { display: none; }
+.hs-levers .v-btn { margin: 3px; text-transform: none; font-size: 15px !important; letter-spacing: 0; }
+/* One page of cards: Mesa's page tabs would only take room from a projector. */
+.v-tabs { display: none; }
+"""
+
+
+def names_of(model) -> dict[str, str]:
+    """The words the plain-language templates fill in: the poles, the focus and the
+    neighbour it is most tied to (for history disputes)."""
+    plus, minus = _poles(model)
+    ties = model.params.world.middle_powers[model.focus].neighbours
+    others = [a.code for a in model.middle_powers if a.code != model.focus]
+    neighbour = max(ties, key=lambda code: (ties[code], code)) if ties else (others[0] if others else "")
+    return {"plus": plus, "minus": minus, "focus": model.focus, "neighbour": neighbour}
+
+
+def _poles(model) -> tuple[str, str]:
+    plus = minus = None
+    for power in model.great_powers:
+        if power.pole > 0:
+            plus = power.code
+        else:
+            minus = power.code
+    return plus, minus
+
+
+def _png(fig) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110)
+    return buffer.getvalue()
+
+
+def _data_version(model) -> tuple:
+    """What a picture depends on: the model object, its step and what was done by hand."""
+    return (id(model), model.steps, len(model.hand_events))
+
+
+# ----------------------------------------------------------------------------- header
+@solara.component
+def Header(model):
+    update_counter.get()
+    solara.Style(CSS)
+    with solara.Card(classes=["hs-card"], margin=0):
+        solara.Text(f"{model.scenario_name}: {scenario_description(model.scenario_name)}",
+                    classes=["hs-big", "hs-scenario"])
+        with solara.Row(style={"align-items": "baseline", "flex-wrap": "wrap", "gap": "28px"}):
+            solara.Text(f"{model.date.isoformat()}  ·  step {model.steps} of {model.horizon}",
+                        classes=["hs-big", "hs-date"])
+            solara.Text(f"seed {model.seed}", classes=["hs-big", "hs-seed"])
+            solara.Text("scenario and seed: sidebar, then RESET · STEP: one quarter · ▶: play",
+                        classes=["hs-muted"])
+        if model.input_error:
+            solara.Text(model.input_error, classes=["hs-error", "hs-input-error"])
+
+
+# ----------------------------------------------------------------------------- levers
+@solara.component
+def Levers(model):
+    update_counter.get()
+    summit_partner, set_summit_partner = solara.use_state("USA")
+    names = names_of(model)
+
+    def set_pressure(name, value):
+        model.set_pressure(name, round(float(value), 2))
+        force_update()
+
+    def fire(kind, partner=""):
+        model.fire_event(kind, partner=partner)
+        force_update()
+
+    with solara.Card("Pressures", subtitle="turn one: it acts from the next step",
+                     classes=["hs-card", "hs-levers"], margin=0):
+        for name, label in PRESSURE_LABELS.items():
+            value = model.pending_pressures.get(name, model.pressures[name])
+            mark = "  → next step" if name in model.pending_pressures else ""
+            solara.Text(f"{label}: {value:.2f}{mark}", classes=["hs-lever-label", f"hs-pressure-{name}"])
+            with solara.Div(classes=[f"hs-slider-{name}"]):
+                solara.SliderFloat("", value=value, min=0.0, max=1.0, step=0.05,
+                                   on_value=lambda v, name=name: set_pressure(name, v), thumb_label=False)
+        solara.Text("Events: they happen at the next step", classes=["hs-big"])
+        with solara.Row(style={"flex-wrap": "wrap", "gap": "0px"}):
+            for kind, (label, partner, _) in EVENTS.items():
+                who = summit_partner if kind == "summit" else fill(partner, names)
+                shown = f"{label} ({who})" if who else label
+                solara.Button(shown, on_click=lambda kind=kind, who=who: fire(kind, who),
+                              color="primary", outlined=True, small=True, disabled=not model.running,
+                              classes=[f"hs-event-{kind}"])
+        with solara.Row(style={"align-items": "center"}):
+            solara.Text("Summit with:")
+            solara.ToggleButtonsSingle(value=summit_partner, values=list(SUMMIT_PARTNERS),
+                                       on_value=set_summit_partner, dense=True)
+        queued = [e.label for e in model.pending_events]
+        solara.Text("Queued: " + (", ".join(queued) if queued else "nothing"), classes=["hs-queued", "hs-pending"])
+
+
+# ----------------------------------------------------------------------------- pictures
+@solara.component
+def AlignmentMap(model):
+    update_counter.get()
+    image = solara.use_memo(lambda: _png(alignment_map(model.to_dataset(), figsize=(5.0, 4.9))),
+                            dependencies=[_data_version(model)])
+    with solara.Card(classes=["hs-card"], margin=0):
+        solara.Image(image, classes=["hs-map"])
+
+
+@solara.component
+def TimeSeries(model):
+    update_counter.get()
+
+    def draw():
+        import numpy as np
+
+        marks = [(np.datetime64(e.date), e.label) for e in model.hand_events]
+        return _png(time_series(model.to_dataset(), marks=marks, figsize=(5.6, 4.4)))
+
+    image = solara.use_memo(draw, dependencies=[_data_version(model)])
+    with solara.Card(classes=["hs-card"], margin=0):
+        solara.Image(image, classes=["hs-series"])
+
+
+# ----------------------------------------------------------------------------- why
+@solara.component
+def Why(model):
+    update_counter.get()
+    names = names_of(model)
+    explanation = model.why(model.focus)
+    focus = model.agent(model.focus)
+    with solara.Card(f"Why did {model.focus} move?", subtitle=f"its last step, to {model.date.isoformat()}",
+                     classes=["hs-card", "hs-why"], margin=0):
+        if model.steps == 0:
+            solara.Text("Press STEP: then this card tells which forces pushed the last move.",
+                        classes=["hs-muted"])
+        else:
+            solara.Text(describe_move(model.focus, explanation.before, explanation.after, names),
+                        classes=["hs-why-move"])
+            for line in explain_terms(explanation.rows(), names):
+                solara.Text("• " + line, classes=["hs-why-line"])
+        solara.Text(f"Posture now: {focus.posture_label}  ·  government: {focus.government}",
+                    classes=["hs-posture"])
+
+
+# ----------------------------------------------------------------------------- blocs
+def _bloc_of(posture: int) -> str:
+    return "plus" if posture >= 3 else "minus" if posture <= 1 else "hedge"
+
+
+@solara.component
+def Blocs(model):
+    update_counter.get()
+    plus, minus = _poles(model)
+    members = {"plus": [plus], "hedge": [], "minus": [minus, model.challenger.code,
+                                                    *[b.code for b in model.backers]]}
+    for state in model.middle_powers:
+        members[_bloc_of(state.posture)].append(f"{state.code} · {state.posture_label}")
+    with solara.Card("The blocs now", classes=["hs-card", "hs-blocs"], margin=0):
+        for side, title in (("plus", f"With {plus}"), ("hedge", "Hedging"), ("minus", f"With {minus}")):
+            with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+                solara.Text(f"{title}:", classes=["hs-big"], style={"min-width": "110px"})
+                for member in members[side] or ["nobody"]:
+                    solara.Text(member, classes=["hs-chip", f"hs-bloc-{side}", f"hs-member-{member[:3]}"])
+        _forces(model, plus, minus)
+
+
+def _forces(model, plus: str, minus: str) -> None:
+    focus = model.agent(model.focus)
+    reliability = next(p.reliability for p in model.great_powers if p.code == plus)
+    restriction = (focus.restrictions or {}).get(minus, 0.0)
+    happened = {kind: n for kind, n in (model.last_events or {}).items() if n}
+    rows = [
+        ("hs-threat", "North Korean threat", f"{model.challenger.threat:.3f}"),
+        ("hs-rivalry", "US–China rivalry", f"{model.rivalry:.2f}"),
+        ("hs-reliability", f"{plus} reliability", f"{reliability:.2f}"),
+        ("hs-restriction", f"{minus} trade restriction on {model.focus}", f"{restriction:.2f}"),
+        ("hs-taiwan", "Taiwan risk", f"{model.taiwan_risk:.2f}"),
+    ]
+    with solara.Column(gap="0px", style={"margin-top": "8px"}):
+        for css, label, value in rows:
+            with solara.Row(justify="space-between"):
+                solara.Text(label)
+                solara.Text(value, classes=["hs-big", css])
+        shown = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in happened.items()) or "none"
+        solara.Text(f"Events in the last step: {shown}", classes=["hs-muted", "hs-last-events"])

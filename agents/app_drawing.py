@@ -1,0 +1,143 @@
+"""The dashboard's two pictures, drawn from a Dataset in the engine's layout.
+
+`GeopoliticsModel.to_dataset()` and `sim.simulate` give the same layout, so the live page,
+the notebook and a script draw with the same code. Pictures are for a classroom projector:
+large type, few lines, the focus state on top. The posture colours are those of
+`experiments.plots` (which `agents` may not import), so a class sees one colour code.
+
+Only the first run of the Dataset is drawn: the dashboard runs one world at a time.
+"""
+
+from __future__ import annotations
+
+import json
+
+import matplotlib.dates as mdates
+import numpy as np
+import xarray as xr
+from matplotlib import patheffects
+from matplotlib.colors import BoundaryNorm, ListedColormap
+from matplotlib.figure import Figure
+
+# From the pole at -1 (reds) through hedging (sand) to the pole at +1 (blues).
+POSTURE_COLOURS = ("#b2182b", "#ef8a62", "#e9dfc3", "#67a9cf", "#2166ac")
+# State colours avoid the posture reds and blues so the dots stay visible on the zones.
+STATE_COLOURS = ("#5e3c99", "#e08214", "#1b7837", "#8c510a", "#4d4d4d", "#c51b7d")
+FONT = 13  # readable from the back of a classroom
+
+
+def poles(ds: xr.Dataset) -> tuple[str, str]:
+    """The great powers at -1 and at +1, e.g. ('CHN', 'USA')."""
+    sign, codes = ds["pole"].values, ds["great_power"].values
+    return str(codes[int(np.argmin(sign))]), str(codes[int(np.argmax(sign))])
+
+
+def thresholds(ds: xr.Dataset) -> tuple[float, float]:
+    low, high = json.loads(ds.attrs["params"])["metrics"]["posture_thresholds"]
+    return float(low), float(high)
+
+
+def ordered_states(ds: xr.Dataset) -> list[str]:
+    """Middle powers, the focus first (first colour, drawn on top)."""
+    focus = ds.attrs.get("focus")
+    return sorted((str(c) for c in ds["state"].values), key=lambda code: (code != focus, code))
+
+
+def state_colour(ds: xr.Dataset, code: str) -> str:
+    return STATE_COLOURS[ordered_states(ds).index(code) % len(STATE_COLOURS)]
+
+
+def _halo(width: float = 4.0):
+    return [patheffects.withStroke(linewidth=width, foreground="white")]
+
+
+def draw_zones(ax, ds: xr.Dataset) -> None:
+    """Kuik's posture zones: bands of the mean alignment (s + e) / 2, labelled on the diagonal."""
+    low, high = thresholds(ds)
+    bounds = [-1.0, -high, -low, low, high, 1.0]
+    grid = np.linspace(-1, 1, 201)
+    s, e = np.meshgrid(grid, grid)
+    ax.contourf(s, e, (s + e) / 2, levels=bounds, cmap=ListedColormap(POSTURE_COLOURS),
+                norm=BoundaryNorm(bounds, len(POSTURE_COLOURS)), alpha=0.55, zorder=0)
+    labels = json.loads(ds.attrs["posture_labels"])
+    for code, label in enumerate(labels):
+        middle = np.clip((bounds[code] + bounds[code + 1]) / 2, -0.8, 0.8)
+        ax.text(middle, middle, label, rotation=-45, ha="center", va="center",
+                fontsize=FONT - 2, color="0.2", zorder=1, gid=f"zone-label-{code}")
+
+
+def alignment_map(ds: xr.Dataset, figsize=(6.4, 6.0)) -> Figure:
+    """Every middle power in the security x economic plane: its path so far and where it is."""
+    minus, plus = poles(ds)
+    run = ds.isel(run=0)
+    fig = Figure(figsize=figsize, layout="constrained")
+    ax = fig.subplots()
+    draw_zones(ax, ds)
+    for code in reversed(ordered_states(ds)):  # the focus last, on top
+        colour = state_colour(ds, code)
+        path_s = run["security"].sel(state=code).values
+        path_e = run["economic"].sel(state=code).values
+        ax.plot(path_s, path_e, color=colour, lw=2, alpha=0.9, zorder=3, path_effects=_halo())
+        ax.plot(path_s[0], path_e[0], "o", color=colour, ms=6, mec="white", zorder=4)
+        ax.plot(path_s[-1], path_e[-1], "o", color=colour, ms=16, mec="white", mew=2, zorder=5)
+        ax.annotate(code, (path_s[-1], path_e[-1]), xytext=(10, 8), textcoords="offset points",
+                    fontsize=FONT + 2, fontweight="bold", color=colour, zorder=6,
+                    path_effects=_halo(3), gid=f"state-{code}")
+    ax.set_xlim(-1, 1)
+    ax.set_ylim(-1, 1)
+    ax.set_aspect("equal")
+    ax.set_xticks([-1, -0.5, 0, 0.5, 1], [minus, "", "0", "", plus], fontsize=FONT - 1)
+    ax.set_yticks([-1, -0.5, 0, 0.5, 1], [minus, "", "0", "", plus], fontsize=FONT - 1)
+    ax.set_xlabel(f"security:  {minus} camp  ←→  {plus} alliance", fontsize=FONT)
+    ax.set_ylabel(f"economy:  toward {minus}  ←→  toward {plus}", fontsize=FONT)
+    ax.grid(alpha=0.25)
+    when = np.datetime_as_string(run["time"].values[-1], unit="D")
+    ax.set_title(f"Alignment map, {when}\nsmall dot = start, big dot = now", fontsize=FONT)
+    return fig
+
+
+def time_series(ds: xr.Dataset, marks: list[tuple[np.datetime64, str]] = (), figsize=(7.2, 6.0)) -> Figure:
+    """Above: the focus state's three choices; below: the forces on it. `marks` are
+    (date, label) of events fired by hand, drawn as dashed lines."""
+    focus = ds.attrs["focus"]
+    minus, plus = poles(ds)
+    run = ds.isel(run=0)
+    time = run["time"].values
+    fig = Figure(figsize=figsize, layout="constrained")
+    top, bottom = fig.subplots(2, 1, sharex=True)
+    state = run.sel(state=focus)
+    colour = state_colour(ds, focus)
+    top.plot(time, state["security"], color=colour, lw=2.5, label="security")
+    top.plot(time, state["economic"], color=colour, lw=2.5, ls="--", label="economy")
+    top.plot(time, state["autonomy"], color="0.35", lw=2, ls=":", label="own defence")
+    top.axhline(0, color="0.5", lw=0.8)
+    top.set_ylim(-1.05, 1.05)
+    top.set_yticks([-1, 0, 1], [f"{minus} −1", "0", f"{plus} +1"], fontsize=FONT - 2)
+    top.set_title(f"{focus}: its choices", fontsize=FONT)
+    top.legend(loc="lower left", fontsize=FONT - 2, ncols=3, framealpha=0.9)
+
+    plus_index = list(ds["great_power"].values).index(plus)
+    minus_index = list(ds["great_power"].values).index(minus)
+    bottom.plot(time, run["threat"], color="#b2182b", lw=2.5, label="N. Korean threat")
+    bottom.plot(time, run["rivalry"], color="#7b3294", lw=2, label="US–China rivalry")
+    bottom.plot(time, run["reliability"].isel(great_power=plus_index), color="#2166ac", lw=2,
+                label=f"{plus} reliability")
+    bottom.plot(time, run["restriction"].sel(state=focus).isel(great_power=minus_index),
+                color="#ef8a62", lw=2, ls="--", label=f"{minus} trade restriction")
+    bottom.set_ylim(-0.02, 1.02)
+    bottom.set_yticks([0, 0.5, 1], ["0", "0.5", "1"], fontsize=FONT - 2)
+    bottom.set_title(f"Forces on {focus}", fontsize=FONT)
+    bottom.legend(loc="upper left", fontsize=FONT - 2, ncols=2, framealpha=0.9)
+    for ax in (top, bottom):
+        ax.grid(alpha=0.3)
+        for when, label in marks:
+            ax.axvline(when, color="0.2", lw=1, ls=(0, (4, 3)))
+    for when, label in marks:
+        top.annotate(label, (when, 1.0), xytext=(3, -2), textcoords="offset points",
+                     rotation=90, va="top", fontsize=FONT - 3, color="0.2")
+    if len(time) > 1:
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
+        bottom.xaxis.set_major_locator(locator)
+        bottom.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    bottom.tick_params(labelsize=FONT - 2)
+    return fig

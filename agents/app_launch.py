@@ -1,0 +1,86 @@
+"""Starting the dashboard: `python -m agents.app [--host H] [--port N]` (what `make demo` runs).
+
+The server is solara's own (`solara run agents.app`), started in production mode and made
+fit for an offline classroom: no version check against PyPI, no telemetry, no browser
+opened on the server machine. The JavaScript comes from the installed `solara-assets`
+package, so the page needs no network at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import sys
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+APP_MODULE = "agents.app"
+
+# Solara reads these at start-up: an offline classroom must not wait on, or report to, the
+# internet.
+OFFLINE_ENV = {
+    "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false",
+}
+
+
+class LaunchError(ValueError):
+    """A bad command line: str() is the one line to print."""
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m agents.app",
+        description="Serve hedgesim's classroom dashboard on this machine.",
+    )
+    parser.add_argument("--host", default=DEFAULT_HOST,
+                        help=f"address to listen on (default {DEFAULT_HOST}; 0.0.0.0 lets a class connect)")
+    parser.add_argument("--port", default=str(DEFAULT_PORT),
+                        help=f"port (default {DEFAULT_PORT}; 0 picks a free one)")
+    args = parser.parse_args(argv)
+    args.port = check_port(args.port)
+    return args
+
+
+def check_port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise LaunchError(f"port = {text!r}: a whole number in [0, 65535] (0 picks a free one)") from None
+    if not 0 <= port <= 65535:
+        raise LaunchError(f"port = {port}: a whole number in [0, 65535] (0 picks a free one)")
+    return port
+
+
+def claim_port(host: str, port: int) -> int:
+    """The port to serve on: `port` if it is free on `host`, a free one if `port` is 0."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.bind((host, port))
+            return probe.getsockname()[1]
+    except socket.gaierror:
+        raise LaunchError(f"host = {host!r}: not an address of this machine (try {DEFAULT_HOST})") from None
+    except OSError as error:
+        raise LaunchError(f"port = {port}: cannot listen on {host} ({error.strerror}); choose another with --port") from None
+
+
+def solara_command(host: str, port: int) -> list[str]:
+    return [
+        sys.executable, "-m", "solara", "run", APP_MODULE,
+        "--host", host, "--port", str(port),
+        "--production", "--no-open", "--no-check-version",
+        "--log-level-uvicorn", "warning",
+    ]
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        args = parse(sys.argv[1:] if argv is None else argv)
+        port = claim_port(args.host, args.port)
+    except LaunchError as error:
+        print(f"error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+    shown = "localhost" if args.host in ("127.0.0.1", "localhost") else args.host
+    print(f"hedgesim dashboard: http://{shown}:{port}/   (Ctrl-C stops it)", flush=True)
+    # exec: Ctrl-C and a kill reach the server itself, with nothing in between to orphan it.
+    os.execve(sys.executable, solara_command(args.host, port), {**os.environ, **OFFLINE_ENV})

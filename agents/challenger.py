@@ -1,0 +1,104 @@
+"""The challenger (North Korea) and its backers (Russia).
+
+The challenger's `threat` jumps with missile and nuclear tests (`test`), eases with summits
+(`meet`, `count_summits`) and, every step, relaxes toward a target (`respond`): its own
+baseline (`dprk_threat`), raised by its backers' support and — when the world is responsive —
+by its neighbours' alignment with its adversary (the security-dilemma spiral). A backer's
+support is its `backing_effect` times the `russia_dprk` pressure in force.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from sim import dynamics
+
+
+class Challenger(mesa.Agent):
+    """A hostile state whose threat makes protection from its adversary valuable."""
+
+    role = "challenger"
+
+    def __init__(self, model, code: str):
+        super().__init__(model)
+        spec = model.params.world.challengers[code]
+        self.code, self.name, self.adversary = code, spec.name, spec.adversary
+        self.threat = float(model.world.init_threat[0])
+
+    def provoke(self, kind: str, magnitude: float) -> None:
+        """A scheduled missile or nuclear test."""
+        self.threat = float(
+            dynamics.provocation(self.model.world, np.array([self.threat]), kind, magnitude)[0]
+        )
+
+    def test(self, k: int) -> None:
+        """Stochastic missile and nuclear tests of step k (its own random streams)."""
+        keys = self.model.keys
+        threat, missile, nuclear = dynamics.challenger_tests(
+            self.model.world, np.array([self.threat]), keys.missile, keys.nuclear, k
+        )
+        self.threat = float(threat[0])
+        self.model.count("missile_test", int(missile[0]))
+        self.model.count("nuclear_test", int(nuclear[0]))
+
+    def meet(self, magnitude: float) -> None:
+        """A scheduled summit with a middle power eases the threat."""
+        self.threat = float(
+            dynamics.summit_with_challenger(self.model.world, np.array([self.threat]), magnitude)[0]
+        )
+
+    def count_summits(self) -> None:
+        """This step's stochastic summits with it (the middle powers drew their partners)."""
+        met = np.array(
+            [[mp.summit_partner == len(self.model.world.poles) for mp in self.model.middle_powers]]
+        )
+        self.threat = float(
+            dynamics.summits_with_challenger(self.model.world, np.array([self.threat]), met)[0]
+        )
+
+    def settle(self) -> None:
+        self.threat = float(dynamics.settle_threat(np.array([self.threat]))[0])
+
+    def respond(self, security_after: np.ndarray) -> None:
+        """Relax toward the target set by its baseline, its backers and the neighbours' new
+        alignment `security_after` (1, M)."""
+        m = self.model
+        effect = sum((b.backing_effect for b in m.backers), start=np.zeros(1))
+        support = dynamics.backing(m.world, effect, m.pressure("russia_dprk"))
+        threat = dynamics.threat_response(
+            m.world, np.array([self.threat]), m.pressure("dprk_threat"), support, security_after
+        )
+        self.threat = float(threat[0])
+
+    def __repr__(self) -> str:
+        return f"Challenger({self.code}: threat {self.threat:.2f})"
+
+
+class Backer(mesa.Agent):
+    """A state backing the challenger (troops for technology)."""
+
+    role = "backer"
+
+    def __init__(self, model, code: str):
+        super().__init__(model)
+        spec = model.params.world.backers[code]
+        self.code, self.name, self.backs = code, spec.name, spec.backs
+        self.backing_effect = model.world_values(spec.backing_effect)  # (1,): this run's value
+
+    @property
+    def backing(self) -> float:
+        """Its backing in force: the `russia_dprk` pressure."""
+        return float(self.model.pressure("russia_dprk")[0])
+
+    @property
+    def support(self) -> float:
+        """Threat it adds at full room (its effect times its backing)."""
+        return float(
+            dynamics.backing(
+                self.model.world, self.backing_effect, self.model.pressure("russia_dprk")
+            )[0]
+        )
+
+    def __repr__(self) -> str:
+        return f"Backer({self.code} backs {self.backs}: backing {self.backing:.2f})"

@@ -1,0 +1,209 @@
+"""A middle power (KOR, JPN, ...): it chooses its security, economic and autonomy positions.
+
+Follow one quarter of Seoul's decision here:
+
+1. Events reach it (`hold_election`, `meet`, `quarrel`, `draw_summit`, `draw_disputes`...).
+2. `decide`: it looks at the world as it stood at the end of the last step — the challenger's
+   threat, each great power's levers in force (reliability, coercion, trade pressure,
+   inducement) and the restrictions they impose on it, its memory of past restrictions, its
+   neighbours' alignment and its ties to them, its government's ideal point, its own last
+   position — assembled by `sim.dynamics.middle_power_context` into a `sim.utility.Context`.
+   `sim.dynamics.decide` then applies the decision rule of the config (`partial`: move part
+   of the way to the best response of `sim.utility.utility`, plus noise; `logit`: draw from
+   the logit probabilities over a grid of options). It only records its `choice`: every
+   state decides from the same last state (synchronous updates).
+3. `commit`: it adopts the choice, remembers the restrictions it suffered (`remember`) and its
+   ties relax toward their baseline (`ties_recover`).
+
+Numbers are held for this run only: floats for positions, arrays over great powers (in code
+order, `model.pole_codes`) or over middle powers (`model.state_codes`) otherwise. The sim
+functions take arrays with a leading run axis; `[None]` adds it, `[0]` drops it.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from sim import dynamics
+from sim.decision import Choice
+from sim.metrics import hedging_index, posture
+from sim.params import CAMPS
+
+
+class MiddlePower(mesa.Agent):
+    """A state that hedges or aligns between the two great powers."""
+
+    role = "middle_power"
+
+    def __init__(self, model, code: str):
+        super().__init__(model)
+        w = model.world
+        self.code = code
+        self.index = w.middle.index(code)  # its row in the world's arrays
+        self.rows = slice(self.index, self.index + 1)
+        self.name = model.params.world.middle_powers[code].name
+        self.security = float(w.init_security[0, self.index])
+        self.economic = float(w.init_economic[0, self.index])
+        self.autonomy = float(w.init_autonomy[0, self.index])
+        self.camp = int(w.init_camp[self.index])
+        self.memory = np.zeros(len(w.poles))  # remembered restriction by each great power
+        self.ties = w.cooperation[0, self.index].copy()  # cooperation with each middle power
+        self.context = None  # the Context of its last decision
+        self.before = None  # its position before its last move
+        self.choice = None  # a decision taken but not yet adopted
+        self.summit_partner = None  # index of this step's stochastic summit partner
+        self.disputes = np.zeros(len(w.middle), dtype=bool)  # disputes it drew this step
+
+    # ------------------------------------------------------------------ readable state
+    @property
+    def government(self) -> str:
+        return CAMPS[self.camp]
+
+    @property
+    def hedging(self) -> float:
+        return float(hedging_index(self.security, self.economic))
+
+    @property
+    def posture(self) -> int:
+        thresholds = tuple(self.model.params.metrics.posture_thresholds)
+        return int(posture(np.array([self.security]), np.array([self.economic]), thresholds)[0])
+
+    @property
+    def posture_label(self) -> str:
+        return self.model.posture_labels[self.posture]
+
+    @property
+    def restrictions(self) -> dict[str, float]:
+        """Trade restriction each great power imposes on it now."""
+        return {gp.code: float(gp.restriction[self.index]) for gp in self.model.great_powers}
+
+    @property
+    def restriction(self) -> np.ndarray:
+        """The same, as an array over great powers (code order)."""
+        return np.array([gp.restriction[self.index] for gp in self.model.great_powers])
+
+    @property
+    def memories(self) -> dict[str, float]:
+        return dict(zip(self.model.pole_codes, map(float, self.memory), strict=True))
+
+    @property
+    def neighbours(self) -> dict[str, float]:
+        """Cooperation with each neighbour it has ties with."""
+        codes = self.model.state_codes
+        return {
+            codes[j]: float(tie) for j, tie in enumerate(self.ties) if j != self.index and tie > 0
+        }
+
+    # ------------------------------------------------------------------ events
+    def hold_election(self, k: int, winner: int = -1) -> None:
+        """An election: camp `winner` wins, or (-1) the other camp wins with the state's
+        probability of switching (its own random stream)."""
+        keys = self.model.keys.election[:, self.index]
+        camp = dynamics.election(
+            self.model.world, np.array([self.camp]), np.ones(1, bool), winner, keys, k, self.index
+        )
+        self.camp = int(camp[0])
+
+    def hold_scheduled_election(self, k: int) -> None:
+        """The world file's term calendar."""
+        if self.model.world.elections[k, self.index]:
+            self.model.count("election")
+            self.hold_election(k)
+
+    def meet(self, partner, magnitude: float) -> None:
+        """A summit with a great power, the challenger or a neighbour."""
+        w = self.model.world
+        if partner.role == "great_power":
+            partner.welcome_summit(self.index, np.ones(1, bool), magnitude)
+        elif partner.role == "challenger":
+            partner.meet(magnitude)
+        else:
+            for a, b in ((self, partner), (partner, self)):
+                a.ties[b.index] = dynamics.summit_with_neighbour(
+                    w, a.ties[b.index : b.index + 1], magnitude
+                )[0]
+
+    def quarrel(self, neighbour: MiddlePower, magnitude: float) -> None:
+        """A history dispute with a neighbour weakens the tie both ways."""
+        w = self.model.world
+        for a, b in ((self, neighbour), (neighbour, self)):
+            a.ties[b.index] = dynamics.history_dispute(
+                w, a.ties[b.index : b.index + 1], np.ones(1, bool), magnitude
+            )[0]
+
+    def draw_summit(self, k: int) -> None:
+        """Whether it holds a summit this step, and with whom (its own random streams)."""
+        keys = self.model.keys
+        summit, partner = dynamics.summit_draws(
+            self.model.world, keys.summit[:, self.rows], keys.summit_partner[:, self.rows], k
+        )
+        self.summit_partner = int(partner[0, 0]) if summit[0, 0] else None
+        self.model.count("summit", int(summit[0, 0]))
+
+    def hold_summit(self) -> None:
+        """Effects of this step's summit on a great power (the challenger counts its own)."""
+        for gp in self.model.great_powers:
+            gp.welcome_summit(self.index, np.array([self.summit_partner == gp.index]), 1.0)
+
+    def draw_disputes(self, k: int) -> None:
+        """History disputes with neighbours later in code order (each pair is drawn once)."""
+        keys = self.model.keys.history[:, self.rows]
+        self.disputes = dynamics.history_disputes(self.model.world, keys, k, self.rows)[0, 0]
+        self.model.count("history_dispute", int(self.disputes.sum()))
+
+    def settle_disputes(self) -> None:
+        """Ties after the disputes it drew and those its neighbours drew with it."""
+        drawn_by_others = np.array(
+            [other.disputes[self.index] for other in self.model.middle_powers]
+        )
+        ties = dynamics.ties_after_disputes(
+            self.model.world,
+            self.ties[None, None],
+            self.disputes[None, None],
+            drawn_by_others[None, None],
+        )
+        self.ties = dynamics.settle_ties(ties)[0, 0]
+
+    # ------------------------------------------------------------------ decision
+    def observe(self):
+        """What it sees at the end of the last step (a `sim.utility.Context`, one option axis)."""
+        m = self.model
+        return dynamics.middle_power_context(
+            m.world,
+            m.levers,
+            threat=np.array([m.challenger.threat]),
+            security=np.array([[self.security]]),
+            economic=np.array([[self.economic]]),
+            autonomy=np.array([[self.autonomy]]),
+            camp=np.array([[self.camp]]),
+            restriction=self.restriction[None, None],
+            memory=self.memory[None, None],
+            ties=self.ties[None, None],
+            neighbour_security=np.array([m.middle_powers.get("security")]),
+            rows=self.rows,
+        )
+
+    def decide(self) -> None:
+        """Choose new positions from the last state; adopted in `commit`."""
+        keys = tuple(key[:, self.rows] for key in self.model.keys.decide)
+        self.context = self.observe()
+        choice = dynamics.decide(self.model.world, self.context, self.model.steps, keys)
+        self.choice = Choice(*(float(x[0, 0]) for x in choice))
+
+    def commit(self) -> None:
+        """Adopt the choice; remember this step's restrictions; ties relax to their baseline."""
+        w = self.model.world
+        self.before = Choice(self.security, self.economic, self.autonomy)
+        self.security, self.economic, self.autonomy = self.choice
+        self.choice = None
+        self.memory = dynamics.remember(w, self.memory[None, None], self.restriction[None, None])[
+            0, 0
+        ]
+        self.ties = dynamics.ties_recover(w, self.ties[None, None], self.rows)[0, 0]
+
+    def __repr__(self) -> str:
+        return (
+            f"MiddlePower({self.code}: security {self.security:+.2f}, economic {self.economic:+.2f}, "
+            f"autonomy {self.autonomy:.2f}, {self.government}, {self.posture_label})"
+        )

@@ -1,0 +1,390 @@
+"""`GeopoliticsModel`: one run of hedgesim as Mesa agents, step for step the engine's run.
+
+    model = GeopoliticsModel(params, rng=7, run=0)   # params: sim.Params (experiments.compose)
+    model.run_for(8)                                 # two years of quarters
+    model.agent("KOR").security, model.why("KOR").rows()
+
+Run `run` of `sim.simulate(params, runs=R, seed=7)` and this model stepped to the horizon
+agree to rounding (the equivalence tests hold them to 1e-12): both draw from the
+counter-based generator keyed by (seed, run, step, state, stream) and call the same
+functions of `sim.dynamics`, the engine for a batch, each agent for its own part. Mesa's own
+generators (`model.rng`, `model.random`) only shuffle the order in which middle powers decide,
+which changes nothing because decisions are synchronous.
+
+A step (`step`), in the engine's order:
+1. the pressures in force (the scenario's schedule, then live settings from `set_pressure`);
+2. events: the scenario's dated events and those queued by `fire_event`, each handed to the
+   agent it concerns; elections of the world file's calendar; the challenger's tests; crises
+   in the Taiwan Strait; the great powers' coercion and tariffs; the middle powers' summits
+   and history disputes;
+3. every middle power decides from the same last state (`MiddlePower.decide`);
+4. responses: great powers' red lines, the challenger's threat, middle powers adopt their
+   choices, restrictions and shocks fade.
+
+For a dashboard (agents/app.py) — see agents/API.md for the full list:
+- readable state: `model.pressures`, `model.rivalry`, `model.taiwan_risk`, `model.date`,
+  `model.last_events`, `model.agent(code)` and the agents' attributes (`security`,
+  `economic`, `autonomy`, `government`, `posture_label`, `reliability`, `threat`, ...);
+- `model.set_pressure(name, value)`: in force from the next step (as a scheduled change);
+- `model.fire_event(kind, target=..., partner=..., magnitude=1.0, camp="")`: happens in the
+  next step, exactly as the same event in a scenario file;
+- `model.why(code)`: each utility term's contribution to the state's last move;
+- `model.datacollector` (Mesa's DataCollector) and `model.to_dataset()` (the engine's layout).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import mesa
+import numpy as np
+import xarray as xr
+
+from agents.challenger import Backer, Challenger
+from agents.collect import make_datacollector
+from agents.explain import Explanation, explain
+from agents.great_power import GreatPower
+from agents.middle_power import MiddlePower
+from sim import dynamics
+from sim import engine as _engine  # its record and dataset layout (see `record`, `to_dataset`)
+from sim.metrics import posture_labels
+from sim.params import (
+    EVENT_KINDS,
+    PRESSURE_KEYS,
+    ParamError,
+    Params,
+    ScheduledEvent,
+    numeric_leaves,
+    validate,
+    with_values,
+)
+from sim.world import _per_run, compile_world
+
+
+class GeopoliticsModel(mesa.Model):
+    """Middle powers between two great powers, a challenger and its backers: one run."""
+
+    def __init__(
+        self,
+        params: Params,
+        *,
+        rng: int | None = None,
+        run: int = 0,
+        element: int | None = None,
+        steps: int | None = None,
+        **pressures: float,
+    ):
+        """`rng`: seed of the run's random numbers (None: Mesa draws one, see `seed`);
+        `run`: its number in a batch; `element`: position of its values in parameters given as
+        arrays over runs (default `run`); `steps`: horizon (default the scenario's);
+        `pressures`: overrides such as `rivalry=0.8` (what `mesa.batch_run` sweeps)."""
+        _check_whole(
+            "rng", rng, "a whole number in [0, 2**63), or None", upper=2**63, optional=True
+        )
+        _check_whole("run", run, "a whole number >= 0")
+        _check_whole(
+            "element", element, "a whole number >= 0, or None for the run's", optional=True
+        )
+        super().__init__(rng=rng)
+        self.seed = int(rng) if rng is not None else int(self._seed)
+        self.run = int(run)
+        self.element = self.run if element is None else int(element)
+        self.params = _run_params(params, pressures, self.element)
+        if steps is not None:
+            _check_whole("steps", steps, "a whole number >= 1, or None for the scenario's", lower=1)
+        run_slice = slice(self.element, self.element + 1)
+        self.world = compile_world(self.params, self.seed, np.array([self.run]), run_slice, steps)
+        self.keys = dynamics.random_keys(self.world)
+        self.horizon = self.world.steps
+        self.state_codes, self.pole_codes = self.world.middle, self.world.poles
+        self.focus = self.params.world.focus
+        minus, plus = (
+            self.pole_codes[int(np.argmin(self.world.sign))],
+            self.pole_codes[int(np.argmax(self.world.sign))],
+        )
+        self.posture_labels = posture_labels(minus, plus)
+
+        self.great_powers = GreatPower.create_agents(
+            self, len(self.pole_codes), code=list(self.pole_codes)
+        )
+        self.middle_powers = MiddlePower.create_agents(
+            self, len(self.state_codes), code=list(self.state_codes)
+        )
+        self.challenger = Challenger(self, self.world.challenger)
+        backers = list(self.params.world.backers)
+        self.backers = Backer.create_agents(self, len(backers), code=backers)
+        self._by_code = {agent.code: agent for agent in self.agents}
+        # by index in the world's arrays (an AgentSet is not for indexing)
+        self._pole_agents, self._state_agents = (
+            self.great_powers.to_list(),
+            self.middle_powers.to_list(),
+        )
+
+        self._pressures = dynamics.initial_pressures(self.world)
+        self.taiwan_shock = 0.0
+        self.event_counts = np.zeros(len(EVENT_KINDS), dtype=np.int16)
+        self._live_pressures: dict[str, float] = {}
+        self._fired: list = []
+        self.levers = self._levers_in_force()
+        self._records = [self.record()]
+        self.datacollector = make_datacollector(self)
+        self.datacollector.collect(self)
+
+    # ------------------------------------------------------------------ the step
+    def step(self) -> None:
+        k = self.steps  # Mesa counts the step before calling this
+        if k > self.horizon:
+            self.running = False
+            return
+        self._pressures = dynamics.scheduled_pressures(self.world, self._pressures, k)
+        self._pressures.update(
+            {name: np.full(1, value) for name, value in self._live_pressures.items()}
+        )
+        self._live_pressures = {}
+        self.levers = self._levers_in_force()
+        self.event_counts = np.zeros(len(EVENT_KINDS), dtype=np.int16)
+        self._events(k)
+        self.levers = self._levers_in_force()
+        self.middle_powers.shuffle_do("decide")  # synchronous: the order changes nothing
+        self._respond()
+        self.levers = self._levers_in_force()
+        self._records.append(self.record())
+        self.datacollector.collect(self)
+        self.running = k < self.horizon
+
+    def _events(self, k: int) -> None:
+        w = self.world
+        fired, self._fired = self._fired, []
+        for event in w.events.get(k, []) + fired:
+            self._dispatch(event, k)
+        self.middle_powers.do("hold_scheduled_election", k)
+        self.challenger.test(k)
+        shock, crisis = dynamics.taiwan_crises(
+            w, np.array([self.taiwan_shock]), self.keys.taiwan, k
+        )
+        self.taiwan_shock = float(shock[0])
+        self.count("taiwan_crisis", int(crisis[0]))
+        self.great_powers.do("press", k)
+        self.middle_powers.do("draw_summit", k)
+        self.middle_powers.do("hold_summit")
+        self.challenger.count_summits()
+        self.middle_powers.do("draw_disputes", k)
+        self.middle_powers.do("settle_disputes")
+        self.challenger.settle()
+        self.great_powers.do("settle")
+
+    def _dispatch(self, event, k: int) -> None:
+        """A dated event, handed to the agent it concerns."""
+        self.count(event.kind)
+        kind, magnitude = event.kind, event.magnitude
+        target = self._state_agents[event.target] if event.target >= 0 else None
+        if kind in ("missile_test", "nuclear_test"):
+            self.challenger.provoke(kind, magnitude)
+        elif kind == "taiwan_crisis":
+            self.taiwan_shock = float(
+                dynamics.taiwan_crisis(self.world, np.array([self.taiwan_shock]), magnitude)[0]
+            )
+        elif kind == "coercion":
+            self._pole_agents[event.partner_pole].coerce(target, magnitude)
+        elif kind == "tariff_shock":
+            self._pole_agents[event.partner_pole].impose_tariff(target, magnitude)
+        elif kind == "summit":
+            if event.partner_pole >= 0:
+                partner = self._pole_agents[event.partner_pole]
+            elif event.partner_challenger:
+                partner = self.challenger
+            else:
+                partner = self._state_agents[event.partner_state]
+            target.meet(partner, magnitude)
+        elif kind == "election":
+            target.hold_election(k, event.camp)
+        elif kind == "history_dispute":
+            target.quarrel(self._state_agents[event.partner_state], magnitude)
+
+    def _respond(self) -> None:
+        before = np.array([self.middle_powers.get("security")])
+        after = np.array([[mp.choice.security for mp in self.middle_powers]])
+        self.great_powers.do("enforce_red_lines", before, after)
+        self.challenger.respond(after)
+        self.middle_powers.do("commit")
+        self.great_powers.do("recover")
+        self.taiwan_shock = float(
+            dynamics.shocks_fade(self.world, np.array([self.taiwan_shock]))[0]
+        )
+
+    def _levers_in_force(self) -> dict[str, np.ndarray]:
+        shocks = np.array([[gp.reliability_shock for gp in self.great_powers]])
+        return dynamics.effective_levers(
+            self.world, self._pressures, shocks, np.array([self.taiwan_shock])
+        )
+
+    def count(self, kind: str, n: int = 1) -> None:
+        """Count events of this step (what the dataset's `events` holds)."""
+        self.event_counts[dynamics.EVENT_INDEX[kind]] += n
+
+    # ------------------------------------------------------------------ readable state
+    def agent(self, code: str):
+        """The agent of a state code (KOR, USA, PRK, RUS, ...)."""
+        if code not in self._by_code:
+            raise ParamError(
+                "code", code, f"no such state in this world; allowed: {sorted(self._by_code)}"
+            )
+        return self._by_code[code]
+
+    def pressure(self, name: str) -> np.ndarray:
+        """A pressure in force, (1,) as the sim functions take it."""
+        return self._pressures[name]
+
+    @property
+    def pressures(self) -> dict[str, float]:
+        return {name: float(self._pressures[name][0]) for name in PRESSURE_KEYS}
+
+    @property
+    def rivalry(self) -> float:
+        """US-China rivalry in force (the pressure, raised by Taiwan crises)."""
+        return float(self.levers["rivalry"][0])
+
+    @property
+    def taiwan_risk(self) -> float:
+        return float(self.levers["taiwan_risk"][0])
+
+    @property
+    def threat(self) -> float:
+        return self.challenger.threat
+
+    @property
+    def date(self):
+        return self.world.dates[min(self.steps, self.horizon)]
+
+    @property
+    def last_events(self) -> dict[str, int]:
+        return {kind: int(n) for kind, n in zip(EVENT_KINDS, self.event_counts, strict=True)}
+
+    def world_values(self, value) -> np.ndarray:
+        """A parameter's value for this run, (1,) (arrays over runs: this run's element)."""
+        return _per_run(value, slice(self.element, self.element + 1), 1)
+
+    def why(self, code: str | None = None) -> Explanation:
+        """Why a middle power (default: the focus) made its last move, term by term."""
+        agent = self.agent(code or self.focus)
+        if not isinstance(agent, MiddlePower):
+            raise ParamError("code", code, f"a middle power: {list(self.state_codes)}")
+        return explain(agent)
+
+    # ------------------------------------------------------------------ live controls
+    def set_pressure(self, name: str, value: float) -> None:
+        """Set a pressure from the next step on, as a scheduled change would."""
+        if name not in PRESSURE_KEYS:
+            raise ParamError(
+                f"pressures.{name}", value, f"no such pressure; allowed: {list(PRESSURE_KEYS)}"
+            )
+        validate(with_values(self.params, {f"pressures.{name}": value}))
+        self._live_pressures[name] = float(value)
+
+    def fire_event(
+        self,
+        kind: str,
+        target: str | None = None,
+        partner: str = "",
+        magnitude: float = 1.0,
+        camp: str = "",
+    ) -> None:
+        """Queue an event for the next step: the same as the event in a scenario file, dated
+        within the next step (and checked by the same rules)."""
+        k = self.steps
+        if k >= self.horizon:
+            raise ParamError(
+                "event", kind, f"the horizon ({self.horizon} steps) is reached; no next step"
+            )
+        event = ScheduledEvent(
+            date=self.world.dates[k].isoformat(),
+            kind=kind,
+            target=self.focus if target is None else target,
+            partner=partner,
+            magnitude=magnitude,
+            camp=camp,
+        )
+        position = len(self.params.scenario.events)
+        scheduled = with_values(
+            self.params, {"scenario.events": [*self.params.scenario.events, event]}
+        )
+        try:
+            validate(scheduled)
+        except ParamError as error:
+            key = error.key.replace(f"scenario.events[{position}]", "event")
+            raise ParamError(key, error.value, error.allowed) from None
+        compiled = compile_world(
+            scheduled,
+            self.seed,
+            self.world.run_ids,
+            slice(self.element, self.element + 1),
+            self.horizon,
+        )
+        self._fired.append(compiled.events[k + 1][-1])
+
+    # ------------------------------------------------------------------ data
+    def world_state(self) -> dynamics.State:
+        """The world as the engine holds it, gathered from the agents (one run)."""
+        gps, mps = self._pole_agents, self._state_agents
+        return dynamics.State(
+            security=np.array([[mp.security for mp in mps]]),
+            economic=np.array([[mp.economic for mp in mps]]),
+            autonomy=np.array([[mp.autonomy for mp in mps]]),
+            camp=np.array([[mp.camp for mp in mps]], dtype=np.int8),
+            threat=np.array([self.challenger.threat]),
+            restriction=np.stack([gp.restriction for gp in gps], axis=-1)[None],
+            memory=np.stack([mp.memory for mp in mps])[None],
+            reliability_shock=np.array([[gp.reliability_shock for gp in gps]]),
+            taiwan_shock=np.array([self.taiwan_shock]),
+            cooperation=np.stack([mp.ties for mp in mps])[None],
+            pressures={name: value.copy() for name, value in self._pressures.items()},
+            events=self.event_counts[None].copy(),
+        )
+
+    def record(self) -> dict[str, np.ndarray]:
+        """This step's row of the dataset, as the engine records it."""
+        return _engine._record(self.world, self.world_state())
+
+    def trajectories(self) -> dict[str, np.ndarray]:
+        """Every recorded variable over the steps done: (1, steps + 1, ...)."""
+        return {
+            name: np.stack([row[name] for row in self._records], axis=1)
+            for name in self._records[0]
+        }
+
+    def to_dataset(self) -> xr.Dataset:
+        """The steps done so far in the engine's dataset layout (a run dimension of one)."""
+        world = dataclasses.replace(self.world, dates=self.world.dates[: len(self._records)])
+        return _engine._dataset(
+            self.params, world, np.array([self.run]), self.seed, self.trajectories()
+        )
+
+
+def _check_whole(key, value, allowed, *, lower=0, upper=None, optional=False) -> None:
+    if value is None and optional:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < lower:
+        raise ParamError(key, value, allowed)
+    if upper is not None and value >= upper:
+        raise ParamError(key, value, allowed)
+
+
+def _run_params(params: Params, pressures: dict[str, float], element: int) -> Params:
+    """The run's parameters: validated as the engine does, with pressure overrides."""
+    if not isinstance(params, Params):
+        raise ParamError(
+            "params", type(params).__name__, "a sim.Params (e.g. experiments.compose([...]))"
+        )
+    unknown = sorted(set(pressures) - set(PRESSURE_KEYS))
+    if unknown:
+        raise ParamError(
+            unknown[0], pressures[unknown[0]], f"not a pressure; allowed: {list(PRESSURE_KEYS)}"
+        )
+    params = with_values(params, {f"pressures.{name}": value for name, value in pressures.items()})
+    validate(params)
+    for key, value in numeric_leaves(params).items():
+        if np.ndim(value) == 1 and len(value) <= element:
+            raise ParamError(
+                key, value, f"an array over runs needs a value for run element {element}"
+            )
+    return params

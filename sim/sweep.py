@@ -1,0 +1,186 @@
+"""A sweep on the engine side: design points to per-run parameters, chunks to summaries.
+
+Runs are numbered point-major: run r is replicate r % replicates of design point
+r // replicates, so a chunk holds whole points (but for a ragged last point) and every run
+has a global id. A chunk is one vectorised `sim.simulate` call with `first_run` set to its
+first run id, so its numbers are those of the same runs simulated any other way (the
+engine's contract: run r depends only on the seed, r and its parameters).
+
+What a chunk keeps is small: for each outcome its value at the horizon and its mean over the
+simulated steps (1..T; step 0 is the initial state, an input), Seoul's and every state's
+posture at the horizon and the number of steps spent in each posture, and the parameters of
+every run. Full trajectories are an option. Writing chunks to a store is `sim.sweep_store`;
+running them in-process or on Dask is `sim.sweep_executors`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import json
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import xarray as xr
+
+from sim.engine import ALL_VARIABLES, simulate
+from sim.params import PRESSURE_KEYS, ParamError, Params, numeric_leaves, validate, with_values
+from sim.sweep_design import design_points
+from sim.sweep_spec import SweepError, SweepSpec
+
+# Parameters that fix the calendar or the shape of a run: one engine call needs a single
+# value of them, so a sweep cannot vary them across runs.
+FIXED_PER_CALL = (
+    "scenario.steps",
+    "scenario.step_months",
+    "decision.grid",
+    "world.great_powers.*.pole",
+    "world.middle_powers.*.election.term_years",  # lays out the election calendar
+)
+
+
+@dataclass(frozen=True)
+class SweepPlan:
+    """A validated sweep: the spec, the base parameters, the seed and the design points."""
+
+    spec: SweepSpec
+    params: Params
+    seed: int
+    points: np.ndarray  # (points, parameters) in the order of spec.parameters
+
+    @property
+    def n_points(self) -> int:
+        return self.points.shape[0]
+
+    @property
+    def runs(self) -> int:
+        return self.n_points * self.spec.replicates
+
+    @property
+    def n_chunks(self) -> int:
+        return math.ceil(self.runs / self.spec.chunk_runs)
+
+    def chunk_bounds(self, chunk: int) -> tuple[int, int]:
+        start = chunk * self.spec.chunk_runs
+        return start, min(start + self.spec.chunk_runs, self.runs)
+
+    @property
+    def variables(self) -> tuple[str, ...]:
+        """What the engine records: only what the summaries need (it saves time and memory)."""
+        # posture needs security and economic; sim.engine labels autonomy unconditionally
+        # (it fails without it), so autonomy comes along until that is lifted.
+        wanted = set(self.spec.outcomes) | {"security", "economic", "autonomy"}
+        return tuple(v for v in ALL_VARIABLES if v in wanted)
+
+    @property
+    def names(self) -> list[str]:
+        return [axis.name for axis in self.spec.parameters]
+
+    @property
+    def keys(self) -> list[str]:
+        return [axis.key for axis in self.spec.parameters]
+
+
+def plan_sweep(spec: SweepSpec, params: Params, seed: int) -> SweepPlan:
+    """Check every swept key against the parameters and draw the design."""
+    leaves = numeric_leaves(params)
+    for axis in spec.parameters:
+        where = f"sweep.parameters.{axis.name}.key"
+        if any(fnmatch.fnmatchcase(axis.key, pattern) for pattern in FIXED_PER_CALL):
+            raise SweepError(f"{where} = {axis.key!r}: fixes the calendar or shape of a run and cannot vary across runs")
+        if axis.key not in leaves:
+            close = difflib.get_close_matches(axis.key, list(leaves), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else "; any numeric parameter by its dotted key"
+            raise SweepError(f"{where} = {axis.key!r}: no such numeric parameter{hint}")
+    points = design_points(spec)
+    for j, axis in enumerate(spec.parameters):
+        extremes = np.array([points[:, j].min(), points[:, j].max()])
+        try:
+            validate(with_values(params, {axis.key: extremes}), runs=2)
+        except ParamError as error:
+            raise SweepError(f"sweep.parameters.{axis.name}: {error}") from None
+    if spec.replicates * len(points) > 2**53:
+        raise SweepError(f"sweep.replicates = {spec.replicates}: too many runs ({spec.replicates * len(points)})")
+    return SweepPlan(spec=spec, params=params, seed=int(seed), points=points)
+
+
+def scheduled_overrides(plan: SweepPlan) -> list[str]:
+    """Swept pressures the scenario also schedules: the swept value holds only until then."""
+    notes = []
+    for axis in plan.spec.parameters:
+        name = axis.key.removeprefix("pressures.")
+        if axis.key.startswith("pressures.") and name in PRESSURE_KEYS:
+            dates = [c.date for c in plan.params.scenario.schedule if c.pressure == name]
+            if dates:
+                notes.append(
+                    f"scenario {plan.params.scenario.name} schedules {axis.key} from {dates[0]}: "
+                    "the swept value holds until then"
+                )
+    return notes
+
+
+# --------------------------------------------------------------------------- one chunk
+def chunk_params(plan: SweepPlan, start: int, stop: int) -> tuple[Params, np.ndarray, np.ndarray]:
+    """Parameters of runs start..stop-1 (arrays over runs), their points and replicates."""
+    run_ids = np.arange(start, stop, dtype=np.int64)
+    point = run_ids // plan.spec.replicates
+    values = plan.points[point]
+    params = with_values(plan.params, {key: values[:, j] for j, key in enumerate(plan.keys)})
+    return params, point, (run_ids % plan.spec.replicates).astype(np.int32)
+
+
+def run_chunk(plan: SweepPlan, chunk: int) -> xr.Dataset:
+    """Chunk `chunk` of the sweep: one engine call, reduced to the summaries a store keeps."""
+    start, stop = plan.chunk_bounds(chunk)
+    return run_range(plan, start, stop)
+
+
+def run_range(plan: SweepPlan, start: int, stop: int) -> xr.Dataset:
+    params, point, replicate = chunk_params(plan, start, stop)
+    trajectories = simulate(params, runs=stop - start, seed=plan.seed, first_run=start, variables=plan.variables)
+    out = summarise(trajectories, plan.spec.outcomes, plan.spec.trajectories)
+    out["parameters"] = (("run", "parameter"), plan.points[point])
+    out["parameters"].attrs.update(long_name="swept parameters of the run", keys=json.dumps(plan.keys))
+    out.coords["parameter"] = plan.names
+    out["design_point"] = ("run", point)
+    out["replicate"] = ("run", replicate)
+    return out
+
+
+def summarise(ds: xr.Dataset, outcomes: tuple[str, ...], trajectories: bool = False) -> xr.Dataset:
+    """Each outcome at the horizon and its mean over steps 1..T; the posture at the horizon
+    and the steps spent in each posture. With `trajectories`, every step as well (<name>_path)."""
+    out = xr.Dataset(coords={"run": ds["run"].values})
+    for name in outcomes:
+        x = ds[name]
+        dims = tuple(d for d in x.dims if d != "step")
+        values = x.values  # (run, step, ...)
+        long_name = x.attrs.get("long_name", name)
+        if name == "events":
+            out["events_total"] = (dims, values[:, 1:].sum(axis=1, dtype=np.int32))
+            out["events_total"].attrs["long_name"] = "events over the run"
+            continue
+        out[f"{name}_final"] = (dims, values[:, -1])
+        out[f"{name}_final"].attrs["long_name"] = f"{long_name} at the horizon"
+        out[f"{name}_mean"] = (dims, values[:, 1:].mean(axis=1))
+        out[f"{name}_mean"].attrs["long_name"] = f"{long_name}, mean over steps 1..T"
+    labels = json.loads(ds.attrs["posture_labels"])
+    codes = ds["posture"].values  # (run, step, state) int8
+    out["posture_final"] = (("run", "state"), codes[:, -1])
+    out["posture_final"].attrs.update(long_name="posture at the horizon", labels=json.dumps(labels))
+    counts = np.stack([(codes[:, 1:] == c).sum(axis=1, dtype=np.int16) for c in range(len(labels))], axis=-1)
+    out["posture_steps"] = (("run", "state", "posture"), counts)
+    out["posture_steps"].attrs["long_name"] = "steps 1..T spent in each posture"
+    out.coords["posture"] = labels
+    for coord in ("state", "great_power", "pressure_name", "event"):
+        if coord in ds.coords and any(coord in out[v].dims for v in out.data_vars):
+            out.coords[coord] = ds.coords[coord]
+    if "pole" in ds.coords and "great_power" in out.dims:
+        out.coords["pole"] = ds.coords["pole"]
+    if trajectories:
+        for name in (*outcomes, "posture"):  # <name>_path: the dimension `posture` is taken
+            out[f"{name}_path"] = ds[name].variable
+        out.coords["step"] = ds["step"]
+        out.coords["time"] = ds["time"]
+    return out

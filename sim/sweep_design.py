@@ -1,0 +1,62 @@
+"""Design points of a sweep: a full grid, a Latin hypercube or a Sobol (Saltelli) sample.
+
+`design_points(spec)` returns an array (points, parameters) in the order of
+`spec.parameters`. The sample is a function of the spec alone (its seed included), so a
+resumed or re-run sweep sees the very same points.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.sweep_spec import Axis, SweepSpec
+
+
+def design_points(spec: SweepSpec) -> np.ndarray:
+    if spec.design == "grid":
+        return grid(spec.parameters)
+    if spec.design == "lhs":
+        return latin_hypercube(spec.parameters, spec.samples, spec.seed)
+    return sobol(spec.parameters, spec.samples, spec.seed, spec.second_order)
+
+
+def axis_values(axis: Axis) -> np.ndarray:
+    if axis.values is not None:
+        return np.asarray(axis.values, dtype=float)
+    if axis.levels == 1:
+        return np.array([axis.low])
+    return np.linspace(axis.low, axis.high, axis.levels)
+
+
+def grid(axes: tuple[Axis, ...]) -> np.ndarray:
+    """Every combination; the first parameter varies slowest (C order)."""
+    mesh = np.meshgrid(*[axis_values(a) for a in axes], indexing="ij")
+    return np.stack([m.ravel() for m in mesh], axis=-1)
+
+
+def bounds(axes: tuple[Axis, ...]) -> tuple[np.ndarray, np.ndarray]:
+    return np.array([a.low for a in axes]), np.array([a.high for a in axes])
+
+
+def latin_hypercube(axes: tuple[Axis, ...], samples: int, seed: int) -> np.ndarray:
+    from scipy.stats import qmc
+
+    unit = qmc.LatinHypercube(d=len(axes), rng=np.random.default_rng(seed)).random(samples)
+    low, high = bounds(axes)
+    return qmc.scale(unit, low, high)
+
+
+def salib_problem(axes: tuple[Axis, ...]) -> dict:
+    """The problem SALib's Sobol analysis needs (names and bounds, in design order)."""
+    return {"num_vars": len(axes), "names": [a.name for a in axes], "bounds": [[a.low, a.high] for a in axes]}
+
+
+def sobol(axes: tuple[Axis, ...], samples: int, seed: int, second_order: bool) -> np.ndarray:
+    """Saltelli's extension of a scrambled Sobol sequence, as SALib lays it out:
+    samples x (2D + 2) rows with second order, samples x (D + 2) without."""
+    from SALib import ProblemSpec
+
+    problem = ProblemSpec(salib_problem(axes))
+    # SALib seeds NumPy's generator with it, which takes at most 32 bits.
+    problem.sample_sobol(samples, calc_second_order=second_order, scramble=True, seed=seed % 2**32)
+    return np.asarray(problem.samples, dtype=float)

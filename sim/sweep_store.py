@@ -1,0 +1,361 @@
+"""A sweep's Zarr store: pre-allocated, filled chunk by chunk, resumable after any crash.
+
+Layout. At creation the store gets every array at its full size (runs along `run`), with
+Zarr chunks equal to the sweep's chunks, but no data; chunk k of the sweep then fills exactly
+one Zarr chunk of every array with one region write (`to_zarr(region=...)`). The finished
+store is one ordinary Dataset: `xr.open_zarr(path)` or `open_sweep(path)` reads it.
+
+Why region writes into a pre-allocated store rather than one group per chunk: readers get
+one Dataset with no assembly step, and since sweep chunks and Zarr chunks coincide, no two
+sweep chunks ever touch the same file, so a write never reads, merges or truncates another
+chunk's data.
+
+Whole or absent. After a chunk's data is written, its digest (a hash of its values) goes
+into `chunk_digest[k]`; 0 means absent. Zarr writes every file through a temporary name and
+a rename, so a killed process leaves at most some of a chunk's files rewritten, never a torn
+file, and a chunk without its digest is simply computed and written again. Creation is
+atomic too: the skeleton is built under a hidden name and renamed into place.
+
+Checks on reopening: the store must carry this sweep's identity (the sweep's design, the
+resolved parameters, the seed and the version: everything that changes a number); every
+array must have the shape, type and chunks this sweep writes; every chunk marked done must
+hash to its digest. Anything else is refused in one line and never overwritten.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from sim.params import to_plain
+from sim.sweep import SweepPlan, run_range
+from sim.sweep_design import salib_problem
+from sim.version import __version__
+
+IDENTITY = "hedgesim_sweep"  # root attribute: what this store is a sweep of
+FORMAT = 1  # layout version of the store
+ZARR_TEMP = re.compile(r"\.[0-9a-f]{32}\.partial$")  # zarr's own write-then-rename files
+
+
+class StoreError(ValueError):
+    """A store that cannot be used for this sweep; str() is the one line to print."""
+
+
+def identity(plan: SweepPlan) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "hedgesim_version": __version__,
+        "seed": plan.seed,
+        "sweep": json.loads(json.dumps(plan.spec.identity())),  # tuples as lists, as stored
+        "params": to_plain(plan.params),
+    }
+
+
+def digest(chunk: xr.Dataset) -> int:
+    """A 64-bit hash of every value of a chunk's run-indexed arrays; never 0 (= absent)."""
+    h = hashlib.blake2b(digest_size=8)
+    for name in sorted(run_variables(chunk)):
+        values = np.ascontiguousarray(chunk[name].values)
+        h.update(f"{name}|{values.dtype.str}|{values.shape}|".encode())
+        h.update(values.tobytes())
+    return int.from_bytes(h.digest(), "little") or 1
+
+
+def run_variables(ds: xr.Dataset) -> list[str]:
+    """The data variables written chunk by chunk (everything along `run` but the index)."""
+    return [name for name, var in ds.data_vars.items() if "run" in var.dims]
+
+
+class SweepStore:
+    """An open, locked, verified store: which chunks are done, and writing the others."""
+
+    def __init__(self, path: Path, plan: SweepPlan, done: set[int], lock_fd: int):
+        self.path, self.plan, self.done, self._lock_fd = path, plan, done, lock_fd
+
+    @property
+    def missing(self) -> list[int]:
+        return [k for k in range(self.plan.n_chunks) if k not in self.done]
+
+    def write(self, chunk: int, data: xr.Dataset) -> None:
+        """Chunk `chunk`'s arrays in their region, then its digest: the digest is the mark
+        that the chunk is whole, so it is written last."""
+        start, stop = self.plan.chunk_bounds(chunk)
+        if data.sizes.get("run") != stop - start or int(data["run"][0]) != start:
+            raise ValueError(f"chunk {chunk} holds runs {data['run'].values[[0, -1]]}, not {start}..{stop - 1}")
+        region = data[run_variables(data)].drop_vars([c for c in data.coords])
+        region.to_zarr(self.path, region={"run": slice(start, stop)}, mode="r+", consolidated=False)
+        mark = xr.Dataset({"chunk_digest": ("chunk", np.array([digest(data)], dtype=np.uint64))})
+        mark.to_zarr(self.path, region={"chunk": slice(chunk, chunk + 1)}, mode="r+", consolidated=False)
+        self.done.add(chunk)
+
+    def close(self) -> None:
+        if self._lock_fd >= 0:
+            os.close(self._lock_fd)  # releases the lock
+            self._lock_fd = -1
+
+    def __enter__(self) -> SweepStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def open_store(path: str | os.PathLike, plan: SweepPlan) -> SweepStore:
+    """The store at `path` for this sweep: created if absent (or an empty folder), else
+    checked to be this sweep's and undamaged; locked against a second writer."""
+    path = Path(path)
+    probe = run_range(plan, 0, 1)  # the exact variables, types and coordinates of a chunk
+    if path.is_dir() and not any(path.iterdir()):
+        path.rmdir()
+    if not path.exists():
+        _create(path, plan, probe)
+    elif not path.is_dir():
+        raise StoreError(f"sweep.store = {str(path)!r}: exists and is not a folder; choose another sweep.store")
+    lock_fd = _lock(path)
+    try:
+        _remove_zarr_temporaries(path)
+        done = _verify(path, plan, probe)
+    except BaseException:
+        os.close(lock_fd)
+        raise
+    return SweepStore(path, plan, done, lock_fd)
+
+
+# --------------------------------------------------------------------------- creation
+def _create(path: Path, plan: SweepPlan, probe: xr.Dataset) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_skeletons(path)
+    skeleton = path.with_name(f".{path.name}.initialising-{os.getpid()}")
+    shutil.rmtree(skeleton, ignore_errors=True)
+    template = _template(plan, probe)
+    with warnings.catch_warnings():
+        # Consolidated metadata is not in the Zarr 3 spec yet, but xarray reads it: with it a
+        # plain xr.open_zarr(path) is quiet and quick. Region writes never change metadata.
+        warnings.filterwarnings("ignore", message=".*[Cc]onsolidated metadata.*")
+        template.to_zarr(skeleton, mode="w-", compute=False, consolidated=True, encoding=_encoding(template, plan))
+    try:
+        os.rename(skeleton, path)  # atomic; fails if another process created the store meanwhile
+    except OSError:
+        shutil.rmtree(skeleton, ignore_errors=True)
+        if not path.exists():
+            raise
+
+
+def _template(plan: SweepPlan, probe: xr.Dataset) -> xr.Dataset:
+    """The whole store's structure: run-indexed arrays as lazy fill values (never written
+    at creation), the design table and the coordinates."""
+    import dask.array as da
+
+    runs, size = plan.runs, plan.spec.chunk_runs
+    data = {}
+    for name in run_variables(probe):
+        var = probe[name]
+        fill = np.nan if var.dtype.kind == "f" else 0
+        lazy = da.full((runs, *var.shape[1:]), fill, dtype=var.dtype, chunks=(size, *var.shape[1:]))
+        data[name] = xr.Variable(var.dims, lazy, var.attrs)
+    coords = {name: c.variable for name, c in probe.coords.items() if "run" not in c.dims}
+    coords["run"] = np.arange(runs, dtype=np.int64)
+    ds = xr.Dataset(data, coords)
+    ds["design"] = (("point", "parameter"), plan.points)
+    ds["design"].attrs.update(long_name="design points", keys=json.dumps(plan.keys))
+    ds["chunk_digest"] = ("chunk", da.zeros(plan.n_chunks, dtype=np.uint64, chunks=1))
+    ds["chunk_digest"].attrs["long_name"] = "hash of each finished chunk; 0 = not yet computed"
+    ds.attrs.update(_attrs(plan))
+    return ds
+
+
+def _encoding(ds: xr.Dataset, plan: SweepPlan) -> dict[str, dict]:
+    # The run coordinate is chunked like the data so that a region never straddles chunks.
+    return {"run": {"chunks": (min(plan.spec.chunk_runs, plan.runs),)}}
+
+
+def _attrs(plan: SweepPlan) -> dict[str, Any]:
+    spec, params = plan.spec, plan.params
+    ident = identity(plan)
+    attrs = {
+        "title": f"hedgesim sweep {spec.name}: {params.scenario.name} in {params.world.name}",
+        "sweep": spec.name,
+        "design": spec.design,
+        "parameter_keys": json.dumps(plan.keys),
+        "points": plan.n_points,
+        "replicates": spec.replicates,
+        "runs": plan.runs,
+        "chunk_runs": spec.chunk_runs,
+        "chunks": plan.n_chunks,
+        "run_numbering": "run = design_point * replicates + replicate",
+        "seed": plan.seed,
+        "design_seed": spec.seed,
+        "scenario": params.scenario.name,
+        "world": params.world.name,
+        "focus": params.world.focus,
+        "steps": params.scenario.steps,
+        "hedgesim_version": __version__,
+        "params": json.dumps(to_plain(params)),  # as in a run's Dataset (sim.simulate)
+        IDENTITY: json.dumps(ident, sort_keys=True),
+        "fingerprint": hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest(),
+    }
+    if spec.design == "sobol":
+        attrs["salib_problem"] = json.dumps(salib_problem(spec.parameters))
+        attrs["second_order"] = int(spec.second_order)
+    return attrs
+
+
+def _remove_stale_skeletons(path: Path) -> None:
+    """Skeletons left by a creation that was killed (their process is gone)."""
+    for stale in path.parent.glob(f".{path.name}.initialising-*"):
+        pid = stale.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+# --------------------------------------------------------------------------- reopening
+def _lock(path: Path) -> int:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise StoreError(f"sweep.store = {str(path)!r}: in use by another running sweep; wait for it or choose another store") from None
+    return fd
+
+
+def _remove_zarr_temporaries(path: Path) -> None:
+    """Zarr writes `<file>.<uuid>.partial` and renames it; a kill can leave one behind."""
+    for root, _, files in os.walk(path):
+        for name in files:
+            if ZARR_TEMP.search(name):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(os.path.join(root, name))
+
+
+def _damaged(path: Path, what: str) -> StoreError:
+    return StoreError(
+        f"sweep.store = {str(path)!r}: damaged sweep store ({what}); it was left as is: "
+        "remove it to start again, or choose another sweep.store"
+    )
+
+
+def _verify(path: Path, plan: SweepPlan, probe: xr.Dataset) -> set[int]:
+    """The chunks already done, after checking the store is this sweep's and whole."""
+    if not (path / "zarr.json").exists():
+        raise StoreError(f"sweep.store = {str(path)!r}: exists and is not a Zarr store; choose another sweep.store")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # zarr warns of what it cannot read; we report it
+            # chunks=None: plain lazy arrays, no dask graph; each check reads one region
+            stored = xr.open_zarr(path, consolidated=False, chunks=None)
+    except Exception as error:
+        raise _damaged(path, f"unreadable metadata: {_first_line(error)}") from None
+    if IDENTITY not in stored.attrs:
+        raise StoreError(f"sweep.store = {str(path)!r}: a Zarr store but not a hedgesim sweep; choose another sweep.store")
+    try:
+        theirs = json.loads(stored.attrs[IDENTITY])
+    except (TypeError, ValueError):
+        raise _damaged(path, f"its {IDENTITY} attribute is not JSON") from None
+    ours = json.loads(json.dumps(identity(plan), sort_keys=True))
+    if theirs != ours:
+        key, there, here = _first_difference(theirs, ours)
+        raise StoreError(
+            f"sweep.store = {str(path)!r}: holds another sweep ({key} is {there} there, {here} here); "
+            "choose another sweep.store or remove it"
+        )
+    _check_structure(path, stored, _template(plan, probe))
+    try:
+        digests = stored["chunk_digest"].values
+    except Exception as error:
+        raise _damaged(path, f"chunk_digest unreadable: {_first_line(error)}") from None
+    done = {int(k) for k in np.flatnonzero(digests)}
+    for k in sorted(done):
+        start, stop = plan.chunk_bounds(k)
+        try:
+            chunk = stored[run_variables(stored)].isel(run=slice(start, stop)).load()
+        except Exception as error:
+            raise _damaged(path, f"chunk {k} (runs {start}..{stop - 1}) unreadable: {_first_line(error)}") from None
+        if digest(chunk) != int(digests[k]):
+            raise _damaged(path, f"chunk {k} (runs {start}..{stop - 1}) does not match its digest")
+    return done
+
+
+def _check_structure(path: Path, stored: xr.Dataset, template: xr.Dataset) -> None:
+    for name, want in template.variables.items():
+        if name not in stored.variables:
+            raise _damaged(path, f"array {name} is missing")
+        have = stored.variables[name]
+        if have.dims != want.dims or have.shape != want.shape or have.dtype != want.dtype:
+            raise _damaged(path, f"array {name} is {have.dtype}{list(have.shape)}, expected {want.dtype}{list(want.shape)}")
+        if name in template.data_vars and "run" in want.dims:
+            chunks = tuple(have.encoding.get("chunks") or ())
+            expected = min(template.attrs["chunk_runs"], template.attrs["runs"])
+            if chunks and chunks[0] != expected:
+                raise _damaged(path, f"array {name} is chunked by {chunks[0]} runs, expected {expected}")
+
+
+def _first_difference(a: Any, b: Any, key: str = "") -> tuple[str, str, str]:
+    if isinstance(a, dict) and isinstance(b, dict):
+        for k in sorted(set(a) | set(b)):
+            if a.get(k) != b.get(k):
+                return _first_difference(a.get(k), b.get(k), f"{key}.{k}" if key else k)
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            if x != y:
+                return _first_difference(x, y, f"{key}[{i}]")
+    return key, _short(a), _short(b)
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0] if text else ''}"[:160]
+
+
+# --------------------------------------------------------------------------- reading
+def open_sweep(path: str | os.PathLike, partial: bool = False) -> xr.Dataset:
+    """A finished sweep store as a Dataset (lazy). With `partial`, an unfinished one too,
+    restricted to the runs of its finished chunks."""
+    path = Path(path)
+    if not (path / "zarr.json").exists():
+        raise StoreError(f"store = {str(path)!r}: no sweep store there (run python -m experiments.sweep first)")
+    try:
+        ds = xr.open_zarr(path)
+    except Exception as error:
+        raise StoreError(f"store = {str(path)!r}: unreadable Zarr store ({_first_line(error)})") from None
+    if IDENTITY not in ds.attrs:
+        raise StoreError(f"store = {str(path)!r}: a Zarr store but not a hedgesim sweep")
+    digests = ds["chunk_digest"].values
+    if digests.all():
+        return ds
+    if not partial:
+        raise StoreError(
+            f"store = {str(path)!r}: unfinished sweep ({int((digests != 0).sum())} of {digests.size} chunks); "
+            "run the same sweep command again to finish it"
+        )
+    size = int(ds.attrs["chunk_runs"])
+    keep = np.zeros(ds.sizes["run"], dtype=bool)
+    for k in np.flatnonzero(digests):
+        keep[k * size : (k + 1) * size] = True
+    return ds.isel(run=np.flatnonzero(keep))

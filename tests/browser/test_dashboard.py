@@ -1,0 +1,111 @@
+"""The dashboard in a real browser: it renders offline, and what a student does shows.
+
+The page is driven as a class would drive it: move a slider, fire an event, press STEP. The
+numbers the page then shows are compared with the same actions taken on the same model in
+this process, and with the same model left alone, so the test fails if the page shows
+nothing new, or something other than what the model says.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from agents.app_model import DEFAULT_SEED, ClassroomModel
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def text(page, css: str) -> str:
+    return page.locator(css).first.inner_text().strip()
+
+
+def open_dashboard(page, url: str) -> None:
+    page.goto(url)
+    page.locator(".hs-date").wait_for(timeout=90_000)
+    page.locator(".hs-map").wait_for()
+
+
+def press_step(page, to_step: int) -> None:
+    page.get_by_role("button", name="Step", exact=True).click()
+    page.locator(".hs-date", has_text=f"step {to_step} of").wait_for()
+
+
+def test_a_slider_an_event_and_a_step_change_what_is_shown(page, traffic, dashboard_url, results_dir):
+    open_dashboard(page, dashboard_url)
+    assert re.search(r"step 0 of \d+", text(page, ".hs-date"))
+    assert text(page, ".hs-seed") == f"seed {DEFAULT_SEED}"
+    assert text(page, ".hs-scenario").startswith("lee_2025: ")
+    map_before = page.locator(".hs-map").get_attribute("src")
+
+    # The rivalry slider to its maximum, with the keyboard as a student could.
+    page.locator(".hs-slider-rivalry [role=slider]").focus()
+    page.keyboard.press("End")
+    page.locator(".hs-pressure-rivalry", has_text="1.00").wait_for()
+    assert "next step" in text(page, ".hs-pressure-rivalry")
+
+    page.locator(".hs-event-missile_test").click()
+    page.locator(".hs-pending", has_text="Missile test").wait_for()
+
+    press_step(page, 1)
+
+    steered = ClassroomModel()
+    steered.set_pressure("rivalry", 1.0)
+    steered.fire_event("missile_test")
+    steered.step()
+    left_alone = ClassroomModel()
+    left_alone.step()
+    assert steered.threat != pytest.approx(left_alone.threat, abs=1e-3)  # the event matters
+
+    assert text(page, ".hs-rivalry") == f"{steered.rivalry:.2f}" == "1.00"
+    assert text(page, ".hs-threat") == f"{steered.threat:.3f}"
+    assert text(page, ".hs-threat") != f"{left_alone.threat:.3f}"
+    assert "missile test" in text(page, ".hs-last-events")
+    assert text(page, ".hs-pending") == "Queued: nothing"
+    assert text(page, ".hs-pressure-rivalry") == "US–China rivalry: 1.00"
+    assert text(page, ".hs-why-move").startswith("KOR moved")
+    focus = steered.agent("KOR")
+    assert text(page, ".hs-posture").startswith(f"Posture now: {focus.posture_label}")
+    assert page.locator(".hs-map").get_attribute("src") != map_before
+
+    for step in (2, 3, 4):  # a year on, for a picture with paths
+        press_step(page, step)
+    page.wait_for_timeout(500)
+    shot = results_dir / "dashboard.png"
+    page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 50_000
+    if os.environ.get("HEDGESIM_UPDATE_FIGURES"):  # refresh the README's picture on request
+        shutil.copyfile(shot, ROOT / "docs" / "figures" / "dashboard.png")
+
+    assert traffic.outside == [], "the page reached outside this machine"
+    assert traffic.failed == [], "the server could not serve part of the page"
+
+
+def test_a_scenario_and_a_seed_take_effect_on_reset(page, traffic, dashboard_url):
+    open_dashboard(page, dashboard_url)
+    page.get_by_label("Scenario").click(force=True)
+    page.get_by_role("option", name="thaad_2016").click()
+    seed = page.get_by_label("Seed (whole number)")
+    seed.fill("7")
+    seed.press("Enter")
+    page.get_by_role("button", name="Reset", exact=True).click()
+    page.locator(".hs-scenario", has_text="thaad_2016").wait_for()
+    assert text(page, ".hs-seed") == "seed 7"
+    assert text(page, ".hs-date").startswith("2016-01-01")
+    expected = ClassroomModel("thaad_2016", "7")
+    press_step(page, 1)
+    expected.step()
+    assert text(page, ".hs-threat") == f"{expected.threat:.3f}"
+
+    seed.fill("seven")
+    seed.press("Enter")
+    page.get_by_role("button", name="Reset", exact=True).click()
+    error = page.locator(".hs-input-error")
+    error.wait_for()
+    assert error.inner_text().strip() == f"seed = 'seven': a whole number in [0, 2**63), e.g. {DEFAULT_SEED} (kept {DEFAULT_SEED})"
+    assert traffic.outside == [] and traffic.failed == []

@@ -1,0 +1,310 @@
+"""The Mesa layer as Mesa: DataCollector tables, batch_run, live controls, explanations,
+errors and logging. (Equivalence with the engine: test_agents_equivalence.py.)"""
+
+from __future__ import annotations
+
+import logging
+import random
+
+import mesa
+import numpy as np
+import pandas as pd
+import pytest
+
+import agents
+import sim
+from agents import GeopoliticsModel
+from sim.params import (
+    CAMPS,
+    EVENT_KINDS,
+    PRESSURE_KEYS,
+    ParamError,
+    PressureChange,
+    ScheduledEvent,
+    with_values,
+)
+from sim.utility import TERMS, utility
+
+STEPS = 8
+SHORT = 3  # the shortest horizon that holds every dated event of lee_2025
+
+
+@pytest.fixture(scope="module")
+def model(default_params):
+    model = GeopoliticsModel(default_params, rng=5, run=2, steps=STEPS)
+    model.run_for(STEPS)
+    return model
+
+
+# ----------------------------------------------------------------------------- Mesa's tools
+def test_model_table_agrees_with_the_dataset(model):
+    table = model.datacollector.get_model_vars_dataframe()
+    ds = model.to_dataset().isel(run=0)
+    assert len(table) == STEPS + 1
+    np.testing.assert_array_equal(table["threat"], ds["threat"])
+    np.testing.assert_array_equal(table["rivalry_in_force"], ds["rivalry"])
+    np.testing.assert_array_equal(table["taiwan_risk_in_force"], ds["taiwan_risk"])
+    for name in PRESSURE_KEYS:
+        np.testing.assert_array_equal(
+            table[f"pressure.{name}"], ds["pressure"].sel(pressure_name=name)
+        )
+    for kind in EVENT_KINDS:
+        np.testing.assert_array_equal(table[f"events.{kind}"], ds["events"].sel(event=kind))
+    assert ds["events"].sum() > 0  # lee_2025 schedules tariff shocks and summits
+
+
+def test_agent_table_agrees_with_the_dataset(model):
+    table = model.datacollector.get_agent_vars_dataframe().reset_index()
+    ds = model.to_dataset().isel(run=0)
+    for code in model.state_codes:
+        rows = table[table["code"] == code].sort_values("Step")
+        assert (rows["role"] == "middle_power").all()
+        np.testing.assert_array_equal(rows["Step"], ds["step"])
+        state = ds.sel(state=code)
+        for name in ("security", "economic", "autonomy", "hedging", "posture"):
+            np.testing.assert_array_equal(
+                rows[name].astype(float), state[name].astype(float), err_msg=name
+            )
+        np.testing.assert_array_equal(rows["government"].map(CAMPS.index), state["government"])
+        for pole in model.pole_codes:
+            np.testing.assert_array_equal(
+                rows[f"restriction_by_{pole}"], state["restriction"].sel(great_power=pole)
+            )
+    for pole in model.pole_codes:
+        rows = table[table["code"] == pole].sort_values("Step")
+        np.testing.assert_array_equal(rows["reliability"], ds["reliability"].sel(great_power=pole))
+        assert rows["security"].isna().all()  # not a middle power's column
+    challenger = table[table["role"] == "challenger"].sort_values("Step")
+    np.testing.assert_array_equal(challenger["threat"], ds["threat"])
+
+
+def test_batch_run_sweeps_a_pressure(default_params):
+    """batch_run over rivalry x two seeds: four runs, each the engine's run with that rivalry."""
+    results = mesa.batch_run(
+        GeopoliticsModel,
+        parameters={"params": default_params, "rivalry": [0.1, 0.9], "steps": 4},
+        rng=[1, 2],
+        max_steps=100,
+        data_collection_period=-1,
+        display_progress=False,
+    )
+    table = pd.DataFrame(results)
+    assert table["RunId"].nunique() == 4
+    assert set(table["Step"]) == {4.0}  # stopped at the horizon, not at max_steps
+    kor = table[table["code"] == "KOR"].set_index(["rivalry", "rng"])["security"]
+    for rivalry in (0.1, 0.9):
+        values = with_values(default_params, {"pressures.rivalry": rivalry})
+        for seed in (1, 2):
+            engine = sim.simulate(values, runs=1, seed=seed, steps=4)
+            assert kor[(rivalry, seed)] == pytest.approx(
+                float(engine["security"].sel(state="KOR")[0, -1]), abs=1e-12
+            )
+    assert kor[(0.1, 1)] != kor[(0.9, 1)]  # the swept pressure matters
+
+
+def test_steps_beyond_the_horizon_change_nothing(default_params):
+    model = GeopoliticsModel(default_params, rng=1, steps=SHORT)
+    model.run_for(SHORT)
+    assert not model.running
+    before = model.to_dataset()
+    model.run_for(2)
+    after = model.to_dataset()
+    assert after.sizes["step"] == 4
+    np.testing.assert_array_equal(after["security"], before["security"])
+
+
+def test_decisions_are_synchronous(default_params):
+    """The order in which middle powers decide (Mesa's shuffle) changes no number."""
+    first = GeopoliticsModel(default_params, rng=4, steps=6)
+    second = GeopoliticsModel(default_params, rng=4, steps=6)
+    second.middle_powers.random = random.Random(12345)  # a different activation order
+    orders = []
+    original = second.middle_powers.shuffle_do
+
+    def recording_shuffle_do(method, *args, **kwargs):
+        orders.append([mp.code for mp in second.middle_powers.shuffle()])
+        return original(method, *args, **kwargs)
+
+    second.middle_powers.shuffle_do = recording_shuffle_do
+    first.run_for(6)
+    second.run_for(6)
+    assert len({tuple(order) for order in orders}) > 1  # the order did vary
+    np.testing.assert_array_equal(first.to_dataset()["security"], second.to_dataset()["security"])
+
+
+# ----------------------------------------------------------------------------- live controls
+def test_set_pressure_acts_as_a_scheduled_change(default_params):
+    model = GeopoliticsModel(default_params, rng=6, run=1, steps=STEPS)
+    model.run_for(3)
+    model.set_pressure("rivalry", 0.95)
+    assert (
+        model.pressures["rivalry"] == default_params.pressures.rivalry
+    )  # not before the next step
+    model.run_for(STEPS - 3)
+    assert model.pressures["rivalry"] == 0.95
+    change = PressureChange(date=model.world.dates[4].isoformat(), pressure="rivalry", value=0.95)
+    scheduled = with_values(
+        default_params, {"scenario.schedule": [*default_params.scenario.schedule, change]}
+    )
+    engine = sim.simulate(scheduled, runs=2, seed=6, steps=STEPS).isel(run=[1])
+    np.testing.assert_allclose(
+        model.to_dataset()["security"], engine["security"], rtol=0, atol=1e-12
+    )
+
+
+def test_fire_event_acts_as_a_scheduled_event(default_params):
+    model = GeopoliticsModel(default_params, rng=8, steps=STEPS)
+    model.run_for(4)
+    model.fire_event("coercion", target="KOR", partner="CHN", magnitude=0.8)
+    model.fire_event("summit", target="JPN", partner="KOR")
+    model.step()
+    assert model.last_events["coercion"] >= 1 and model.last_events["summit"] >= 1
+    assert model.agent("KOR").restrictions["CHN"] > 0
+    model.run_for(STEPS - 5)
+    date = model.world.dates[4].isoformat()
+    fired = [
+        ScheduledEvent(date=date, kind="coercion", target="KOR", partner="CHN", magnitude=0.8),
+        ScheduledEvent(date=date, kind="summit", target="JPN", partner="KOR"),
+    ]
+    scheduled = with_values(
+        default_params, {"scenario.events": [*default_params.scenario.events, *fired]}
+    )
+    engine = sim.simulate(scheduled, runs=1, seed=8, steps=STEPS)
+    for name in ("security", "restriction", "events"):
+        np.testing.assert_allclose(
+            model.to_dataset()[name], engine[name], rtol=0, atol=1e-12, err_msg=name
+        )
+
+
+@pytest.mark.parametrize(
+    ("control", "message"),
+    [
+        (
+            lambda m: m.set_pressure("rivalryy", 0.3),
+            "pressures.rivalryy = 0.3: no such pressure; allowed: ",
+        ),
+        (
+            lambda m: m.set_pressure("rivalry", 1.3),
+            "pressures.rivalry = 1.3: must be in [0.0, 1.0]",
+        ),
+        (
+            lambda m: m.fire_event("coercion", target="KOR", partner="JPN"),
+            "event.partner = 'JPN': the great power imposing it",
+        ),
+        (lambda m: m.fire_event("earthquake"), "event.kind = 'earthquake': must be one of"),
+        (
+            lambda m: m.fire_event("summit", target="ATL", partner="USA"),
+            "event.target = 'ATL': unknown state code",
+        ),
+    ],
+)
+def test_bad_live_controls_fail_in_one_line(default_params, control, message):
+    model = GeopoliticsModel(default_params, rng=1, steps=SHORT)
+    with pytest.raises(ParamError) as error:
+        control(model)
+    assert str(error.value).startswith(message)
+    assert "\n" not in str(error.value)
+
+
+def test_why_splits_the_move_into_the_utility_terms(model):
+    kor = model.agent("KOR")
+    why = model.why("KOR")
+    assert set(why.terms) == set(TERMS)
+    assert why.after == {
+        "security": kor.security,
+        "economic": kor.economic,
+        "autonomy": kor.autonomy,
+    }
+    assert why.before != why.after
+    # the contributions add up to the change of the state's utility, computed independently
+    ctx, weights = kor.context, model.world.weights
+
+    def at(position):
+        s, e, a = (np.array([[[position[d]]]]) for d in ("security", "economic", "autonomy"))
+        return utility(s, e, a, ctx, weights)
+
+    assert why.total == pytest.approx(float((at(why.after) - at(why.before))[0, 0, 0]), abs=1e-12)
+    assert why.terms["inertia"] < 0  # moving always costs
+    assert why.rows()[0][1] == max(why.terms.values(), key=abs)
+
+
+def test_why_before_any_move_is_zero(default_params):
+    why = GeopoliticsModel(default_params, rng=1).why()
+    assert why.code == "KOR" and why.total == 0 and set(why.terms.values()) == {0.0}
+
+
+# ----------------------------------------------------------------------------- errors, logs
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("pressures.rivalry", 1.5),
+        ("weights.protection", -1.0),
+        ("world.middle_powers.KOR.security", 2.0),
+    ],
+)
+def test_bad_parameter_fails_as_in_the_engine(default_params, key, value):
+    bad = with_values(default_params, {key: value})
+    with pytest.raises(ParamError) as engine:
+        sim.simulate(bad, runs=2)
+    with pytest.raises(ParamError) as model:
+        GeopoliticsModel(bad, rng=1)
+    with pytest.raises(ParamError) as batch:
+        agents.simulate(bad, runs=2)
+    assert str(model.value) == str(engine.value) == str(batch.value)
+    assert key in str(model.value) and "\n" not in str(model.value)
+
+
+def test_bad_pressure_keyword_fails_as_the_config_would(default_params):
+    with pytest.raises(ParamError) as engine:
+        sim.simulate(with_values(default_params, {"pressures.dprk_threat": 1.2}))
+    with pytest.raises(ParamError) as model:
+        GeopoliticsModel(default_params, rng=1, dprk_threat=1.2)
+    assert str(model.value) == str(engine.value)
+    with pytest.raises(ParamError, match="^threat = 0.5: not a pressure; allowed: "):
+        GeopoliticsModel(default_params, rng=1, threat=0.5)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"rng": -1}, "rng = -1: a whole number in [0, 2**63), or None"),
+        ({"rng": 1, "run": 1.5}, "run = 1.5: a whole number >= 0"),
+        ({"rng": 1, "steps": 0}, "steps = 0: a whole number >= 1, or None for the scenario's"),
+    ],
+)
+def test_bad_run_settings_fail_in_one_line(default_params, kwargs, message):
+    with pytest.raises(ParamError) as error:
+        GeopoliticsModel(default_params, **kwargs)
+    assert str(error.value) == message
+
+
+def test_array_parameter_needs_the_runs_element(default_params):
+    params = with_values(default_params, {"pressures.rivalry": np.array([0.2, 0.4])})
+    assert GeopoliticsModel(params, rng=1, run=1).pressures["rivalry"] == 0.4
+    with pytest.raises(
+        ParamError, match=r"^pressures.rivalry = array\[2\]: an array over runs needs a value"
+    ):
+        GeopoliticsModel(params, rng=1, run=2)
+
+
+def test_mesa_step_logging_stays_out_of_the_logs(default_params, caplog):
+    caplog.set_level(logging.INFO)  # what an experiment's log handler would see
+    assert (
+        logging.getLogger("MESA").getEffectiveLevel() == logging.WARNING
+    )  # set by agents/__init__
+    GeopoliticsModel(default_params, rng=1, steps=SHORT).run_for(SHORT)
+    assert not [r for r in caplog.records if r.name.startswith("MESA")]
+    logging.getLogger("MESA").setLevel(logging.INFO)  # and Mesa would log otherwise
+    try:
+        GeopoliticsModel(default_params, rng=1, steps=SHORT).run_for(1)
+        assert [r for r in caplog.records if r.name.startswith("MESA")]
+    finally:
+        logging.getLogger("MESA").setLevel(logging.WARNING)
+
+
+def test_unseeded_model_reports_its_seed(default_params):
+    model = GeopoliticsModel(default_params, steps=SHORT)
+    model.run_for(SHORT)
+    again = GeopoliticsModel(default_params, rng=model.seed, steps=SHORT)
+    again.run_for(SHORT)
+    np.testing.assert_array_equal(model.to_dataset()["security"], again.to_dataset()["security"])

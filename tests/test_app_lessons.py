@@ -1,0 +1,65 @@
+"""What docs/teaching.md tells students they will observe, checked on the engine.
+
+Each claim of the lesson plan is a comparison of medians over runs (agents.app_lessons); here
+with fewer runs than the lesson plan quotes (1,000), and with margins well inside the gaps it
+reports, so that a change of the model that breaks a lesson fails here first.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from agents import app_lessons
+
+RUNS = 200
+
+
+@pytest.fixture(scope="module")
+def thaad():
+    return app_lessons.thaad(runs=RUNS)
+
+
+@pytest.fixture(scope="module")
+def taiwan():
+    return app_lessons.taiwan(runs=RUNS)
+
+
+@pytest.fixture(scope="module")
+def retrenchment():
+    return app_lessons.retrenchment(runs=RUNS)
+
+
+def test_thaad_coercion_bites_in_2017(thaad):
+    assert thaad["restriction_2017_04"] > 0.3
+
+
+def test_thaad_coercion_deters_security_alignment_while_it_bites(thaad):
+    # the "three noes": Seoul stays further from Washington than it would unpunished
+    assert thaad["security_2017_07_coerced"] < thaad["security_2017_07_spared"] - 0.05
+
+
+def test_thaad_coercion_drives_de_risking_in_the_long_run(thaad):
+    assert thaad["economic_2026_01_coerced"] > thaad["economic_2026_01_spared"] + 0.1
+    assert thaad["economic_2026_01_coerced"] > thaad["economic_2016_01"] + 0.5
+
+
+def test_taiwan_crisis_narrows_the_middle_way(taiwan):
+    assert taiwan["gap_crisis"] < taiwan["gap_calm"] - 0.05
+    assert taiwan["economic_crisis"] > taiwan["economic_calm"]
+
+
+def test_taiwan_crisis_raises_the_threat_but_not_security_alignment(taiwan):
+    # the dual contingency: North Korea exploits the moment, yet fear of entrapment keeps
+    # Seoul from rallying closer to Washington
+    assert taiwan["threat_crisis"] > taiwan["threat_calm"] + 0.05
+    assert taiwan["security_crisis"] <= taiwan["security_calm"]
+
+
+def test_retrenchment_means_more_own_defence_and_less_alliance(retrenchment):
+    assert retrenchment["autonomy_retrenchment"] > retrenchment["autonomy_lee"] + 0.05
+    assert retrenchment["security_retrenchment"] < retrenchment["security_lee"] - 0.1
+
+
+def test_retrenchment_means_hedging_not_bandwagoning_with_china(retrenchment):
+    assert retrenchment["hedging_share_retrenchment"] > retrenchment["hedging_share_lee"] + 0.2
+    assert retrenchment["china_side_share_retrenchment"] < 0.05

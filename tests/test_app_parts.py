@@ -1,0 +1,128 @@
+"""The dashboard's parts that need no browser: launching, scenarios, plain words, pictures."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from agents.app_drawing import alignment_map, time_series
+from agents.app_launch import LaunchError, check_port, claim_port, solara_command
+from agents.app_scenarios import load_scenario, scenario_description, scenario_names
+from agents.app_words import describe_move, explain_terms
+from sim.params import ParamError, to_plain
+
+ROOT = Path(__file__).resolve().parents[1]
+NAMES = {"plus": "USA", "minus": "CHN", "focus": "KOR", "neighbour": "JPN"}
+
+
+# ----------------------------------------------------------------------------- launching
+def run_launcher(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "agents.app", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("port", ["eighty", "-1", "70000"])
+def test_a_bad_port_is_one_line_and_exit_2(port):
+    done = run_launcher("--port", port)
+    assert done.returncode == 2
+    assert done.stderr.strip().count("\n") == 0, done.stderr
+    assert "port" in done.stderr and port.lstrip("-") in done.stderr and "Traceback" not in done.stderr
+    assert "[0, 65535]" in done.stderr
+    assert done.stdout == ""
+
+
+def test_a_port_in_use_is_refused_with_one_line():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = run_launcher("--port", str(port))
+    assert done.returncode == 2
+    assert f"port = {port}" in done.stderr and "--port" in done.stderr
+    assert done.stderr.strip().count("\n") == 0 and "Traceback" not in done.stderr
+
+
+def test_port_zero_claims_a_free_port_and_the_command_is_offline():
+    port = claim_port("127.0.0.1", 0)
+    assert 0 < port < 65536
+    command = solara_command("127.0.0.1", port)
+    # production mode, no browser on the server, no call to PyPI
+    assert {"--production", "--no-open", "--no-check-version"} <= set(command)
+    assert command[command.index("--port") + 1] == str(port)
+    with pytest.raises(LaunchError, match="port = 'x'"):
+        check_port("x")
+
+
+# ----------------------------------------------------------------------------- scenarios
+def test_scenarios_are_the_conf_files_with_the_default_first():
+    names = scenario_names()
+    assert names[0] == "lee_2025"
+    assert sorted(names) == sorted(p.stem for p in (ROOT / "conf" / "scenario").glob("*.yaml"))
+    assert {"thaad_2016", "taiwan_contingency", "us_retrenchment"} <= set(names)
+    assert "THAAD" in scenario_description("thaad_2016")
+
+
+@pytest.mark.parametrize("name", ["lee_2025", "thaad_2016", "taiwan_contingency", "us_retrenchment"])
+def test_a_scenario_loads_exactly_as_hydra_composes_it(name):
+    from experiments import compose
+
+    assert to_plain(load_scenario(name)) == to_plain(compose([f"scenario={name}"]))
+
+
+def test_an_unknown_scenario_names_the_ones_available():
+    with pytest.raises(ParamError, match=r"scenario = 'thaad_2017': no such scenario; available: .*thaad_2016"):
+        load_scenario("thaad_2017")
+
+
+# ----------------------------------------------------------------------------- words
+def test_a_move_is_told_with_its_direction_and_size():
+    before = {"security": 0.50, "economic": -0.10, "autonomy": 0.30}
+    after = {"security": 0.56, "economic": -0.13, "autonomy": 0.30}
+    text = describe_move("KOR", before, after, NAMES)
+    assert "security +0.060 (toward the USA alliance)" in text
+    assert "economy -0.030 (toward CHN)" in text
+    assert "defence" not in text  # autonomy did not move
+    assert describe_move("KOR", before, before, NAMES) == "KOR stayed where it was."
+
+
+def test_the_largest_pushes_come_first_in_plain_words():
+    rows = [("protection", 0.042), ("coercion", -0.011), ("inertia", -0.0001)]
+    lines = explain_terms(rows, NAMES)
+    assert lines[0] == "Protection by USA against North Korea's threat pushed it this way (+0.042)."
+    assert lines[1] == "Exposure to CHN's economic punishment held it back (-0.011)."
+    assert len(lines) == 2  # a push below a thousandth is not worth a line
+    assert "chance" in explain_terms([("inertia", 0.0)], NAMES)[0]
+
+
+# ----------------------------------------------------------------------------- pictures
+@pytest.fixture(scope="module")
+def short_run():
+    import sim
+
+    return sim.simulate(load_scenario("thaad_2016"), runs=1, seed=3).isel(step=slice(0, 9))
+
+
+def test_the_map_labels_every_state_where_it_is_now(short_run):
+    fig = alignment_map(short_run)
+    ax = fig.axes[0]
+    labels = {t.get_gid(): t for t in ax.texts if t.get_gid()}
+    for code in ("KOR", "JPN"):
+        where = short_run.isel(run=0, step=-1).sel(state=code)
+        assert labels[f"state-{code}"].xy == pytest.approx((float(where.security), float(where.economic)))
+    assert {f"zone-label-{k}" for k in range(5)} <= set(labels)
+    assert [labels[f"zone-label-{k}"].get_text() for k in (0, 2, 4)] == ["CHN-anchored", "hedging", "USA-anchored"]
+
+
+def test_the_time_series_draws_the_focus_and_the_marks(short_run):
+    when = short_run["time"].values[4]
+    fig = time_series(short_run, marks=[(when, "missile test")])
+    top, bottom = fig.axes
+    security = top.get_lines()[0].get_ydata()
+    assert np.allclose(security, short_run["security"].isel(run=0).sel(state="KOR").values)
+    assert any(t.get_text() == "missile test" for t in top.texts)
+    assert "KOR" in top.get_title()
