@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed-$(DEPS_HASH)
 TEST_INSTALLED := $(VENV)/.test-installed-$(DEPS_HASH)
 PYTEST := $(PY) -m pytest -p no:cacheprovider
 
-.PHONY: run test test-fast test-slow test-browser demo sweep bench lint format clean
+.PHONY: docs run test test-fast test-slow test-browser demo sweep bench lint format clean
 
 $(INSTALLED):
 	@python=$$(tools/find-python) || exit 1; \
@@ -58,3 +58,6 @@ format: $(TEST_INSTALLED)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+docs:
+	$(PY) tools/param_table.py --write

@@ -26,7 +26,7 @@ def _pressure(model, name: str) -> float:
 
 
 def _events(model, kind: str) -> int:
-    return model.last_events[kind]
+    return int(model.event_counts[EVENT_KINDS.index(kind)])
 
 
 def _restriction_by(agent, great_power: str):

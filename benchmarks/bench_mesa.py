@@ -31,6 +31,17 @@ def best_time(call, repeat: int) -> float:
     return min(times)
 
 
+def cpu_name() -> str:
+    try:
+        with open("/proc/cpuinfo") as info:
+            names = [
+                line.split(":", 1)[1].strip() for line in info if line.startswith("model name")
+            ]
+        return f"{names[0]} x {len(names)}"
+    except (OSError, IndexError):
+        return platform.processor() or platform.machine()
+
+
 def agent_count(params) -> int:
     world = params.world
     return (
@@ -47,7 +58,7 @@ def main() -> None:
     parser.add_argument("--engine-runs", type=int, default=1000)
     parser.add_argument("--mesa-runs", type=int, default=20)
     parser.add_argument("--seed", type=int, default=20250604)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
     params = compose(args.overrides)
@@ -76,9 +87,7 @@ def main() -> None:
         f"scenario {params.scenario.name}, world {params.world.name}, rule {params.decision.rule}: "
         f"{agents_per_run} agents, {steps} steps; layers agree to {gap:.1e}"
     )
-    print(
-        f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}, numpy {np.__version__}"
-    )
+    print(f"machine: {cpu_name()}, Python {platform.python_version()}, numpy {np.__version__}")
     print(
         f"engine (sim.simulate):   {args.engine_runs:6d} runs in {engine_s:8.3f} s  {engine_rate:14,.0f} agent-steps/s"
     )

@@ -124,25 +124,33 @@ def plot_calibration(times, economic_runs, observed: pd.Series, fit_until: int, 
 
 def plot_replay(times, security_runs, economic_runs, observed, later, events: pd.DataFrame, fit_until: int, path: Path, title: str) -> None:
     """Security and economic alignment 2000-2025 against the observed export orientation;
-    the fitted window unshaded, the years reached from the schedule alone shaded."""
+    the fitted window unshaded, the years reached from the schedule alone shaded; the dated
+    events numbered along the top and listed underneath."""
     times = pd.to_datetime(times)
-    fig, ax = plt.subplots(figsize=(10, 5))
+    shown = events[(pd.to_datetime(events["date"]) >= times[0]) & (pd.to_datetime(events["date"]) <= times[-1])]
+    fig = plt.figure(figsize=(11, 6.6))
+    ax = fig.add_axes((0.07, 0.33, 0.9, 0.6))
     ax.axvspan(pd.Timestamp(f"{fit_until + 1}-01-01"), times[-1], color="grey", alpha=0.08)
-    ax.text(pd.Timestamp(f"{fit_until + 1}-03-01"), 1.03, "not fitted: schedule of events alone", fontsize=8, color="dimgrey")
+    ax.text(pd.Timestamp(f"{fit_until + 1}-03-01"), -1.04, "not fitted: reached from the schedule of events alone",
+            fontsize=8, color="dimgrey")
     _band(ax, times, security_runs, "#2a9d8f", "model: security alignment")
     _band(ax, times, economic_runs, US_COLOUR, "model: economic alignment")
     _observed(ax, observed, later)
-    for _, event in events.iterrows():
+    for number, (_, event) in enumerate(shown.iterrows(), start=1):
         when = pd.Timestamp(event["date"])
-        if times[0] <= when <= times[-1]:
-            ax.axvline(when, color="grey", linewidth=0.5, alpha=0.5, zorder=1)
-            ax.text(when, -1.08, event["short"], rotation=90, fontsize=6.5, va="bottom", ha="right", color="dimgrey")
+        ax.axvline(when, color="grey", linewidth=0.5, alpha=0.5, zorder=1)
+        ax.text(when, 1.06 + 0.045 * (number % 2), str(number), fontsize=6.5, ha="center", color="dimgrey")
     ax.axhline(0, color="black", linewidth=0.6)
-    ax.set_ylim(-1.1, 1.1)
+    ax.set_ylim(-1.1, 1.16)
     ax.set_ylabel("alignment  (-1 China ... +1 US)")
-    ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=8, loc="upper left", ncols=2)
+    ax.set_title(title, fontsize=10, pad=14)
+    ax.legend(fontsize=8, loc="center right", bbox_to_anchor=(1.0, 0.7), ncols=2)
     ax.grid(alpha=0.3)
-    fig.tight_layout()
+    listing = [f"{n:2d}  {pd.Timestamp(e['date']):%Y-%m}  {e['short']}" for n, (_, e) in enumerate(shown.iterrows(), start=1)]
+    columns = 3
+    per_column = -(-len(listing) // columns)
+    for c in range(columns):
+        block = "\n".join(listing[c * per_column : (c + 1) * per_column])
+        fig.text(0.07 + c * 0.31, 0.24, block, fontsize=7, va="top", family="monospace", color="dimgrey")
     fig.savefig(path, dpi=130)
     plt.close(fig)

@@ -50,7 +50,9 @@ def cells(ds: xr.Dataset, name: str, bins: int) -> tuple[np.ndarray, np.ndarray,
     return index, (edges[1:] + edges[:-1]) / 2, edges
 
 
-def phase_table(ds: xr.Dataset, along: list[str], state: str | None = None, bins: int = 20) -> xr.Dataset:
+def phase_table(
+    ds: xr.Dataset, along: list[str], state: str | None = None, bins: int = 20
+) -> xr.Dataset:
     """Posture shares at the horizon per cell of the parameters `along` (one or two)."""
     state = state or ds.attrs["focus"]
     labels = posture_labels(ds)
@@ -77,7 +79,10 @@ def phase_table(ds: xr.Dataset, along: list[str], state: str | None = None, bins
         attrs={"state": state, "edges": json.dumps({k: v.tolist() for k, v in edges.items()})},
     )
     if "security_final" in ds and "economic_final" in ds:
-        alignment = (ds["security_final"].sel(state=state).values + ds["economic_final"].sel(state=state).values) / 2
+        alignment = (
+            ds["security_final"].sel(state=state).values
+            + ds["economic_final"].sel(state=state).values
+        ) / 2
         total = np.zeros(shape)
         np.add.at(total, tuple(index), alignment)
         with np.errstate(invalid="ignore", divide="ignore"):

@@ -35,7 +35,9 @@ class PlotError(ValueError):
 
 
 # ----------------------------------------------------------------------------- figures
-def phase_diagram(ds: xr.Dataset, x: str, y: str | None, state: str | None = None, bins: int = 20) -> Figure:
+def phase_diagram(
+    ds: xr.Dataset, x: str, y: str | None, state: str | None = None, bins: int = 20
+) -> Figure:
     """Two swept parameters: the modal posture per cell (paler where it is less dominant)
     and the mean alignment with the posture thresholds as contours. One: posture shares."""
     state = state or ds.attrs["focus"]
@@ -48,16 +50,23 @@ def phase_diagram(ds: xr.Dataset, x: str, y: str | None, state: str | None = Non
     left, right = fig.subplots(1, 2)
 
     modal = table["modal"].values
-    dominance = np.nan_to_num(np.take_along_axis(table["share"].values, np.maximum(modal, 0)[..., None], -1)[..., 0])
+    dominance = np.nan_to_num(
+        np.take_along_axis(table["share"].values, np.maximum(modal, 0)[..., None], -1)[..., 0]
+    )
     colours = np.array([_rgb(c) for c in POSTURE_COLOURS])
     # Blend toward white as the modal posture's share falls from 1 to 1/5 (no majority).
     weight = np.clip((dominance - 0.2) / 0.8, 0, 1)[..., None] * 0.75 + 0.25
-    rgb = np.where(modal[..., None] >= 0, colours[np.maximum(modal, 0)] * weight + (1 - weight), 0.85)
+    rgb = np.where(
+        modal[..., None] >= 0, colours[np.maximum(modal, 0)] * weight + (1 - weight), 0.85
+    )
     left.pcolormesh(edges[x], edges[y], rgb, edgecolors="none")
     present = sorted({int(m) for m in modal.ravel() if m >= 0})
     left.legend(
         handles=[Patch(facecolor=POSTURE_COLOURS[i], label=labels[i]) for i in present][::-1],
-        title="modal posture", loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small",
+        title="modal posture",
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1),
+        fontsize="small",
     )
     left.set_title(f"Posture of {state} at the horizon\n(paler = a smaller majority of runs)")
 
@@ -66,11 +75,19 @@ def phase_diagram(ds: xr.Dataset, x: str, y: str | None, state: str | None = Non
         # Symmetric about 0 so red stays the pole at -1 and blue the pole at +1, as in the
         # postures; the data's own extent so that differences show.
         limit = max(0.1, np.ceil(np.nanmax(np.abs(table["alignment"].values)) * 10) / 10)
-        mesh = right.pcolormesh(edges[x], edges[y], table["alignment"].values, cmap="RdBu", vmin=-limit, vmax=limit)
+        mesh = right.pcolormesh(
+            edges[x], edges[y], table["alignment"].values, cmap="RdBu", vmin=-limit, vmax=limit
+        )
         fig.colorbar(mesh, ax=right, label="mean alignment (s + e) / 2 at the horizon")
         levels = sorted({-thresholds[1], -thresholds[0], thresholds[0], thresholds[1]})
-        lines = right.contour(table[x].values, table[y].values, table["alignment"].values, levels=levels,
-                              colors="0.15", linewidths=1)
+        lines = right.contour(
+            table[x].values,
+            table[y].values,
+            table["alignment"].values,
+            levels=levels,
+            colors="0.15",
+            linewidths=1,
+        )
         right.clabel(lines, fmt="%.1f", fontsize="small")
         right.set_title("Mean alignment, with the posture thresholds")
     else:
@@ -79,8 +96,10 @@ def phase_diagram(ds: xr.Dataset, x: str, y: str | None, state: str | None = Non
         ax.set_xlabel(_axis_label(ds, x))
         ax.set_ylabel(_axis_label(ds, y))
     runs = int(table["runs"].sum())
-    fig.suptitle(f"{state_name(ds, state)}: phase diagram over {x} and {y} ({ds.attrs['sweep']}, "
-                 f"{ds.attrs['scenario']}, {runs:,} runs{_pooled(ds, [x, y])})")
+    fig.suptitle(
+        f"{state_name(ds, state)}: phase diagram over {x} and {y} ({ds.attrs['sweep']}, "
+        f"{ds.attrs['scenario']}, {runs:,} runs{_pooled(ds, [x, y])})"
+    )
     return fig
 
 
@@ -88,14 +107,24 @@ def _phase_line(ds: xr.Dataset, x: str, state: str, bins: int) -> Figure:
     table = phase_table(ds, [x], state, bins)
     fig = Figure(figsize=(9, 4.6), layout="constrained")
     ax = fig.subplots()
-    ax.stackplot(table[x].values, table["share"].values.T, labels=list(table["posture"].values),
-                 colors=POSTURE_COLOURS, edgecolor="white", lw=0.3)
+    ax.stackplot(
+        table[x].values,
+        table["share"].values.T,
+        labels=list(table["posture"].values),
+        colors=POSTURE_COLOURS,
+        edgecolor="white",
+        lw=0.3,
+    )
     ax.set_ylim(0, 1)
     ax.set_xlabel(_axis_label(ds, x))
     ax.set_ylabel("share of runs at the horizon")
     handles, names = ax.get_legend_handles_labels()
-    ax.legend(handles[::-1], names[::-1], loc="center left", bbox_to_anchor=(1.01, 0.5), title="posture")
-    ax.set_title(f"{state_name(ds, state)}: posture over {x} ({ds.attrs['sweep']}{_pooled(ds, [x])})")
+    ax.legend(
+        handles[::-1], names[::-1], loc="center left", bbox_to_anchor=(1.01, 0.5), title="posture"
+    )
+    ax.set_title(
+        f"{state_name(ds, state)}: posture over {x} ({ds.attrs['sweep']}{_pooled(ds, [x])})"
+    )
     return fig
 
 
@@ -103,7 +132,11 @@ def outcome_distributions(ds: xr.Dataset, state: str | None = None) -> Figure:
     """Histograms of the state's outcomes at the horizon across all runs, and its postures."""
     state = state or ds.attrs["focus"]
     outcomes = json.loads(ds.attrs["hedgesim_sweep"])["sweep"]["outcomes"]
-    names = [f"{n}_final" for n in outcomes if ds.get(f"{n}_final") is not None and ds[f"{n}_final"].dims == ("run", "state")]
+    names = [
+        f"{n}_final"
+        for n in outcomes
+        if ds.get(f"{n}_final") is not None and ds[f"{n}_final"].dims == ("run", "state")
+    ]
     panels = len(names) + 1
     cols = min(3, panels)
     rows = -(-panels // cols)
@@ -112,13 +145,17 @@ def outcome_distributions(ds: xr.Dataset, state: str | None = None) -> Figure:
     for ax, name in zip(axes, names, strict=False):
         values = ds[name].sel(state=state).values
         ax.hist(values, bins=50, color="#4d4d4d", alpha=0.85)
-        ax.axvline(np.median(values), color="#e08214", lw=1.5, label=f"median {np.median(values):.2f}")
+        ax.axvline(
+            np.median(values), color="#e08214", lw=1.5, label=f"median {np.median(values):.2f}"
+        )
         ax.set_title(ds[name].attrs.get("long_name", name), fontsize="medium")
         ax.set_ylabel("runs")
         ax.legend(fontsize="small")
     ax = axes[len(names)]
     labels = posture_labels(ds)
-    shares = np.bincount(ds["posture_final"].sel(state=state).values.astype(np.int64), minlength=len(labels))
+    shares = np.bincount(
+        ds["posture_final"].sel(state=state).values.astype(np.int64), minlength=len(labels)
+    )
     shares = shares / shares.sum()
     ax.barh(labels, shares, color=POSTURE_COLOURS)
     ax.set_xlim(0, 1)
@@ -126,8 +163,10 @@ def outcome_distributions(ds: xr.Dataset, state: str | None = None) -> Figure:
     ax.set_title("posture at the horizon", fontsize="medium")
     for extra in axes[panels:]:
         extra.set_axis_off()
-    fig.suptitle(f"{state_name(ds, state)}: outcomes across {ds.sizes['run']:,} runs of {ds.attrs['sweep']} "
-                 f"({ds.attrs['scenario']})")
+    fig.suptitle(
+        f"{state_name(ds, state)}: outcomes across {ds.sizes['run']:,} runs of {ds.attrs['sweep']} "
+        f"({ds.attrs['scenario']})"
+    )
     return fig
 
 
@@ -176,7 +215,9 @@ def check(ds: xr.Dataset, options: dict[str, str]) -> tuple[str, str | None, str
     states = [str(s) for s in ds["state"].values]
     state = options.get("state", ds.attrs["focus"])
     if state not in states:
-        raise PlotError(f"state = {state!r}: not a middle power of this sweep; choose from {', '.join(states)}")
+        raise PlotError(
+            f"state = {state!r}: not a middle power of this sweep; choose from {', '.join(states)}"
+        )
     bins = options.get("bins", "20")
     if not bins.isdigit() or not 1 <= int(bins) <= 500:
         raise PlotError(f"bins = {bins!r}: a whole number from 1 to 500")
@@ -196,10 +237,16 @@ def main(argv: list[str] | None = None) -> int:
         store = Path(options["store"])
         ds = open_sweep(store, partial=partial == "true")
         x, y, state, bins = check(ds, options)
-        out = Path(options.get("out", store.with_name(store.name.removesuffix(".zarr") + "_figures")))
-        phase_file = Path(options.get("phase", out / (f"phase_{x}_{y}.png" if y else f"phase_{x}.png")))
+        out = Path(
+            options.get("out", store.with_name(store.name.removesuffix(".zarr") + "_figures"))
+        )
+        phase_file = Path(
+            options.get("phase", out / (f"phase_{x}_{y}.png" if y else f"phase_{x}.png"))
+        )
         outcomes_file = Path(options.get("outcomes", out / "outcomes.png"))
-        keep = ["parameters", "posture_final", "design"] + [n for n in ds.data_vars if n.endswith("_final")]
+        keep = ["parameters", "posture_final", "design"] + [
+            n for n in ds.data_vars if n.endswith("_final")
+        ]
         ds = ds[sorted(set(keep))].load()
         phase = phase_diagram(ds, x, y, state, bins)
         outcomes = outcome_distributions(ds, state)

@@ -21,7 +21,15 @@ from pathlib import Path
 
 from omegaconf import OmegaConf, open_dict
 
-from experiments.config import CONF_DIR, ConfigError, available, compose_config, explain, params_of, to_params
+from experiments.config import (
+    CONF_DIR,
+    ConfigError,
+    available,
+    compose_config,
+    explain,
+    params_of,
+    to_params,
+)
 from sim.params import ParamError
 from sim.sweep import SweepPlan, plan_sweep, scheduled_overrides
 from sim.sweep_executors import executor
@@ -50,7 +58,9 @@ def prepare(argv: list[str]) -> tuple[SweepSpec, SweepPlan, bool]:
     """Compose, validate and plan: everything that can be wrong is found before any output."""
     cfg = compose_config(_select_sweep(argv))
     if cfg.get("sweep") is None:
-        raise ConfigError(f"sweep: choose a design with sweep=NAME; available: {', '.join(available('sweep'))}")
+        raise ConfigError(
+            f"sweep: choose a design with sweep=NAME; available: {', '.join(available('sweep'))}"
+        )
     try:
         node = OmegaConf.to_container(cfg.sweep, resolve=True)
     except Exception as error:
@@ -87,7 +97,14 @@ def run(spec: SweepSpec, plan: SweepPlan, progress: bool) -> int:
     with executor(spec) as compute, open_store(spec.store, plan) as store:
         todo = store.missing
         already = plan.runs - sum(_size(plan, k) for k in todo)
-        bar = tqdm(total=plan.runs, initial=already, unit="run", unit_scale=True, desc=spec.name, disable=not progress)
+        bar = tqdm(
+            total=plan.runs,
+            initial=already,
+            unit="run",
+            unit_scale=True,
+            desc=spec.name,
+            disable=not progress,
+        )
         try:
             for chunk, summaries in compute(plan, todo):
                 store.write(chunk, summaries)

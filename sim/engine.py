@@ -167,9 +167,14 @@ def _dataset(params, w, run_ids, seed, traj) -> xr.Dataset:
             "params": json.dumps(to_plain(params)),
         },
     )
-    ds["security"].attrs.update(long_name="security alignment", units="-1 = CHN camp, +1 = US alliance")
-    ds["economic"].attrs.update(long_name="economic alignment (export orientation proxy)")
-    ds["autonomy"].attrs.update(long_name="self-reliant defence", units="0..1")
+    described = {
+        "security": dict(long_name="security alignment", units="-1 = CHN camp, +1 = US alliance"),
+        "economic": dict(long_name="economic alignment (export orientation proxy)"),
+        "autonomy": dict(long_name="self-reliant defence", units="0..1"),
+    }
+    for name, attrs in described.items():
+        if name in ds:
+            ds[name].attrs.update(attrs)
     if "hedging" in ds:
         ds["hedging"].attrs.update(long_name="hedging index", units="1 = equidistant or split")
         ds["posture"].attrs.update(long_name="posture on Kuik's spectrum", labels=ds.attrs["posture_labels"])

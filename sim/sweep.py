@@ -68,9 +68,7 @@ class SweepPlan:
     @property
     def variables(self) -> tuple[str, ...]:
         """What the engine records: only what the summaries need (it saves time and memory)."""
-        # posture needs security and economic; sim.engine labels autonomy unconditionally
-        # (it fails without it), so autonomy comes along until that is lifted.
-        wanted = set(self.spec.outcomes) | {"security", "economic", "autonomy"}
+        wanted = set(self.spec.outcomes) | {"security", "economic"}  # posture needs both
         return tuple(v for v in ALL_VARIABLES if v in wanted)
 
     @property
@@ -88,10 +86,16 @@ def plan_sweep(spec: SweepSpec, params: Params, seed: int) -> SweepPlan:
     for axis in spec.parameters:
         where = f"sweep.parameters.{axis.name}.key"
         if any(fnmatch.fnmatchcase(axis.key, pattern) for pattern in FIXED_PER_CALL):
-            raise SweepError(f"{where} = {axis.key!r}: fixes the calendar or shape of a run and cannot vary across runs")
+            raise SweepError(
+                f"{where} = {axis.key!r}: fixes the calendar or shape of a run and cannot vary across runs"
+            )
         if axis.key not in leaves:
             close = difflib.get_close_matches(axis.key, list(leaves), n=3)
-            hint = f"; did you mean {', '.join(close)}?" if close else "; any numeric parameter by its dotted key"
+            hint = (
+                f"; did you mean {', '.join(close)}?"
+                if close
+                else "; any numeric parameter by its dotted key"
+            )
             raise SweepError(f"{where} = {axis.key!r}: no such numeric parameter{hint}")
     points = design_points(spec)
     for j, axis in enumerate(spec.parameters):
@@ -101,7 +105,9 @@ def plan_sweep(spec: SweepSpec, params: Params, seed: int) -> SweepPlan:
         except ParamError as error:
             raise SweepError(f"sweep.parameters.{axis.name}: {error}") from None
     if spec.replicates * len(points) > 2**53:
-        raise SweepError(f"sweep.replicates = {spec.replicates}: too many runs ({spec.replicates * len(points)})")
+        raise SweepError(
+            f"sweep.replicates = {spec.replicates}: too many runs ({spec.replicates * len(points)})"
+        )
     return SweepPlan(spec=spec, params=params, seed=int(seed), points=points)
 
 
@@ -138,10 +144,14 @@ def run_chunk(plan: SweepPlan, chunk: int) -> xr.Dataset:
 
 def run_range(plan: SweepPlan, start: int, stop: int) -> xr.Dataset:
     params, point, replicate = chunk_params(plan, start, stop)
-    trajectories = simulate(params, runs=stop - start, seed=plan.seed, first_run=start, variables=plan.variables)
+    trajectories = simulate(
+        params, runs=stop - start, seed=plan.seed, first_run=start, variables=plan.variables
+    )
     out = summarise(trajectories, plan.spec.outcomes, plan.spec.trajectories)
     out["parameters"] = (("run", "parameter"), plan.points[point])
-    out["parameters"].attrs.update(long_name="swept parameters of the run", keys=json.dumps(plan.keys))
+    out["parameters"].attrs.update(
+        long_name="swept parameters of the run", keys=json.dumps(plan.keys)
+    )
     out.coords["parameter"] = plan.names
     out["design_point"] = ("run", point)
     out["replicate"] = ("run", replicate)
@@ -169,7 +179,9 @@ def summarise(ds: xr.Dataset, outcomes: tuple[str, ...], trajectories: bool = Fa
     codes = ds["posture"].values  # (run, step, state) int8
     out["posture_final"] = (("run", "state"), codes[:, -1])
     out["posture_final"].attrs.update(long_name="posture at the horizon", labels=json.dumps(labels))
-    counts = np.stack([(codes[:, 1:] == c).sum(axis=1, dtype=np.int16) for c in range(len(labels))], axis=-1)
+    counts = np.stack(
+        [(codes[:, 1:] == c).sum(axis=1, dtype=np.int16) for c in range(len(labels))], axis=-1
+    )
     out["posture_steps"] = (("run", "state", "posture"), counts)
     out["posture_steps"].attrs["long_name"] = "steps 1..T spent in each posture"
     out.coords["posture"] = labels

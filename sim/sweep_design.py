@@ -48,7 +48,11 @@ def latin_hypercube(axes: tuple[Axis, ...], samples: int, seed: int) -> np.ndarr
 
 def salib_problem(axes: tuple[Axis, ...]) -> dict:
     """The problem SALib's Sobol analysis needs (names and bounds, in design order)."""
-    return {"num_vars": len(axes), "names": [a.name for a in axes], "bounds": [[a.low, a.high] for a in axes]}
+    return {
+        "num_vars": len(axes),
+        "names": [a.name for a in axes],
+        "bounds": [[a.low, a.high] for a in axes],
+    }
 
 
 def sobol(axes: tuple[Axis, ...], samples: int, seed: int, second_order: bool) -> np.ndarray:

@@ -18,6 +18,7 @@ import contextlib
 import itertools
 import logging
 import uuid
+import warnings
 from collections.abc import Callable, Iterator
 
 import xarray as xr
@@ -51,12 +52,18 @@ def dask_client(settings: DaskSettings):
     with contextlib.ExitStack() as stack:
         if settings.address:
             try:
-                client = stack.enter_context(Client(settings.address, timeout=f"{settings.timeout}s"))
+                client = stack.enter_context(
+                    Client(settings.address, timeout=f"{settings.timeout}s")
+                )
             except (OSError, TimeoutError) as error:
                 raise SweepError(
                     f"sweep.dask.address = {settings.address!r}: cannot reach a Dask scheduler there ({type(error).__name__})"
                 ) from None
         else:
+            # The scheduler's metrics endpoint takes port 8787 on loopback, or another free
+            # port with a warning when 8787 is taken (by another cluster): not worth a word.
+            stack.enter_context(warnings.catch_warnings())
+            warnings.filterwarnings("ignore", message="Port .* is already in use")
             cluster = stack.enter_context(
                 LocalCluster(
                     n_workers=settings.n_workers,
@@ -91,7 +98,9 @@ def _hedgesim_version() -> str:
     return version
 
 
-def on_dask(client, plan: SweepPlan, chunks: list[int], window: int) -> Iterator[tuple[int, xr.Dataset]]:
+def on_dask(
+    client, plan: SweepPlan, chunks: list[int], window: int
+) -> Iterator[tuple[int, xr.Dataset]]:
     from dask.distributed import as_completed
 
     workers = max(1, len(client.scheduler_info(n_workers=-1)["workers"]))
@@ -101,7 +110,9 @@ def on_dask(client, plan: SweepPlan, chunks: list[int], window: int) -> Iterator
     chunk_of: dict[str, int] = {}
 
     def submit(chunk: int):
-        future = client.submit(run_chunk, shared_plan, chunk, key=f"hedgesim-chunk-{chunk}-{tag}", pure=False)
+        future = client.submit(
+            run_chunk, shared_plan, chunk, key=f"hedgesim-chunk-{chunk}-{tag}", pure=False
+        )
         chunk_of[future.key] = chunk
         return future
 

@@ -104,14 +104,18 @@ def parse_sweep(node: Any) -> SweepSpec:
     node = {**DEFAULTS, **node}
     unknown = sorted(set(node) - ALLOWED_KEYS)
     if unknown:
-        raise SweepError(f"sweep.{unknown[0]}: unknown key; allowed: {', '.join(sorted(ALLOWED_KEYS))}")
+        raise SweepError(
+            f"sweep.{unknown[0]}: unknown key; allowed: {', '.join(sorted(ALLOWED_KEYS))}"
+        )
     name = _text(node, "name")
     design = _choice(node, "design", DESIGNS)
     parameters = _axes(node.get("parameters"), design)
     samples = node.get("samples")
     if design == "grid":
         if samples is not None:
-            raise SweepError(f"sweep.samples = {samples!r}: a grid takes its size from the levels; set it to null")
+            raise SweepError(
+                f"sweep.samples = {samples!r}: a grid takes its size from the levels; set it to null"
+            )
     else:
         samples = _whole(node, "samples", 1)
         if design == "sobol" and samples & (samples - 1):
@@ -155,7 +159,9 @@ def _whole(node: dict, key: str, low: int, high: int | None = None, prefix: str 
     value = node.get(key)
     ok = isinstance(value, int) and not isinstance(value, bool) and value >= low
     if not ok or (high is not None and value > high):
-        allowed = f"a whole number >= {low}" if high is None else f"a whole number in [{low}, {high}]"
+        allowed = (
+            f"a whole number >= {low}" if high is None else f"a whole number in [{low}, {high}]"
+        )
         raise SweepError(f"{prefix}.{key} = {value!r}: must be {allowed}")
     return value
 
@@ -182,17 +188,25 @@ def _axes(node: Any, design: str) -> tuple[Axis, ...]:
     for name, entry in node.items():
         where = f"sweep.parameters.{name}"
         if not NAME.match(str(name)):
-            raise SweepError(f"{where}: a parameter's name must be an identifier (letters, digits, _)")
+            raise SweepError(
+                f"{where}: a parameter's name must be an identifier (letters, digits, _)"
+            )
         if not isinstance(entry, dict):
             raise SweepError(f"{where} = {entry!r}: must be a mapping with key, low and high")
         extra = sorted(set(entry) - {"key", "low", "high", "levels", "values"})
         if extra:
-            raise SweepError(f"{where}.{extra[0]}: unknown key; allowed: key, low, high, levels, values")
+            raise SweepError(
+                f"{where}.{extra[0]}: unknown key; allowed: key, low, high, levels, values"
+            )
         key = entry.get("key")
         if not isinstance(key, str) or not key:
-            raise SweepError(f"{where}.key = {key!r}: must be a dotted parameter key such as pressures.rivalry")
+            raise SweepError(
+                f"{where}.key = {key!r}: must be a dotted parameter key such as pressures.rivalry"
+            )
         if key in keys:
-            raise SweepError(f"{where}.key = {key!r}: already swept as sweep.parameters.{keys[key]}")
+            raise SweepError(
+                f"{where}.key = {key!r}: already swept as sweep.parameters.{keys[key]}"
+            )
         keys[key] = name
         axes.append(_axis(str(name), key, entry, design, where))
     return tuple(axes)
@@ -202,13 +216,17 @@ def _axis(name: str, key: str, entry: dict, design: str, where: str) -> Axis:
     values, levels = entry.get("values"), entry.get("levels")
     if design == "grid" and values is not None:
         if levels is not None or entry.get("low") is not None or entry.get("high") is not None:
-            raise SweepError(f"{where}.values: give either values or low, high and levels, not both")
+            raise SweepError(
+                f"{where}.values: give either values or low, high and levels, not both"
+            )
         if not isinstance(values, list) or not values:
             raise SweepError(f"{where}.values = {values!r}: must be a non-empty list of numbers")
         return Axis(name, key, values=tuple(_number(v, f"{where}.values") for v in values))
     if design != "grid" and (values is not None or levels is not None):
         which = "values" if values is not None else "levels"
-        raise SweepError(f"{where}.{which}: only a grid design takes {which}; {design} samples low..high")
+        raise SweepError(
+            f"{where}.{which}: only a grid design takes {which}; {design} samples low..high"
+        )
     low = _number(entry.get("low"), f"{where}.low")
     high = _number(entry.get("high"), f"{where}.high")
     if design == "grid":
@@ -226,7 +244,9 @@ def _outcomes(value: Any) -> tuple[str, ...]:
         raise SweepError(f"sweep.outcomes = {value!r}: a non-empty list from {list(OUTCOMES)}")
     for item in value:
         if item not in OUTCOMES:
-            raise SweepError(f"sweep.outcomes = {item!r}: not an outcome; choose from {list(OUTCOMES)}")
+            raise SweepError(
+                f"sweep.outcomes = {item!r}: not an outcome; choose from {list(OUTCOMES)}"
+            )
     if len(set(value)) != len(value):
         raise SweepError(f"sweep.outcomes = {list(value)}: an outcome is listed twice")
     return tuple(value)
@@ -237,17 +257,26 @@ def _dask(node: Any) -> DaskSettings:
         raise SweepError(f"sweep.dask = {node!r}: must be a mapping (address, n_workers, ...)")
     extra = sorted(set(node) - set(DaskSettings.__dataclass_fields__))
     if extra:
-        raise SweepError(f"sweep.dask.{extra[0]}: unknown key; allowed: {', '.join(DaskSettings.__dataclass_fields__)}")
+        raise SweepError(
+            f"sweep.dask.{extra[0]}: unknown key; allowed: {', '.join(DaskSettings.__dataclass_fields__)}"
+        )
     address = node.get("address")
     if address is not None and (not isinstance(address, str) or "://" not in address):
-        raise SweepError(f"sweep.dask.address = {address!r}: a scheduler address such as tcp://10.0.0.5:8786, or null")
+        raise SweepError(
+            f"sweep.dask.address = {address!r}: a scheduler address such as tcp://10.0.0.5:8786, or null"
+        )
     n_workers = node.get("n_workers")
     if n_workers is not None:
         n_workers = _whole(node, "n_workers", 1, prefix="sweep.dask")
     return DaskSettings(
         address=address,
         n_workers=n_workers,
-        threads_per_worker=_whole({"threads_per_worker": node.get("threads_per_worker", 1)}, "threads_per_worker", 1, prefix="sweep.dask"),
+        threads_per_worker=_whole(
+            {"threads_per_worker": node.get("threads_per_worker", 1)},
+            "threads_per_worker",
+            1,
+            prefix="sweep.dask",
+        ),
         window=_whole({"window": node.get("window", 2)}, "window", 1, prefix="sweep.dask"),
         timeout=_whole({"timeout": node.get("timeout", 10)}, "timeout", 1, prefix="sweep.dask"),
     )

@@ -92,11 +92,15 @@ class SweepStore:
         that the chunk is whole, so it is written last."""
         start, stop = self.plan.chunk_bounds(chunk)
         if data.sizes.get("run") != stop - start or int(data["run"][0]) != start:
-            raise ValueError(f"chunk {chunk} holds runs {data['run'].values[[0, -1]]}, not {start}..{stop - 1}")
+            raise ValueError(
+                f"chunk {chunk} holds runs {data['run'].values[[0, -1]]}, not {start}..{stop - 1}"
+            )
         region = data[run_variables(data)].drop_vars([c for c in data.coords])
         region.to_zarr(self.path, region={"run": slice(start, stop)}, mode="r+", consolidated=False)
         mark = xr.Dataset({"chunk_digest": ("chunk", np.array([digest(data)], dtype=np.uint64))})
-        mark.to_zarr(self.path, region={"chunk": slice(chunk, chunk + 1)}, mode="r+", consolidated=False)
+        mark.to_zarr(
+            self.path, region={"chunk": slice(chunk, chunk + 1)}, mode="r+", consolidated=False
+        )
         self.done.add(chunk)
 
     def close(self) -> None:
@@ -121,7 +125,9 @@ def open_store(path: str | os.PathLike, plan: SweepPlan) -> SweepStore:
     if not path.exists():
         _create(path, plan, probe)
     elif not path.is_dir():
-        raise StoreError(f"sweep.store = {str(path)!r}: exists and is not a folder; choose another sweep.store")
+        raise StoreError(
+            f"sweep.store = {str(path)!r}: exists and is not a folder; choose another sweep.store"
+        )
     lock_fd = _lock(path)
     try:
         _remove_zarr_temporaries(path)
@@ -143,7 +149,13 @@ def _create(path: Path, plan: SweepPlan, probe: xr.Dataset) -> None:
         # Consolidated metadata is not in the Zarr 3 spec yet, but xarray reads it: with it a
         # plain xr.open_zarr(path) is quiet and quick. Region writes never change metadata.
         warnings.filterwarnings("ignore", message=".*[Cc]onsolidated metadata.*")
-        template.to_zarr(skeleton, mode="w-", compute=False, consolidated=True, encoding=_encoding(template, plan))
+        template.to_zarr(
+            skeleton,
+            mode="w-",
+            compute=False,
+            consolidated=True,
+            encoding=_encoding(template, plan),
+        )
     try:
         os.rename(skeleton, path)  # atomic; fails if another process created the store meanwhile
     except OSError:
@@ -236,7 +248,9 @@ def _lock(path: Path) -> int:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         os.close(fd)
-        raise StoreError(f"sweep.store = {str(path)!r}: in use by another running sweep; wait for it or choose another store") from None
+        raise StoreError(
+            f"sweep.store = {str(path)!r}: in use by another running sweep; wait for it or choose another store"
+        ) from None
     return fd
 
 
@@ -259,7 +273,9 @@ def _damaged(path: Path, what: str) -> StoreError:
 def _verify(path: Path, plan: SweepPlan, probe: xr.Dataset) -> set[int]:
     """The chunks already done, after checking the store is this sweep's and whole."""
     if not (path / "zarr.json").exists():
-        raise StoreError(f"sweep.store = {str(path)!r}: exists and is not a Zarr store; choose another sweep.store")
+        raise StoreError(
+            f"sweep.store = {str(path)!r}: exists and is not a Zarr store; choose another sweep.store"
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # zarr warns of what it cannot read; we report it
@@ -268,7 +284,9 @@ def _verify(path: Path, plan: SweepPlan, probe: xr.Dataset) -> set[int]:
     except Exception as error:
         raise _damaged(path, f"unreadable metadata: {_first_line(error)}") from None
     if IDENTITY not in stored.attrs:
-        raise StoreError(f"sweep.store = {str(path)!r}: a Zarr store but not a hedgesim sweep; choose another sweep.store")
+        raise StoreError(
+            f"sweep.store = {str(path)!r}: a Zarr store but not a hedgesim sweep; choose another sweep.store"
+        )
     try:
         theirs = json.loads(stored.attrs[IDENTITY])
     except (TypeError, ValueError):
@@ -291,7 +309,9 @@ def _verify(path: Path, plan: SweepPlan, probe: xr.Dataset) -> set[int]:
         try:
             chunk = stored[run_variables(stored)].isel(run=slice(start, stop)).load()
         except Exception as error:
-            raise _damaged(path, f"chunk {k} (runs {start}..{stop - 1}) unreadable: {_first_line(error)}") from None
+            raise _damaged(
+                path, f"chunk {k} (runs {start}..{stop - 1}) unreadable: {_first_line(error)}"
+            ) from None
         if digest(chunk) != int(digests[k]):
             raise _damaged(path, f"chunk {k} (runs {start}..{stop - 1}) does not match its digest")
     return done
@@ -303,12 +323,17 @@ def _check_structure(path: Path, stored: xr.Dataset, template: xr.Dataset) -> No
             raise _damaged(path, f"array {name} is missing")
         have = stored.variables[name]
         if have.dims != want.dims or have.shape != want.shape or have.dtype != want.dtype:
-            raise _damaged(path, f"array {name} is {have.dtype}{list(have.shape)}, expected {want.dtype}{list(want.shape)}")
+            raise _damaged(
+                path,
+                f"array {name} is {have.dtype}{list(have.shape)}, expected {want.dtype}{list(want.shape)}",
+            )
         if name in template.data_vars and "run" in want.dims:
             chunks = tuple(have.encoding.get("chunks") or ())
             expected = min(template.attrs["chunk_runs"], template.attrs["runs"])
             if chunks and chunks[0] != expected:
-                raise _damaged(path, f"array {name} is chunked by {chunks[0]} runs, expected {expected}")
+                raise _damaged(
+                    path, f"array {name} is chunked by {chunks[0]} runs, expected {expected}"
+                )
 
 
 def _first_difference(a: Any, b: Any, key: str = "") -> tuple[str, str, str]:
@@ -339,11 +364,15 @@ def open_sweep(path: str | os.PathLike, partial: bool = False) -> xr.Dataset:
     restricted to the runs of its finished chunks."""
     path = Path(path)
     if not (path / "zarr.json").exists():
-        raise StoreError(f"store = {str(path)!r}: no sweep store there (run python -m experiments.sweep first)")
+        raise StoreError(
+            f"store = {str(path)!r}: no sweep store there (run python -m experiments.sweep first)"
+        )
     try:
         ds = xr.open_zarr(path)
     except Exception as error:
-        raise StoreError(f"store = {str(path)!r}: unreadable Zarr store ({_first_line(error)})") from None
+        raise StoreError(
+            f"store = {str(path)!r}: unreadable Zarr store ({_first_line(error)})"
+        ) from None
     if IDENTITY not in ds.attrs:
         raise StoreError(f"store = {str(path)!r}: a Zarr store but not a hedgesim sweep")
     digests = ds["chunk_digest"].values

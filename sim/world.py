@@ -116,13 +116,18 @@ def compile_world(params: Params, seed: int, run_ids: np.ndarray, block: slice, 
     lever_base = {lever: np.stack([runs(getattr(gp, lever)) for gp in gps], axis=-1) for lever in LEVERS}
     pressure_base = {k: runs(getattr(params.pressures, k)) for k in PRESSURE_KEYS}
 
+    # A run shorter than the scenario (steps=...) simply stops before its later entries.
     changes: dict[int, list[tuple[str, float]]] = {}
     for change in scenario.schedule:
+        if parse_date("date", change.date) > dates[-1]:
+            continue
         k = change_step(dates, parse_date("date", change.date))
         changes.setdefault(k, []).append((change.pressure, float(change.value)))
 
     events: dict[int, list[ScheduledEventArrays]] = {}
     for event in scenario.events:
+        if parse_date("date", event.date) >= dates[-1]:
+            continue
         k = event_step(dates, parse_date("date", event.date))
         events.setdefault(k, []).append(
             ScheduledEventArrays(

@@ -169,11 +169,6 @@ def test_per_run_parameters_follow_their_run_across_offsets_and_blocks(params):
     assert_same_numbers(single, whole.isel(run=[3]))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sim.simulate(steps=k) with k before the scenario's last dated event raises a bare "
-    "ValueError from sim.world.event_step; events after a shortened horizon should be dropped",
-)
 def test_a_short_run_is_the_start_of_a_long_one(params):
     """Stopping early changes nothing before the stop (no look-ahead), even when the
     scenario has dated events after it."""

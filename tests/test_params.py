@@ -270,11 +270,6 @@ def test_simulate_checks_array_lengths_against_its_runs(default_params):
         sim.simulate(params, runs=6, steps=3)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sim.engine._dataset sets attrs on security, economic and autonomy unconditionally: "
-    "a `variables` subset without them raises KeyError",
-)
 def test_simulate_returns_just_the_variables_asked_for(default_params):
     ds = sim.simulate(default_params, runs=2, steps=3, variables=("threat", "pressure"))
     assert set(ds.data_vars) == {"threat", "pressure"}
@@ -451,7 +446,7 @@ def test_model_doc_lists_every_parameter_with_its_default(default_params):
         if key.startswith("scenario.") and key not in ("scenario.steps", "scenario.step_months"):
             continue  # dated changes and events are described in the text, not the table
         assert key in rows, (
-            f"docs/model.md does not list {key}; run .venv/bin/python docs/param_table.py --write"
+            f"docs/model.md does not list {key}; run .venv/bin/python tools/param_table.py --write"
         )
         shown = rows[key]
         if isinstance(value, str):
@@ -471,7 +466,7 @@ def test_model_doc_tables_are_what_the_generator_writes():
 
     root = Path(__file__).resolve().parent.parent
     done = subprocess.run(
-        [sys.executable, str(root / "docs" / "param_table.py"), "--check"],
+        [sys.executable, str(root / "tools" / "param_table.py"), "--check"],
         capture_output=True,
         text=True,
         cwd=root,

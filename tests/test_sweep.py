@@ -55,7 +55,9 @@ def same_tree(a: Path, b: Path) -> bool:
 
 
 def snapshot(path: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(path)): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(path)): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -88,12 +90,20 @@ def test_store_equals_direct_simulate_calls_for_the_same_runs(reference):
         got = ds.sel(run=run)
         np.testing.assert_array_equal(got["parameters"].values, [rivalry, threat])
         for name in ("security", "economic", "autonomy", "hedging"):
-            np.testing.assert_array_equal(got[f"{name}_final"].values, direct[name].isel(step=-1).values)
-            np.testing.assert_allclose(
-                got[f"{name}_mean"].values, direct[name].isel(step=slice(1, None)).mean("step").values, rtol=1e-15
+            np.testing.assert_array_equal(
+                got[f"{name}_final"].values, direct[name].isel(step=-1).values
             )
-        np.testing.assert_array_equal(got["threat_final"].values, direct["threat"].isel(step=-1).values)
-        np.testing.assert_array_equal(got["posture_final"].values, direct["posture"].isel(step=-1).values)
+            np.testing.assert_allclose(
+                got[f"{name}_mean"].values,
+                direct[name].isel(step=slice(1, None)).mean("step").values,
+                rtol=1e-15,
+            )
+        np.testing.assert_array_equal(
+            got["threat_final"].values, direct["threat"].isel(step=-1).values
+        )
+        np.testing.assert_array_equal(
+            got["posture_final"].values, direct["posture"].isel(step=-1).values
+        )
         for code in (0, 2, 4):
             steps = (direct["posture"].isel(step=slice(1, None)) == code).sum("step").values
             np.testing.assert_array_equal(got["posture_steps"].isel(posture=code).values, steps)
@@ -119,8 +129,12 @@ def test_trajectories_option_keeps_every_step(tmp_path, reference):
     assert make(store, "sweep.trajectories=true", "sweep.chunk_runs=10") == 0
     ds = load(store)
     assert ds["security_path"].dims == ("run", "step", "state") and ds.sizes["step"] == 9
-    np.testing.assert_array_equal(ds["security_path"].isel(step=-1).values, ds["security_final"].values)
-    np.testing.assert_array_equal(ds["security_final"].values, load(reference)["security_final"].values)
+    np.testing.assert_array_equal(
+        ds["security_path"].isel(step=-1).values, ds["security_final"].values
+    )
+    np.testing.assert_array_equal(
+        ds["security_final"].values, load(reference)["security_final"].values
+    )
 
 
 # --------------------------------------------------------------------------- resuming
@@ -147,7 +161,9 @@ def test_a_finished_store_is_left_as_it_is(chunked, capsys):
 
 
 def plan_of(**settings):
-    cfg = cli.prepare([*SMALL, "sweep.store=unused", *(f"sweep.{k}={v}" for k, v in settings.items())])
+    cfg = cli.prepare(
+        [*SMALL, "sweep.store=unused", *(f"sweep.{k}={v}" for k, v in settings.items())]
+    )
     return cfg[1]
 
 
@@ -204,7 +220,11 @@ def test_damaged_store_is_refused_and_left_untouched(tmp_path, chunked, capsys, 
 )
 def test_store_of_another_sweep_is_refused(chunked, capsys, change, words):
     before = snapshot(chunked)
-    extra = change if any(c.startswith("sweep.chunk_runs") for c in change) else ["sweep.chunk_runs=4", *change]
+    extra = (
+        change
+        if any(c.startswith("sweep.chunk_runs") for c in change)
+        else ["sweep.chunk_runs=4", *change]
+    )
     assert make(chunked, *extra) == 2
     err = capsys.readouterr().err.strip()
     assert "\n" not in err
@@ -249,7 +269,10 @@ BAD = [
     (["sweep=no_such_sweep"], ["sweep", "no_such_sweep", "rivalry_threat_grid"]),
     (["sweep.chunk_runs=0"], ["sweep.chunk_runs", "0"]),
     (["sweep.chunk_run=5"], ["sweep.chunk_run"]),
-    (["sweep.parameters.rivalry.high=1.5"], ["sweep.parameters.rivalry", "pressures.rivalry", "1.5", "[0.0, 1.0]"]),
+    (
+        ["sweep.parameters.rivalry.high=1.5"],
+        ["sweep.parameters.rivalry", "pressures.rivalry", "1.5", "[0.0, 1.0]"],
+    ),
     (["sweep.parameters.rivalry.key=pressures.rivaly"], ["pressures.rivaly", "pressures.rivalry"]),
     (["sweep.parameters.rivalry.key=scenario.steps"], ["scenario.steps", "cannot vary"]),
     (["pressures.russia_dprk=2"], ["pressures.russia_dprk", "2"]),
@@ -284,8 +307,15 @@ def test_shipped_sweeps_plan(name):
 def test_spec_rejects_what_the_config_schema_cannot():
     with pytest.raises(SweepError, match="sweep.parameters.x.key"):
         plan_sweep(
-            parse_sweep({"name": "n", "design": "grid", "store": "s", "chunk_runs": 1,
-                         "parameters": {"x": {"key": "weights.nothing", "values": [1.0]}}}),
+            parse_sweep(
+                {
+                    "name": "n",
+                    "design": "grid",
+                    "store": "s",
+                    "chunk_runs": 1,
+                    "parameters": {"x": {"key": "weights.nothing", "values": [1.0]}},
+                }
+            ),
             compose([]),
             seed=0,
         )

@@ -33,7 +33,15 @@ def spec(**changes):
 SEVEN = {
     name: {"key": f"pressures.{name}", "low": 0.1 * i, "high": 0.5 + 0.05 * i}
     for i, name in enumerate(
-        ["rivalry", "dprk_threat", "china_coercion", "us_reliability", "us_trade_pressure", "russia_dprk", "taiwan_risk"]
+        [
+            "rivalry",
+            "dprk_threat",
+            "china_coercion",
+            "us_reliability",
+            "us_trade_pressure",
+            "russia_dprk",
+            "taiwan_risk",
+        ]
     )
 }
 
@@ -110,16 +118,45 @@ BAD = [
     ("unknown sweep key", {"chunk_run": 5}, ["sweep.chunk_run", "unknown key"]),
     ("zero replicates", {"replicates": 0}, ["sweep.replicates", "0", ">= 1"]),
     ("chunk not whole", {"chunk_runs": 2.5}, ["sweep.chunk_runs", "2.5"]),
-    ("sobol not power of two", {"design": "sobol", "samples": 1000, "parameters": SEVEN}, ["sweep.samples", "1000", "power of two", "1024"]),
-    ("lhs without samples", {"design": "lhs", "samples": None, "parameters": SEVEN}, ["sweep.samples", "None"]),
+    (
+        "sobol not power of two",
+        {"design": "sobol", "samples": 1000, "parameters": SEVEN},
+        ["sweep.samples", "1000", "power of two", "1024"],
+    ),
+    (
+        "lhs without samples",
+        {"design": "lhs", "samples": None, "parameters": SEVEN},
+        ["sweep.samples", "None"],
+    ),
     ("grid with samples", {"samples": 10}, ["sweep.samples", "10", "null"]),
     ("levels on lhs", {"design": "lhs", "samples": 8}, ["sweep.parameters.rivalry.levels", "lhs"]),
-    ("high below low", {"parameters": {"r": {"key": "pressures.rivalry", "low": 0.8, "high": 0.2, "levels": 3}}}, ["sweep.parameters.r.high", "0.2", "0.8"]),
-    ("no levels", {"parameters": {"r": {"key": "pressures.rivalry", "low": 0.0, "high": 1.0}}}, ["sweep.parameters.r.levels", "None"]),
-    ("same key twice", {"parameters": {"a": {"key": "pressures.rivalry", "values": [0.1]}, "b": {"key": "pressures.rivalry", "values": [0.2]}}}, ["sweep.parameters.b.key", "pressures.rivalry", "already"]),
+    (
+        "high below low",
+        {"parameters": {"r": {"key": "pressures.rivalry", "low": 0.8, "high": 0.2, "levels": 3}}},
+        ["sweep.parameters.r.high", "0.2", "0.8"],
+    ),
+    (
+        "no levels",
+        {"parameters": {"r": {"key": "pressures.rivalry", "low": 0.0, "high": 1.0}}},
+        ["sweep.parameters.r.levels", "None"],
+    ),
+    (
+        "same key twice",
+        {
+            "parameters": {
+                "a": {"key": "pressures.rivalry", "values": [0.1]},
+                "b": {"key": "pressures.rivalry", "values": [0.2]},
+            }
+        },
+        ["sweep.parameters.b.key", "pressures.rivalry", "already"],
+    ),
     ("bad outcome", {"outcomes": ["security", "happiness"]}, ["sweep.outcomes", "happiness"]),
     ("bad executor", {"executor": "spark"}, ["sweep.executor", "spark", "dask"]),
-    ("bad address", {"dask": {"address": "localhost"}}, ["sweep.dask.address", "localhost", "tcp://"]),
+    (
+        "bad address",
+        {"dask": {"address": "localhost"}},
+        ["sweep.dask.address", "localhost", "tcp://"],
+    ),
     ("no parameters", {"parameters": {}}, ["sweep.parameters"]),
     ("empty store", {"store": ""}, ["sweep.store", "''"]),
 ]

@@ -1,0 +1,115 @@
+"""`python -m experiments.replay`: Seoul 2000-2025, replayed with the calibrated model.
+
+    python -m experiments.replay                          # history_2000_2025, kor_2000_2014_history
+    python -m experiments.replay calibrated=none          # the configured (uncalibrated) weights
+    python -m experiments.replay runs=2000 seed=7
+
+The scenario history_2000_2025 schedules the pressures and events of data/kor_events.csv and
+the presidents' inaugurations; the calibrated config (conf/calibrated/, written by
+`python -m experiments.calibrate`) sets the weights and Seoul's state in 2000 fitted to
+2000-2014. The years after `analysis.fit_until` are reached from the schedule alone; the
+figure sets the model's security and economic alignment against the observed export
+orientation (filled: fitted years; open: later years, not fitted).
+
+The same run without the figure: python -m experiments.run scenario=history_2000_2025
++calibrated=kor_2000_2014_history.
+
+Writes results/replay/<time>/: config.yaml, dataset.nc, replay_years.csv, replay.png.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from hydra.core.hydra_config import HydraConfig
+
+import sim
+from experiments.analysis_cli import command_main
+from experiments.analysis_history import TRADE, TRADE_LATER, annual_mean, events, orientation
+from experiments.config import params_of
+from sim.params import ranged
+
+
+@dataclass
+class ReplaySettings:
+    fit_until: int = ranged(2014, (1900, 2100), "last year the calibration fitted (shading and errors)")
+
+
+def short(description: str, width: int = 40) -> str:
+    text = description.split(" (")[0]
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def yearly(ds, focus: str) -> pd.DataFrame:
+    """Per calendar year: model security and economic alignment (mean and 10-90% of runs)
+    and the observed export orientation."""
+    times = ds["time"].values
+    first, last = pd.Timestamp(times[1]).year, (pd.Timestamp(times[-1]) - pd.Timedelta(days=1)).year
+    years = list(range(first, last + 1))
+    table = {"year": years}
+    for name in ("security", "economic"):
+        runs = ds[name].sel(state=focus).values  # (run, step)
+        per_run = annual_mean(runs, times, years)  # (run, year)
+        table[f"{name}_mean"] = per_run.mean(axis=0)
+        table[f"{name}_p10"], table[f"{name}_p90"] = np.quantile(per_run, [0.1, 0.9], axis=0)
+    observed = pd.concat([orientation(TRADE), orientation(TRADE_LATER)])
+    table["observed"] = [observed.get(y, np.nan) for y in years]
+    return pd.DataFrame(table)
+
+
+def errors(table: pd.DataFrame, fit_until: int) -> dict[str, float]:
+    seen = table.dropna(subset=["observed"])
+    gap = seen["economic_mean"] - seen["observed"]
+    inside = seen["year"] <= fit_until
+    rmse = lambda x: float(np.sqrt(np.mean(x**2))) if len(x) else float("nan")  # noqa: E731
+    return {"in_sample_rmse": rmse(gap[inside]), "out_of_sample_rmse": rmse(gap[~inside])}
+
+
+def work(config, cfg, folder: Path) -> str:
+    params = params_of(config)
+    focus = params.world.focus
+    ds = sim.simulate(params, config.runs, config.seed, progress=config.progress)
+    ds.to_netcdf(folder / "dataset.nc", engine="h5netcdf")
+    table = yearly(ds, focus)
+    table.to_csv(folder / "replay_years.csv", index=False, float_format="%.4f")
+    fit_until = config.analysis.fit_until
+    err = errors(table, fit_until)
+    calibrated = HydraConfig.get().runtime.choices.get("calibrated") or "none"
+    if config.figures:
+        from experiments.analysis_figures import plot_replay
+
+        marks = events()
+        marks = marks.assign(short=[short(d) for d in marks["description"]])
+        plot_replay(
+            ds["time"].values,
+            ds["security"].sel(state=focus).values,
+            ds["economic"].sel(state=focus).values,
+            orientation(TRADE, last=fit_until),
+            pd.concat([orientation(TRADE, first=fit_until + 1), orientation(TRADE_LATER)]),
+            marks,
+            fit_until,
+            folder / "replay.png",
+            title=(
+                f"{focus} {params.scenario.name}, calibrated={calibrated}: {config.runs} runs (mean, 10-90%); "
+                f"RMSE in sample {err['in_sample_rmse']:.2f}, after {fit_until} {err['out_of_sample_rmse']:.2f}"
+            ),
+        )
+    lines = [f"{focus} in {params.scenario.name} (calibrated={calibrated}), {config.runs} runs"]
+    lines.append("  year  security  economic  observed")
+    for _, row in table.iterrows():
+        observed = "" if np.isnan(row.observed) else f"{row.observed:+.2f}"
+        lines.append(f"  {int(row.year)}   {row.security_mean:+.2f}     {row.economic_mean:+.2f}     {observed}")
+    lines.append(
+        f"RMSE of economic alignment against export orientation: {err['in_sample_rmse']:.3f} up to {fit_until} "
+        f"(fitted), {err['out_of_sample_rmse']:.3f} after (not fitted)"
+    )
+    return "\n".join(lines)
+
+
+main = command_main("replay", ReplaySettings, work)
+
+if __name__ == "__main__":
+    main()

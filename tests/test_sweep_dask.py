@@ -1,0 +1,117 @@
+"""The Dask executor gives the very store the in-process executor gives, on a two-worker
+LocalCluster on loopback (given by address) and on the LocalCluster a sweep starts itself;
+an unreachable scheduler is one line and leaves no store."""
+
+from __future__ import annotations
+
+import filecmp
+from pathlib import Path
+
+import pytest
+import xarray as xr
+
+from experiments import sweep as cli
+
+distributed = pytest.importorskip("dask.distributed")
+
+ARGS = [
+    "sweep=pressures_lhs",
+    "sweep.samples=12",
+    "sweep.replicates=2",
+    "sweep.chunk_runs=5",  # 24 runs in 5 chunks, the last one ragged
+    "scenario.steps=8",
+    "seed=3",
+    "progress=false",
+]
+
+
+def same_tree(a: Path, b: Path) -> bool:
+    cmp = filecmp.dircmp(a, b)
+    if cmp.left_only or cmp.right_only or cmp.funny_files:
+        return False
+    _, mismatch, errors = filecmp.cmpfiles(a, b, cmp.common_files, shallow=False)
+    return not mismatch and not errors and all(same_tree(a / d, b / d) for d in cmp.common_dirs)
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as local:
+        yield local
+
+
+@pytest.fixture(scope="module")
+def in_process(tmp_path_factory) -> Path:
+    store = tmp_path_factory.mktemp("dask") / "in_process.zarr"
+    assert cli.main([*ARGS, f"sweep.store={store}"]) == 0
+    return store
+
+
+def test_dask_cluster_by_address_gives_the_in_process_store(tmp_path, cluster, in_process):
+    store = tmp_path / "on_dask.zarr"
+    assert (
+        cli.main(
+            [
+                *ARGS,
+                f"sweep.store={store}",
+                "sweep.executor=dask",
+                f"sweep.dask.address={cluster.scheduler_address}",
+            ]
+        )
+        == 0
+    )
+    with xr.open_zarr(store) as a, xr.open_zarr(in_process) as b:
+        xr.testing.assert_identical(a.load(), b.load())
+    assert same_tree(store, in_process)
+
+
+def test_dask_resumes_a_store_begun_in_process(tmp_path, cluster, in_process):
+    """Executors can be swapped between interruptions: chunks are the same function."""
+    import shutil
+
+    import zarr
+
+    store = tmp_path / "mixed.zarr"
+    shutil.copytree(in_process, store)
+    group = zarr.open_group(store, mode="r+")
+    group["chunk_digest"][1] = 0
+    group["chunk_digest"][4] = 0
+    assert (
+        cli.main(
+            [
+                *ARGS,
+                f"sweep.store={store}",
+                "sweep.executor=dask",
+                f"sweep.dask.address={cluster.scheduler_address}",
+            ]
+        )
+        == 0
+    )
+    assert same_tree(store, in_process)
+
+
+def test_sweep_on_its_own_local_cluster_gives_the_in_process_store(tmp_path, in_process):
+    store = tmp_path / "own_cluster.zarr"
+    assert (
+        cli.main([*ARGS, f"sweep.store={store}", "sweep.executor=dask", "sweep.dask.n_workers=2"])
+        == 0
+    )
+    assert same_tree(store, in_process)
+
+
+def test_unreachable_scheduler_is_one_line_and_no_store(tmp_path, capsys):
+    store = tmp_path / "never.zarr"
+    code = cli.main(
+        [
+            *ARGS,
+            f"sweep.store={store}",
+            "sweep.executor=dask",
+            "sweep.dask.address=tcp://127.0.0.1:9",
+            "sweep.dask.timeout=1",
+        ]
+    )
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and "\n" not in err
+    assert "sweep.dask.address" in err and "tcp://127.0.0.1:9" in err and "cannot reach" in err
+    assert not store.exists()
