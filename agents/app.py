@@ -33,11 +33,11 @@ else:
     # argument for the layout, so its `make_initial_grid_layout` is replaced for this page.
     LAYOUT = [
         {"i": 0, "x": 0, "y": 0, "w": 12, "h": 3},
-        {"i": 1, "x": 0, "y": 3, "w": 3, "h": 24},
+        {"i": 1, "x": 0, "y": 3, "w": 3, "h": 25},
         {"i": 2, "x": 3, "y": 3, "w": 5, "h": 13},
-        {"i": 3, "x": 3, "y": 16, "w": 5, "h": 11},
+        {"i": 3, "x": 3, "y": 16, "w": 5, "h": 12},
         {"i": 4, "x": 8, "y": 3, "w": 4, "h": 13},
-        {"i": 5, "x": 8, "y": 16, "w": 4, "h": 11},
+        {"i": 5, "x": 8, "y": 16, "w": 4, "h": 12},
     ]
     _mesa_layout = _mesa_viz.make_initial_grid_layout
 

@@ -33,11 +33,15 @@ CSS = """
 .hs-card .v-card__title { font-size: 21px; font-weight: 600; }
 .hs-card .v-card__subtitle { font-size: 15px; }
 .hs-big { font-size: 21px; font-weight: 600; }
-.hs-scenario { display: block; color: #111; }
+.hs-scenario { display: block; color: #111; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.hs-hint { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; min-width: 0; flex: 1 1 0; }
 .hs-why-move { display: block; font-size: 18px; font-weight: 600; margin-bottom: 6px; }
 .hs-why-line, .hs-posture, .hs-last-events, .hs-queued, .hs-input-error { display: block; }
 .hs-posture { margin-top: 8px; font-weight: 600; }
-.hs-map, .hs-series { width: 100%; height: auto; max-height: 560px; object-fit: contain; }
+/* pictures fit their grid cells (13 and 12 rows of 30 px, less the card's padding) */
+.hs-map, .hs-series { display: block; margin: 0 auto; width: 100%; height: auto; object-fit: contain; }
+.hs-map { max-height: 470px; }
+.hs-series { max-height: 435px; }
 .hs-muted { color: #555; }
 .hs-error { color: #b2182b; font-weight: 600; }
 .hs-queued { color: #8c510a; font-weight: 600; }
@@ -62,7 +66,9 @@ def names_of(model) -> dict[str, str]:
     plus, minus = _poles(model)
     ties = model.params.world.middle_powers[model.focus].neighbours
     others = [a.code for a in model.middle_powers if a.code != model.focus]
-    neighbour = max(ties, key=lambda code: (ties[code], code)) if ties else (others[0] if others else "")
+    neighbour = (
+        max(ties, key=lambda code: (ties[code], code)) if ties else (others[0] if others else "")
+    )
     return {"plus": plus, "minus": minus, "focus": model.focus, "neighbour": neighbour}
 
 
@@ -93,14 +99,23 @@ def Header(model):
     update_counter.get()
     solara.Style(CSS)
     with solara.Card(classes=["hs-card"], margin=0):
-        solara.Text(f"{model.scenario_name}: {scenario_description(model.scenario_name)}",
-                    classes=["hs-big", "hs-scenario"])
-        with solara.Row(style={"align-items": "baseline", "flex-wrap": "wrap", "gap": "28px"}):
-            solara.Text(f"{model.date.isoformat()}  ·  step {model.steps} of {model.horizon}",
-                        classes=["hs-big", "hs-date"])
-            solara.Text(f"seed {model.seed}", classes=["hs-big", "hs-seed"])
-            solara.Text("scenario and seed: sidebar, then RESET · STEP: one quarter · ▶: play",
-                        classes=["hs-muted"])
+        solara.Text(
+            f"{model.scenario_name}: {scenario_description(model.scenario_name)}",
+            classes=["hs-big", "hs-scenario"],
+        )
+        with solara.Row(style={"align-items": "baseline", "flex-wrap": "nowrap", "gap": "28px"}):
+            solara.Text(
+                f"{model.date.isoformat()}  ·  step {model.steps} of {model.horizon}",
+                classes=["hs-big", "hs-date"],
+                style={"white-space": "nowrap"},
+            )
+            solara.Text(
+                f"seed {model.seed}", classes=["hs-big", "hs-seed"], style={"white-space": "nowrap"}
+            )
+            solara.Text(
+                "scenario and seed: sidebar, then RESET · STEP: one quarter · ▶: play",
+                classes=["hs-muted", "hs-hint"],
+            )
         if model.input_error:
             solara.Text(model.input_error, classes=["hs-error", "hs-input-error"])
 
@@ -120,37 +135,65 @@ def Levers(model):
         model.fire_event(kind, partner=partner)
         force_update()
 
-    with solara.Card("Pressures", subtitle="turn one: it acts from the next step",
-                     classes=["hs-card", "hs-levers"], margin=0):
+    with solara.Card(
+        "Pressures",
+        subtitle="turn one: it acts from the next step",
+        classes=["hs-card", "hs-levers"],
+        margin=0,
+    ):
         for name, label in PRESSURE_LABELS.items():
             value = model.pending_pressures.get(name, model.pressures[name])
             mark = "  → next step" if name in model.pending_pressures else ""
-            solara.Text(f"{label}: {value:.2f}{mark}", classes=["hs-lever-label", f"hs-pressure-{name}"])
+            solara.Text(
+                f"{label}: {value:.2f}{mark}", classes=["hs-lever-label", f"hs-pressure-{name}"]
+            )
             with solara.Div(classes=[f"hs-slider-{name}"]):
-                solara.SliderFloat("", value=value, min=0.0, max=1.0, step=0.05,
-                                   on_value=lambda v, name=name: set_pressure(name, v), thumb_label=False)
+                solara.SliderFloat(
+                    "",
+                    value=value,
+                    min=0.0,
+                    max=1.0,
+                    step=0.05,
+                    on_value=lambda v, name=name: set_pressure(name, v),
+                    thumb_label=False,
+                )
         solara.Text("Events: they happen at the next step", classes=["hs-big"])
         with solara.Row(style={"flex-wrap": "wrap", "gap": "0px"}):
             for kind, (label, partner, _) in EVENTS.items():
                 who = summit_partner if kind == "summit" else fill(partner, names)
                 shown = f"{label} ({who})" if who else label
-                solara.Button(shown, on_click=lambda kind=kind, who=who: fire(kind, who),
-                              color="primary", outlined=True, small=True, disabled=not model.running,
-                              classes=[f"hs-event-{kind}"])
+                solara.Button(
+                    shown,
+                    on_click=lambda kind=kind, who=who: fire(kind, who),
+                    color="primary",
+                    outlined=True,
+                    small=True,
+                    disabled=not model.running,
+                    classes=[f"hs-event-{kind}"],
+                )
         with solara.Row(style={"align-items": "center"}):
             solara.Text("Summit with:")
-            solara.ToggleButtonsSingle(value=summit_partner, values=list(SUMMIT_PARTNERS),
-                                       on_value=set_summit_partner, dense=True)
+            solara.ToggleButtonsSingle(
+                value=summit_partner,
+                values=list(SUMMIT_PARTNERS),
+                on_value=set_summit_partner,
+                dense=True,
+            )
         queued = [e.label for e in model.pending_events]
-        solara.Text("Queued: " + (", ".join(queued) if queued else "nothing"), classes=["hs-queued", "hs-pending"])
+        solara.Text(
+            "Queued: " + (", ".join(queued) if queued else "nothing"),
+            classes=["hs-queued", "hs-pending"],
+        )
 
 
 # ----------------------------------------------------------------------------- pictures
 @solara.component
 def AlignmentMap(model):
     update_counter.get()
-    image = solara.use_memo(lambda: _png(alignment_map(model.to_dataset(), figsize=(5.0, 4.9))),
-                            dependencies=[_data_version(model)])
+    image = solara.use_memo(
+        lambda: _png(alignment_map(model.to_dataset(), figsize=(5.0, 4.9))),
+        dependencies=[_data_version(model)],
+    )
     with solara.Card(classes=["hs-card"], margin=0):
         solara.Image(image, classes=["hs-map"])
 
@@ -177,18 +220,28 @@ def Why(model):
     names = names_of(model)
     explanation = model.why(model.focus)
     focus = model.agent(model.focus)
-    with solara.Card(f"Why did {model.focus} move?", subtitle=f"its last step, to {model.date.isoformat()}",
-                     classes=["hs-card", "hs-why"], margin=0):
+    with solara.Card(
+        f"Why did {model.focus} move?",
+        subtitle=f"its last step, to {model.date.isoformat()}",
+        classes=["hs-card", "hs-why"],
+        margin=0,
+    ):
         if model.steps == 0:
-            solara.Text("Press STEP: then this card tells which forces pushed the last move.",
-                        classes=["hs-muted"])
+            solara.Text(
+                "Press STEP: then this card tells which forces pushed the last move.",
+                classes=["hs-muted"],
+            )
         else:
-            solara.Text(describe_move(model.focus, explanation.before, explanation.after, names),
-                        classes=["hs-why-move"])
+            solara.Text(
+                describe_move(model.focus, explanation.before, explanation.after, names),
+                classes=["hs-why-move"],
+            )
             for line in explain_terms(explanation.rows(), names):
                 solara.Text("• " + line, classes=["hs-why-line"])
-        solara.Text(f"Posture now: {focus.posture_label}  ·  government: {focus.government}",
-                    classes=["hs-posture"])
+        solara.Text(
+            f"Posture now: {focus.posture_label}  ·  government: {focus.government}",
+            classes=["hs-posture"],
+        )
 
 
 # ----------------------------------------------------------------------------- blocs
@@ -200,16 +253,25 @@ def _bloc_of(posture: int) -> str:
 def Blocs(model):
     update_counter.get()
     plus, minus = _poles(model)
-    members = {"plus": [plus], "hedge": [], "minus": [minus, model.challenger.code,
-                                                    *[b.code for b in model.backers]]}
+    members = {
+        "plus": [plus],
+        "hedge": [],
+        "minus": [minus, model.challenger.code, *[b.code for b in model.backers]],
+    }
     for state in model.middle_powers:
         members[_bloc_of(state.posture)].append(f"{state.code} · {state.posture_label}")
     with solara.Card("The blocs now", classes=["hs-card", "hs-blocs"], margin=0):
-        for side, title in (("plus", f"With {plus}"), ("hedge", "Hedging"), ("minus", f"With {minus}")):
+        for side, title in (
+            ("plus", f"With {plus}"),
+            ("hedge", "Hedging"),
+            ("minus", f"With {minus}"),
+        ):
             with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
                 solara.Text(f"{title}:", classes=["hs-big"], style={"min-width": "110px"})
                 for member in members[side] or ["nobody"]:
-                    solara.Text(member, classes=["hs-chip", f"hs-bloc-{side}", f"hs-member-{member[:3]}"])
+                    solara.Text(
+                        member, classes=["hs-chip", f"hs-bloc-{side}", f"hs-member-{member[:3]}"]
+                    )
         _forces(model, plus, minus)
 
 

@@ -57,13 +57,31 @@ def draw_zones(ax, ds: xr.Dataset) -> None:
     bounds = [-1.0, -high, -low, low, high, 1.0]
     grid = np.linspace(-1, 1, 201)
     s, e = np.meshgrid(grid, grid)
-    ax.contourf(s, e, (s + e) / 2, levels=bounds, cmap=ListedColormap(POSTURE_COLOURS),
-                norm=BoundaryNorm(bounds, len(POSTURE_COLOURS)), alpha=0.55, zorder=0)
+    ax.contourf(
+        s,
+        e,
+        (s + e) / 2,
+        levels=bounds,
+        cmap=ListedColormap(POSTURE_COLOURS),
+        norm=BoundaryNorm(bounds, len(POSTURE_COLOURS)),
+        alpha=0.55,
+        zorder=0,
+    )
     labels = json.loads(ds.attrs["posture_labels"])
     for code, label in enumerate(labels):
         middle = np.clip((bounds[code] + bounds[code + 1]) / 2, -0.8, 0.8)
-        ax.text(middle, middle, label, rotation=-45, ha="center", va="center",
-                fontsize=FONT - 2, color="0.2", zorder=1, gid=f"zone-label-{code}")
+        ax.text(
+            middle,
+            middle,
+            label,
+            rotation=-45,
+            ha="center",
+            va="center",
+            fontsize=FONT - 2,
+            color="0.2",
+            zorder=1,
+            gid=f"zone-label-{code}",
+        )
 
 
 def alignment_map(ds: xr.Dataset, figsize=(6.4, 6.0)) -> Figure:
@@ -80,9 +98,18 @@ def alignment_map(ds: xr.Dataset, figsize=(6.4, 6.0)) -> Figure:
         ax.plot(path_s, path_e, color=colour, lw=2, alpha=0.9, zorder=3, path_effects=_halo())
         ax.plot(path_s[0], path_e[0], "o", color=colour, ms=6, mec="white", zorder=4)
         ax.plot(path_s[-1], path_e[-1], "o", color=colour, ms=16, mec="white", mew=2, zorder=5)
-        ax.annotate(code, (path_s[-1], path_e[-1]), xytext=(10, 8), textcoords="offset points",
-                    fontsize=FONT + 2, fontweight="bold", color=colour, zorder=6,
-                    path_effects=_halo(3), gid=f"state-{code}")
+        ax.annotate(
+            code,
+            (path_s[-1], path_e[-1]),
+            xytext=(10, 8),
+            textcoords="offset points",
+            fontsize=FONT + 2,
+            fontweight="bold",
+            color=colour,
+            zorder=6,
+            path_effects=_halo(3),
+            gid=f"state-{code}",
+        )
     ax.set_xlim(-1, 1)
     ax.set_ylim(-1, 1)
     ax.set_aspect("equal")
@@ -96,7 +123,9 @@ def alignment_map(ds: xr.Dataset, figsize=(6.4, 6.0)) -> Figure:
     return fig
 
 
-def time_series(ds: xr.Dataset, marks: list[tuple[np.datetime64, str]] = (), figsize=(7.2, 6.0)) -> Figure:
+def time_series(
+    ds: xr.Dataset, marks: list[tuple[np.datetime64, str]] = (), figsize=(7.2, 6.0)
+) -> Figure:
     """Above: the focus state's three choices; below: the forces on it. `marks` are
     (date, label) of events fired by hand, drawn as dashed lines."""
     focus = ds.attrs["focus"]
@@ -111,30 +140,49 @@ def time_series(ds: xr.Dataset, marks: list[tuple[np.datetime64, str]] = (), fig
     top.plot(time, state["economic"], color=colour, lw=2.5, ls="--", label="economy")
     top.plot(time, state["autonomy"], color="0.35", lw=2, ls=":", label="own defence")
     top.axhline(0, color="0.5", lw=0.8)
-    top.set_ylim(-1.05, 1.05)
+    top.set_ylim(-1.05, 1.6)  # headroom above +1 holds the legend clear of the lines
     top.set_yticks([-1, 0, 1], [f"{minus} −1", "0", f"{plus} +1"], fontsize=FONT - 2)
     top.set_title(f"{focus}: its choices", fontsize=FONT)
-    top.legend(loc="lower left", fontsize=FONT - 2, ncols=3, framealpha=0.9)
+    top.legend(loc="upper center", fontsize=FONT - 2, ncols=3, framealpha=0.9)
 
     plus_index = list(ds["great_power"].values).index(plus)
     minus_index = list(ds["great_power"].values).index(minus)
     bottom.plot(time, run["threat"], color="#b2182b", lw=2.5, label="N. Korean threat")
     bottom.plot(time, run["rivalry"], color="#7b3294", lw=2, label="US–China rivalry")
-    bottom.plot(time, run["reliability"].isel(great_power=plus_index), color="#2166ac", lw=2,
-                label=f"{plus} reliability")
-    bottom.plot(time, run["restriction"].sel(state=focus).isel(great_power=minus_index),
-                color="#ef8a62", lw=2, ls="--", label=f"{minus} trade restriction")
-    bottom.set_ylim(-0.02, 1.02)
+    bottom.plot(
+        time,
+        run["reliability"].isel(great_power=plus_index),
+        color="#2166ac",
+        lw=2,
+        label=f"{plus} reliability",
+    )
+    bottom.plot(
+        time,
+        run["restriction"].sel(state=focus).isel(great_power=minus_index),
+        color="#ef8a62",
+        lw=2,
+        ls="--",
+        label=f"{minus} trade restriction",
+    )
+    bottom.set_ylim(-0.02, 1.45)
     bottom.set_yticks([0, 0.5, 1], ["0", "0.5", "1"], fontsize=FONT - 2)
     bottom.set_title(f"Forces on {focus}", fontsize=FONT)
-    bottom.legend(loc="upper left", fontsize=FONT - 2, ncols=2, framealpha=0.9)
+    bottom.legend(loc="upper center", fontsize=FONT - 2, ncols=2, framealpha=0.9)
     for ax in (top, bottom):
         ax.grid(alpha=0.3)
-        for when, label in marks:
+        for when, _label in marks:
             ax.axvline(when, color="0.2", lw=1, ls=(0, (4, 3)))
     for when, label in marks:
-        top.annotate(label, (when, 1.0), xytext=(3, -2), textcoords="offset points",
-                     rotation=90, va="top", fontsize=FONT - 3, color="0.2")
+        top.annotate(
+            label,
+            (when, -1.0),
+            xytext=(3, 2),
+            textcoords="offset points",
+            rotation=90,
+            va="bottom",
+            fontsize=FONT - 3,
+            color="0.2",
+        )
     if len(time) > 1:
         locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
         bottom.xaxis.set_major_locator(locator)

@@ -33,10 +33,16 @@ def parse(argv: list[str]) -> argparse.Namespace:
         prog="python -m agents.app",
         description="Serve hedgesim's classroom dashboard on this machine.",
     )
-    parser.add_argument("--host", default=DEFAULT_HOST,
-                        help=f"address to listen on (default {DEFAULT_HOST}; 0.0.0.0 lets a class connect)")
-    parser.add_argument("--port", default=str(DEFAULT_PORT),
-                        help=f"port (default {DEFAULT_PORT}; 0 picks a free one)")
+    parser.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help=f"address to listen on (default {DEFAULT_HOST}; 0.0.0.0 lets a class connect)",
+    )
+    parser.add_argument(
+        "--port",
+        default=str(DEFAULT_PORT),
+        help=f"port (default {DEFAULT_PORT}; 0 picks a free one)",
+    )
     args = parser.parse_args(argv)
     args.port = check_port(args.port)
     return args
@@ -46,7 +52,9 @@ def check_port(text: str) -> int:
     try:
         port = int(text)
     except ValueError:
-        raise LaunchError(f"port = {text!r}: a whole number in [0, 65535] (0 picks a free one)") from None
+        raise LaunchError(
+            f"port = {text!r}: a whole number in [0, 65535] (0 picks a free one)"
+        ) from None
     if not 0 <= port <= 65535:
         raise LaunchError(f"port = {port}: a whole number in [0, 65535] (0 picks a free one)")
     return port
@@ -59,17 +67,31 @@ def claim_port(host: str, port: int) -> int:
             probe.bind((host, port))
             return probe.getsockname()[1]
     except socket.gaierror:
-        raise LaunchError(f"host = {host!r}: not an address of this machine (try {DEFAULT_HOST})") from None
+        raise LaunchError(
+            f"host = {host!r}: not an address of this machine (try {DEFAULT_HOST})"
+        ) from None
     except OSError as error:
-        raise LaunchError(f"port = {port}: cannot listen on {host} ({error.strerror}); choose another with --port") from None
+        raise LaunchError(
+            f"port = {port}: cannot listen on {host} ({error.strerror}); choose another with --port"
+        ) from None
 
 
 def solara_command(host: str, port: int) -> list[str]:
     return [
-        sys.executable, "-m", "solara", "run", APP_MODULE,
-        "--host", host, "--port", str(port),
-        "--production", "--no-open", "--no-check-version",
-        "--log-level-uvicorn", "warning",
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        APP_MODULE,
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--production",
+        "--no-open",
+        "--no-check-version",
+        "--log-level-uvicorn",
+        "warning",
     ]
 
 

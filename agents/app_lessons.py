@@ -57,7 +57,12 @@ def run(scenario: str, runs: int = RUNS, seed: int = SEED, **pressures: float) -
     params = load_scenario(scenario)
     if pressures:
         params = with_values(params, {f"pressures.{k}": v for k, v in pressures.items()})
-    return simulate(params, runs=runs, seed=seed, variables=("security", "economic", "autonomy", "threat", "restriction"))
+    return simulate(
+        params,
+        runs=runs,
+        seed=seed,
+        variables=("security", "economic", "autonomy", "threat", "restriction"),
+    )
 
 
 def thaad(runs: int = RUNS, seed: int = SEED) -> dict[str, float]:
@@ -65,8 +70,12 @@ def thaad(runs: int = RUNS, seed: int = SEED) -> dict[str, float]:
     coerced = run("thaad_2016", runs, seed)
     spared = run("thaad_2016", runs, seed, china_coercion=0.0)
     return {
-        "restriction_2017_04": float(coerced["restriction"].sel(state=FOCUS, great_power="CHN")
-                                     .isel(step=_step(coerced, "2017-04-01")).median("run")),
+        "restriction_2017_04": float(
+            coerced["restriction"]
+            .sel(state=FOCUS, great_power="CHN")
+            .isel(step=_step(coerced, "2017-04-01"))
+            .median("run")
+        ),
         "security_2017_07_coerced": at(coerced, "security", "2017-07-01"),
         "security_2017_07_spared": at(spared, "security", "2017-07-01"),
         "economic_2016_01": at(coerced, "economic", "2016-01-01"),
@@ -80,11 +89,16 @@ def taiwan(runs: int = RUNS, seed: int = SEED) -> dict[str, float]:
     crisis, calm = run("taiwan_contingency", runs, seed), run("lee_2025", runs, seed)
     when = "2028-07-01"
     return {
-        "threat_crisis": at(crisis, "threat", when), "threat_calm": at(calm, "threat", when),
-        "security_crisis": at(crisis, "security", when), "security_calm": at(calm, "security", when),
-        "economic_crisis": at(crisis, "economic", when), "economic_calm": at(calm, "economic", when),
-        "gap_crisis": gap(crisis, when), "gap_calm": gap(calm, when),
-        "autonomy_crisis": at(crisis, "autonomy", when), "autonomy_calm": at(calm, "autonomy", when),
+        "threat_crisis": at(crisis, "threat", when),
+        "threat_calm": at(calm, "threat", when),
+        "security_crisis": at(crisis, "security", when),
+        "security_calm": at(calm, "security", when),
+        "economic_crisis": at(crisis, "economic", when),
+        "economic_calm": at(calm, "economic", when),
+        "gap_crisis": gap(crisis, when),
+        "gap_calm": gap(calm, when),
+        "autonomy_crisis": at(crisis, "autonomy", when),
+        "autonomy_calm": at(calm, "autonomy", when),
     }
 
 
@@ -94,16 +108,22 @@ def retrenchment(runs: int = RUNS, seed: int = SEED) -> dict[str, float]:
     when = "2029-07-01"
     minus_labels = [label for label in _labels(alone) if label.startswith("CHN")]
     return {
-        "security_retrenchment": at(alone, "security", when), "security_lee": at(backed, "security", when),
-        "autonomy_retrenchment": at(alone, "autonomy", when), "autonomy_lee": at(backed, "autonomy", when),
-        "hedging_share_retrenchment": share(alone, "hedging", when), "hedging_share_lee": share(backed, "hedging", when),
+        "security_retrenchment": at(alone, "security", when),
+        "security_lee": at(backed, "security", when),
+        "autonomy_retrenchment": at(alone, "autonomy", when),
+        "autonomy_lee": at(backed, "autonomy", when),
+        "hedging_share_retrenchment": share(alone, "hedging", when),
+        "hedging_share_lee": share(backed, "hedging", when),
         "china_side_share_retrenchment": sum(share(alone, label, when) for label in minus_labels),
     }
 
 
 def main() -> None:
-    for name, measure in (("THAAD 2016-17", thaad), ("Taiwan dual contingency", taiwan),
-                          ("US retrenchment", retrenchment)):
+    for name, measure in (
+        ("THAAD 2016-17", thaad),
+        ("Taiwan dual contingency", taiwan),
+        ("US retrenchment", retrenchment),
+    ):
         print(f"{name} ({RUNS} runs, seed {SEED}, medians for {FOCUS})")
         for key, value in measure().items():
             print(f"  {key:34s} {value:+.3f}")

@@ -38,7 +38,9 @@ def parse_seed(text: object) -> int:
     try:
         seed = int(str(text).strip().replace("_", "").replace(",", ""))
     except ValueError:
-        raise ParamError("seed", text, f"a whole number in [0, 2**63), e.g. {DEFAULT_SEED}") from None
+        raise ParamError(
+            "seed", text, f"a whole number in [0, 2**63), e.g. {DEFAULT_SEED}"
+        ) from None
     if not 0 <= seed < SEED_LIMIT:
         raise ParamError("seed", text, f"a whole number in [0, 2**63), e.g. {DEFAULT_SEED}")
     return seed
@@ -64,10 +66,17 @@ class ClassroomModel(GeopoliticsModel):
         super().set_pressure(name, value)
         self.pending_pressures[name] = float(value)
 
-    def fire_event(self, kind: str, target: str | None = None, partner: str = "",
-                   magnitude: float = 1.0, camp: str = "") -> None:
-        super().fire_event(kind, target=target or self.focus, partner=partner,
-                           magnitude=magnitude, camp=camp)
+    def fire_event(
+        self,
+        kind: str,
+        target: str | None = None,
+        partner: str = "",
+        magnitude: float = 1.0,
+        camp: str = "",
+    ) -> None:
+        super().fire_event(
+            kind, target=target or self.focus, partner=partner, magnitude=magnitude, camp=camp
+        )
         label = EVENTS[kind][0] if kind in EVENTS else kind.replace("_", " ")
         if kind == "summit" and partner:
             label = f"Summit with {partner}"
@@ -86,6 +95,11 @@ SCENARIOS = scenario_names()
 
 # What Mesa's "Model Parameters" card shows; a change takes effect on Reset.
 MODEL_PARAMS = {
-    "scenario_name": {"type": "Select", "value": DEFAULT_SCENARIO, "values": SCENARIOS, "label": "Scenario"},
+    "scenario_name": {
+        "type": "Select",
+        "value": DEFAULT_SCENARIO,
+        "values": SCENARIOS,
+        "label": "Scenario",
+    },
     "seed": {"type": "InputText", "value": str(DEFAULT_SEED), "label": "Seed (whole number)"},
 }

@@ -49,7 +49,9 @@ def load_scenario(name: str = DEFAULT_SCENARIO, conf_dir: Path = CONF_DIR) -> Pa
 def _scenario_file(name: str, conf_dir: Path) -> Path:
     path = conf_dir / "scenario" / f"{name}.yaml"
     if not path.is_file():
-        raise ParamError("scenario", name, f"no such scenario; available: {', '.join(scenario_names(conf_dir))}")
+        raise ParamError(
+            "scenario", name, f"no such scenario; available: {', '.join(scenario_names(conf_dir))}"
+        )
     return path
 
 

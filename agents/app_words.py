@@ -28,12 +28,32 @@ TERM_WORDS = {
 # Buttons: event kind -> (button label, who is the partner, what the event does).
 EVENTS = {
     "missile_test": ("Missile test", "", "North Korea tests a missile: its threat jumps."),
-    "coercion": ("Coercion episode", "{minus}", "{minus} punishes {focus} through trade (as over THAAD in 2017)."),
-    "tariff_shock": ("Tariff shock", "{plus}", "{plus} raises tariffs on {focus}: trade suffers and trust in {plus} falls."),
-    "taiwan_crisis": ("Taiwan crisis", "", "A crisis in the Taiwan Strait: war risk and rivalry jump."),
-    "summit": ("Summit", "{plus}", "{focus} meets a partner: trust rises, or threat or restrictions ease."),
+    "coercion": (
+        "Coercion episode",
+        "{minus}",
+        "{minus} punishes {focus} through trade (as over THAAD in 2017).",
+    ),
+    "tariff_shock": (
+        "Tariff shock",
+        "{plus}",
+        "{plus} raises tariffs on {focus}: trade suffers and trust in {plus} falls.",
+    ),
+    "taiwan_crisis": (
+        "Taiwan crisis",
+        "",
+        "A crisis in the Taiwan Strait: war risk and rivalry jump.",
+    ),
+    "summit": (
+        "Summit",
+        "{plus}",
+        "{focus} meets a partner: trust rises, or threat or restrictions ease.",
+    ),
     "election": ("Election", "", "{focus} votes: the other camp may win power."),
-    "history_dispute": ("History dispute", "{neighbour}", "{focus} and {neighbour} quarrel over history: their ties weaken."),
+    "history_dispute": (
+        "History dispute",
+        "{neighbour}",
+        "{focus} and {neighbour} quarrel over history: their ties weaken.",
+    ),
 }
 
 CHOICES = ("security", "economic", "autonomy")
@@ -44,7 +64,9 @@ def fill(text: str, names: Mapping[str, str]) -> str:
     return text.format(**names)
 
 
-def describe_move(code: str, before: Mapping[str, float], after: Mapping[str, float], names: Mapping[str, str]) -> str:
+def describe_move(
+    code: str, before: Mapping[str, float], after: Mapping[str, float], names: Mapping[str, str]
+) -> str:
     """One sentence: how far each choice moved and toward whom."""
     parts = []
     toward = {
@@ -64,7 +86,9 @@ def describe_move(code: str, before: Mapping[str, float], after: Mapping[str, fl
     return f"{code} moved: " + "; ".join(parts) + "."
 
 
-def explain_terms(rows: list[tuple[str, float]], names: Mapping[str, str], limit: int = 5) -> list[str]:
+def explain_terms(
+    rows: list[tuple[str, float]], names: Mapping[str, str], limit: int = 5
+) -> list[str]:
     """The largest pushes, one sentence each: which force favoured the move and which held it back."""
     lines = []
     for term, value in rows[:limit]:

@@ -79,7 +79,9 @@ def find_boxes(
     if not y.any():
         return []
     x = x.astype(float).reset_index(drop=True)
-    prim = ema_prim.Prim(x, y.astype(int), peel_alpha=peel_alpha, mass_min=mass_min)
+    with warnings.catch_warnings():  # the workbench uses pandas idioms pandas now deprecates
+        warnings.simplefilter("ignore")
+        prim = ema_prim.Prim(x, y.astype(int), peel_alpha=peel_alpha, mass_min=mass_min)
     found: list[Box] = []
     for _ in range(boxes):
         box = prim.find_box()

@@ -103,6 +103,25 @@ def explain(error: BaseException) -> str:
     return text.split(". ")[0] if len(text) > 200 else text
 
 
+def _reject_unknown_keys(node: Any, prefix: str) -> None:
+    """`+key=value` forces a key past the schema; refuse any the dataclasses do not know."""
+    if not isinstance(node, DictConfig) or prefix.startswith("hydra"):
+        return
+    schema = OmegaConf.get_type(node)
+    if schema is not None and dataclasses.is_dataclass(schema):
+        names = [f.name for f in dataclasses.fields(schema)]
+        for key in node.keys():
+            if key not in names and key != "hydra":
+                value = OmegaConf.to_container(node, resolve=False).get(key) if key in node else None
+                raise ConfigError(f"{prefix}{key} = {value!r}: unknown key; allowed: {', '.join(names)}")
+    for key in node.keys():
+        if key == "sweep":  # validated by experiments.sweep
+            continue
+        child = node._get_node(key)
+        if isinstance(child, DictConfig):
+            _reject_unknown_keys(child, f"{prefix}{key}.")
+
+
 def _allowed_keys(err: OmegaConfBaseException) -> str:
     schema = getattr(err, "object_type", None)
     if schema is not None and dataclasses.is_dataclass(schema):
@@ -112,6 +131,7 @@ def _allowed_keys(err: OmegaConfBaseException) -> str:
 
 def to_params(cfg: DictConfig) -> Config:
     """The composed config as typed dataclasses (sim.Params plus run settings), validated."""
+    _reject_unknown_keys(cfg, "")
     try:
         obj = OmegaConf.to_object(cfg)
     except Exception as error:

@@ -36,8 +36,6 @@ from sim.sweep_executors import executor
 from sim.sweep_spec import SweepError, SweepSpec, parse_sweep
 from sim.sweep_store import StoreError, open_store
 
-USAGE = "usage: python -m experiments.sweep sweep=NAME [sweep.store=PATH] [overrides]"
-
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -52,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, SweepError, StoreError, ParamError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # before the first chunk: nothing to lose
+        print("interrupted; run the same command again to resume", file=sys.stderr)
+        return 130
 
 
 def prepare(argv: list[str]) -> tuple[SweepSpec, SweepPlan, bool]:

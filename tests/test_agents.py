@@ -26,7 +26,7 @@ from sim.params import (
 from sim.utility import TERMS, utility
 
 STEPS = 8
-SHORT = 3  # the shortest horizon that holds every dated event of lee_2025
+SHORT = 3  # a short run, for checks that need no more
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,9 @@ def test_it_is_run_0_of_the_engine_for_its_scenario_and_seed():
         model.step()
     engine = simulate(load_scenario("thaad_2016"), runs=1, seed=7).isel(run=0, step=6)
     assert model.seed == 7 and model.scenario_name == "thaad_2016"
-    assert model.agent("KOR").security == pytest.approx(float(engine["security"].sel(state="KOR")), abs=1e-12)
+    assert model.agent("KOR").security == pytest.approx(
+        float(engine["security"].sel(state="KOR")), abs=1e-12
+    )
     assert model.threat == pytest.approx(float(engine["threat"]), abs=1e-12)
 
 
@@ -60,7 +62,10 @@ def test_a_missile_test_by_hand_raises_the_threat_against_the_same_world_left_al
 def test_a_bad_seed_keeps_the_default_and_says_why_in_one_line(typed):
     model = ClassroomModel("lee_2025", typed)
     assert model.seed == DEFAULT_SEED
-    assert model.input_error == f"seed = {typed!r}: a whole number in [0, 2**63), e.g. {DEFAULT_SEED} (kept {DEFAULT_SEED})"
+    assert (
+        model.input_error
+        == f"seed = {typed!r}: a whole number in [0, 2**63), e.g. {DEFAULT_SEED} (kept {DEFAULT_SEED})"
+    )
 
 
 def test_seeds_may_be_typed_with_separators():
@@ -76,8 +81,9 @@ def test_the_sidebar_offers_every_scenario_and_rebuilds_the_model_from_it():
     _check_model_params(model, MODEL_PARAMS)  # what SolaraViz checks before it shows the page
     assert "thaad_2016" in MODEL_PARAMS["scenario_name"]["values"]
     chosen = {"scenario_name": "us_retrenchment", "seed": "11"}
-    kwargs = _build_model_init_kwargs(model, chosen, add_scenario_when_empty=True,
-                                      require_model_accepts_scenario=True)
+    kwargs = _build_model_init_kwargs(
+        model, chosen, add_scenario_when_empty=True, require_model_accepts_scenario=True
+    )
     rebuilt = type(model)(**kwargs)  # what Reset does
     assert (rebuilt.scenario_name, rebuilt.seed) == ("us_retrenchment", 11)
     assert np.isclose(rebuilt.pressures["us_trade_pressure"], 0.6)

@@ -22,8 +22,13 @@ NAMES = {"plus": "USA", "minus": "CHN", "focus": "KOR", "neighbour": "JPN"}
 
 # ----------------------------------------------------------------------------- launching
 def run_launcher(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "agents.app", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "agents.app", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def launch_in_process(capsys, *args: str) -> tuple[int, str, str]:
@@ -38,7 +43,9 @@ def launch_in_process(capsys, *args: str) -> tuple[int, str, str]:
 def test_a_bad_port_from_the_command_line_is_one_line_and_exit_2():
     done = run_launcher("--port", "eighty")  # as `make demo` would run it
     assert done.returncode == 2
-    assert done.stderr == "error: port = 'eighty': a whole number in [0, 65535] (0 picks a free one)\n"
+    assert (
+        done.stderr == "error: port = 'eighty': a whole number in [0, 65535] (0 picks a free one)\n"
+    )
     assert done.stdout == ""
 
 
@@ -80,7 +87,9 @@ def test_scenarios_are_the_conf_files_with_the_default_first():
     assert "THAAD" in scenario_description("thaad_2016")
 
 
-@pytest.mark.parametrize("name", ["lee_2025", "thaad_2016", "taiwan_contingency", "us_retrenchment"])
+@pytest.mark.parametrize(
+    "name", ["lee_2025", "thaad_2016", "taiwan_contingency", "us_retrenchment"]
+)
 def test_a_scenario_loads_exactly_as_hydra_composes_it(name):
     from experiments import compose
 
@@ -88,7 +97,9 @@ def test_a_scenario_loads_exactly_as_hydra_composes_it(name):
 
 
 def test_an_unknown_scenario_names_the_ones_available():
-    with pytest.raises(ParamError, match=r"scenario = 'thaad_2017': no such scenario; available: .*thaad_2016"):
+    with pytest.raises(
+        ParamError, match=r"scenario = 'thaad_2017': no such scenario; available: .*thaad_2016"
+    ):
         load_scenario("thaad_2017")
 
 
@@ -126,9 +137,15 @@ def test_the_map_labels_every_state_where_it_is_now(short_run):
     labels = {t.get_gid(): t for t in ax.texts if t.get_gid()}
     for code in ("KOR", "JPN"):
         where = short_run.isel(run=0, step=-1).sel(state=code)
-        assert labels[f"state-{code}"].xy == pytest.approx((float(where.security), float(where.economic)))
+        assert labels[f"state-{code}"].xy == pytest.approx(
+            (float(where.security), float(where.economic))
+        )
     assert {f"zone-label-{k}" for k in range(5)} <= set(labels)
-    assert [labels[f"zone-label-{k}"].get_text() for k in (0, 2, 4)] == ["CHN-anchored", "hedging", "USA-anchored"]
+    assert [labels[f"zone-label-{k}"].get_text() for k in (0, 2, 4)] == [
+        "CHN-anchored",
+        "hedging",
+        "USA-anchored",
+    ]
 
 
 def test_the_time_series_draws_the_focus_and_the_marks(short_run):

@@ -117,3 +117,23 @@ def test_killed_twice_resumes_to_the_identical_store(tmp_path, uninterrupted):
     kill_when(store, lambda s: done_chunks(s) >= first + 3)
     assert first < done_chunks(store) < CHUNKS
     resume_and_compare(store, uninterrupted)
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_with_status_130_and_resumes_to_the_identical_store(tmp_path, uninterrupted):
+    store = tmp_path / "interrupted.zarr"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "experiments.sweep", *ARGS, f"sweep.store={store}"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while done_chunks(store) < 2 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.002)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate()
+    assert process.returncode == 130
+    assert "run the same command again to resume" in err and "Traceback" not in err
+    resume_and_compare(store, uninterrupted)

@@ -41,7 +41,11 @@ LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
 
 
 def chromium_path() -> str | None:
-    return shutil.which("chromium") or (os.path.exists("/usr/bin/chromium") and "/usr/bin/chromium") or None
+    return (
+        shutil.which("chromium")
+        or (os.path.exists("/usr/bin/chromium") and "/usr/bin/chromium")
+        or None
+    )
 
 
 def free_port() -> int:
@@ -54,7 +58,9 @@ def wait_until_serving(url: str, server: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + SERVER_START_SECONDS
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"the dashboard server exited with {server.returncode}:\n{log.read_text()[-3000:]}")
+            raise RuntimeError(
+                f"the dashboard server exited with {server.returncode}:\n{log.read_text()[-3000:]}"
+            )
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
                 if response.status == 200:
@@ -85,7 +91,10 @@ def dashboard_url(tmp_path_factory):
     with open(log, "w") as out:
         server = subprocess.Popen(
             [sys.executable, "-m", "agents.app", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     url = f"http://127.0.0.1:{port}/"
     try:
@@ -104,7 +113,11 @@ class Traffic:
 
     def on_request(self, request) -> None:
         parsed = urlparse(request.url)
-        if parsed.scheme in ("http", "https", "ws", "wss") and parsed.hostname not in ("127.0.0.1", "localhost", "::1"):
+        if parsed.scheme in ("http", "https", "ws", "wss") and parsed.hostname not in (
+            "127.0.0.1",
+            "localhost",
+            "::1",
+        ):
             self.outside.append(request.url)
 
     def on_response(self, response) -> None:
@@ -127,8 +140,12 @@ def browser():
 
     with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
         context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=path, headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 1600, "height": 1000}, device_scale_factor=1,
+            profile,
+            executable_path=path,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1600, "height": 1000},
+            device_scale_factor=1,
         )
         try:
             yield context

@@ -1,0 +1,90 @@
+"""What the sweep benchmarks measure with: wall time and peak memory of a command and all
+the processes it starts (Dask workers included), and the machine's load at the time.
+
+Peak memory is the largest total, over the process tree, sampled every 50 ms, of two
+measures: RSS (resident pages, counting shared libraries once per process, so an
+overestimate for several processes) and PSS (each shared page divided among the processes
+sharing it: the honest total of a process tree). A sample is a lower bound of the true peak
+between samples; with chunks lasting seconds, the peak is well sampled.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Measured:
+    seconds: float
+    peak_rss_mb: float
+    peak_pss_mb: float
+    returncode: int
+    load_before: tuple[float, float, float]
+    load_after: tuple[float, float, float]
+    stdout: str
+    stderr: str
+
+
+def run_measured(argv: list[str], interval: float = 0.05) -> Measured:
+    """Run `python argv...` in the project folder; time it and sample its tree's memory."""
+    load_before = os.getloadavg()
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, *argv], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    peaks = {"rss": 0.0, "pss": 0.0}
+    stop = threading.Event()
+
+    def sample() -> None:
+        root = psutil.Process(process.pid)
+        while not stop.is_set():
+            rss = pss = 0
+            try:
+                tree = [root, *root.children(recursive=True)]
+            except psutil.NoSuchProcess:
+                break
+            for proc in tree:
+                try:
+                    info = proc.memory_full_info()
+                except (psutil.NoSuchProcess, psutil.AccessDenied):
+                    continue
+                rss += info.rss
+                pss += getattr(info, "pss", info.rss)
+            peaks["rss"] = max(peaks["rss"], rss / 2**20)
+            peaks["pss"] = max(peaks["pss"], pss / 2**20)
+            stop.wait(interval)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stdout, stderr = process.communicate()
+    seconds = time.perf_counter() - started
+    stop.set()
+    sampler.join()
+    return Measured(
+        seconds=seconds,
+        peak_rss_mb=peaks["rss"],
+        peak_pss_mb=peaks["pss"],
+        returncode=process.returncode,
+        load_before=load_before,
+        load_after=os.getloadavg(),
+        stdout=stdout,
+        stderr=stderr,
+    )
+
+
+def machine() -> str:
+    return f"{os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.1f} GB RAM, Python {sys.version.split()[0]}"
+
+
+def load(values: tuple[float, float, float]) -> str:
+    return "/".join(f"{v:.1f}" for v in values)

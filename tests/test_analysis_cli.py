@@ -1,0 +1,122 @@
+"""Every analysis command end to end on a tiny budget: it writes its tables and figure and
+prints its answer; bad input ends in one line on stderr, status 2 and no results folder.
+
+The commands run in-process through their `main(argv)` (the code path of
+`python -m experiments.<command>`), each into a temporary folder; one runs as a real
+subprocess to hold the `-m` entry point itself to the same promise."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import xarray as xr
+import yaml
+from PIL import Image
+
+from experiments import calibrate, discover, replay, sensitivity
+from experiments.calibrate import CALIBRATED_DIR
+
+ROOT = Path(__file__).resolve().parent.parent
+QUIET = ["progress=false"]
+
+
+def run(command, tmp_path: Path, *overrides: str) -> Path:
+    folder = tmp_path / "out"
+    command.main([*overrides, *QUIET, f"hydra.run.dir={folder}"])
+    return folder
+
+
+def assert_figure(path: Path) -> None:
+    with Image.open(path) as image:
+        width, height = image.size
+        assert width > 400 and height > 300
+        assert len(set(image.convert("L").getdata())) > 10  # not a blank canvas
+
+
+def test_sensitivity_end_to_end(tmp_path, capsys):
+    folder = run(sensitivity, tmp_path, "analysis.samples=8", "analysis.replicates=1", "analysis.resamples=20",
+                 "analysis.weights=[economic]", "scenario.steps=8")
+    out = capsys.readouterr().out
+    table = pd.read_csv(folder / "indices.csv")
+    assert set(table["outcome"]) == {"security", "economic", "hedging"}
+    assert set(table["input"]) == {f"pressures.{p}" for p in sensitivity.PRESSURE_KEYS} | {"weights.economic"}
+    assert table[["S1", "ST", "S1_conf", "ST_conf"]].notna().all().all()
+    design = xr.open_dataset(folder / "design.nc")
+    assert design.sizes["point"] == 8 * (8 + 2)
+    assert_figure(folder / "sensitivity.png")
+    assert "Sobol' indices for KOR" in out and "economic:" in out
+
+
+def test_discover_end_to_end(tmp_path, capsys):
+    folder = run(discover, tmp_path, "analysis.points=300", "analysis.replicates=1", "scenario.steps=8")
+    out = capsys.readouterr().out
+    boxes = pd.read_csv(folder / "boxes.csv")
+    assert {"CHN-leaning", "hedging", "USA-anchored", "most CHN-ward 10%"} == set(boxes["outcome"])
+    tail = boxes[boxes["outcome"] == "most CHN-ward 10%"].iloc[0]
+    assert tail["cases"] == 30 and 0 < tail["coverage"] <= 1
+    assert_figure(folder / "discovery.png")
+    assert "most CHN-ward 10% at the horizon: 30 points" in out and "coverage" in out
+
+
+def test_calibrate_end_to_end_leaves_conf_alone(tmp_path, capsys):
+    before = {p.name: p.read_bytes() for p in CALIBRATED_DIR.glob("*.yaml")}
+    folder = run(calibrate, tmp_path, "analysis.generations=2", "analysis.popsize=2", "analysis.replicates=2",
+                 "analysis.final_replicates=4", "analysis.save_as=")
+    out = capsys.readouterr().out
+    fitted = pd.read_csv(folder / "fit.csv")
+    configured = yaml.safe_load((ROOT / "conf" / "analysis" / "calibrate.yaml").read_text())["analysis"]["parameters"]
+    assert list(fitted["key"]) == [p["key"] for p in configured]
+    assert ((fitted["fitted"] >= fitted["low"]) & (fitted["fitted"] <= fitted["high"])).all()
+    assert (folder / "calibrated.yaml").exists() and (folder / "calibrated_history.yaml").exists()
+    assert_figure(folder / "calibration.png")
+    assert "RMSE" in out and "2013" in out
+    assert {p.name: p.read_bytes() for p in CALIBRATED_DIR.glob("*.yaml")} == before
+
+
+def test_replay_end_to_end(tmp_path, capsys):
+    folder = run(replay, tmp_path, "runs=4")
+    out = capsys.readouterr().out
+    years = pd.read_csv(folder / "replay_years.csv")
+    assert years["year"].tolist() == list(range(2000, 2026))
+    assert years.set_index("year")["observed"].dropna().index.tolist() == [2002, 2005, 2011, 2012, 2013, 2016, 2024]
+    assert xr.open_dataset(folder / "dataset.nc").sizes["run"] == 4
+    assert_figure(folder / "replay.png")
+    assert "calibrated=kor_2000_2014_history" in out and "after (not fitted)" in out
+
+
+@pytest.mark.parametrize(
+    ("command", "argv", "words"),
+    [
+        (sensitivity, ["analysis.samples=12"], ["analysis.samples", "12", "power of 2"]),
+        (discover, ["analysis.pressures=[rivalry,loyalty]"], ["analysis.pressures", "loyalty"]),
+        (calibrate, ["analysis.replicates=0"], ["analysis.replicates", "0"]),
+        (replay, ["calibrated=kor_1990"], ["calibrated", "kor_1990", "kor_2000_2014"]),
+        (replay, ["pressures.rivalry=1.5"], ["pressures.rivalry", "1.5"]),
+        (discover, ["-m", "analysis.points=100,5"], ["analysis.points", "5"]),
+    ],
+)
+def test_bad_input_is_one_line_and_leaves_nothing(command, argv, words, tmp_path, capsys):
+    folder = tmp_path / "out"
+    with pytest.raises(SystemExit) as exit_:
+        command.main([*argv, f"hydra.run.dir={folder}", f"hydra.sweep.dir={folder}"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and err.startswith("error: ")
+    for word in words:
+        assert word in err
+    assert not folder.exists()
+
+
+def test_the_module_entry_point(tmp_path):
+    folder = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "experiments.discover", "analysis.points=abc", f"hydra.run.dir={folder}"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().count("\n") == 0 and "analysis.points" in done.stderr
+    assert not folder.exists()
