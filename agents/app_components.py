@@ -16,6 +16,7 @@ from mesa.visualization.utils import force_update, update_counter
 from agents.app_drawing import alignment_map, time_series
 from agents.app_scenarios import scenario_description
 from agents.app_words import EVENTS, describe_move, explain_terms, fill
+from sim.params import ParamError
 
 PRESSURE_LABELS = {
     "rivalry": "US–China rivalry",
@@ -36,7 +37,7 @@ CSS = """
 .hs-scenario { display: block; color: #111; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .hs-hint { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; min-width: 0; flex: 1 1 0; }
 .hs-why-move { display: block; font-size: 18px; font-weight: 600; margin-bottom: 6px; }
-.hs-why-line, .hs-posture, .hs-last-events, .hs-queued, .hs-input-error { display: block; }
+.hs-why-line, .hs-posture, .hs-last-events, .hs-queued, .hs-input-error, .hs-refused { display: block; }
 .hs-posture { margin-top: 8px; font-weight: 600; }
 /* pictures fit their grid cells (13 and 12 rows of 30 px, less the card's padding) */
 .hs-map, .hs-series { display: block; margin: 0 auto; width: 100%; height: auto; object-fit: contain; }
@@ -131,8 +132,14 @@ def Levers(model):
         model.set_pressure(name, round(float(value), 2))
         force_update()
 
+    refused, set_refused = solara.use_state("")
+
     def fire(kind, partner=""):
-        model.fire_event(kind, partner=partner)
+        try:
+            model.fire_event(kind, partner=partner)
+            set_refused("")
+        except ParamError as error:  # e.g. the horizon is reached: say so, keep the lesson going
+            set_refused(str(error))
         force_update()
 
     with solara.Card(
@@ -159,18 +166,20 @@ def Levers(model):
                 )
         solara.Text("Events: they happen at the next step", classes=["hs-big"])
         with solara.Row(style={"flex-wrap": "wrap", "gap": "0px"}):
-            for kind, (label, partner, _) in EVENTS.items():
+            for kind, (label, partner, meaning) in EVENTS.items():
                 who = summit_partner if kind == "summit" else fill(partner, names)
                 shown = f"{label} ({who})" if who else label
-                solara.Button(
-                    shown,
-                    on_click=lambda kind=kind, who=who: fire(kind, who),
-                    color="primary",
-                    outlined=True,
-                    small=True,
-                    disabled=not model.running,
-                    classes=[f"hs-event-{kind}"],
-                )
+                needs_partner = bool(partner) and not who  # no neighbour in this world
+                with solara.Tooltip(fill(meaning, {**names, "neighbour": who or "a neighbour"})):
+                    solara.Button(
+                        shown,
+                        on_click=lambda kind=kind, who=who: fire(kind, who),
+                        color="primary",
+                        outlined=True,
+                        small=True,
+                        disabled=not model.running or needs_partner,
+                        classes=[f"hs-event-{kind}"],
+                    )
         with solara.Row(style={"align-items": "center"}):
             solara.Text("Summit with:")
             solara.ToggleButtonsSingle(
@@ -184,6 +193,8 @@ def Levers(model):
             "Queued: " + (", ".join(queued) if queued else "nothing"),
             classes=["hs-queued", "hs-pending"],
         )
+        if refused:
+            solara.Text(refused, classes=["hs-error", "hs-refused"])
 
 
 # ----------------------------------------------------------------------------- pictures

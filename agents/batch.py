@@ -25,7 +25,7 @@ def simulate(
     progress: bool = False,
 ) -> xr.Dataset:
     """Like `sim.simulate` (same checks, same errors, same dataset), one Mesa model per run."""
-    _engine._check_call(runs, seed, steps, first_run, _engine.ALL_VARIABLES)
+    _engine.check_call(runs, seed, steps, first_run, _engine.ALL_VARIABLES)
     validate(params, runs)
     bar = _progress(progress, runs)
     parts, model = [], None
@@ -39,7 +39,7 @@ def simulate(
         bar.close()
     trajectories = {name: np.concatenate([p[name] for p in parts], axis=0) for name in parts[0]}
     run_ids = first_run + np.arange(runs, dtype=np.int64)
-    return _engine._dataset(params, model.world, run_ids, seed, trajectories)
+    return _engine.dataset(params, model.world, run_ids, seed, trajectories)
 
 
 def _progress(enabled: bool, total: int):

@@ -343,7 +343,7 @@ class GeopoliticsModel(mesa.Model):
 
     def record(self) -> dict[str, np.ndarray]:
         """This step's row of the dataset, as the engine records it."""
-        return _engine._record(self.world, self.world_state())
+        return _engine.record(self.world, self.world_state())
 
     def trajectories(self) -> dict[str, np.ndarray]:
         """Every recorded variable over the steps done: (1, steps + 1, ...)."""
@@ -355,7 +355,7 @@ class GeopoliticsModel(mesa.Model):
     def to_dataset(self) -> xr.Dataset:
         """The steps done so far in the engine's dataset layout (a run dimension of one)."""
         world = dataclasses.replace(self.world, dates=self.world.dates[: len(self._records)])
-        return _engine._dataset(
+        return _engine.dataset(
             self.params, world, np.array([self.run]), self.seed, self.trajectories()
         )
 

@@ -120,14 +120,20 @@ def command_main(command: str, settings_type: type, work: Callable[[Any, DictCon
         if text:
             print(text)
 
-    hydra_job = hydra.main(config_path=str(CONF_DIR), config_name=f"analysis/{command}", version_base=None)(job)
+    hydra_job = hydra.main(
+        config_path=str(CONF_DIR), config_name=f"analysis/{command}", version_base=None
+    )(job)
 
     def main(argv: list[str] | None = None) -> None:
         argv = sys.argv[1:] if argv is None else list(argv)
         args = parse_argv(argv)
         if not (args.help or args.hydra_help or args.shell_completion or args.info):
             try:
-                jobs = sweep_jobs(args.overrides) if is_multirun(args) else [single_job(args.overrides)]
+                jobs = (
+                    sweep_jobs(args.overrides)
+                    if is_multirun(args)
+                    else [single_job(args.overrides)]
+                )
                 for overrides in jobs:
                     compose_analysis(command, settings_type, overrides)
             except (ConfigError, ParamError) as error:
@@ -145,5 +151,7 @@ def keys_in_schedule(config: Any, keys: list[str]) -> list[str]:
     for change in config.scenario.schedule:
         key = f"pressures.{change.pressure}"
         if key in keys:
-            notes.append(f"{key} is scheduled by scenario {config.scenario.name} from {change.date}")
+            notes.append(
+                f"{key} is scheduled by scenario {config.scenario.name} from {change.date}"
+            )
     return sorted(set(notes))

@@ -65,10 +65,17 @@ def run_design(
         kept = ds[list(OUTCOMES)].sel(state=focus).isel(step=steps)
         kept = kept.drop_vars(["state", "run"], errors="ignore")
         shaped = {
-            name: (("point", "replicate", "step"), kept[name].values.reshape(last - first, replicates, len(steps)))
+            name: (
+                ("point", "replicate", "step"),
+                kept[name].values.reshape(last - first, replicates, len(steps)),
+            )
             for name in OUTCOMES
         }
-        parts.append(xr.Dataset(shaped, coords={"step": kept["step"].values, "time": ("step", kept["time"].values)}))
+        parts.append(
+            xr.Dataset(
+                shaped, coords={"step": kept["step"].values, "time": ("step", kept["time"].values)}
+            )
+        )
         if bar is not None:
             bar.update(last - first)
     if bar is not None:
@@ -87,7 +94,10 @@ def shortened(params: Params, steps: int) -> Params:
     sc = params.scenario
     horizon = step_dates(sc.start, steps, sc.step_months)[-1]
     keep = lambda entries: [e for e in entries if parse_date("date", e.date) <= horizon]  # noqa: E731
-    return replace(params, scenario=replace(sc, steps=int(steps), schedule=keep(sc.schedule), events=keep(sc.events)))
+    return replace(
+        params,
+        scenario=replace(sc, steps=int(steps), schedule=keep(sc.schedule), events=keep(sc.events)),
+    )
 
 
 def _bar(enabled: bool, total: int):

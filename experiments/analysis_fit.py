@@ -55,7 +55,13 @@ def simulated_orientation(
     """(candidates, years): the model's yearly economic alignment, mean over replicates."""
     steps = steps_until(params, max(years))
     design = run_design(
-        params, keys, candidates, replicates=replicates, seed=seed, steps=steps, keep_steps=range(steps + 1)
+        params,
+        keys,
+        candidates,
+        replicates=replicates,
+        seed=seed,
+        steps=steps,
+        keep_steps=range(steps + 1),
     )
     mean = design["economic"].mean("replicate").values  # (candidate, step)
     return annual_mean(mean, design["time"].values, years)
@@ -84,7 +90,9 @@ def fit(
         nonlocal evaluations
         candidates = np.atleast_2d(population.T)
         evaluations += candidates.shape[0]
-        model = simulated_orientation(params, keys, candidates, years, replicates=replicates, seed=seed)
+        model = simulated_orientation(
+            params, keys, candidates, years, replicates=replicates, seed=seed
+        )
         return ((model - target) ** 2).sum(axis=1)
 
     result = differential_evolution(

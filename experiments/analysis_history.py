@@ -34,7 +34,9 @@ def orientation(path: Path = TRADE, first: int | None = None, last: int | None =
         table = table[table["year"] >= first]
     if last is not None:
         table = table[table["year"] <= last]
-    values = export_orientation(table["us_share_pct"].to_numpy(), table["china_share_pct"].to_numpy())
+    values = export_orientation(
+        table["us_share_pct"].to_numpy(), table["china_share_pct"].to_numpy()
+    )
     return pd.Series(values, index=table["year"].astype(int).to_numpy(), name="export_orientation")
 
 
@@ -58,5 +60,7 @@ def annual_mean(values: np.ndarray, times: np.ndarray, years) -> np.ndarray:
     out = []
     for year in years:
         mask = end_year == year
-        out.append(values[..., mask].mean(axis=-1) if mask.any() else np.full(values.shape[:-1], np.nan))
+        out.append(
+            values[..., mask].mean(axis=-1) if mask.any() else np.full(values.shape[:-1], np.nan)
+        )
     return np.stack(out, axis=-1)

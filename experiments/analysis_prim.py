@@ -94,7 +94,14 @@ def find_boxes(
         limits = _widen_edges(_restricted(box.box_lims[current], prim.box_init), x, edge)
         if not limits:  # nothing left to restrict
             break
-        candidate = Box(limits=limits, coverage=0.0, density=0.0, mass=0.0, trajectory=trajectory, chosen=int(chosen))
+        candidate = Box(
+            limits=limits,
+            coverage=0.0,
+            density=0.0,
+            mass=0.0,
+            trajectory=trajectory,
+            chosen=int(chosen),
+        )
         inside = candidate.contains(x)
         candidate.coverage = float((y & inside).sum() / y.sum())
         candidate.density = float(y[inside].mean()) if inside.any() else 0.0
@@ -114,7 +121,12 @@ def _balanced(trajectory: pd.DataFrame, min_density: float, max_restricted: int)
     trajectory = simple if len(simple) > 1 else trajectory
     dense = trajectory[trajectory["density"] >= min_density]
     candidates = trajectory if dense.empty else dense
-    f1 = 2 * candidates["coverage"] * candidates["density"] / (candidates["coverage"] + candidates["density"])
+    f1 = (
+        2
+        * candidates["coverage"]
+        * candidates["density"]
+        / (candidates["coverage"] + candidates["density"])
+    )
     return int(f1.idxmax())
 
 
@@ -123,7 +135,11 @@ def _drop_chance_cuts(box, index: int, max_p: float, keep_density: float = 0.95)
     than one is left and the box keeps `keep_density` of its density (cuts that matter only
     together are kept); the index of the box on the trajectory at the end."""
     while True:
-        p_values = {dim: max(v for v in pair if v >= 0) for dim, pair in box.p_values[index].items() if max(pair) >= 0}
+        p_values = {
+            dim: max(v for v in pair if v >= 0)
+            for dim, pair in box.p_values[index].items()
+            if max(pair) >= 0
+        }
         if len(p_values) <= 1:
             return index
         dim, worst = max(p_values.items(), key=lambda item: item[1])

@@ -17,13 +17,19 @@ from SALib.sample import sobol as sobol_sample
 
 def problem(names: Sequence[str], bounds: Sequence[tuple[float, float]]) -> dict:
     """SALib's description of the input space: independent uniform inputs."""
-    return {"num_vars": len(names), "names": list(names), "bounds": [list(map(float, b)) for b in bounds]}
+    return {
+        "num_vars": len(names),
+        "names": list(names),
+        "bounds": [list(map(float, b)) for b in bounds],
+    }
 
 
 def sample(space: dict, base_samples: int, seed: int) -> np.ndarray:
     """Saltelli's scheme on a scrambled Sobol' sequence: base_samples * (D + 2) points.
     First-order and total indices only (second order would double the cost)."""
-    return sobol_sample.sample(space, base_samples, calc_second_order=False, scramble=True, seed=seed)
+    return sobol_sample.sample(
+        space, base_samples, calc_second_order=False, scramble=True, seed=seed
+    )
 
 
 def sobol_indices(
@@ -43,10 +49,20 @@ def sobol_indices(
     values = np.asarray(evaluate(points), dtype=float).reshape(points.shape[0], -1)
     if values.shape[1] != len(outcomes):
         raise ValueError(f"evaluate returned {values.shape[1]} outcomes for {len(outcomes)} names")
-    return analyse(space, values, outcomes=outcomes, seed=seed, conf_level=conf_level, resamples=resamples)
+    return analyse(
+        space, values, outcomes=outcomes, seed=seed, conf_level=conf_level, resamples=resamples
+    )
 
 
-def analyse(space: dict, values: np.ndarray, *, outcomes: Sequence[str], seed: int = 0, conf_level: float = 0.95, resamples: int = 200) -> xr.Dataset:
+def analyse(
+    space: dict,
+    values: np.ndarray,
+    *,
+    outcomes: Sequence[str],
+    seed: int = 0,
+    conf_level: float = 0.95,
+    resamples: int = 200,
+) -> xr.Dataset:
     """The indices from outputs already computed at `sample`'s points (n, len(outcomes))."""
     tables = {"S1": [], "S1_conf": [], "ST": [], "ST_conf": []}
     for k in range(values.shape[1]):

@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import List  # noqa: UP035 (OmegaConf needs typing generics)
 
 import numpy as np
 import pandas as pd
@@ -52,14 +51,18 @@ class FitParameter:
 
 @dataclass
 class CalibrationSettings:
-    parameters: List[FitParameter] = field(default_factory=list)
+    parameters: list[FitParameter] = field(default_factory=list)
     fit_from: int = ranged(2000, (1900, 2100), "first observed year fitted")
     fit_until: int = ranged(2014, (1900, 2100), "last observed year fitted")
     replicates: int = ranged(32, (1, 100_000), "runs per candidate; the model series is their mean")
     popsize: int = ranged(8, (2, 1000), "candidates per fitted parameter (differential evolution)")
     generations: int = ranged(40, (1, 100_000), "generations at most")
-    tolerance: float = ranged(0.01, (0.0, 1.0), "relative spread of the population at which to stop")
-    final_replicates: int = ranged(200, (1, 1_000_000), "runs of the fitted model for the figure and the reported fit")
+    tolerance: float = ranged(
+        0.01, (0.0, 1.0), "relative spread of the population at which to stop"
+    )
+    final_replicates: int = ranged(
+        200, (1, 1_000_000), "runs of the fitted model for the figure and the reported fit"
+    )
     save_as: str = "kor_2000_2014"
 
     def check(self, config) -> None:
@@ -82,9 +85,13 @@ class CalibrationSettings:
             try:
                 validate(with_values(params, {p.key: np.array([p.low, p.high])}), runs=2)
             except ParamError as error:
-                raise ConfigError(f"{where} ({p.key}) bounds [{p.low}, {p.high}]: {error.allowed}") from None
+                raise ConfigError(
+                    f"{where} ({p.key}) bounds [{p.low}, {p.high}]: {error.allowed}"
+                ) from None
         if self.fit_from > self.fit_until:
-            raise ConfigError(f"analysis.fit_from = {self.fit_from}: after analysis.fit_until = {self.fit_until}")
+            raise ConfigError(
+                f"analysis.fit_from = {self.fit_from}: after analysis.fit_until = {self.fit_until}"
+            )
         sc = config.scenario
         dates = step_dates(sc.start, sc.steps, sc.step_months)
         if dates[0].year > self.fit_from or dates[-1] < dt.date(self.fit_until + 1, 1, 1):
@@ -92,9 +99,13 @@ class CalibrationSettings:
                 f"scenario = {sc.name!r} runs {dates[0]} to {dates[-1]}: it must cover {self.fit_from}-{self.fit_until}"
             )
         if orientation(TRADE, self.fit_from, self.fit_until).empty:
-            raise ConfigError(f"analysis.fit_from..fit_until = {self.fit_from}..{self.fit_until}: no observed year in {TRADE.name}")
+            raise ConfigError(
+                f"analysis.fit_from..fit_until = {self.fit_from}..{self.fit_until}: no observed year in {TRADE.name}"
+            )
         if self.save_as and not self.save_as.replace("_", "").isalnum():
-            raise ConfigError(f"analysis.save_as = {self.save_as!r}: letters, digits and _ only (a config name), or ''")
+            raise ConfigError(
+                f"analysis.save_as = {self.save_as!r}: letters, digits and _ only (a config name), or ''"
+            )
 
 
 def calibrate(config):
@@ -130,7 +141,15 @@ def fit_table(config, result) -> pd.DataFrame:
     params = params_of(config)
     rows = []
     for p, value in zip(config.analysis.parameters, result.values, strict=True):
-        rows.append({"key": p.key, "fitted": value, "low": p.low, "high": p.high, "before": float(get_path(params, p.key))})
+        rows.append(
+            {
+                "key": p.key,
+                "fitted": value,
+                "low": p.low,
+                "high": p.high,
+                "before": float(get_path(params, p.key)),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -154,13 +173,15 @@ def calibrated_configs(config, result, rmse_final: float) -> dict[str, str]:
     general = (
         "# @package _global_\n"
         f"# {name}: the behavioural parameters fitted to Seoul {years}; select with\n"
-        f"# +calibrated={name} (any scenario).\n" + provenance
+        f"# +calibrated={name} (any scenario).\n"
+        + provenance
         + (OmegaConf.to_yaml(behaviour) if len(behaviour) else "{}\n")
     )
     history = (
         "# @package _global_\n"
         f"# {name}_history: {name} plus the fitted world of the scenario's start (Seoul's\n"
-        f"# initial state); for scenario={config.scenario.name}: +calibrated={name}_history\n" + provenance
+        f"# initial state); for scenario={config.scenario.name}: +calibrated={name}_history\n"
+        + provenance
         + f"defaults:\n  - {name}\n  - _self_\n\n"
         + (OmegaConf.to_yaml(period) if len(period) else "")
     )
@@ -175,9 +196,9 @@ def work(config, cfg, folder: Path) -> str:
     rmse_final = float(np.sqrt(np.mean((model_years - observed.to_numpy()) ** 2)))
     table = fit_table(config, result)
     table.to_csv(folder / "fit.csv", index=False, float_format="%.5f")
-    pd.DataFrame({"year": observed.index, "observed": observed.to_numpy(), "model": model_years}).to_csv(
-        folder / "fit_years.csv", index=False, float_format="%.4f"
-    )
+    pd.DataFrame(
+        {"year": observed.index, "observed": observed.to_numpy(), "model": model_years}
+    ).to_csv(folder / "fit_years.csv", index=False, float_format="%.4f")
     configs = calibrated_configs(config, result, rmse_final)
     for filename, text in configs.items():
         (folder / filename).write_text(text)
@@ -193,9 +214,10 @@ def work(config, cfg, folder: Path) -> str:
             fitted["time"].values[: until + 1],
             runs[:, : until + 1],
             observed,
-            settings.fit_until,
+            (settings.fit_from, settings.fit_until),
             folder / "calibration.png",
-            subtitle=f"RMSE {rmse_final:.3f} ({settings.final_replicates} runs)",
+            subtitle=f"RMSE {rmse_final:.3f} over {settings.final_replicates} fresh runs; scenario {config.scenario.name}",
+            fitted="\n".join(f"{row.key}: {row.fitted:.3g}" for row in table.itertuples()),
         )
     lines = [
         f"fitted {len(result.keys)} parameters to {len(observed)} observed years "
@@ -203,7 +225,9 @@ def work(config, cfg, folder: Path) -> str:
         f"({result.evaluations} candidates x {settings.replicates} runs); RMSE {rmse_final:.3f}",
     ]
     for _, row in table.iterrows():
-        lines.append(f"  {row.key:40s} {row.fitted:8.3f}   (was {row.before:.3f}; searched [{row.low:g}, {row.high:g}])")
+        lines.append(
+            f"  {row.key:40s} {row.fitted:8.3f}   (was {row.before:.3f}; searched [{row.low:g}, {row.high:g}])"
+        )
     lines.append("  year  observed  model")
     for year, obs, mod in zip(observed.index, observed.to_numpy(), model_years, strict=True):
         lines.append(f"  {year}  {obs:+.3f}    {mod:+.3f}")

@@ -1,6 +1,6 @@
 """`python -m experiments.discover`: which combinations of pressures tip Seoul.
 
-    python -m experiments.discover                                   # baseline, 2,000 points
+    python -m experiments.discover                                   # baseline, 4,000 points
     python -m experiments.discover analysis.points=4000 analysis.min_density=0.9
     python -m experiments.discover scenario=lee_2025 +calibrated=kor_2000_2014
 
@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import List  # noqa: UP035 (OmegaConf needs typing generics)
 
 import numpy as np
 import pandas as pd
@@ -30,7 +29,7 @@ from scipy.stats import qmc
 from experiments.analysis_cli import command_main, keys_in_schedule
 from experiments.analysis_design import run_design
 from experiments.analysis_prim import find_boxes
-from experiments.config import ConfigError, params_of
+from experiments.config import params_of
 from experiments.sensitivity import _check_names
 from sim.params import PRESSURE_KEYS, UNIT, ranged
 
@@ -39,13 +38,15 @@ from sim.params import PRESSURE_KEYS, UNIT, ranged
 class DiscoverySettings:
     points: int = ranged(2000, (10, 10_000_000), "points of the Latin hypercube")
     replicates: int = ranged(4, (1, 100_000), "runs per point")
-    pressures: List[str] = field(default_factory=lambda: list(PRESSURE_KEYS))
+    pressures: list[str] = field(default_factory=lambda: list(PRESSURE_KEYS))
     majority: float = ranged(0.5, (1e-9, 1.0), "share of a point's runs that makes it a case")
     min_density: float = ranged(0.8, UNIT, "a box must be at least this dense")
     boxes: int = ranged(2, (1, 10), "boxes per outcome at most")
     peel_alpha: float = ranged(0.05, (0.001, 0.5), "share of points peeled per step")
     mass_min: float = ranged(0.02, (0.0, 1.0), "smallest share of points a box may hold")
-    tail: float = ranged(0.1, (0.0, 0.5), "share of points nearest the pole at -1 (a relative outcome; 0: off)")
+    tail: float = ranged(
+        0.1, (0.0, 0.5), "share of points nearest the pole at -1 (a relative outcome; 0: off)"
+    )
 
     def check(self, config) -> None:
         _check_names("analysis.pressures", self.pressures, PRESSURE_KEYS, empty_ok=False)
@@ -65,7 +66,9 @@ def discover(config, progress: bool = False):
     keys = [f"pressures.{name}" for name in settings.pressures]
     sampler = qmc.LatinHypercube(d=len(keys), seed=np.random.default_rng(config.seed))
     points = sampler.random(settings.points)
-    design = run_design(params, keys, points, replicates=settings.replicates, seed=config.seed, progress=progress)
+    design = run_design(
+        params, keys, points, replicates=settings.replicates, seed=config.seed, progress=progress
+    )
     posture = design["posture"].isel(step=-1).values  # (point, replicate)
     x = pd.DataFrame(points, columns=list(settings.pressures))
     cases_of = {}
@@ -74,10 +77,14 @@ def discover(config, progress: bool = False):
         design[f"share_{name}"] = ("point", share)
         cases_of[name] = share >= settings.majority
     if settings.tail > 0:
-        alignment = ((design["security"] + design["economic"]) / 2).isel(step=-1).mean("replicate").values
+        alignment = (
+            ((design["security"] + design["economic"]) / 2).isel(step=-1).mean("replicate").values
+        )
         design["mean_alignment"] = ("point", alignment)
         minus = next(code for code, gp in params.world.great_powers.items() if gp.pole == -1)
-        cases_of[f"most {minus}-ward {settings.tail:.0%}"] = alignment <= np.quantile(alignment, settings.tail)
+        cases_of[f"most {minus}-ward {settings.tail:.0%}"] = alignment <= np.quantile(
+            alignment, settings.tail
+        )
     results = {}
     for name, cases in cases_of.items():
         boxes = find_boxes(
@@ -96,23 +103,47 @@ def box_table(results: dict) -> pd.DataFrame:
     rows = []
     for name, entry in results.items():
         if not entry["boxes"]:
-            rows.append({"outcome": name, "box": 0, "rule": "", "coverage": np.nan, "density": np.nan,
-                         "mass": np.nan, "cases": entry["cases"], "base_rate": entry["share"]})
+            rows.append(
+                {
+                    "outcome": name,
+                    "box": 0,
+                    "rule": "",
+                    "coverage": np.nan,
+                    "density": np.nan,
+                    "mass": np.nan,
+                    "cases": entry["cases"],
+                    "base_rate": entry["share"],
+                }
+            )
         for i, box in enumerate(entry["boxes"], start=1):
-            rows.append({"outcome": name, "box": i, "rule": box.rule(), "coverage": box.coverage,
-                         "density": box.density, "mass": box.mass, "cases": entry["cases"], "base_rate": entry["share"]})
+            rows.append(
+                {
+                    "outcome": name,
+                    "box": i,
+                    "rule": box.rule(),
+                    "coverage": box.coverage,
+                    "density": box.density,
+                    "mass": box.mass,
+                    "cases": entry["cases"],
+                    "base_rate": entry["share"],
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def describe(results: dict, focus: str) -> str:
     lines = []
     for name, entry in results.items():
-        lines.append(f"{focus} {name} at the horizon: {entry['cases']} points ({entry['share']:.0%} of the design)")
+        lines.append(
+            f"{focus} {name} at the horizon: {entry['cases']} points ({entry['share']:.0%} of the design)"
+        )
         if not entry["boxes"]:
             lines.append("    no point ends there: no box")
         for i, box in enumerate(entry["boxes"], start=1):
             lines.append(f"  box {i}: {box.rule()}")
-            lines.append(f"         coverage {box.coverage:.0%}, density {box.density:.0%}, mass {box.mass:.0%}")
+            lines.append(
+                f"         coverage {box.coverage:.0%}, density {box.density:.0%}, mass {box.mass:.0%}"
+            )
     return "\n".join(lines)
 
 

@@ -35,7 +35,9 @@ from sim.params import ranged
 
 @dataclass
 class ReplaySettings:
-    fit_until: int = ranged(2014, (1900, 2100), "last year the calibration fitted (shading and errors)")
+    fit_until: int = ranged(
+        2014, (1900, 2100), "last year the calibration fitted (shading and errors)"
+    )
 
 
 def short(description: str, width: int = 40) -> str:
@@ -101,7 +103,9 @@ def work(config, cfg, folder: Path) -> str:
     lines.append("  year  security  economic  observed")
     for _, row in table.iterrows():
         observed = "" if np.isnan(row.observed) else f"{row.observed:+.2f}"
-        lines.append(f"  {int(row.year)}   {row.security_mean:+.2f}     {row.economic_mean:+.2f}     {observed}")
+        lines.append(
+            f"  {int(row.year)}   {row.security_mean:+.2f}     {row.economic_mean:+.2f}     {observed}"
+        )
     lines.append(
         f"RMSE of economic alignment against export orientation: {err['in_sample_rmse']:.3f} up to {fit_until} "
         f"(fitted), {err['out_of_sample_rmse']:.3f} after (not fitted)"

@@ -241,7 +241,7 @@ def simulate(config: Config):
     """The Dataset of the configured experiment, from the chosen engine."""
     params = params_of(config)
     if config.engine == "mesa":
-        logging.getLogger("mesa").setLevel(logging.WARNING)  # Mesa logs every model at INFO
+        logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every model at INFO
         try:
             from agents import simulate as mesa_simulate
         except ImportError as error:

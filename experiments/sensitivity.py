@@ -1,6 +1,6 @@
 """`python -m experiments.sensitivity`: which pressures and weights matter most for Seoul.
 
-    python -m experiments.sensitivity                            # baseline, N = 256
+    python -m experiments.sensitivity                            # baseline, N = 1024
     python -m experiments.sensitivity analysis.samples=1024 analysis.replicates=16
     python -m experiments.sensitivity scenario=lee_2025 'analysis.outcomes=[security,hedging]'
     python -m experiments.sensitivity +calibrated=kor_2000_2014  # with the fitted weights
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import List  # noqa: UP035 (OmegaConf needs typing generics)
 
 import numpy as np
 import pandas as pd
@@ -29,31 +28,46 @@ from experiments.analysis_sobol import analyse, problem, sample
 from experiments.config import ConfigError, params_of
 from sim.params import PRESSURE_KEYS, WEIGHT_KEYS, get_path, ranged
 
-MAIN_WEIGHTS = ("protection", "abandonment", "entrapment", "economic", "coercion", "trade_pressure", "consistency", "domestic")
+MAIN_WEIGHTS = (
+    "protection",
+    "abandonment",
+    "entrapment",
+    "economic",
+    "coercion",
+    "trade_pressure",
+    "consistency",
+    "domestic",
+)
 
 
 @dataclass
 class SensitivitySettings:
     samples: int = ranged(256, (2, 2**20), "Sobol' base sample N, a power of 2: N x (D + 2) points")
     replicates: int = ranged(8, (1, 100_000), "runs per point; the outcome is their mean")
-    pressures: List[str] = field(default_factory=lambda: list(PRESSURE_KEYS))
-    weights: List[str] = field(default_factory=lambda: list(MAIN_WEIGHTS))
-    weight_range: List[float] = field(default_factory=lambda: [0.5, 1.5])
-    outcomes: List[str] = field(default_factory=lambda: ["security", "economic", "hedging"])
+    pressures: list[str] = field(default_factory=lambda: list(PRESSURE_KEYS))
+    weights: list[str] = field(default_factory=lambda: list(MAIN_WEIGHTS))
+    weight_range: list[float] = field(default_factory=lambda: [0.5, 1.5])
+    outcomes: list[str] = field(default_factory=lambda: ["security", "economic", "hedging"])
     conf_level: float = ranged(0.95, (0.5, 0.999), "confidence level of the intervals")
     resamples: int = ranged(200, (10, 100_000), "bootstrap resamples for the intervals")
 
     def check(self, config) -> None:
         if self.samples & (self.samples - 1):
-            raise ConfigError(f"analysis.samples = {self.samples}: must be a power of 2 (Sobol' sequence)")
+            raise ConfigError(
+                f"analysis.samples = {self.samples}: must be a power of 2 (Sobol' sequence)"
+            )
         _check_names("analysis.pressures", self.pressures, PRESSURE_KEYS)
         _check_names("analysis.weights", self.weights, WEIGHT_KEYS)
         _check_names("analysis.outcomes", self.outcomes, OUTCOMES, empty_ok=False)
         if len(self.pressures) + len(self.weights) < 2:
-            raise ConfigError("analysis.pressures + analysis.weights: at least two inputs are needed")
+            raise ConfigError(
+                "analysis.pressures + analysis.weights: at least two inputs are needed"
+            )
         low, high = (list(self.weight_range) + [None, None])[:2]
         if len(self.weight_range) != 2 or not 0 <= low < high:
-            raise ConfigError(f"analysis.weight_range = {list(self.weight_range)}: two factors 0 <= low < high")
+            raise ConfigError(
+                f"analysis.weight_range = {list(self.weight_range)}: two factors 0 <= low < high"
+            )
         for name in self.weights:
             if float(get_path(config, f"weights.{name}")) <= 0:
                 raise ConfigError(f"weights.{name} = 0: a weight varied by a factor must be > 0")
@@ -88,8 +102,12 @@ def sensitivity(config, progress: bool = False):
     keys, bounds = inputs(config, settings)
     space = problem(keys, bounds)
     points = sample(space, settings.samples, seed=config.seed)
-    design = run_design(params, keys, points, replicates=settings.replicates, seed=config.seed, progress=progress)
-    means = np.stack([design[o].mean("replicate").isel(step=-1).values for o in settings.outcomes], axis=1)
+    design = run_design(
+        params, keys, points, replicates=settings.replicates, seed=config.seed, progress=progress
+    )
+    means = np.stack(
+        [design[o].mean("replicate").isel(step=-1).values for o in settings.outcomes], axis=1
+    )
     indices = analyse(
         space,
         means,
@@ -98,7 +116,9 @@ def sensitivity(config, progress: bool = False):
         conf_level=settings.conf_level,
         resamples=settings.resamples,
     )
-    indices.attrs.update(focus=params.world.focus, scenario=params.scenario.name, replicates=settings.replicates)
+    indices.attrs.update(
+        focus=params.world.focus, scenario=params.scenario.name, replicates=settings.replicates
+    )
     return indices, design
 
 
@@ -126,7 +146,9 @@ def work(config, cfg, folder: Path) -> str:
     for outcome in settings.outcomes:
         lines.append(f"  {outcome}:")
         for key, row in ranking(indices, outcome).head(5).iterrows():
-            lines.append(f"    {key:32s} ST {row.ST:5.2f} ± {row.ST_conf:4.2f}   S1 {row.S1:5.2f} ± {row.S1_conf:4.2f}")
+            lines.append(
+                f"    {key:32s} ST {row.ST:5.2f} ± {row.ST_conf:4.2f}   S1 {row.S1:5.2f} ± {row.S1_conf:4.2f}"
+            )
     return "\n".join(lines)
 
 

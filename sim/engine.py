@@ -48,7 +48,7 @@ def simulate(
     """Simulate `runs` runs (numbered first_run, first_run + 1, ...) for `steps` steps
     (default: the scenario's). Any numeric parameter may be an array of one value per run.
     Returns a Dataset with dims (run, step, state) and a calendar `time` along `step`."""
-    _check_call(runs, seed, steps, first_run, variables)
+    check_call(runs, seed, steps, first_run, variables)
     validate(params, runs)
     run_ids = first_run + np.arange(runs, dtype=np.int64)
     blocks = [slice(b, min(b + block_runs, runs)) for b in range(0, runs, block_runs)]
@@ -60,10 +60,10 @@ def simulate(
     if bar is not None:
         bar.close()
     trajectories = {name: np.concatenate([p[name] for p in parts], axis=0) for name in variables}
-    return _dataset(params, w, run_ids, seed, trajectories)
+    return dataset(params, w, run_ids, seed, trajectories)
 
 
-def _check_call(runs, seed, steps, first_run, variables) -> None:
+def check_call(runs, seed, steps, first_run, variables) -> None:
     if isinstance(runs, bool) or not isinstance(runs, (int, np.integer)) or runs < 1:
         raise ParamError("runs", runs, "a whole number >= 1")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**63:
@@ -85,7 +85,8 @@ def _progress(enabled: bool, total: int):
     return tqdm(total=total, desc="simulating", unit="step")
 
 
-def _record(w, state) -> dict[str, np.ndarray]:
+def record(w, state) -> dict[str, np.ndarray]:
+    """What one step records, per variable (the Mesa layer records the same)."""
     levers = pressure_levers(w, state.pressures)
     return {
         "security": state.security,
@@ -105,7 +106,7 @@ def _record(w, state) -> dict[str, np.ndarray]:
 def _run_block(w, variables, bar) -> dict[str, np.ndarray]:
     keys = random_keys(w)
     state = initial_state(w)
-    first = _record(w, state)
+    first = record(w, state)
     out = {
         name: np.empty((w.runs, w.steps + 1) + first[name].shape[1:], dtype=first[name].dtype)
         for name in variables
@@ -114,7 +115,7 @@ def _run_block(w, variables, bar) -> dict[str, np.ndarray]:
         out[name][:, 0] = first[name]
     for k in range(1, w.steps + 1):
         state = step(w, state, k, keys)
-        now = _record(w, state)
+        now = record(w, state)
         for name in variables:
             out[name][:, k] = now[name]
         if bar is not None:
@@ -122,7 +123,8 @@ def _run_block(w, variables, bar) -> dict[str, np.ndarray]:
     return out
 
 
-def _dataset(params, w, run_ids, seed, traj) -> xr.Dataset:
+def dataset(params, w, run_ids, seed, traj) -> xr.Dataset:
+    """The engine's Dataset layout from recorded trajectories (also used by the Mesa layer)."""
     dims = {
         "security": ("run", "step", "state"),
         "economic": ("run", "step", "state"),

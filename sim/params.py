@@ -563,6 +563,11 @@ def _check_scenario(params: Params) -> None:
             raise ParamError(f"{key}.partner", event.partner, f"the great power imposing it: {sorted(world.great_powers)}")
         if event.kind in ("summit", "history_dispute") and not event.partner:
             raise ParamError(f"{key}.partner", event.partner, "the other side of the event: a state code")
+        summit_partners = {**world.great_powers, **world.challengers, **world.middle_powers}
+        if event.kind == "summit" and (event.partner not in summit_partners or event.partner == event.target):
+            raise ParamError(
+                f"{key}.partner", event.partner, f"a great power, the challenger or another middle power: {sorted(summit_partners)}"
+            )
         if event.kind == "history_dispute" and event.partner not in world.middle_powers:
             raise ParamError(f"{key}.partner", event.partner, f"a middle power: {sorted(world.middle_powers)}")
         if event.camp and event.camp not in CAMPS:

@@ -19,7 +19,9 @@ atomic too: the skeleton is built under a hidden name and renamed into place.
 Checks on reopening: the store must carry this sweep's identity (the sweep's design, the
 resolved parameters, the seed and the version: everything that changes a number); every
 array must have the shape, type and chunks this sweep writes; every chunk marked done must
-hash to its digest. Anything else is refused in one line and never overwritten.
+hash to its digest; and run 0, computed again, must hash as it did when the store was begun
+(so that an edit of the model between an interruption and the resume cannot mix two models'
+numbers in one store). Anything else is refused in one line and never overwritten.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from sim.sweep_design import salib_problem
 from sim.version import __version__
 
 IDENTITY = "hedgesim_sweep"  # root attribute: what this store is a sweep of
+PROBE = "probe_digest"  # root attribute: digest of run 0 as the engine computed it then
 FORMAT = 1  # layout version of the store
 ZARR_TEMP = re.compile(r"\.[0-9a-f]{32}\.partial$")  # zarr's own write-then-rename files
 
@@ -184,6 +187,7 @@ def _template(plan: SweepPlan, probe: xr.Dataset) -> xr.Dataset:
     ds["chunk_digest"] = ("chunk", da.zeros(plan.n_chunks, dtype=np.uint64, chunks=1))
     ds["chunk_digest"].attrs["long_name"] = "hash of each finished chunk; 0 = not yet computed"
     ds.attrs.update(_attrs(plan))
+    ds.attrs[PROBE] = str(digest(probe))
     return ds
 
 
@@ -299,6 +303,12 @@ def _verify(path: Path, plan: SweepPlan, probe: xr.Dataset) -> set[int]:
             "choose another sweep.store or remove it"
         )
     _check_structure(path, stored, _template(plan, probe))
+    if stored.attrs.get(PROBE) != str(digest(probe)):
+        # Same sweep, same version, other numbers: the model's code changed in between.
+        raise StoreError(
+            f"sweep.store = {str(path)!r}: the engine now computes run 0 differently than when this "
+            "store was begun (the model's code changed); finish it with that code or start a new store"
+        )
     try:
         digests = stored["chunk_digest"].values
     except Exception as error:

@@ -42,7 +42,9 @@ def test_a_second_box_is_kept_only_when_dense():
     """Two planted regions are both found; noise alone yields no second box."""
     rng = np.random.default_rng(2)
     x = pd.DataFrame(rng.uniform(0, 1, (4000, 4)), columns=["a", "b", "c", "d"])
-    y = ((x["a"] < 0.25) & (x["b"] < 0.25)).to_numpy() | ((x["c"] > 0.7) & (x["d"] > 0.7)).to_numpy()
+    y = ((x["a"] < 0.25) & (x["b"] < 0.25)).to_numpy() | (
+        (x["c"] > 0.7) & (x["d"] > 0.7)
+    ).to_numpy()
     boxes = find_boxes(x, y, boxes=3, min_density=0.8)
     assert [sorted(b.limits) for b in boxes[:2]] in (
         [["a", "b"], ["c", "d"]],
@@ -58,11 +60,25 @@ def test_no_case_of_interest_means_no_box():
 
 
 def test_rules_spell_out_two_sided_cuts():
-    box = Box(limits={"rivalry": (0.2, 0.45), "us_reliability": (-np.inf, 0.4)}, coverage=1, density=1, mass=1,
-              trajectory=pd.DataFrame(), chosen=0)
+    box = Box(
+        limits={"rivalry": (0.2, 0.45), "us_reliability": (-np.inf, 0.4)},
+        coverage=1,
+        density=1,
+        mass=1,
+        trajectory=pd.DataFrame(),
+        chosen=0,
+    )
     assert box.rule() == "0.20 < rivalry < 0.45 and us_reliability < 0.40"
 
 
 def test_outcome_classes_follow_the_poles(default_params, mirror):
-    assert outcome_classes(default_params) == {"CHN-leaning": (0, 1), "hedging": (2,), "USA-anchored": (4,)}
-    assert outcome_classes(mirror(default_params)) == {"USA-leaning": (0, 1), "hedging": (2,), "CHN-anchored": (4,)}
+    assert outcome_classes(default_params) == {
+        "CHN-leaning": (0, 1),
+        "hedging": (2,),
+        "USA-anchored": (4,),
+    }
+    assert outcome_classes(mirror(default_params)) == {
+        "USA-leaning": (0, 1),
+        "hedging": (2,),
+        "CHN-anchored": (4,),
+    }

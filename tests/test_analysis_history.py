@@ -64,7 +64,10 @@ def cited_entries() -> list[tuple[str, set[int], bool]]:
         if match:
             if block:
                 text = " ".join(block)
-                last = ({int(n) for n in re.findall(r"line (\d+)", text)}, "kor_presidents.csv" in text)
+                last = (
+                    {int(n) for n in re.findall(r"line (\d+)", text)},
+                    "kor_presidents.csv" in text,
+                )
             entries.append((match.group(1), *last))
         block = []
     return entries
@@ -72,10 +75,16 @@ def cited_entries() -> list[tuple[str, set[int], bool]]:
 
 def test_every_dated_event_in_the_horizon_is_scheduled(history):
     dates = horizon(history)
-    scheduled = {e.date for e in history.scenario.events} | {c.date for c in history.scenario.schedule}
+    scheduled = {e.date for e in history.scenario.events} | {
+        c.date for c in history.scenario.schedule
+    }
     record = events()
     within = record[pd.to_datetime(record["date"]).dt.date < dates[-1]]
-    missing = [f"line {r.line}: {r.date} {r.description}" for r in within.itertuples() if r.date not in scheduled]
+    missing = [
+        f"line {r.line}: {r.date} {r.description}"
+        for r in within.itertuples()
+        if r.date not in scheduled
+    ]
     assert not missing, missing
     assert len(within) == len(record) - 1  # only 2026-01-26 falls after the horizon
 
@@ -93,7 +102,9 @@ def test_each_entry_cites_the_record_it_comes_from(history):
             # An entry sits within a week of the dated line it cites (Lee-Xi met three days
             # after the Trump-Lee summit that line 24 dates).
             gap = abs(dt.date.fromisoformat(date) - dt.date.fromisoformat(record.loc[line, "date"]))
-            assert gap <= dt.timedelta(days=7), f"{date} cites line {line} ({record.loc[line, 'date']})"
+            assert gap <= dt.timedelta(days=7), (
+                f"{date} cites line {line} ({record.loc[line, 'date']})"
+            )
     cited = set().union(*(lines for _, lines, _ in entries))
     assert cited == set(record.index) - {25}  # every line in the horizon is cited
 
@@ -117,11 +128,17 @@ def test_pressures_change_at_the_step_of_their_date(history, replayed):
     pressure = replayed["pressure"].isel(run=0)
     for change in history.scenario.schedule:
         k = change_step(dates, dt.date.fromisoformat(change.date))
-        assert float(pressure.sel(pressure_name=change.pressure)[k]) == pytest.approx(change.value), change.note
+        assert float(pressure.sel(pressure_name=change.pressure)[k]) == pytest.approx(
+            change.value
+        ), change.note
     # Before the first change, the levels of the scenario's `pressures:` hold.
-    first = min(change_step(dates, dt.date.fromisoformat(c.date)) for c in history.scenario.schedule)
+    first = min(
+        change_step(dates, dt.date.fromisoformat(c.date)) for c in history.scenario.schedule
+    )
     for name in PRESSURE_KEYS:
-        assert float(pressure.sel(pressure_name=name)[first - 1]) == getattr(history.pressures, name)
+        assert float(pressure.sel(pressure_name=name)[first - 1]) == getattr(
+            history.pressures, name
+        )
 
 
 def test_governments_follow_the_inaugurations(history, replayed):
@@ -145,10 +162,15 @@ def test_observed_orientation_and_yearly_means():
     observed = orientation(first=2000, last=2014)
     assert list(observed.index) == [2002, 2005, 2011, 2012, 2013]
     assert observed.loc[2002] == pytest.approx((20.2 - 14.6) / (20.2 + 14.6))
-    times = np.array(["2000-01-01", "2000-04-01", "2000-07-01", "2000-10-01", "2001-01-01", "2001-04-01"], dtype="datetime64[ns]")
+    times = np.array(
+        ["2000-01-01", "2000-04-01", "2000-07-01", "2000-10-01", "2001-01-01", "2001-04-01"],
+        dtype="datetime64[ns]",
+    )
     values = np.array([9.0, 1.0, 2.0, 3.0, 4.0, 5.0])
     # The state dated 1 January closes the year before; a year without a step is NaN.
-    np.testing.assert_allclose(annual_mean(values, times, [2000, 2001, 1999, 1998]), [2.5, 5.0, 9.0, np.nan])
+    np.testing.assert_allclose(
+        annual_mean(values, times, [2000, 2001, 1999, 1998]), [2.5, 5.0, 9.0, np.nan]
+    )
 
 
 def test_the_shared_data_are_copied_unchanged():

@@ -60,7 +60,11 @@ def test_a_design_does_not_depend_on_its_chunking(default_params):
 
 
 def test_weights_vary_around_their_configured_values():
-    config = compose_analysis("sensitivity", SensitivitySettings, ["weights.economic=2.0", "analysis.weight_range=[0.5,2]"])
+    config = compose_analysis(
+        "sensitivity",
+        SensitivitySettings,
+        ["weights.economic=2.0", "analysis.weight_range=[0.5,2]"],
+    )
     keys, bounds = inputs(config, config.analysis)
     assert bounds[keys.index("weights.economic")] == (1.0, 4.0)
     assert bounds[keys.index("pressures.rivalry")] == (0.0, 1.0)

@@ -319,3 +319,24 @@ def test_spec_rejects_what_the_config_schema_cannot():
             compose([]),
             seed=0,
         )
+
+
+def test_resuming_with_a_changed_model_is_refused(tmp_path, chunked, capsys, monkeypatch):
+    """Same sweep, same version, but the equations changed since the store was begun: the
+    store would mix two models' numbers, so the resume is refused."""
+    import sim.sweep
+
+    store = tmp_path / "begun.zarr"
+    shutil.copytree(chunked, store)
+    zarr.open_group(store, mode="r+")["chunk_digest"][3] = 0
+    original = sim.sweep.simulate
+
+    def edited_model(*args, **kwargs):
+        ds = original(*args, **kwargs)
+        return ds.assign(security=ds["security"] * 0.99)
+
+    monkeypatch.setattr(sim.sweep, "simulate", edited_model)
+    before = snapshot(store)
+    assert make(store, "sweep.chunk_runs=4") == 2
+    assert "computes run 0 differently" in capsys.readouterr().err
+    assert snapshot(store) == before
