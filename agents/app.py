@@ -51,6 +51,7 @@ else:
     @solara.component
     def Page():
         model = solara.use_memo(ClassroomModel, dependencies=[])
+        solara.Title("hedgesim dashboard")
         SolaraViz(
             model,
             components=[(card, 0) for card in CARDS],

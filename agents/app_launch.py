@@ -17,10 +17,12 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 APP_MODULE = "agents.app"
 
-# Solara reads these at start-up: an offline classroom must not wait on, or report to, the
-# internet.
-OFFLINE_ENV = {
+# Solara reads these at start-up. An offline classroom must not wait on, or report to, the
+# internet (telemetry); a projector needs every pixel (no "runs on Solara" banner over the
+# cards).
+SERVER_ENV = {
     "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false",
+    "SOLARA_THEME_SHOW_BANNER": "false",
 }
 
 
@@ -105,4 +107,4 @@ def main(argv: list[str] | None = None) -> None:
     shown = "localhost" if args.host in ("127.0.0.1", "localhost") else args.host
     print(f"hedgesim dashboard: http://{shown}:{port}/   (Ctrl-C stops it)", flush=True)
     # exec: Ctrl-C and a kill reach the server itself, with nothing in between to orphan it.
-    os.execve(sys.executable, solara_command(args.host, port), {**os.environ, **OFFLINE_ENV})
+    os.execve(sys.executable, solara_command(args.host, port), {**os.environ, **SERVER_ENV})

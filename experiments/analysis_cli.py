@@ -145,6 +145,11 @@ def command_main(command: str, settings_type: type, work: Callable[[Any, DictCon
     return main
 
 
+def calibration_choice() -> str:
+    """The `calibrated` config the running job selected ('none' without one)."""
+    return HydraConfig.get().runtime.choices.get("calibrated") or "none"
+
+
 def keys_in_schedule(config: Any, keys: list[str]) -> list[str]:
     """Notes for the pressures a scenario schedules: a sampled value holds only until then."""
     notes = []

@@ -57,6 +57,12 @@ def plot_sobol(indices, path: Path) -> None:
         )
         ax.set_title(f"{indices.attrs.get('focus', '')} {outcome} at the horizon")
         ax.axvline(0, color="black", linewidth=0.6)
+        if "noise" in indices and np.isfinite(float(indices["noise"].sel(outcome=outcome))):
+            noise = float(indices["noise"].sel(outcome=outcome))
+            ax.axvline(noise, color="grey", linestyle="--", linewidth=1)
+            ax.text(
+                noise + 0.01, -0.9, f"run-to-run noise {noise:.0%}", fontsize=7, color="dimgrey"
+            )
         ax.set_xlim(
             min(-0.05, float(table["S1"].min()) - 0.05), max(1.0, float(table["ST"].max()) + 0.1)
         )
@@ -66,7 +72,8 @@ def plot_sobol(indices, path: Path) -> None:
     axes[-1].legend(loc="lower right", fontsize=8)
     level = indices.attrs.get("conf_level", 0.95)
     fig.suptitle(
-        f"Sobol' indices, scenario {indices.attrs.get('scenario', '')}: {indices.attrs.get('points', '?')} points x "
+        f"Sobol' indices, scenario {indices.attrs.get('scenario', '')}, calibrated={indices.attrs.get('calibrated', 'none')}: "
+        f"{indices.attrs.get('points', '?')} points x "
         f"{indices.attrs.get('replicates', '?')} runs; bars ±{level:.0%} bootstrap interval",
         fontsize=10,
     )

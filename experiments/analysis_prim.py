@@ -67,10 +67,10 @@ def find_boxes(
 ) -> list[Box]:
     """Up to `boxes` boxes around the cases where `y` is true.
 
-    On each peeling trajectory we take, among the boxes that restrict at most
-    `max_restricted` inputs (a rule a reader can hold in mind), the one that best balances
-    coverage and density (the largest harmonic mean of the two) among those at least
-    `min_density` dense (among all when none is), then drop, one at a time, the restrictions whose quasi-p value (Bryant &
+    On each peeling trajectory we take the widest box (largest coverage) at least
+    `min_density` dense, preferring rules of at most `max_restricted` inputs (what a reader
+    can hold in mind); when no box is that dense, the simple box that best balances coverage
+    and density (largest harmonic mean of the two). Then we drop, one at a time, the restrictions whose quasi-p value (Bryant &
     Lempert 2010: could the cut be chance?) exceeds `max_p`. Cuts that trim less than `edge`
     of an input's range are peeling's crumbs: they are widened back to the edge, and the
     box's statistics are those of the box as printed. Later boxes are searched among
@@ -117,17 +117,24 @@ def _stats(trajectory: pd.DataFrame) -> pd.DataFrame:
 
 
 def _balanced(trajectory: pd.DataFrame, min_density: float, max_restricted: int) -> int:
+    """The widest box at least `min_density` dense (preferring rules of at most
+    `max_restricted` inputs); when no box is that dense, the simple box that best balances
+    coverage and density (largest harmonic mean)."""
     simple = trajectory[trajectory["res_dim"] <= max_restricted]
-    trajectory = simple if len(simple) > 1 else trajectory
     dense = trajectory[trajectory["density"] >= min_density]
-    candidates = trajectory if dense.empty else dense
+    dense_simple = dense[dense["res_dim"] <= max_restricted]
+    if not dense_simple.empty:
+        return int(dense_simple["coverage"].idxmax())
+    if not dense.empty:
+        return int(dense["coverage"].idxmax())
+    candidates = simple if len(simple) > 1 else trajectory
     f1 = (
         2
         * candidates["coverage"]
         * candidates["density"]
         / (candidates["coverage"] + candidates["density"])
     )
-    return int(f1.idxmax())
+    return int(f1.fillna(0.0).idxmax())  # 0 / 0 where a box holds no case
 
 
 def _drop_chance_cuts(box, index: int, max_p: float, keep_density: float = 0.95) -> int:

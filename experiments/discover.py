@@ -1,8 +1,8 @@
 """`python -m experiments.discover`: which combinations of pressures tip Seoul.
 
     python -m experiments.discover                                   # baseline, 4,000 points
-    python -m experiments.discover analysis.points=4000 analysis.min_density=0.9
-    python -m experiments.discover scenario=lee_2025 +calibrated=kor_2000_2014
+    python -m experiments.discover analysis.points=8000 analysis.min_density=0.9
+    python -m experiments.discover calibrated=kor_2000_2014           # with the fitted weights
 
 Over a Latin hypercube of the seven pressures (scipy.stats.qmc), each point run
 `analysis.replicates` times, the focus state's posture at the horizon sorts the points into
@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
-from experiments.analysis_cli import command_main, keys_in_schedule
+from experiments.analysis_cli import calibration_choice, command_main, keys_in_schedule
 from experiments.analysis_design import run_design
 from experiments.analysis_prim import find_boxes
 from experiments.config import params_of
@@ -158,7 +158,7 @@ def work(config, cfg, folder: Path) -> str:
 
         title = (
             f"PRIM over {config.analysis.points} points x {config.analysis.replicates} runs of the pressures "
-            f"(scenario {config.scenario.name}): {focus}'s posture at the horizon"
+            f"(scenario {config.scenario.name}, calibrated={calibration_choice()}): {focus}'s posture at the horizon"
         )
         plot_tradeoff(results, folder / "discovery.png", title=title)
     lines = [f"note: {n}: its sampled value holds only until then" for n in notes]

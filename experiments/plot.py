@@ -27,6 +27,7 @@ from experiments.plots import POSTURE_COLOURS
 from experiments.summary import state_name
 from sim.sweep_store import StoreError, open_sweep
 
+MAJORITY = 0.6
 OPTIONS = ("store", "x", "y", "state", "bins", "out", "phase", "outcomes", "partial")
 
 
@@ -38,15 +39,16 @@ class PlotError(ValueError):
 def phase_diagram(
     ds: xr.Dataset, x: str, y: str | None, state: str | None = None, bins: int = 20
 ) -> Figure:
-    """Two swept parameters: the modal posture per cell (paler where it is less dominant)
-    and the mean alignment with the posture thresholds as contours. One: posture shares."""
+    """Two swept parameters: the modal posture per cell (dotted where it holds less than
+    MAJORITY of the runs) and the mean alignment with the posture thresholds as contours.
+    One swept parameter: the posture shares along it."""
     state = state or ds.attrs["focus"]
     if y is None:
         return _phase_line(ds, x, state, bins)
     table = phase_table(ds, [y, x], state, bins)
     edges = json.loads(table.attrs["edges"])
     labels = list(table["posture"].values)
-    fig = Figure(figsize=(12, 5.2), layout="constrained")
+    fig = Figure(figsize=(12, 6), layout="constrained")
     left, right = fig.subplots(1, 2)
 
     modal = table["modal"].values
@@ -54,21 +56,28 @@ def phase_diagram(
         np.take_along_axis(table["share"].values, np.maximum(modal, 0)[..., None], -1)[..., 0]
     )
     colours = np.array([_rgb(c) for c in POSTURE_COLOURS])
-    # Blend toward white as the modal posture's share falls from 1 to 1/5 (no majority).
-    weight = np.clip((dominance - 0.2) / 0.8, 0, 1)[..., None] * 0.75 + 0.25
-    rgb = np.where(
-        modal[..., None] >= 0, colours[np.maximum(modal, 0)] * weight + (1 - weight), 0.85
-    )
+    # Empty cells (no run fell in them: a sparse LHS/Sobol bin) in light grey.
+    rgb = np.where(modal[..., None] >= 0, colours[np.maximum(modal, 0)], 0.85)
     left.pcolormesh(edges[x], edges[y], rgb, edgecolors="none")
     present = sorted({int(m) for m in modal.ravel() if m >= 0})
+    handles = [Patch(facecolor=POSTURE_COLOURS[i], label=labels[i]) for i in present][::-1]
+    # A dot where the modal posture holds less than MAJORITY of the cell's runs: the regime
+    # there is a matter of chance more than of the two pressures.
+    yy, xx = np.meshgrid(table[y].values, table[x].values, indexing="ij")
+    mixed = (modal >= 0) & (dominance < MAJORITY)
+    if mixed.any():
+        dots = left.scatter(xx[mixed], yy[mixed], s=6, color="0.1", marker="o", lw=0)
+        dots.set_label(f"modal posture in < {MAJORITY:.0%} of runs")
+        handles.append(dots)
     left.legend(
-        handles=[Patch(facecolor=POSTURE_COLOURS[i], label=labels[i]) for i in present][::-1],
+        handles=handles,
         title="modal posture",
-        loc="upper left",
-        bbox_to_anchor=(1.01, 1),
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.13),
+        ncol=3,
         fontsize="small",
     )
-    left.set_title(f"Posture of {state} at the horizon\n(paler = a smaller majority of runs)")
+    left.set_title(f"Posture of {state} at the horizon (modal over runs)")
 
     if "alignment" in table:
         thresholds = _thresholds(ds)

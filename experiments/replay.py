@@ -24,10 +24,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from hydra.core.hydra_config import HydraConfig
 
 import sim
-from experiments.analysis_cli import command_main
+from experiments.analysis_cli import calibration_choice, command_main
 from experiments.analysis_history import TRADE, TRADE_LATER, annual_mean, events, orientation
 from experiments.config import params_of
 from sim.params import ranged
@@ -79,7 +78,7 @@ def work(config, cfg, folder: Path) -> str:
     table.to_csv(folder / "replay_years.csv", index=False, float_format="%.4f")
     fit_until = config.analysis.fit_until
     err = errors(table, fit_until)
-    calibrated = HydraConfig.get().runtime.choices.get("calibrated") or "none"
+    calibrated = calibration_choice()
     if config.figures:
         from experiments.analysis_figures import plot_replay
 

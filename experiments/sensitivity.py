@@ -3,7 +3,7 @@
     python -m experiments.sensitivity                            # baseline, N = 1024
     python -m experiments.sensitivity analysis.samples=1024 analysis.replicates=16
     python -m experiments.sensitivity scenario=lee_2025 'analysis.outcomes=[security,hedging]'
-    python -m experiments.sensitivity +calibrated=kor_2000_2014  # with the fitted weights
+    python -m experiments.sensitivity calibrated=kor_2000_2014   # with the fitted weights
 
 Sobol' first-order (S1) and total (ST) indices, with bootstrap confidence intervals, of the
 focus state's outcomes at the horizon (each the mean over `analysis.replicates` runs of a
@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments.analysis_cli import command_main, keys_in_schedule
+from experiments.analysis_cli import calibration_choice, command_main, keys_in_schedule
 from experiments.analysis_design import OUTCOMES, run_design
 from experiments.analysis_sobol import analyse, problem, sample
 from experiments.config import ConfigError, params_of
@@ -116,10 +116,26 @@ def sensitivity(config, progress: bool = False):
         conf_level=settings.conf_level,
         resamples=settings.resamples,
     )
+    indices["noise"] = (
+        "outcome",
+        [noise_share(design[o].isel(step=-1)) for o in settings.outcomes],
+    )
     indices.attrs.update(
         focus=params.world.focus, scenario=params.scenario.name, replicates=settings.replicates
     )
     return indices, design
+
+
+def noise_share(outcome) -> float:
+    """Share of the variance of the point means that is run-to-run noise left after averaging
+    the replicates: it enters total indices as if it were interaction, so an ST at this level
+    says nothing. NaN with a single replicate."""
+    replicates = outcome.sizes["replicate"]
+    if replicates < 2:
+        return float("nan")
+    within = float(outcome.var("replicate", ddof=1).mean("point")) / replicates
+    between = float(outcome.mean("replicate").var("point"))
+    return within / between if between > 0 else float("nan")
 
 
 def ranking(indices, outcome: str) -> pd.DataFrame:
@@ -131,7 +147,9 @@ def work(config, cfg, folder: Path) -> str:
     settings = config.analysis
     notes = keys_in_schedule(config, [f"pressures.{p}" for p in settings.pressures])
     indices, design = sensitivity(config, progress=config.progress)
-    table = indices.to_dataframe().reset_index()
+    indices.attrs["calibrated"] = calibration_choice()
+    table = indices[["S1", "S1_conf", "ST", "ST_conf"]].to_dataframe().reset_index()
+    table = table.merge(indices["noise"].to_dataframe().reset_index(), on="outcome")
     table.to_csv(folder / "indices.csv", index=False, float_format="%.5f")
     design.to_netcdf(folder / "design.nc", engine="h5netcdf")
     if config.figures:
@@ -141,10 +159,14 @@ def work(config, cfg, folder: Path) -> str:
     lines = [f"note: {n}: its sampled value holds only until then" for n in notes]
     lines.append(
         f"Sobol' indices for {indices.attrs['focus']} at the horizon of {indices.attrs['scenario']} "
+        f"(calibrated={indices.attrs['calibrated']}) "
         f"({indices.attrs['points']} points x {settings.replicates} runs; ±{settings.conf_level:.0%} interval)"
     )
     for outcome in settings.outcomes:
-        lines.append(f"  {outcome}:")
+        noise = float(indices["noise"].sel(outcome=outcome))
+        lines.append(
+            f"  {outcome}:  (run-to-run noise left after averaging: {noise:.0%} of the variance)"
+        )
         for key, row in ranking(indices, outcome).head(5).iterrows():
             lines.append(
                 f"    {key:32s} ST {row.ST:5.2f} ± {row.ST_conf:4.2f}   S1 {row.S1:5.2f} ± {row.S1_conf:4.2f}"

@@ -20,12 +20,15 @@ def planted(n: int = 3000, noise: float = 0.05, seed: int = 5) -> tuple[pd.DataF
 
 def test_prim_recovers_a_planted_box():
     x, y = planted()
-    (box, *_) = find_boxes(x, y, boxes=1, min_density=0.8)
+    (box, *_) = find_boxes(x, y, boxes=1, min_density=0.9)
     assert set(box.limits) == {"x0", "x2"}
     (low0, high0), (low2, high2) = box.limits["x0"], box.limits["x2"]
     assert low0 == -np.inf and abs(high0 - 0.3) < 0.05
     assert high2 == np.inf and abs(low2 - 0.6) < 0.05
-    assert box.density >= 0.85 and box.coverage >= 0.7
+    # Flipped labels outside the planted box cap what any box can cover: the planted box's own.
+    planted_box = (x["x0"] < 0.3).to_numpy() & (x["x2"] > 0.6).to_numpy()
+    ceiling = (y & planted_box).sum() / y.sum()
+    assert box.density >= 0.85 and box.coverage >= 0.9 * ceiling
     assert box.rule() == f"x0 < {high0:.2f} and x2 > {low2:.2f}"
 
 

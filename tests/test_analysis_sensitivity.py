@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import xarray as xr
 from SALib.test_functions import Ishigami
 
 from experiments.analysis_cli import compose_analysis
 from experiments.analysis_design import run_design
 from experiments.analysis_sobol import problem, sobol_indices
 from experiments.config import ConfigError
-from experiments.sensitivity import SensitivitySettings, inputs
+from experiments.sensitivity import SensitivitySettings, inputs, noise_share
 
 
 def ishigami_exact(a: float = 7.0, b: float = 0.1) -> tuple[np.ndarray, np.ndarray]:
@@ -88,3 +89,13 @@ def test_bad_settings_are_one_line(override, words):
     assert "\n" not in text
     for word in words:
         assert word in text
+
+
+def test_noise_share_tells_pure_noise_from_signal():
+    rng = np.random.default_rng(0)
+    dims = ("point", "replicate")
+    noise_only = xr.DataArray(rng.normal(size=(400, 8)), dims=dims)
+    signal = xr.DataArray(np.linspace(-5, 5, 400)[:, None] + rng.normal(size=(400, 8)), dims=dims)
+    assert noise_share(noise_only) == pytest.approx(1.0, abs=0.2)
+    assert noise_share(signal) < 0.05
+    assert np.isnan(noise_share(noise_only.isel(replicate=[0])))

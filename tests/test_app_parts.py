@@ -156,3 +156,26 @@ def test_the_time_series_draws_the_focus_and_the_marks(short_run):
     assert np.allclose(security, short_run["security"].isel(run=0).sel(state="KOR").values)
     assert any(t.get_text() == "missile test" for t in top.texts)
     assert "KOR" in top.get_title()
+
+
+# ----------------------------------------------------------------------------- the page
+def test_the_page_lays_its_cards_on_the_grid_without_overlap():
+    from mesa.visualization import solara_viz
+
+    import agents.app as app
+
+    assert solara_viz.make_initial_grid_layout is app.classroom_layout
+    cells = app.classroom_layout(len(app.CARDS))
+    assert [cell["i"] for cell in cells] == list(range(len(app.CARDS)))
+    taken = set()
+    for cell in cells:
+        assert 0 <= cell["x"] and cell["x"] + cell["w"] <= 12
+        squares = {
+            (x, y)
+            for x in range(cell["x"], cell["x"] + cell["w"])
+            for y in range(cell["y"], cell["y"] + cell["h"])
+        }
+        assert not squares & taken, f"card {cell['i']} overlaps another"
+        taken |= squares
+    # other pages keep Mesa's own layout
+    assert app.classroom_layout(2) == app._mesa_layout(2)

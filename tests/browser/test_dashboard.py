@@ -44,6 +44,9 @@ def test_a_slider_an_event_and_a_step_change_what_is_shown(
     assert text(page, ".hs-seed") == f"seed {DEFAULT_SEED}"
     assert text(page, ".hs-scenario").startswith("lee_2025: ")
     map_before = page.locator(".hs-map").get_attribute("src")
+    # launched as `make demo` launches it: named tab, no banner over the cards
+    assert page.title() == "hedgesim dashboard"
+    assert page.get_by_text("This website runs on").count() == 0
 
     # The rivalry slider to its maximum, with the keyboard as a student could.
     page.locator(".hs-slider-rivalry [role=slider]").focus()
