@@ -9,16 +9,14 @@ on how the design is chunked into calls (a chunk is one vectorised `sim.simulate
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 import numpy as np
 import xarray as xr
 
 import sim
-from sim.calendar import parse_date, step_dates
 from sim.params import Params, with_values
 
-# What the analyses read; `autonomy` is kept because the engine's dataset expects it.
+# What the analyses read (hedging and posture come with security and economic).
 SIMULATED = ("security", "economic", "autonomy")
 OUTCOMES = ("security", "economic", "autonomy", "hedging", "posture")
 
@@ -40,8 +38,6 @@ def run_design(
     Returns a Dataset of security, economic, autonomy, hedging and posture with dims
     (point, replicate, step); `steps` shortens the scenario (None: all its steps) and
     `keep_steps` chooses the steps kept (default: the last)."""
-    if steps is not None:
-        params = shortened(params, steps)
     points = np.atleast_2d(np.asarray(points, dtype=float))
     if points.shape[1] != len(keys):
         raise ValueError(f"points have {points.shape[1]} columns for {len(keys)} keys")
@@ -58,16 +54,17 @@ def run_design(
             with_values(params, values),
             runs=(last - first) * replicates,
             seed=seed,
+            steps=steps,
             first_run=first * replicates,
             variables=SIMULATED,
         )
-        steps = [ds.sizes["step"] - 1] if keep_steps is None else list(keep_steps)
-        kept = ds[list(OUTCOMES)].sel(state=focus).isel(step=steps)
+        chosen = [ds.sizes["step"] - 1] if keep_steps is None else list(keep_steps)
+        kept = ds[list(OUTCOMES)].sel(state=focus).isel(step=chosen)
         kept = kept.drop_vars(["state", "run"], errors="ignore")
         shaped = {
             name: (
                 ("point", "replicate", "step"),
-                kept[name].values.reshape(last - first, replicates, len(steps)),
+                kept[name].values.reshape(last - first, replicates, len(chosen)),
             )
             for name in OUTCOMES
         }
@@ -86,18 +83,6 @@ def run_design(
         out[key] = ("point", points[:, k])
     out.attrs.update(focus=focus, seed=int(seed), replicates=int(replicates), keys=list(keys))
     return out
-
-
-def shortened(params: Params, steps: int) -> Params:
-    """The scenario cut to its first `steps` steps, without the changes and events dated
-    after the new horizon (the engine refuses dates past the horizon)."""
-    sc = params.scenario
-    horizon = step_dates(sc.start, steps, sc.step_months)[-1]
-    keep = lambda entries: [e for e in entries if parse_date("date", e.date) <= horizon]  # noqa: E731
-    return replace(
-        params,
-        scenario=replace(sc, steps=int(steps), schedule=keep(sc.schedule), events=keep(sc.events)),
-    )
 
 
 def _bar(enabled: bool, total: int):

@@ -12,11 +12,13 @@ The years after fit_until are not fitted: the replay reaches them from the sched
 
 The fit is written as two configs (and a copy of each in the results folder):
   conf/calibrated/<save_as>.yaml          the behavioural parameters (weights, decision,
-                                          dynamics): any experiment may select them with
-                                          +calibrated=<save_as>
+                                          dynamics): any experiment may select them
+                                          (`calibrated=<save_as>` for the analysis commands,
+                                          `+calibrated=<save_as>` for experiments.run)
   conf/calibrated/<save_as>_history.yaml  those plus the fitted world of 2000 (Seoul's
                                           initial state): for scenario=history_2000_2025
-Writes results/calibrate/<time>/: config.yaml, fit.csv, the two YAML files, calibration.png.
+Writes results/calibrate/<time>/: config.yaml, fit.csv, fit_years.csv, the two YAML files,
+calibration.png; conf/calibrated/ last, so a failure leaves it as it was.
 """
 
 from __future__ import annotations
@@ -173,14 +175,14 @@ def calibrated_configs(config, result, rmse_final: float) -> dict[str, str]:
     general = (
         "# @package _global_\n"
         f"# {name}: the behavioural parameters fitted to Seoul {years}; select with\n"
-        f"# +calibrated={name} (any scenario).\n"
+        f"# calibrated={name} (analysis commands) or +calibrated={name} (experiments.run), any scenario.\n"
         + provenance
         + (OmegaConf.to_yaml(behaviour) if len(behaviour) else "{}\n")
     )
     history = (
         "# @package _global_\n"
         f"# {name}_history: {name} plus the fitted world of the scenario's start (Seoul's\n"
-        f"# initial state); for scenario={config.scenario.name}: +calibrated={name}_history\n"
+        f"# initial state); for scenario={config.scenario.name} only: +calibrated={name}_history\n"
         + provenance
         + f"defaults:\n  - {name}\n  - _self_\n\n"
         + (OmegaConf.to_yaml(period) if len(period) else "")
@@ -202,10 +204,6 @@ def work(config, cfg, folder: Path) -> str:
     configs = calibrated_configs(config, result, rmse_final)
     for filename, text in configs.items():
         (folder / filename).write_text(text)
-    if settings.save_as:
-        CALIBRATED_DIR.mkdir(exist_ok=True)
-        for filename, text in configs.items():
-            (CALIBRATED_DIR / filename).write_text(text)
     if config.figures:
         from experiments.analysis_figures import plot_calibration
 
@@ -219,6 +217,10 @@ def work(config, cfg, folder: Path) -> str:
             subtitle=f"RMSE {rmse_final:.3f} over {settings.final_replicates} fresh runs; scenario {config.scenario.name}",
             fitted="\n".join(f"{row.key}: {row.fitted:.3g}" for row in table.itertuples()),
         )
+    if settings.save_as:  # last: a failure above leaves conf/ as it was
+        CALIBRATED_DIR.mkdir(exist_ok=True)
+        for filename, text in configs.items():
+            (CALIBRATED_DIR / filename).write_text(text)
     lines = [
         f"fitted {len(result.keys)} parameters to {len(observed)} observed years "
         f"({settings.fit_from}-{settings.fit_until}) in {result.generations} generations "
@@ -233,8 +235,9 @@ def work(config, cfg, folder: Path) -> str:
         lines.append(f"  {year}  {obs:+.3f}    {mod:+.3f}")
     if settings.save_as:
         lines.append(
-            f"saved conf/calibrated/{settings.save_as}.yaml (+calibrated={settings.save_as}) and "
-            f"{settings.save_as}_history.yaml (+calibrated={settings.save_as}_history with scenario={config.scenario.name})"
+            f"saved conf/calibrated/{settings.save_as}.yaml (calibrated={settings.save_as}) and "
+            f"{settings.save_as}_history.yaml (calibrated={settings.save_as}_history with scenario={config.scenario.name}; "
+            f"experiments.run takes +calibrated=...)"
         )
     return "\n".join(lines)
 

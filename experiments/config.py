@@ -23,7 +23,7 @@ from omegaconf.errors import OmegaConfBaseException
 from sim.params import ParamError, Params, validate
 
 CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
-GROUPS = ("world", "scenario", "experiment", "sweep")
+GROUPS = ("world", "scenario", "experiment", "sweep", "calibrated")
 ENGINES = ("numpy", "mesa")
 
 

@@ -8,7 +8,7 @@ import pytest
 import xarray as xr
 from SALib.test_functions import Ishigami
 
-from experiments.analysis_cli import compose_analysis
+from experiments.analysis_cli import compose_analysis, keys_in_schedule
 from experiments.analysis_design import run_design
 from experiments.analysis_sobol import problem, sobol_indices
 from experiments.config import ConfigError
@@ -99,3 +99,16 @@ def test_noise_share_tells_pure_noise_from_signal():
     assert noise_share(noise_only) == pytest.approx(1.0, abs=0.2)
     assert noise_share(signal) < 0.05
     assert np.isnan(noise_share(noise_only.isel(replicate=[0])))
+
+
+def test_a_scheduled_pressure_is_flagged():
+    """thaad_2016 schedules dprk_threat from mid-2016: a sampled value holds only until then."""
+    config = compose_analysis("sensitivity", SensitivitySettings, ["scenario=thaad_2016"])
+    notes = keys_in_schedule(config, [f"pressures.{p}" for p in config.analysis.pressures])
+    assert notes == ["pressures.dprk_threat is scheduled by scenario thaad_2016 from 2016-07-01"]
+    assert (
+        keys_in_schedule(
+            compose_analysis("sensitivity", SensitivitySettings, []), ["pressures.rivalry"]
+        )
+        == []
+    )

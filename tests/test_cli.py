@@ -317,7 +317,7 @@ def test_mesa_engine_calls_agents_simulate_with_the_run_settings(monkeypatch):
     ds = run.simulate(config)
     assert calls == [("lee_2025", 3, 9, None)]
     assert ds.sizes["run"] == 3
-    assert logging.getLogger("mesa").getEffectiveLevel() >= logging.WARNING  # no INFO chatter
+    assert logging.getLogger("MESA").getEffectiveLevel() >= logging.WARNING  # no INFO chatter
 
 
 def test_mesa_engine_missing_is_one_line_naming_the_engine(monkeypatch):
