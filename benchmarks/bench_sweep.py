@@ -44,9 +44,9 @@ def main() -> int:
         + f", chunks of {args.chunk_runs} runs"
     )
     print(
-        "| runs | wall time (s) | runs/s | agent-steps/s | peak PSS (MB) | peak RSS (MB) | load before/after |"
+        "| runs | wall time (s) | CPU time (s) | runs/s | agent-steps/s | peak PSS (MB) | peak RSS (MB) | load before/after |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---|")
     for runs in args.runs:
         folder = Path(tempfile.mkdtemp(prefix="hedgesim-bench-"))
         try:
@@ -70,7 +70,8 @@ def main() -> int:
             return 1
         agent_steps = runs * STEPS * MIDDLE_POWERS / result.seconds
         print(
-            f"| {runs:,} | {result.seconds:.1f} | {runs / result.seconds:,.0f} | {agent_steps:,.0f} | "
+            f"| {runs:,} | {result.seconds:.1f} | {result.cpu_seconds:.1f} | {runs / result.seconds:,.0f} | "
+            f"{agent_steps:,.0f} | "
             f"{result.peak_pss_mb:,.0f} | {result.peak_rss_mb:,.0f} | "
             f"{load(result.load_before)} / {load(result.load_after)} |",
             flush=True,
@@ -86,6 +87,7 @@ def main() -> int:
                             "workers": args.workers,
                             "chunk_runs": args.chunk_runs,
                             "seconds": result.seconds,
+                            "cpu_seconds": result.cpu_seconds,
                             "peak_pss_mb": result.peak_pss_mb,
                             "peak_rss_mb": result.peak_rss_mb,
                             "load_before": result.load_before,

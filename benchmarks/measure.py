@@ -6,6 +6,10 @@ measures: RSS (resident pages, counting shared libraries once per process, so an
 overestimate for several processes) and PSS (each shared page divided among the processes
 sharing it: the honest total of a process tree). A sample is a lower bound of the true peak
 between samples; with chunks lasting seconds, the peak is well sampled.
+
+CPU time (user + system, summed over the tree, as last sampled) does not depend on what else
+the machine runs, unlike wall time: on a shared machine, CPU time / cores is the wall time the
+command would take with the cores to itself (when it keeps them all busy).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ class Measured:
     seconds: float
     peak_rss_mb: float
     peak_pss_mb: float
+    cpu_seconds: float  # user + system time of every process of the tree
     returncode: int
     load_before: tuple[float, float, float]
     load_after: tuple[float, float, float]
@@ -43,6 +48,7 @@ def run_measured(argv: list[str], interval: float = 0.05) -> Measured:
         [sys.executable, *argv], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     peaks = {"rss": 0.0, "pss": 0.0}
+    cpu: dict[int, float] = {}  # pid -> last seen user + system seconds
     stop = threading.Event()
 
     def sample() -> None:
@@ -56,8 +62,10 @@ def run_measured(argv: list[str], interval: float = 0.05) -> Measured:
             for proc in tree:
                 try:
                     info = proc.memory_full_info()
+                    times = proc.cpu_times()
                 except (psutil.NoSuchProcess, psutil.AccessDenied):
                     continue
+                cpu[proc.pid] = times.user + times.system
                 rss += info.rss
                 pss += getattr(info, "pss", info.rss)
             peaks["rss"] = max(peaks["rss"], rss / 2**20)
@@ -74,6 +82,7 @@ def run_measured(argv: list[str], interval: float = 0.05) -> Measured:
         seconds=seconds,
         peak_rss_mb=peaks["rss"],
         peak_pss_mb=peaks["pss"],
+        cpu_seconds=sum(cpu.values()),
         returncode=process.returncode,
         load_before=load_before,
         load_after=os.getloadavg(),

@@ -67,7 +67,7 @@ class SweepSpec:
     second_order: bool = True  # sobol: also the rows second-order indices need
     replicates: int = 1  # runs per design point, each with its own random stream
     seed: int = 0  # draws the LHS and scrambles the Sobol sequence
-    chunk_runs: int = 10_000  # runs per chunk: one engine call, one write
+    chunk_runs: int = 25_000  # runs per chunk: one engine call, one write
     outcomes: tuple[str, ...] = ("security", "economic", "autonomy", "hedging", "threat")
     trajectories: bool = False  # also store every step of the outcomes
     store: str = ""

@@ -115,3 +115,11 @@ def test_unreachable_scheduler_is_one_line_and_no_store(tmp_path, capsys):
     assert code == 2 and "\n" not in err
     assert "sweep.dask.address" in err and "tcp://127.0.0.1:9" in err and "cannot reach" in err
     assert not store.exists()
+
+
+def test_own_local_cluster_starts_workers_without_the_slow_malloc_setting():
+    from sim.sweep_executors import _malloc_setting, dask_client
+    from sim.sweep_spec import DaskSettings
+
+    with dask_client(DaskSettings(n_workers=1)) as client:
+        assert set(client.run(_malloc_setting).values()) == {None}
