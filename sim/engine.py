@@ -41,13 +41,16 @@ def simulate(
     steps: int | None = None,
     *,
     first_run: int = 0,
-    block_runs: int = 2048,
+    block_runs: int = 4096,
     variables: tuple[str, ...] = ALL_VARIABLES,
     progress: bool = False,
+    params_attr: bool = True,
 ) -> xr.Dataset:
     """Simulate `runs` runs (numbered first_run, first_run + 1, ...) for `steps` steps
     (default: the scenario's). Any numeric parameter may be an array of one value per run.
-    Returns a Dataset with dims (run, step, state) and a calendar `time` along `step`."""
+    Returns a Dataset with dims (run, step, state) and a calendar `time` along `step`.
+    `params_attr=False` leaves the resolved parameters out of attrs (a sweep stores them per
+    run itself; encoding arrays of a million values as JSON in every chunk costs time)."""
     check_call(runs, seed, steps, first_run, variables)
     validate(params, runs)
     run_ids = first_run + np.arange(runs, dtype=np.int64)
@@ -60,7 +63,7 @@ def simulate(
     if bar is not None:
         bar.close()
     trajectories = {name: np.concatenate([p[name] for p in parts], axis=0) for name in variables}
-    return dataset(params, w, run_ids, seed, trajectories)
+    return dataset(params, w, run_ids, seed, trajectories, params_attr=params_attr)
 
 
 def check_call(runs, seed, steps, first_run, variables) -> None:
@@ -123,7 +126,7 @@ def _run_block(w, variables, bar) -> dict[str, np.ndarray]:
     return out
 
 
-def dataset(params, w, run_ids, seed, traj) -> xr.Dataset:
+def dataset(params, w, run_ids, seed, traj, params_attr: bool = True) -> xr.Dataset:
     """The engine's Dataset layout from recorded trajectories (also used by the Mesa layer)."""
     dims = {
         "security": ("run", "step", "state"),
@@ -166,7 +169,7 @@ def dataset(params, w, run_ids, seed, traj) -> xr.Dataset:
             "focus": params.world.focus,
             "decision_rule": params.decision.rule,
             "posture_labels": json.dumps(posture_labels(minus, plus)),
-            "params": json.dumps(to_plain(params)),
+            "params": json.dumps(to_plain(params)) if params_attr else "(not recorded)",
         },
     )
     described = {

@@ -145,7 +145,12 @@ def run_chunk(plan: SweepPlan, chunk: int) -> xr.Dataset:
 def run_range(plan: SweepPlan, start: int, stop: int) -> xr.Dataset:
     params, point, replicate = chunk_params(plan, start, stop)
     trajectories = simulate(
-        params, runs=stop - start, seed=plan.seed, first_run=start, variables=plan.variables
+        params,
+        runs=stop - start,
+        seed=plan.seed,
+        first_run=start,
+        variables=plan.variables,
+        params_attr=False,  # the store keeps each run's parameters itself
     )
     out = summarise(trajectories, plan.spec.outcomes, plan.spec.trajectories)
     out["parameters"] = (("run", "parameter"), plan.points[point])

@@ -186,5 +186,5 @@ def utility(s, e, a, ctx: Context, weights) -> np.ndarray:
     option = Option(*np.broadcast_arrays(s, e, a), ctx)
     total = np.zeros(option.s.shape)
     for name, term in TERMS.items():
-        total = total + getattr(weights, name) * term(option, ctx)
+        total += getattr(weights, name) * term(option, ctx)
     return total
