@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed-$(DEPS_HASH)
 TEST_INSTALLED := $(VENV)/.test-installed-$(DEPS_HASH)
 PYTEST := $(PY) -m pytest -p no:cacheprovider
 
-.PHONY: docs run test test-fast test-slow test-browser demo sweep bench lint format clean
+.PHONY: docs run test test-fast test-browser demo sweep bench analysis lint format clean
 
 $(INSTALLED):
 	@python=$$(tools/find-python) || exit 1; \
@@ -45,8 +45,18 @@ demo: $(INSTALLED)
 sweep: $(INSTALLED)
 	$(PY) -m experiments.sweep sweep=rivalry_threat_grid
 
+# Benchmarks (results recorded in benchmarks/RESULTS.md and the README).
 bench: $(TEST_INSTALLED)
-	$(PY) -m benchmarks.run_all
+	$(PY) benchmarks/bench_throughput.py --runs 1000 10000 100000 1000000
+	$(PY) benchmarks/bench_sweep.py --runs 10000 100000 1000000 --executor dask --workers 2
+	$(PY) benchmarks/bench_mesa.py
+
+# The four analyses of issue 5, each writing to results/.
+analysis: $(INSTALLED)
+	$(PY) -m experiments.sensitivity
+	$(PY) -m experiments.discover
+	$(PY) -m experiments.calibrate analysis.save_as=''
+	$(PY) -m experiments.replay
 
 lint: $(TEST_INSTALLED)
 	$(VENV)/bin/ruff check .

@@ -62,7 +62,9 @@ def _check_groups(overrides: list[str]) -> None:
             group, choice = match.groups()
             for item in choice.split(","):  # a multirun sweep lists several
                 if item and item not in available(group):
-                    raise ConfigError(f"{group} = {item!r}: no such {group}; available: {', '.join(available(group))}")
+                    raise ConfigError(
+                        f"{group} = {item!r}: no such {group}; available: {', '.join(available(group))}"
+                    )
 
 
 def compose_config(overrides: list[str] | None = None) -> DictConfig:
@@ -112,8 +114,12 @@ def _reject_unknown_keys(node: Any, prefix: str) -> None:
         names = [f.name for f in dataclasses.fields(schema)]
         for key in node.keys():
             if key not in names and key != "hydra":
-                value = OmegaConf.to_container(node, resolve=False).get(key) if key in node else None
-                raise ConfigError(f"{prefix}{key} = {value!r}: unknown key; allowed: {', '.join(names)}")
+                value = (
+                    OmegaConf.to_container(node, resolve=False).get(key) if key in node else None
+                )
+                raise ConfigError(
+                    f"{prefix}{key} = {value!r}: unknown key; allowed: {', '.join(names)}"
+                )
     for key in node.keys():
         if key == "sweep":  # validated by experiments.sweep
             continue
@@ -170,4 +176,13 @@ def compose_run(overrides: list[str] | None = None) -> Config:
     return to_params(compose_config(overrides))
 
 
-__all__ = ["Config", "ConfigError", "available", "compose", "compose_config", "compose_run", "explain", "field"]
+__all__ = [
+    "Config",
+    "ConfigError",
+    "available",
+    "compose",
+    "compose_config",
+    "compose_run",
+    "explain",
+    "field",
+]

@@ -63,7 +63,9 @@ def best_response(ctx: Context, weights) -> Choice:
         c = current[d][..., 0]
         slope = (u[..., 2 + 2 * d] - u[..., 1 + 2 * d]) / 2.0
         curvature = (u[..., 2 + 2 * d] - 2.0 * at_current + u[..., 1 + 2 * d]) / 2.0
-        gain = lambda x, c=c, slope=slope, curvature=curvature: slope * (x - c) + curvature * (x - c) ** 2  # noqa: E731
+        gain = lambda x, c=c, slope=slope, curvature=curvature: (
+            slope * (x - c) + curvature * (x - c) ** 2
+        )  # noqa: E731
         concave = curvature < -1e-12
         vertex = c - slope / np.where(concave, 2.0 * curvature, -1.0)
         better_bound = np.where(gain(hi) >= gain(lo), hi, lo)
@@ -85,7 +87,10 @@ def partial_adjustment(ctx: Context, weights, speed, noise_scale, shocks: Choice
 def logit_choice(ctx: Context, weights, temperature, grid: int, uniforms: Choice) -> Choice:
     """Draw each dimension's new value from the logit probabilities over `grid` options."""
     shape = np.broadcast_shapes(ctx.last_security.shape, ctx.threat.shape)[:-1]
-    levels = [np.broadcast_to(np.linspace(lo, hi, grid), shape + (grid,)) for lo, hi in zip(LOWER, UPPER, strict=True)]
+    levels = [
+        np.broadcast_to(np.linspace(lo, hi, grid), shape + (grid,))
+        for lo, hi in zip(LOWER, UPPER, strict=True)
+    ]
     s, e, a = _stack_dimensions(ctx, levels)
     u = utility(s, e, a, ctx, weights)
     chosen = []

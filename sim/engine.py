@@ -13,11 +13,11 @@ import numpy as np
 import xarray as xr
 
 from sim.calendar import as_datetime64
-from sim.dynamics import EVENT_INDEX, initial_state, random_keys, step
+from sim.dynamics import EVENT_INDEX, effective_levers, initial_state, random_keys, step
 from sim.metrics import hedging_index, posture, posture_labels
 from sim.params import PRESSURE_KEYS, ParamError, Params, to_plain, validate
 from sim.version import __version__
-from sim.world import compile_world, pressure_levers
+from sim.world import compile_world
 
 ALL_VARIABLES = (
     "security",
@@ -88,28 +88,35 @@ def _progress(enabled: bool, total: int):
     return tqdm(total=total, desc="simulating", unit="step")
 
 
-def record(w, state) -> dict[str, np.ndarray]:
+def _in_force(w, state) -> dict[str, np.ndarray]:
+    return effective_levers(w, state.pressures, state.reliability_shock, state.taiwan_shock)
+
+
+# What a step records, per variable; each is computed only when asked for (a sweep asks few).
+RECORDERS = {
+    "security": lambda w, state: state.security,
+    "economic": lambda w, state: state.economic,
+    "autonomy": lambda w, state: state.autonomy,
+    "government": lambda w, state: state.camp,
+    "threat": lambda w, state: state.threat,
+    "rivalry": lambda w, state: _in_force(w, state)["rivalry"],
+    "taiwan_risk": lambda w, state: _in_force(w, state)["taiwan_risk"],
+    "reliability": lambda w, state: _in_force(w, state)["reliability"],
+    "restriction": lambda w, state: state.restriction,
+    "pressure": lambda w, state: np.stack([state.pressures[k] for k in PRESSURE_KEYS], axis=-1),
+    "events": lambda w, state: state.events,
+}
+
+
+def record(w, state, variables: tuple[str, ...] = ALL_VARIABLES) -> dict[str, np.ndarray]:
     """What one step records, per variable (the Mesa layer records the same)."""
-    levers = pressure_levers(w, state.pressures)
-    return {
-        "security": state.security,
-        "economic": state.economic,
-        "autonomy": state.autonomy,
-        "government": state.camp,
-        "threat": state.threat,
-        "rivalry": np.clip(state.pressures["rivalry"] + 0.5 * state.taiwan_shock, 0.0, 1.0),
-        "taiwan_risk": np.clip(state.pressures["taiwan_risk"] + state.taiwan_shock, 0.0, 1.0),
-        "reliability": np.clip(levers["reliability"] + state.reliability_shock, 0.0, 1.0),
-        "restriction": state.restriction,
-        "pressure": np.stack([state.pressures[k] for k in PRESSURE_KEYS], axis=-1),
-        "events": state.events,
-    }
+    return {name: RECORDERS[name](w, state) for name in variables}
 
 
 def _run_block(w, variables, bar) -> dict[str, np.ndarray]:
     keys = random_keys(w)
     state = initial_state(w)
-    first = record(w, state)
+    first = record(w, state, variables)
     out = {
         name: np.empty((w.runs, w.steps + 1) + first[name].shape[1:], dtype=first[name].dtype)
         for name in variables
@@ -118,7 +125,7 @@ def _run_block(w, variables, bar) -> dict[str, np.ndarray]:
         out[name][:, 0] = first[name]
     for k in range(1, w.steps + 1):
         state = step(w, state, k, keys)
-        now = record(w, state)
+        now = record(w, state, variables)
         for name in variables:
             out[name][:, k] = now[name]
         if bar is not None:
@@ -145,7 +152,10 @@ def dataset(params, w, run_ids, seed, traj, params_attr: bool = True) -> xr.Data
     if "security" in traj and "economic" in traj:
         thresholds = tuple(params.metrics.posture_thresholds)
         data["hedging"] = (dims["security"], hedging_index(traj["security"], traj["economic"]))
-        data["posture"] = (dims["security"], posture(traj["security"], traj["economic"], thresholds))
+        data["posture"] = (
+            dims["security"],
+            posture(traj["security"], traj["economic"], thresholds),
+        )
     minus = w.poles[int(np.argmin(w.sign))]
     plus = w.poles[int(np.argmax(w.sign))]
     ds = xr.Dataset(
@@ -182,7 +192,11 @@ def dataset(params, w, run_ids, seed, traj, params_attr: bool = True) -> xr.Data
             ds[name].attrs.update(attrs)
     if "hedging" in ds:
         ds["hedging"].attrs.update(long_name="hedging index", units="1 = equidistant or split")
-        ds["posture"].attrs.update(long_name="posture on Kuik's spectrum", labels=ds.attrs["posture_labels"])
+        ds["posture"].attrs.update(
+            long_name="posture on Kuik's spectrum", labels=ds.attrs["posture_labels"]
+        )
     if "government" in ds:
-        ds["government"].attrs.update(long_name="governing camp", labels='["progressive", "conservative"]')
+        ds["government"].attrs.update(
+            long_name="governing camp", labels='["progressive", "conservative"]'
+        )
     return ds

@@ -34,7 +34,13 @@ def posture(security, economic, thresholds=(0.2, 0.6)):
 
 def posture_labels(minus: str, plus: str) -> list[str]:
     """Readable names of the posture codes for a world whose poles are `minus` and `plus`."""
-    return [f"{minus}-anchored", f"{minus}-leaning", "hedging", f"{plus}-leaning", f"{plus}-anchored"]
+    return [
+        f"{minus}-anchored",
+        f"{minus}-leaning",
+        "hedging",
+        f"{plus}-leaning",
+        f"{plus}-anchored",
+    ]
 
 
 def posture_shares(codes: np.ndarray, axis: int = 0) -> np.ndarray:

@@ -89,9 +89,13 @@ class Weights:
     entrapment: float = ranged(0.8, NONNEG, "2b. cost of being dragged into a US-China war")
     economic: float = ranged(1.0, NONNEG, "3. concave gains from both great powers' markets")
     coercion: float = ranged(1.0, NONNEG, "4. exposure to punishment through dependence")
-    trade_pressure: float = ranged(0.6, NONNEG, "5. tariffs and demands on a rival-oriented economy")
+    trade_pressure: float = ranged(
+        0.6, NONNEG, "5. tariffs and demands on a rival-oriented economy"
+    )
     consistency: float = ranged(0.8, NONNEG, "6. cost of a security-economy gap under rivalry")
-    autonomy: float = ranged(1.0, NONNEG, "7. self-reliant defence: pays under threat, costs budget")
+    autonomy: float = ranged(
+        1.0, NONNEG, "7. self-reliant defence: pays under threat, costs budget"
+    )
     domestic: float = ranged(0.6, NONNEG, "8. distance from the government's ideal point")
     neighbours: float = ranged(0.3, NONNEG, "9. agreement with cooperating neighbours")
     inertia: float = ranged(0.5, NONNEG, "10. cost of changing course")
@@ -113,7 +117,9 @@ class Decision:
     temperature: float = ranged(0.02, POSITIVE, "logit temperature in utility units (logit rule)")
     grid: int = ranged(21, (3, 201), "options per dimension (logit rule)")
     economic_stickiness: float = ranged(
-        6.0, NONNEG, "inertia of economic orientation relative to security (supply chains move slowly)"
+        6.0,
+        NONNEG,
+        "inertia of economic orientation relative to security (supply chains move slowly)",
     )
     autonomy_stickiness: float = ranged(
         3.0, NONNEG, "inertia of autonomy relative to security (procurement takes years)"
@@ -130,12 +136,18 @@ class Dynamics:
     )
     threat_half_life: float = ranged(0.5, POSITIVE, "years for the threat to close half the gap")
     spiral: float = ranged(0.3, NONNEG, "threat added by neighbours' alignment with its adversary")
-    trade_response: float = ranged(0.4, NONNEG, "trade pressure added per unit of rival orientation")
+    trade_response: float = ranged(
+        0.4, NONNEG, "trade pressure added per unit of rival orientation"
+    )
     restriction_half_life: float = ranged(0.5, POSITIVE, "years for a trade restriction to halve")
-    restriction_loss: float = ranged(0.5, UNIT, "share of a market's gains lost under full restriction")
+    restriction_loss: float = ranged(
+        0.5, UNIT, "share of a market's gains lost under full restriction"
+    )
     derisk_learning: float = ranged(1.0, NONNEG, "weight of remembered restrictions (de-risking)")
     memory_half_life: float = ranged(8.0, POSITIVE, "years for the memory of coercion to halve")
-    shock_half_life: float = ranged(0.75, POSITIVE, "years for reliability and Taiwan shocks to halve")
+    shock_half_life: float = ranged(
+        0.75, POSITIVE, "years for reliability and Taiwan shocks to halve"
+    )
     cooperation_half_life: float = ranged(3.0, POSITIVE, "years for neighbour ties to recover half")
     diversification: float = ranged(1.0, NONNEG, "concavity of economic gains (why hedging pays)")
 
@@ -390,7 +402,9 @@ def _build(cls: type, data: Any, prefix: str) -> Any:
     import typing
 
     if not isinstance(data, dict):
-        raise ParamError(prefix.rstrip(".") or "params", data, f"expected a mapping for {cls.__name__}")
+        raise ParamError(
+            prefix.rstrip(".") or "params", data, f"expected a mapping for {cls.__name__}"
+        )
     hints = typing.get_type_hints(cls)
     names = {f.name for f in dataclasses.fields(cls)}
     unknown = set(data) - names
@@ -481,11 +495,15 @@ def _check_world(world: World) -> None:
         for code in getattr(world, group):
             check_code(f"world.{group}.{code}", code)
             if code in codes:
-                raise ParamError(f"world.{group}.{code}", code, f"already listed in world.{codes[code]}")
+                raise ParamError(
+                    f"world.{group}.{code}", code, f"already listed in world.{codes[code]}"
+                )
             codes[code] = group
     if sorted(world.great_powers) != ["CHN", "USA"]:
         raise ParamError(
-            "world.great_powers", sorted(world.great_powers), "must be exactly the two poles USA and CHN"
+            "world.great_powers",
+            sorted(world.great_powers),
+            "must be exactly the two poles USA and CHN",
         )
     poles = sorted(gp.pole for gp in world.great_powers.values())
     if poles != [-1, 1]:
@@ -493,9 +511,13 @@ def _check_world(world: World) -> None:
     if not world.middle_powers:
         raise ParamError("world.middle_powers", {}, "at least one middle power is needed")
     if len(world.challengers) != 1:
-        raise ParamError("world.challengers", sorted(world.challengers), "exactly one challenger (e.g. PRK)")
+        raise ParamError(
+            "world.challengers", sorted(world.challengers), "exactly one challenger (e.g. PRK)"
+        )
     if world.focus not in world.middle_powers:
-        raise ParamError("world.focus", world.focus, f"must be a middle power: {sorted(world.middle_powers)}")
+        raise ParamError(
+            "world.focus", world.focus, f"must be a middle power: {sorted(world.middle_powers)}"
+        )
     for code, ch in world.challengers.items():
         _check_ref(f"world.challengers.{code}.adversary", ch.adversary, world.great_powers)
     for code, bk in world.backers.items():
@@ -509,13 +531,19 @@ def _check_world(world: World) -> None:
         for other in mp.neighbours:
             _check_ref(f"{key}.neighbours.{other}", other, world.middle_powers)
             if other == code:
-                raise ParamError(f"{key}.neighbours.{other}", other, "a state is not its own neighbour")
+                raise ParamError(
+                    f"{key}.neighbours.{other}", other, "a state is not its own neighbour"
+                )
         missing = [camp for camp in CAMPS if camp not in mp.ideals]
         extra = [camp for camp in mp.ideals if camp not in CAMPS]
         if missing or extra:
-            raise ParamError(f"{key}.ideals", sorted(mp.ideals), f"must give exactly the camps {list(CAMPS)}")
+            raise ParamError(
+                f"{key}.ideals", sorted(mp.ideals), f"must give exactly the camps {list(CAMPS)}"
+            )
         if mp.election.next and not ISO_DATE.match(mp.election.next):
-            raise ParamError(f"{key}.election.next", mp.election.next, "an ISO date YYYY-MM-DD or ''")
+            raise ParamError(
+                f"{key}.election.next", mp.election.next, "an ISO date YYYY-MM-DD or ''"
+            )
 
 
 def _check_ref(key: str, code: str, group: dict) -> None:
@@ -540,35 +568,57 @@ def _check_scenario(params: Params) -> None:
         if when > horizon:
             raise ParamError(f"{key}.date", change.date, f"after the horizon {horizon}")
         if change.pressure not in PRESSURE_KEYS:
-            raise ParamError(f"{key}.pressure", change.pressure, f"must be one of {list(PRESSURE_KEYS)}")
+            raise ParamError(
+                f"{key}.pressure", change.pressure, f"must be one of {list(PRESSURE_KEYS)}"
+            )
         _check_number(f"{key}.value", change.value, UNIT, None)
     for i, event in enumerate(sc.events):
         key = f"scenario.events[{i}]"
         when = parse_date(f"{key}.date", event.date)
         if not dates[0] <= when < horizon:
-            raise ParamError(f"{key}.date", event.date, f"must fall in [{dates[0]}, {horizon}), the scenario's span")
+            raise ParamError(
+                f"{key}.date",
+                event.date,
+                f"must fall in [{dates[0]}, {horizon}), the scenario's span",
+            )
         if event.kind not in EVENT_KINDS:
             raise ParamError(f"{key}.kind", event.kind, f"must be one of {list(EVENT_KINDS)}")
         _check_number(f"{key}.magnitude", event.magnitude, (-1.0, 1.0), None)
         for role in ("target", "partner"):
             code = getattr(event, role)
             if code and code not in states:
-                raise ParamError(f"{key}.{role}", code, f"unknown state code; allowed: {sorted(states)}")
+                raise ParamError(
+                    f"{key}.{role}", code, f"unknown state code; allowed: {sorted(states)}"
+                )
         if event.kind in ("coercion", "tariff_shock", "election", "history_dispute", "summit"):
             if event.target not in world.middle_powers:
                 raise ParamError(
-                    f"{key}.target", event.target, f"a {event.kind} needs a middle power: {sorted(world.middle_powers)}"
+                    f"{key}.target",
+                    event.target,
+                    f"a {event.kind} needs a middle power: {sorted(world.middle_powers)}",
                 )
         if event.kind in ("coercion", "tariff_shock") and event.partner not in world.great_powers:
-            raise ParamError(f"{key}.partner", event.partner, f"the great power imposing it: {sorted(world.great_powers)}")
-        if event.kind in ("summit", "history_dispute") and not event.partner:
-            raise ParamError(f"{key}.partner", event.partner, "the other side of the event: a state code")
-        summit_partners = {**world.great_powers, **world.challengers, **world.middle_powers}
-        if event.kind == "summit" and (event.partner not in summit_partners or event.partner == event.target):
             raise ParamError(
-                f"{key}.partner", event.partner, f"a great power, the challenger or another middle power: {sorted(summit_partners)}"
+                f"{key}.partner",
+                event.partner,
+                f"the great power imposing it: {sorted(world.great_powers)}",
+            )
+        if event.kind in ("summit", "history_dispute") and not event.partner:
+            raise ParamError(
+                f"{key}.partner", event.partner, "the other side of the event: a state code"
+            )
+        summit_partners = {**world.great_powers, **world.challengers, **world.middle_powers}
+        if event.kind == "summit" and (
+            event.partner not in summit_partners or event.partner == event.target
+        ):
+            raise ParamError(
+                f"{key}.partner",
+                event.partner,
+                f"a great power, the challenger or another middle power: {sorted(summit_partners)}",
             )
         if event.kind == "history_dispute" and event.partner not in world.middle_powers:
-            raise ParamError(f"{key}.partner", event.partner, f"a middle power: {sorted(world.middle_powers)}")
+            raise ParamError(
+                f"{key}.partner", event.partner, f"a middle power: {sorted(world.middle_powers)}"
+            )
         if event.camp and event.camp not in CAMPS:
             raise ParamError(f"{key}.camp", event.camp, f"one of {list(CAMPS)} or ''")

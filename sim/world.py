@@ -94,7 +94,9 @@ def _per_run(value, runs: slice, n: int) -> np.ndarray:
     return array[runs].astype(float)
 
 
-def compile_world(params: Params, seed: int, run_ids: np.ndarray, block: slice, steps: int | None = None) -> CompiledWorld:
+def compile_world(
+    params: Params, seed: int, run_ids: np.ndarray, block: slice, steps: int | None = None
+) -> CompiledWorld:
     """Arrays for runs `run_ids` (their parameter values are taken at positions `block`)."""
     world, scenario = params.world, params.scenario
     n = len(run_ids)
@@ -109,11 +111,15 @@ def compile_world(params: Params, seed: int, run_ids: np.ndarray, block: slice, 
     gps = [world.great_powers[p] for p in poles]
     mps = [world.middle_powers[m] for m in middle]
     sign = np.array([float(gp.pole) for gp in gps])
-    protector = np.array([1.0 if p == world.challengers[challenger].adversary else 0.0 for p in poles])
+    protector = np.array(
+        [1.0 if p == world.challengers[challenger].adversary else 0.0 for p in poles]
+    )
     capability = np.stack([runs(gp.capability) for gp in gps], axis=-1)
     capability = capability / capability.sum(axis=-1, keepdims=True)
 
-    lever_base = {lever: np.stack([runs(getattr(gp, lever)) for gp in gps], axis=-1) for lever in LEVERS}
+    lever_base = {
+        lever: np.stack([runs(getattr(gp, lever)) for gp in gps], axis=-1) for lever in LEVERS
+    }
     pressure_base = {k: runs(getattr(params.pressures, k)) for k in PRESSURE_KEYS}
 
     # A run shorter than the scenario (steps=...) simply stops before its later entries.
@@ -159,10 +165,15 @@ def compile_world(params: Params, seed: int, run_ids: np.ndarray, block: slice, 
     total = exports.sum(axis=-1, keepdims=True)
     exports = np.where(total > 0, exports / np.where(total > 0, total, 1.0), 0.5)
     red_lines = np.stack(
-        [np.stack([runs(mp.red_lines.get(p, NO_RED_LINE)) for p in poles], axis=-1) for mp in mps], axis=1
+        [np.stack([runs(mp.red_lines.get(p, NO_RED_LINE)) for p in poles], axis=-1) for mp in mps],
+        axis=1,
     )
-    ideal_security = np.stack([np.stack([runs(mp.ideals[c].security) for c in CAMPS], axis=-1) for mp in mps], axis=1)
-    ideal_economic = np.stack([np.stack([runs(mp.ideals[c].economic) for c in CAMPS], axis=-1) for mp in mps], axis=1)
+    ideal_security = np.stack(
+        [np.stack([runs(mp.ideals[c].security) for c in CAMPS], axis=-1) for mp in mps], axis=1
+    )
+    ideal_economic = np.stack(
+        [np.stack([runs(mp.ideals[c].economic) for c in CAMPS], axis=-1) for mp in mps], axis=1
+    )
 
     # Ties are symmetric: a pair's tie is the larger of what either side's entry says.
     cooperation = np.zeros((n, len(middle), len(middle)))
@@ -194,7 +205,9 @@ def compile_world(params: Params, seed: int, run_ids: np.ndarray, block: slice, 
         changes=changes,
         events=events,
         elections=elections,
-        weights=SimpleNamespace(**{k: runs(getattr(params.weights, k))[:, None, None] for k in WEIGHT_KEYS}),
+        weights=SimpleNamespace(
+            **{k: runs(getattr(params.weights, k))[:, None, None] for k in WEIGHT_KEYS}
+        ),
         init_security=per_mp("security"),
         init_economic=per_mp("economic"),
         init_autonomy=per_mp("autonomy"),
@@ -230,7 +243,9 @@ def compile_world(params: Params, seed: int, run_ids: np.ndarray, block: slice, 
     )
 
 
-def pressure_levers(world: CompiledWorld, pressures: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+def pressure_levers(
+    world: CompiledWorld, pressures: dict[str, np.ndarray]
+) -> dict[str, np.ndarray]:
     """Great-power levers (R, P) with the pressures that set them (us_reliability, ...)."""
     levers = {name: base.copy() for name, base in world.lever_base.items()}
     for pressure, (code, lever) in PRESSURE_LEVERS.items():
