@@ -63,12 +63,11 @@ def best_response(ctx: Context, weights) -> Choice:
         c = current[d][..., 0]
         slope = (u[..., 2 + 2 * d] - u[..., 1 + 2 * d]) / 2.0
         curvature = (u[..., 2 + 2 * d] - 2.0 * at_current + u[..., 1 + 2 * d]) / 2.0
-        gain = lambda x, c=c, slope=slope, curvature=curvature: (
-            slope * (x - c) + curvature * (x - c) ** 2
-        )  # noqa: E731
+        gain_at_hi = slope * (hi - c) + curvature * (hi - c) ** 2
+        gain_at_lo = slope * (lo - c) + curvature * (lo - c) ** 2
         concave = curvature < -1e-12
         vertex = c - slope / np.where(concave, 2.0 * curvature, -1.0)
-        better_bound = np.where(gain(hi) >= gain(lo), hi, lo)
+        better_bound = np.where(gain_at_hi >= gain_at_lo, hi, lo)
         best.append(np.where(concave, np.clip(vertex, lo, hi), better_bound))
     return Choice(*best)
 
