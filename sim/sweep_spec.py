@@ -12,24 +12,13 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from sim.engine import ALL_VARIABLES
+
 DESIGNS = ("grid", "lhs", "sobol")
 EXECUTORS = ("inprocess", "dask")
 # What a run records that a sweep can summarise (sim.engine.ALL_VARIABLES plus the derived
 # hedging index); `posture` is always summarised.
-OUTCOMES = (
-    "security",
-    "economic",
-    "autonomy",
-    "hedging",
-    "government",
-    "threat",
-    "rivalry",
-    "taiwan_risk",
-    "reliability",
-    "restriction",
-    "pressure",
-    "events",
-)
+OUTCOMES = (*ALL_VARIABLES[:3], "hedging", *ALL_VARIABLES[3:])
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
