@@ -15,7 +15,6 @@ failure inside the job removes the job's new folder.
 from __future__ import annotations
 
 import dataclasses
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -27,19 +26,15 @@ from hydra import compose, initialize_config_dir
 from hydra.core.config_store import ConfigStore
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.hydra_config import HydraConfig
-from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 from experiments.config import CONF_DIR, Config, ConfigError, explain, to_params
 from experiments.run import (
-    INTERRUPTED,
     fail,
-    is_fresh,
+    guarded_job_folder,
     is_multirun,
     missing_option,
     parse_argv,
-    remove_empty_sweep,
-    remove_job_folder,
     shown,
     single_job,
     sweep_jobs,
@@ -97,25 +92,10 @@ def command_main(command: str, settings_type: type, work: Callable[[Any, DictCon
     job calls `work(config, cfg, folder)` and prints the text it returns."""
 
     def job(cfg: DictConfig) -> None:
-        hydra_cfg = HydraConfig.get()
-        folder = Path(hydra_cfg.runtime.output_dir)
-        fresh = is_fresh(folder, hydra_cfg.job.name)
-        try:
+        with guarded_job_folder() as folder:
             config = checked(cfg)
             (folder / CONFIG_FILE).write_text(OmegaConf.to_yaml(cfg, resolve=True))
             text = work(config, cfg, folder)
-        except BaseException as error:
-            if fresh:
-                remove_job_folder(folder, stop=Path.cwd())
-                if hydra_cfg.mode == RunMode.MULTIRUN:
-                    remove_empty_sweep(Path(hydra_cfg.sweep.dir).absolute(), stop=Path.cwd())
-            if isinstance(error, KeyboardInterrupt):
-                fail("interrupted; the unfinished results folder was removed", INTERRUPTED)
-            if isinstance(error, SystemExit):
-                raise
-            if os.environ.get("HYDRA_FULL_ERROR") == "1":
-                raise
-            fail(error)
         print(f"wrote {shown(folder)}")
         if text:
             print(text)

@@ -24,6 +24,8 @@ import os
 import re
 import shutil
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -302,19 +304,16 @@ def shown(folder: Path) -> str:
         return f"{folder}/"
 
 
-# conf/ by absolute path: a relative "../conf" resolves against the module's package when
-# this module is imported rather than run with -m, and conf/ is not a package.
-@hydra.main(config_path=str(CONF_DIR), config_name="config", version_base=None)
-def job(cfg: DictConfig) -> None:
-    """One Hydra job: simulate, write, report. Runs after Hydra made the output folder."""
-    from experiments.summary import posture_table
-
+@contextmanager
+def guarded_job_folder() -> Iterator[Path]:
+    """The running Hydra job's output folder. If the job fails, the folder is removed (only
+    when this job created it; a multirun's sweep folder too once empty) and the command ends
+    with one line and exit status 2 (130 for Ctrl-C)."""
     hydra_cfg = HydraConfig.get()
     folder = Path(hydra_cfg.runtime.output_dir)
     fresh = is_fresh(folder, hydra_cfg.job.name)
     try:
-        config = to_params(cfg)
-        summary = write_results(simulate(config), config, cfg, folder)
+        yield folder
     except BaseException as error:
         if fresh:
             remove_job_folder(folder, stop=Path.cwd())
@@ -328,6 +327,18 @@ def job(cfg: DictConfig) -> None:
         if os.environ.get("HYDRA_FULL_ERROR") == "1":
             raise
         fail(error)
+
+
+# conf/ by absolute path: a relative "../conf" resolves against the module's package when
+# this module is imported rather than run with -m, and conf/ is not a package.
+@hydra.main(config_path=str(CONF_DIR), config_name="config", version_base=None)
+def job(cfg: DictConfig) -> None:
+    """One Hydra job: simulate, write, report. Runs after Hydra made the output folder."""
+    from experiments.summary import posture_table
+
+    with guarded_job_folder() as folder:
+        config = to_params(cfg)
+        summary = write_results(simulate(config), config, cfg, folder)
     print(f"wrote {shown(folder)}")
     print(posture_table(summary))
 
