@@ -31,6 +31,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from sim.arrays import total
 from sim.decision import Choice, logit_choice, partial_adjustment
 from sim.params import EVENT_KINDS
 from sim.random import Stream, normal_at, stream_keys, uniform_at
@@ -210,7 +211,7 @@ def summit_with_challenger(w: CompiledWorld, threat: np.ndarray, magnitude: floa
 
 def summits_with_challenger(w: CompiledWorld, threat: np.ndarray, met: np.ndarray) -> np.ndarray:
     """Stochastic summits with the challenger: `met` (R, M) says which states met it."""
-    return threat - met.sum(axis=1) * w.sizes.summit
+    return threat - total(met, axis=1) * w.sizes.summit
 
 
 def backing(w: CompiledWorld, backing_effect: np.ndarray, russia_dprk: np.ndarray) -> np.ndarray:
@@ -234,8 +235,8 @@ def threat_response(
         adversary_sign = float(w.sign[np.argmax(w.protector)])
         lean = np.maximum(adversary_sign * security, 0.0)
         exposure = w.threat_exposure
-        target = target + dyn.spiral * (exposure * lean).sum(axis=1) / np.maximum(
-            exposure.sum(axis=1), 1e-12
+        target = target + dyn.spiral * total(exposure * lean, axis=1) / np.maximum(
+            total(exposure, axis=1), 1e-12
         )
     target = np.clip(target, 0.0, 1.0)
     return np.clip(target + decay(w, dyn.threat_half_life) * (threat - target), 0.0, 1.0)
@@ -293,7 +294,7 @@ def tariff_shocks(
         w, w.rates.tariff_shock[:, None, None] * trade_lever[:, None, :]
     )
     restriction = restriction + shock * w.sizes.tariff_shock[:, None, None]
-    reliability_shock = reliability_shock - shock.sum(axis=1) * w.sizes.tariff_doubt[:, None]
+    reliability_shock = reliability_shock - total(shock, axis=1) * w.sizes.tariff_doubt[:, None]
     return restriction, reliability_shock, shock
 
 
@@ -435,8 +436,8 @@ def middle_power_context(
         diversification=dyn.diversification[:, None, None],
         ideal_security=ideal(w.ideal_security),
         ideal_economic=ideal(w.ideal_economic),
-        neighbour_ties=col(ties.sum(axis=-1)),
-        neighbour_alignment=col((ties * neighbour_security[:, None, :]).sum(axis=-1)),
+        neighbour_ties=col(total(ties, axis=-1)),
+        neighbour_alignment=col(total(ties * neighbour_security[:, None, :], axis=-1)),
         last_security=col(security),
         last_economic=col(economic),
         last_autonomy=col(autonomy),
@@ -579,10 +580,10 @@ def stochastic_event_counts(
     counts[:, EVENT_INDEX["missile_test"]] = missile
     counts[:, EVENT_INDEX["nuclear_test"]] = nuclear
     counts[:, EVENT_INDEX["taiwan_crisis"]] = crisis
-    counts[:, EVENT_INDEX["coercion"]] = episode.sum(axis=(1, 2))
-    counts[:, EVENT_INDEX["tariff_shock"]] = shock.sum(axis=(1, 2))
-    counts[:, EVENT_INDEX["summit"]] = summit.sum(axis=1)
-    counts[:, EVENT_INDEX["history_dispute"]] = dispute.sum(axis=(1, 2))
+    counts[:, EVENT_INDEX["coercion"]] = total(episode, axis=(1, 2))
+    counts[:, EVENT_INDEX["tariff_shock"]] = total(shock, axis=(1, 2))
+    counts[:, EVENT_INDEX["summit"]] = total(summit, axis=1)
+    counts[:, EVENT_INDEX["history_dispute"]] = total(dispute, axis=(1, 2))
     return counts
 
 
@@ -612,7 +613,7 @@ def respond(w: CompiledWorld, before: State, choice: Choice) -> State:
         restriction, crossed = red_lines(
             w, restriction, levers["coercion"], before.security, choice.security
         )
-        counts[:, EVENT_INDEX["coercion"]] += crossed.sum(axis=(1, 2)).astype(np.int16)
+        counts[:, EVENT_INDEX["coercion"]] += total(crossed, axis=(1, 2)).astype(np.int16)
     p = before.pressures
     support = backing(w, w.backing_effect, p["russia_dprk"])
     return replace(

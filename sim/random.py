@@ -33,13 +33,20 @@ class Stream(IntEnum):
     HISTORY_DISPUTE = 18
 
 
+_S27, _S30, _S31 = np.uint64(27), np.uint64(30), np.uint64(31)
+_M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+
+
 def _mix(x: np.ndarray) -> np.ndarray:
     """SplitMix64 finaliser: a bijection of uint64 that spreads every input bit.
     Multiplication wraps modulo 2**64 by design."""
+    x = x ^ (x >> _S30)  # a new array; the rest works in place (a draw is hot code)
     with np.errstate(over="ignore"):
-        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return x ^ (x >> np.uint64(31))
+        x *= _M1
+        x ^= x >> _S27
+        x *= _M2
+    x ^= x >> _S31
+    return x
 
 
 def _u64(value) -> np.ndarray:

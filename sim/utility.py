@@ -23,6 +23,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from sim.arrays import total
+
 
 class Context(NamedTuple):
     """What a middle power knows when it decides (all arrays broadcast as described above)."""
@@ -59,12 +61,8 @@ def aligned(sign: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 
 def over_poles(x: np.ndarray) -> np.ndarray:
-    """Sum over the pole axis (-2). Written as adds: far faster than a reduction over an
-    axis of length two, and the same numbers."""
-    total = x[..., 0, :]
-    for p in range(1, x.shape[-2]):
-        total = total + x[..., p, :]
-    return total
+    """Sum over the pole axis (-2)."""
+    return total(x, axis=-2)
 
 
 class Option:
@@ -83,6 +81,20 @@ class Option:
     def economic_share(self) -> np.ndarray:
         """(..., P, K): economic orientation to each great power (dependence on it)."""
         return aligned(self._sign, self.e[..., None, :])
+
+    def rows(self, index) -> Option:
+        """The options at `index` of a leading axis of options (axis 0), their shares taken
+        from this one's rather than computed again."""
+        part = object.__new__(Option)
+        part.__dict__.update(
+            s=self.s[index],
+            e=self.e[index],
+            a=self.a[index],
+            _sign=self._sign,
+            security_share=self.security_share[index],
+            economic_share=self.economic_share[index],
+        )
+        return part
 
 
 # 1. Balance of threat (Walt 1987): protection is worth more the higher the threat and the
@@ -171,6 +183,25 @@ TERMS = {
     "domestic": domestic,
     "neighbours": neighbours,
     "inertia": inertia,
+}
+
+
+# What each term reads of an option: (s)ecurity, (e)conomic, (a)utonomy. A term is the same
+# at two options that differ only in what it does not read, which lets the decision rule
+# evaluate it at fewer options (see `decision.star_utilities`); tests/test_utility.py checks
+# every entry against the term itself.
+READS = {
+    "protection": "s",
+    "abandonment": "sa",
+    "entrapment": "s",
+    "economic": "e",
+    "coercion": "se",
+    "trade_pressure": "e",
+    "consistency": "se",
+    "autonomy": "a",
+    "domestic": "se",
+    "neighbours": "s",
+    "inertia": "sea",
 }
 
 

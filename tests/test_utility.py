@@ -15,7 +15,15 @@ from scipy import stats
 from scipy.special import softmax
 
 from sim import utility as U
-from sim.decision import LOWER, UPPER, best_response, logit_choice, partial_adjustment
+from sim.decision import (
+    LOWER,
+    STAR,
+    UPPER,
+    best_response,
+    logit_choice,
+    partial_adjustment,
+    star_utilities,
+)
 from sim.params import WEIGHT_KEYS
 
 GRID = np.linspace(-1.0, 1.0, 2001)
@@ -406,6 +414,38 @@ def test_best_response_takes_the_better_end_when_utility_is_not_concave():
     convex = context(last_security=0.2)
     best = best_response(convex, weights(inertia=-1.0))
     assert float(best.security) == -1.0
+
+
+def star_options(ctx: U.Context) -> list[np.ndarray]:
+    """The seven options of the star around each context's position, (..., 7)."""
+    current = (ctx.last_security, ctx.last_economic, ctx.last_autonomy)
+    return [x + STAR[d] for d, x in enumerate(current)]
+
+
+def test_each_term_reads_only_the_dimensions_it_declares():
+    # star_utilities evaluates a term once for all options that differ only in what it does
+    # not read: a wrong READS entry would silently change the best response
+    ctx, _ = random_contexts(300, seed=4)
+    rng = np.random.default_rng(5)
+    s, e, a = (rng.uniform(lo, hi, (300, 5)) for lo, hi in zip(LOWER, UPPER, strict=True))
+    for name, term in U.TERMS.items():
+        base = value(term, s, e, a, ctx)
+        for d in range(3):
+            options = [s, e, a]
+            options[d] = rng.uniform(LOWER[d], UPPER[d], (300, 5))
+            changed = not np.array_equal(value(term, *options, ctx), base)
+            assert changed == ("sea"[d] in U.READS[name]), f"{name} and {'sea'[d]}"
+
+
+@pytest.mark.parametrize("leading", [(), (40,), (40, 3)])
+def test_star_utilities_are_the_utility_at_the_star_to_the_last_bit(leading):
+    n = int(np.prod(leading)) if leading else 1
+    flat, w = random_contexts(n, seed=6)
+    ctx = U.Context(*(np.asarray(x).reshape(leading + np.shape(x)[1:]) for x in flat))
+    w = SimpleNamespace(**{k: v.reshape(leading + (1,)) for k, v in vars(w).items()})
+    expected = U.utility(*star_options(ctx), ctx, w)  # (..., 7): the straightforward layout
+    got = np.moveaxis(np.moveaxis(star_utilities(ctx, w), 0, -1), -2, 0)  # (runs, ..., 7)
+    np.testing.assert_array_equal(got if leading else got[0], expected)
 
 
 def test_partial_adjustment_closes_its_share_of_the_gap_and_stays_in_bounds():
