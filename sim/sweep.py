@@ -25,6 +25,7 @@ import numpy as np
 import xarray as xr
 
 from sim.engine import ALL_VARIABLES, simulate
+from sim.memory import keep_freed_memory
 from sim.params import PRESSURE_KEYS, ParamError, Params, numeric_leaves, validate, with_values
 from sim.sweep_design import design_points
 from sim.sweep_spec import SweepError, SweepSpec
@@ -143,6 +144,7 @@ def run_chunk(plan: SweepPlan, chunk: int) -> xr.Dataset:
 
 
 def run_range(plan: SweepPlan, start: int, stop: int) -> xr.Dataset:
+    keep_freed_memory()  # this process runs the sweep's chunks: see sim.memory
     params, point, replicate = chunk_params(plan, start, stop)
     trajectories = simulate(
         params,
@@ -184,8 +186,10 @@ def summarise(ds: xr.Dataset, outcomes: tuple[str, ...], trajectories: bool = Fa
     codes = ds["posture"].values  # (run, step, state) int8
     out["posture_final"] = (("run", "state"), codes[:, -1])
     out["posture_final"].attrs.update(long_name="posture at the horizon", labels=json.dumps(labels))
+    # steps along the last, contiguous axis: counting there is ten times faster
+    by_step = np.ascontiguousarray(np.moveaxis(codes[:, 1:], 1, -1))  # (run, state, step)
     counts = np.stack(
-        [(codes[:, 1:] == c).sum(axis=1, dtype=np.int16) for c in range(len(labels))], axis=-1
+        [(by_step == c).sum(axis=-1, dtype=np.int16) for c in range(len(labels))], axis=-1
     )
     out["posture_steps"] = (("run", "state", "posture"), counts)
     out["posture_steps"].attrs["long_name"] = "steps 1..T spent in each posture"

@@ -17,8 +17,6 @@ from __future__ import annotations
 import contextlib
 import itertools
 import logging
-import os
-import sys
 import uuid
 import warnings
 from collections.abc import Callable, Iterator
@@ -49,7 +47,6 @@ def in_process(plan: SweepPlan, chunks: list[int]) -> Iterator[tuple[int, xr.Dat
 @contextlib.contextmanager
 def dask_client(settings: DaskSettings):
     """A client of the cluster at `settings.address`, or of a LocalCluster on loopback."""
-    import dask
     from dask.distributed import Client, LocalCluster
 
     with contextlib.ExitStack() as stack:
@@ -67,8 +64,6 @@ def dask_client(settings: DaskSettings):
             # port with a warning when 8787 is taken (by another cluster): not worth a word.
             stack.enter_context(warnings.catch_warnings())
             warnings.filterwarnings("ignore", message="Port .* is already in use")
-            _unpoison_environ(dask.config.get(f"{ENVIRON}.{SLOW_MALLOC}", None))
-            stack.enter_context(dask.config.set({f"{ENVIRON}.{SLOW_MALLOC}": None}))  # None unsets
             cluster = stack.enter_context(
                 LocalCluster(
                     n_workers=settings.n_workers,
@@ -84,33 +79,8 @@ def dask_client(settings: DaskSettings):
         yield client
 
 
-ENVIRON = "distributed.nanny.pre-spawn-environ"
-# Dask's nannies start workers with MALLOC_TRIM_THRESHOLD_=65536 so that freed memory goes
-# back to the system at once. The engine allocates and frees many temporary arrays a step,
-# and with that setting each of them is fresh pages from the kernel: measured, a 25,000-run
-# chunk takes 4.8 s instead of 3.4 s (system time x3). glibc's own adaptive threshold keeps
-# memory just as flat here, since a chunk's arrays are the same size every step.
-SLOW_MALLOC = "MALLOC_TRIM_THRESHOLD_"
-UNSET_MALLOC = "DASK_CONFIG=conf/sweep/dask"  # that file sets it to null (unset)
-
-
-def _unpoison_environ(dask_value) -> None:
-    """A nanny sets its pre-spawn variables in the environment of the process that starts it
-    (Dask says so: "poisoning" it), where the next cluster's workers inherit them. Remove the
-    malloc setting when it is Dask's value, i.e. left by an earlier cluster in this process."""
-    if dask_value is not None and os.environ.get(SLOW_MALLOC) == str(dask_value):
-        del os.environ[SLOW_MALLOC]
-
-
 def _check_workers(client, settings: DaskSettings) -> None:
     """Workers must run this hedgesim: another version could give other numbers."""
-    trimmed = {w for w, value in client.run(_malloc_setting).items() if value}
-    if trimmed:
-        print(
-            f"note: {len(trimmed)} Dask worker(s) run with {SLOW_MALLOC} set, which slows the engine by "
-            f"about 40%; start them with {UNSET_MALLOC} dask worker ...",
-            file=sys.stderr,
-        )
     versions = client.run(_hedgesim_version)
     if not versions:
         raise SweepError(f"sweep.dask.address = {settings.address!r}: the cluster has no workers")
@@ -120,11 +90,6 @@ def _check_workers(client, settings: DaskSettings) -> None:
         raise SweepError(
             f"sweep.dask: worker {worker} runs hedgesim {version}, this process {__version__}; install the same version on the workers"
         )
-
-
-def _malloc_setting() -> str | None:
-    """Read on the worker (a function, so that the worker's own environment is read)."""
-    return os.environ.get(SLOW_MALLOC)
 
 
 def _hedgesim_version() -> str:

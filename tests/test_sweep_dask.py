@@ -117,9 +117,16 @@ def test_unreachable_scheduler_is_one_line_and_no_store(tmp_path, capsys):
     assert not store.exists()
 
 
-def test_own_local_cluster_starts_workers_without_the_slow_malloc_setting():
-    from sim.sweep_executors import _malloc_setting, dask_client
-    from sim.sweep_spec import DaskSettings
+def test_workers_keep_freed_memory_whatever_their_environment(tmp_path, cluster):
+    """Dask starts workers with MALLOC_TRIM_THRESHOLD_=65536 (the engine then ran 40% slower);
+    a worker that runs a chunk sets its own allocator (sim.memory) regardless."""
+    from sim.memory import keep_freed_memory
 
-    with dask_client(DaskSettings(n_workers=1)) as client:
-        assert set(client.run(_malloc_setting).values()) == {None}
+    def tuned() -> int:
+        return keep_freed_memory.cache_info().currsize
+
+    store = tmp_path / "kept.zarr"
+    address = f"sweep.dask.address={cluster.scheduler_address}"
+    assert cli.main([*ARGS, f"sweep.store={store}", "sweep.executor=dask", address]) == 0
+    with distributed.Client(cluster) as client:
+        assert 1 in set(client.run(tuned).values())  # (a worker without a chunk has 0)
