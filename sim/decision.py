@@ -77,10 +77,13 @@ def star_utilities(ctx: Context, weights) -> np.ndarray:
         *(x + STAR[d].reshape((-1,) + (1,) * len(shape)) for d, x in enumerate(current)), ctx
     )
     total = np.zeros(star.s.shape)
+    reading: dict[str, Option] = {}  # the star's options that matter to a term, by READS
     for name, term in TERMS.items():
         columns, same_as = STAR_COLUMNS[READS[name]]
+        if READS[name] not in reading:
+            reading[READS[name]] = star.rows(columns)
         weight = _to_runs_last(getattr(weights, name), leading + 1, leading == 0)
-        weighted = weight * term(star.rows(columns), ctx)
+        weighted = weight * term(reading[READS[name]], ctx)
         total += weighted if len(weighted) == len(same_as) else weighted[same_as]
     return total
 
@@ -113,7 +116,7 @@ def _to_runs_last(x, ndim: int, add_runs: bool) -> np.ndarray:
         return x
     x = x.reshape((1,) * (ndim - x.ndim + add_runs) + x.shape)[..., 0]
     spread = tuple(slice(0, 1) if stride == 0 else slice(None) for stride in x.strides)
-    return np.ascontiguousarray(np.moveaxis(x[spread], 0, -1))
+    return np.ascontiguousarray(x[spread].transpose(tuple(range(1, x.ndim)) + (0,)))
 
 
 def best_response(ctx: Context, weights) -> Choice:
