@@ -15,15 +15,8 @@ from scipy import stats
 from scipy.special import softmax
 
 from sim import utility as U
-from sim.decision import (
-    LOWER,
-    STAR,
-    UPPER,
-    best_response,
-    logit_choice,
-    partial_adjustment,
-    star_utilities,
-)
+from sim.decision import LOWER, UPPER, best_response, logit_choice, partial_adjustment
+from sim.options import utilities_along
 from sim.params import WEIGHT_KEYS
 
 GRID = np.linspace(-1.0, 1.0, 2001)
@@ -416,10 +409,18 @@ def test_best_response_takes_the_better_end_when_utility_is_not_concave():
     assert float(best.security) == -1.0
 
 
-def star_options(ctx: U.Context) -> list[np.ndarray]:
-    """The seven options of the star around each context's position, (..., 7)."""
+def rows_along(ctx: U.Context, levels, relative: bool) -> list[np.ndarray]:
+    """The rows of `utilities_along` spelled out as options (..., K): the current position,
+    then each dimension moved to its levels with the other two held."""
     current = (ctx.last_security, ctx.last_economic, ctx.last_autonomy)
-    return [x + STAR[d] for d, x in enumerate(current)]
+    options = [[x] for x in current]
+    for d, values in enumerate(levels):
+        for k, x in enumerate(current):
+            moved = (
+                (x + values) if relative else np.broadcast_to(values, x.shape[:-1] + values.shape)
+            )
+            options[k].append(moved if k == d else np.broadcast_to(x, x.shape[:-1] + values.shape))
+    return [np.concatenate(parts, axis=-1) for parts in options]
 
 
 def test_each_term_reads_only_the_dimensions_it_declares():
@@ -438,13 +439,23 @@ def test_each_term_reads_only_the_dimensions_it_declares():
 
 
 @pytest.mark.parametrize("leading", [(), (40,), (40, 3)])
-def test_star_utilities_are_the_utility_at_the_star_to_the_last_bit(leading):
+@pytest.mark.parametrize(
+    "levels, relative",
+    [
+        ((np.array([-1.0, 1.0]),) * 3, True),  # the best response's seven evaluations
+        ((np.linspace(-1, 1, 5), np.linspace(-1, 1, 4), np.linspace(0, 1, 3)), False),  # logit
+    ],
+)
+def test_utilities_along_are_the_utility_at_the_same_options_to_the_last_bit(
+    leading, levels, relative
+):
     n = int(np.prod(leading)) if leading else 1
     flat, w = random_contexts(n, seed=6)
     ctx = U.Context(*(np.asarray(x).reshape(leading + np.shape(x)[1:]) for x in flat))
     w = SimpleNamespace(**{k: v.reshape(leading + (1,)) for k, v in vars(w).items()})
-    expected = U.utility(*star_options(ctx), ctx, w)  # (..., 7): the straightforward layout
-    got = np.moveaxis(np.moveaxis(star_utilities(ctx, w), 0, -1), -2, 0)  # (runs, ..., 7)
+    expected = U.utility(*rows_along(ctx, levels, relative), ctx, w)  # the plain layout
+    got = utilities_along(ctx, w, levels, relative)  # (rows, ..., runs)
+    got = np.moveaxis(np.moveaxis(got, 0, -1), -2, 0)  # (runs, ..., rows)
     np.testing.assert_array_equal(got if leading else got[0], expected)
 
 
