@@ -7,7 +7,6 @@ and 8 quarterly steps (18 runs), so the whole module runs in a few seconds."""
 
 from __future__ import annotations
 
-import filecmp
 import json
 import os
 import shutil
@@ -17,6 +16,7 @@ import numpy as np
 import pytest
 import xarray as xr
 import zarr
+from stores import same_tree
 
 from experiments import compose
 from experiments import sweep as cli
@@ -43,15 +43,6 @@ def make(store: Path, *extra: str) -> int:
 def load(store: Path) -> xr.Dataset:
     with xr.open_zarr(store) as ds:
         return ds.load()
-
-
-def same_tree(a: Path, b: Path) -> bool:
-    """Byte for byte: the same files with the same contents."""
-    cmp = filecmp.dircmp(a, b)
-    if cmp.left_only or cmp.right_only or cmp.funny_files:
-        return False
-    _, mismatch, errors = filecmp.cmpfiles(a, b, cmp.common_files, shallow=False)
-    return not mismatch and not errors and all(same_tree(a / d, b / d) for d in cmp.common_dirs)
 
 
 def snapshot(path: Path) -> dict[str, bytes]:

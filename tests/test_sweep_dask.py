@@ -4,11 +4,11 @@ an unreachable scheduler is one line and leaves no store."""
 
 from __future__ import annotations
 
-import filecmp
 from pathlib import Path
 
 import pytest
 import xarray as xr
+from stores import same_tree
 
 from experiments import sweep as cli
 
@@ -26,14 +26,6 @@ ARGS = [
     "seed=3",
     "progress=false",
 ]
-
-
-def same_tree(a: Path, b: Path) -> bool:
-    cmp = filecmp.dircmp(a, b)
-    if cmp.left_only or cmp.right_only or cmp.funny_files:
-        return False
-    _, mismatch, errors = filecmp.cmpfiles(a, b, cmp.common_files, shallow=False)
-    return not mismatch and not errors and all(same_tree(a / d, b / d) for d in cmp.common_dirs)
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ byte, to one made without interruption."""
 
 from __future__ import annotations
 
-import filecmp
 import os
 import signal
 import subprocess
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import xarray as xr
+from stores import same_tree
 
 from experiments import sweep as cli
 
@@ -30,15 +30,6 @@ ARGS = [
     "progress=false",
 ]
 CHUNKS = 20
-
-
-def same_tree(a: Path, b: Path) -> bool:
-    """Byte for byte: the same files with the same contents."""
-    cmp = filecmp.dircmp(a, b)
-    if cmp.left_only or cmp.right_only or cmp.funny_files:
-        return False
-    _, mismatch, errors = filecmp.cmpfiles(a, b, cmp.common_files, shallow=False)
-    return not mismatch and not errors and all(same_tree(a / d, b / d) for d in cmp.common_dirs)
 
 
 def done_chunks(store: Path) -> int:
