@@ -215,7 +215,7 @@ def term_values(s, e, a, ctx: Context, weights) -> dict[str, np.ndarray]:
 def utility(s, e, a, ctx: Context, weights) -> np.ndarray:
     """Total utility of the options: the weighted sum of the terms, in a fixed order."""
     option = Option(*np.broadcast_arrays(s, e, a), ctx)
-    total = np.zeros(option.s.shape)
+    summed = np.zeros(option.s.shape)
     for name, term in TERMS.items():
-        total += getattr(weights, name) * term(option, ctx)
-    return total
+        summed += getattr(weights, name) * term(option, ctx)
+    return summed
