@@ -40,7 +40,7 @@ test-browser: $(TEST_INSTALLED)
 	$(PYTEST) -m browser tests
 
 demo: $(INSTALLED)
-	$(PY) -m agents.app
+	$(PY) -m experiments.classroom.app
 
 sweep: $(INSTALLED)
 	$(PY) -m experiments.sweep sweep=rivalry_threat_grid

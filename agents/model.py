@@ -21,7 +21,7 @@ A step (`step`), in the engine's order:
 4. responses: great powers' red lines, the challenger's threat, middle powers adopt their
    choices, restrictions and shocks fade.
 
-For a dashboard (agents/app.py) — see agents/API.md for the full list:
+For a dashboard (experiments/classroom/app.py) — see agents/API.md for the full list:
 - readable state: `model.pressures`, `model.rivalry`, `model.taiwan_risk`, `model.date`,
   `model.last_events`, `model.agent(code)` and the agents' attributes (`security`,
   `economic`, `autonomy`, `government`, `posture_label`, `reliability`, `threat`, ...);

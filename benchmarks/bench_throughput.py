@@ -30,7 +30,7 @@ import numpy as np  # noqa: E402
 from experiments import compose  # noqa: E402
 from sim import simulate, with_values  # noqa: E402
 from sim.params import PRESSURE_KEYS  # noqa: E402
-from sim.sweep_spec import SweepSpec  # noqa: E402
+from sim.sweep.spec import SweepSpec  # noqa: E402
 
 SUMMARY_VARIABLES = ("security", "economic", "autonomy", "threat")  # sweep defaults record these
 

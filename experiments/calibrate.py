@@ -31,10 +31,10 @@ import numpy as np
 import pandas as pd
 from omegaconf import OmegaConf
 
-from experiments.analysis_cli import command_main
-from experiments.analysis_design import run_design
-from experiments.analysis_fit import fit, steps_until
-from experiments.analysis_history import TRADE, annual_mean, orientation
+from experiments.analysis.command import command_main
+from experiments.analysis.design import run_design
+from experiments.analysis.fit import fit, steps_until
+from experiments.analysis.history import TRADE, annual_mean, orientation
 from experiments.config import CONF_DIR, ConfigError, params_of
 from sim.calendar import step_dates
 from sim.params import ParamError, get_path, ranged, validate, with_values
@@ -205,7 +205,7 @@ def work(config, cfg, folder: Path) -> str:
     for filename, text in configs.items():
         (folder / filename).write_text(text)
     if config.figures:
-        from experiments.analysis_figures import plot_calibration
+        from experiments.analysis.figures import plot_calibration
 
         until = steps_until(params_of(config), settings.fit_until + 2)
         plot_calibration(

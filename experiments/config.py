@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from hydra import compose as hydra_compose
@@ -20,9 +19,9 @@ from hydra.core.global_hydra import GlobalHydra
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
+from experiments.resources import CONF_DIR
 from sim.params import ParamError, Params, validate
 
-CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
 GROUPS = ("world", "scenario", "experiment", "sweep", "calibrated")
 ENGINES = ("numpy", "mesa")
 

@@ -26,9 +26,9 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
-from experiments.analysis_cli import calibration_choice, command_main, keys_in_schedule
-from experiments.analysis_design import run_design
-from experiments.analysis_prim import find_boxes
+from experiments.analysis.command import calibration_choice, command_main, keys_in_schedule
+from experiments.analysis.design import run_design
+from experiments.analysis.prim import find_boxes
 from experiments.config import params_of
 from experiments.sensitivity import _check_names
 from sim.params import PRESSURE_KEYS, UNIT, ranged
@@ -154,7 +154,7 @@ def work(config, cfg, folder: Path) -> str:
     design.to_netcdf(folder / "design.nc", engine="h5netcdf")
     focus = config.world.focus
     if config.figures:
-        from experiments.analysis_figures import plot_tradeoff
+        from experiments.analysis.figures import plot_tradeoff
 
         title = (
             f"PRIM over {config.analysis.points} points x {config.analysis.replicates} runs of the pressures "

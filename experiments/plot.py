@@ -22,10 +22,10 @@ import xarray as xr
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from experiments.phase import phase_table, posture_labels, swept
-from experiments.plots import POSTURE_COLOURS
-from experiments.summary import state_name
-from sim.sweep_store import StoreError, open_sweep
+from experiments.outputs.summary import state_name
+from experiments.plots.figures import POSTURE_COLOURS
+from experiments.plots.phase import phase_table, posture_labels, swept
+from sim.sweep.store import StoreError, open_sweep
 
 MAJORITY = 0.6
 OPTIONS = ("store", "x", "y", "state", "bins", "out", "phase", "outcomes", "partial")

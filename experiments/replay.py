@@ -26,8 +26,8 @@ import numpy as np
 import pandas as pd
 
 import sim
-from experiments.analysis_cli import calibration_choice, command_main
-from experiments.analysis_history import TRADE, TRADE_LATER, annual_mean, events, orientation
+from experiments.analysis.command import calibration_choice, command_main
+from experiments.analysis.history import TRADE, TRADE_LATER, annual_mean, events, orientation
 from experiments.config import params_of
 from sim.params import ranged
 
@@ -80,7 +80,7 @@ def work(config, cfg, folder: Path) -> str:
     err = errors(table, fit_until)
     calibrated = calibration_choice()
     if config.figures:
-        from experiments.analysis_figures import plot_replay
+        from experiments.analysis.figures import plot_replay
 
         marks = events()
         marks = marks.assign(short=[short(d) for d in marks["description"]])

@@ -258,8 +258,8 @@ def simulate(config: Config):
 
 def write_results(ds, config: Config, cfg: DictConfig, folder: Path) -> dict[str, Any]:
     """Everything a run leaves behind, in `folder`; returns the summary."""
-    from experiments import plots
-    from experiments.summary import summarise, write
+    from experiments.plots import figures as plots
+    from experiments.outputs.summary import summarise, write
 
     (folder / CONFIG_FILE).write_text(OmegaConf.to_yaml(cfg, resolve=True))
     # zlib level 4: a third of the size and, on this data, faster than writing it raw.
@@ -334,7 +334,7 @@ def guarded_job_folder() -> Iterator[Path]:
 @hydra.main(config_path=str(CONF_DIR), config_name="config", version_base=None)
 def job(cfg: DictConfig) -> None:
     """One Hydra job: simulate, write, report. Runs after Hydra made the output folder."""
-    from experiments.summary import posture_table
+    from experiments.outputs.summary import posture_table
 
     with guarded_job_folder() as folder:
         config = to_params(cfg)

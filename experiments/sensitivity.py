@@ -22,9 +22,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments.analysis_cli import calibration_choice, command_main, keys_in_schedule
-from experiments.analysis_design import OUTCOMES, run_design
-from experiments.analysis_sobol import analyse, problem, sample
+from experiments.analysis.command import calibration_choice, command_main, keys_in_schedule
+from experiments.analysis.design import OUTCOMES, run_design
+from experiments.analysis.sobol import analyse, problem, sample
 from experiments.config import ConfigError, params_of
 from sim.params import PRESSURE_KEYS, WEIGHT_KEYS, get_path, ranged
 
@@ -153,7 +153,7 @@ def work(config, cfg, folder: Path) -> str:
     table.to_csv(folder / "indices.csv", index=False, float_format="%.5f")
     design.to_netcdf(folder / "design.nc", engine="h5netcdf")
     if config.figures:
-        from experiments.analysis_figures import plot_sobol
+        from experiments.analysis.figures import plot_sobol
 
         plot_sobol(indices, folder / "sensitivity.png")
     lines = [f"note: {n}: its sampled value holds only until then" for n in notes]

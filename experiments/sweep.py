@@ -31,10 +31,10 @@ from experiments.config import (
     to_params,
 )
 from sim.params import ParamError
-from sim.sweep import SweepPlan, plan_sweep, scheduled_overrides
-from sim.sweep_executors import executor
-from sim.sweep_spec import SweepError, SweepSpec, parse_sweep
-from sim.sweep_store import StoreError, open_store
+from sim.sweep.executors import executor
+from sim.sweep.plan import SweepPlan, plan_sweep, scheduled_overrides
+from sim.sweep.spec import SweepError, SweepSpec, parse_sweep
+from sim.sweep.store import StoreError, open_store
 
 
 def main(argv: list[str] | None = None) -> int:

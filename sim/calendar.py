@@ -6,7 +6,7 @@ import datetime as dt
 
 import numpy as np
 
-from sim.params import ParamError
+from sim.errors import ParamError
 
 
 def parse_date(key: str, value: str) -> dt.date:

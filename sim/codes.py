@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from sim.params import ParamError
+from sim.errors import ParamError
 
 
 @functools.cache

@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from experiments import compose
-from experiments.analysis_cli import compose_analysis
-from experiments.analysis_fit import FitResult, fit, simulated_orientation, steps_until
+from experiments.analysis.command import compose_analysis
+from experiments.analysis.fit import FitResult, fit, simulated_orientation, steps_until
 from experiments.calibrate import CALIBRATED_DIR, CalibrationSettings, calibrated_configs
 from experiments.config import ConfigError
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from experiments.analysis_prim import Box, find_boxes
+from experiments.analysis.prim import Box, find_boxes
 from experiments.discover import outcome_classes
 
 

@@ -14,7 +14,7 @@ import pytest
 
 import sim
 from experiments import compose
-from experiments.analysis_history import DATA_DIR, annual_mean, events, orientation, presidents
+from experiments.analysis.history import DATA_DIR, annual_mean, events, orientation, presidents
 from sim.calendar import step_dates
 from sim.params import PRESSURE_KEYS
 from sim.world import change_step, event_step

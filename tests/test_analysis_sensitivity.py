@@ -8,9 +8,9 @@ import pytest
 import xarray as xr
 from SALib.test_functions import Ishigami
 
-from experiments.analysis_cli import compose_analysis, keys_in_schedule
-from experiments.analysis_design import run_design
-from experiments.analysis_sobol import problem, sobol_indices
+from experiments.analysis.command import compose_analysis, keys_in_schedule
+from experiments.analysis.design import run_design
+from experiments.analysis.sobol import problem, sobol_indices
 from experiments.config import ConfigError
 from experiments.sensitivity import SensitivitySettings, inputs, noise_share
 

@@ -1,6 +1,6 @@
 """What docs/teaching.md tells students they will observe, checked on the engine.
 
-Each claim of the lesson plan is a comparison of medians over runs (agents.app_lessons); here
+Each claim of the lesson plan is a comparison of medians over runs (experiments.classroom.lessons); here
 with fewer runs than the lesson plan quotes (1,000), and with margins well inside the gaps it
 reports, so that a change of the model that breaks a lesson fails here first.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from agents import app_lessons
+from experiments.classroom import lessons as app_lessons
 
 RUNS = 200
 

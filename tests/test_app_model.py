@@ -7,8 +7,8 @@ import warnings
 import numpy as np
 import pytest
 
-from agents.app_model import DEFAULT_SEED, MODEL_PARAMS, ClassroomModel, parse_seed
-from agents.app_scenarios import load_scenario
+from experiments.classroom.scenarios import load_scenario
+from experiments.classroom.session import DEFAULT_SEED, MODEL_PARAMS, ClassroomModel, parse_seed
 from sim import simulate
 from sim.params import ParamError
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from agents.app_drawing import alignment_map, time_series
-from agents.app_launch import LaunchError, check_port, claim_port, solara_command
-from agents.app_scenarios import load_scenario, scenario_description, scenario_names
-from agents.app_words import describe_move, explain_terms
+from experiments.classroom.drawing import alignment_map, time_series
+from experiments.classroom.launch import LaunchError, check_port, claim_port, solara_command
+from experiments.classroom.scenarios import load_scenario, scenario_description, scenario_names
+from experiments.classroom.words import describe_move, explain_terms
 from sim.params import ParamError, to_plain
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,7 +23,7 @@ NAMES = {"plus": "USA", "minus": "CHN", "focus": "KOR", "neighbour": "JPN"}
 # ----------------------------------------------------------------------------- launching
 def run_launcher(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "agents.app", *args],
+        [sys.executable, "-m", "experiments.classroom.app", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -32,7 +32,7 @@ def run_launcher(*args: str) -> subprocess.CompletedProcess:
 
 
 def launch_in_process(capsys, *args: str) -> tuple[int, str, str]:
-    from agents.app_launch import main
+    from experiments.classroom.launch import main
 
     with pytest.raises(SystemExit) as stopped:
         main(list(args))
@@ -162,7 +162,7 @@ def test_the_time_series_draws_the_focus_and_the_marks(short_run):
 def test_the_page_lays_its_cards_on_the_grid_without_overlap():
     from mesa.visualization import solara_viz
 
-    import agents.app as app
+    import experiments.classroom.app as app
 
     assert solara_viz.make_initial_grid_layout is app.classroom_layout
     cells = app.classroom_layout(len(app.CARDS))

@@ -20,7 +20,7 @@ import pytest
 import xarray as xr
 
 from experiments import run
-from experiments.summary import posture_table, summarise
+from experiments.outputs.summary import posture_table, summarise
 
 ROOT = Path(__file__).resolve().parent.parent
 FIGURES = ("trajectories.png", "alignment_map.png", "postures.png")

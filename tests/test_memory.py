@@ -1,4 +1,4 @@
-"""`sim.memory.keep_freed_memory`: a sweep's process stops faulting its temporaries in anew.
+"""`sim.sweep.memory.keep_freed_memory`: a sweep's process stops faulting its temporaries in anew.
 
 Measured in fresh subprocesses (the setting is per process and cannot be undone), by the
 minor page faults of one engine call: each fault is a page the kernel had to hand out again.
@@ -18,7 +18,7 @@ import resource, sys
 sys.path.insert(0, {root!r})
 from experiments import compose
 from sim import simulate
-from sim.memory import keep_freed_memory
+from sim.sweep.memory import keep_freed_memory
 params = compose([])
 simulate(params, runs=10, seed=1)  # imports and first-call costs out of the way
 applied = keep_freed_memory() if sys.argv[1] == "tuned" else None

@@ -12,8 +12,9 @@ from matplotlib.collections import PathCollection, PolyCollection
 from matplotlib.patches import Polygon
 
 import sim
-from experiments import compose, plots
-from experiments.summary import horizon_shares
+from experiments import compose
+from experiments.plots import figures as plots
+from experiments.outputs.summary import horizon_shares
 from sim.metrics import posture
 
 RUNS = 30

@@ -21,9 +21,9 @@ from stores import same_tree
 from experiments import compose
 from experiments import sweep as cli
 from sim import simulate, with_values
-from sim.sweep import plan_sweep
-from sim.sweep_spec import SweepError, parse_sweep
-from sim.sweep_store import StoreError, open_store, open_sweep
+from sim.sweep.plan import plan_sweep
+from sim.sweep.spec import SweepError, parse_sweep
+from sim.sweep.store import StoreError, open_store, open_sweep
 
 SMALL = [
     "sweep=rivalry_threat_grid",
@@ -315,18 +315,18 @@ def test_spec_rejects_what_the_config_schema_cannot():
 def test_resuming_with_a_changed_model_is_refused(tmp_path, chunked, capsys, monkeypatch):
     """Same sweep, same version, but the equations changed since the store was begun: the
     store would mix two models' numbers, so the resume is refused."""
-    import sim.sweep
+    import sim.sweep.plan
 
     store = tmp_path / "begun.zarr"
     shutil.copytree(chunked, store)
     zarr.open_group(store, mode="r+")["chunk_digest"][3] = 0
-    original = sim.sweep.simulate
+    original = sim.sweep.plan.simulate
 
     def edited_model(*args, **kwargs):
         ds = original(*args, **kwargs)
         return ds.assign(security=ds["security"] * 0.99)
 
-    monkeypatch.setattr(sim.sweep, "simulate", edited_model)
+    monkeypatch.setattr(sim.sweep.plan, "simulate", edited_model)
     before = snapshot(store)
     assert make(store, "sweep.chunk_runs=4") == 2
     assert "computes run 0 differently" in capsys.readouterr().err

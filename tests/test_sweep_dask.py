@@ -114,8 +114,8 @@ def test_unreachable_scheduler_is_one_line_and_no_store(tmp_path, capsys):
 
 def test_workers_keep_freed_memory_whatever_their_environment(tmp_path, cluster):
     """Dask starts workers with MALLOC_TRIM_THRESHOLD_=65536 (the engine then ran 40% slower);
-    a worker that runs a chunk sets its own allocator (sim.memory) regardless."""
-    from sim.memory import keep_freed_memory
+    a worker that runs a chunk sets its own allocator (sim.sweep.memory) regardless."""
+    from sim.sweep.memory import keep_freed_memory
 
     def tuned() -> int:
         return keep_freed_memory.cache_info().currsize

@@ -8,8 +8,8 @@ import itertools
 import numpy as np
 import pytest
 
-from sim.sweep_design import design_points
-from sim.sweep_spec import SweepError, parse_sweep
+from sim.sweep.design import design_points
+from sim.sweep.spec import SweepError, parse_sweep
 
 
 def spec(**changes):

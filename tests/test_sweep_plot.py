@@ -14,7 +14,7 @@ import zarr
 
 from experiments import plot
 from experiments import sweep as cli
-from experiments.phase import phase_table
+from experiments.plots.phase import phase_table
 
 LABELS = ["CHN-anchored", "CHN-leaning", "hedging", "USA-leaning", "USA-anchored"]
 

@@ -1,6 +1,6 @@
 """The parameter tables of docs/model.md, generated from the schema and the configs.
 
-Range and meaning come from the dataclass metadata in sim/params.py, the default from the
+Range and meaning come from the dataclass metadata in sim/params/schema.py, the default from the
 composed default config (world east_asia_2025, scenario lee_2025), the source from the
 comment on the line of the YAML file that sets the value. Writing the tables by hand would
 let them drift from the code; tests/test_params.py checks that docs/model.md holds exactly
@@ -122,7 +122,7 @@ def source_of(key: str, composed: Any, files: list[tuple[str, dict, dict]]) -> s
     sets it when a later file overrides an earlier one."""
     setters = [(name, values[key], comments) for name, values, comments in files if key in values]
     if not setters:
-        return "schema default (sim/params.py)"
+        return "schema default (sim/params/schema.py)"
     name, _, comments = setters[-1]
     comment = _comment_for(key, comments) or next(
         (c for _, _, cs in reversed(setters[:-1]) if (c := _comment_for(key, cs))), ""

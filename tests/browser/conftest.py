@@ -2,7 +2,7 @@
 
 Playwright's own browser download cannot work offline, so the tests launch the system's
 `chromium` (`tools/install-chromium` installs it; `make test` runs that first). The server is
-`python -m agents.app` on a free loopback port, started once per module and killed after.
+`python -m experiments.classroom.app` on a free loopback port, started once per module and killed after.
 Every request the page makes is recorded: the dashboard must work with no internet, so a
 request leaving the machine, or a front-end file the server cannot serve, fails the test.
 """
@@ -85,12 +85,20 @@ def stop(server: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="module")
 def dashboard_url(tmp_path_factory):
-    """The URL of a dashboard served by `python -m agents.app` (what `make demo` runs)."""
+    """The URL of a dashboard served by `python -m experiments.classroom.app` (what `make demo` runs)."""
     port = free_port()
     log = tmp_path_factory.mktemp("dashboard") / "server.log"
     with open(log, "w") as out:
         server = subprocess.Popen(
-            [sys.executable, "-m", "agents.app", "--host", "127.0.0.1", "--port", str(port)],
+            [
+                sys.executable,
+                "-m",
+                "experiments.classroom.app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
             cwd=ROOT,
             stdout=out,
             stderr=subprocess.STDOUT,

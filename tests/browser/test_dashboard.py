@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from agents.app_model import DEFAULT_SEED, ClassroomModel
+from experiments.classroom.session import DEFAULT_SEED, ClassroomModel
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from omegaconf import OmegaConf
 
+from experiments.resources import CONF_DIR
 from sim.params import ParamError, Params, from_plain, validate
 
-CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
 DEFAULT_SCENARIO = "lee_2025"
 PARAM_KEYS = tuple(f.name for f in dataclasses.fields(Params))
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from experiments.resources import DATA_DIR
 from sim.metrics import export_orientation
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 TRADE = DATA_DIR / "kor_trade_2000_2015.csv"
 TRADE_LATER = DATA_DIR / "kor_trade_outofsample.csv"
 FDI = DATA_DIR / "kor_fdi_insample.csv"

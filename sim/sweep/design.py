@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.sweep_spec import Axis, SweepSpec
+from sim.sweep.spec import Axis, SweepSpec
 
 
 def design_points(spec: SweepSpec) -> np.ndarray:

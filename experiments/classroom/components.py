@@ -13,9 +13,9 @@ import io
 import solara
 from mesa.visualization.utils import force_update, update_counter
 
-from agents.app_drawing import alignment_map, time_series
-from agents.app_scenarios import scenario_description
-from agents.app_words import EVENTS, describe_move, explain_terms, fill
+from experiments.classroom.drawing import alignment_map, time_series
+from experiments.classroom.scenarios import scenario_description
+from experiments.classroom.words import EVENTS, describe_move, explain_terms, fill
 from sim.params import ParamError
 
 PRESSURE_LABELS = {

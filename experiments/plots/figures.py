@@ -22,7 +22,7 @@ import xarray as xr
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon
 
-from experiments.summary import posture_labels, state_name
+from experiments.outputs.summary import posture_labels, state_name
 
 # Posture colours from the pole at -1 (reds) through hedging (sand) to the pole at +1
 # (blues); the same in the map and in the shares so the two figures read together.

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import differential_evolution
 
-from experiments.analysis_design import run_design
-from experiments.analysis_history import annual_mean
+from experiments.analysis.design import run_design
+from experiments.analysis.history import annual_mean
 from sim.calendar import step_dates
 from sim.params import Params
 

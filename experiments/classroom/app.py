@@ -1,8 +1,8 @@
 """hedgesim's classroom dashboard: Mesa's SolaraViz around the Mesa layer's model.
 
-Start it with `make demo`, i.e. `python -m agents.app` (see `agents.app_launch`), or as any
-Solara app: `solara run agents.app`. The page: Mesa's sidebar (Reset / play / Step, the
-scenario and the seed), then the cards of `agents.app_components`: where we are, the
+Start it with `make demo`, i.e. `python -m experiments.classroom.app` (see `experiments.classroom.launch`), or as any
+Solara app: `solara run experiments.classroom.app`. The page: Mesa's sidebar (Reset / play / Step, the
+scenario and the seed), then the cards of `experiments.classroom.components`: where we are, the
 pressures and events a class can turn and fire, the alignment map, the time series, why the
 focus state moved, and the blocs.
 
@@ -13,9 +13,9 @@ steer their own world from one server.
 from __future__ import annotations
 
 if __name__ == "__main__":
-    # `python -m agents.app` only launches the server, which imports this module afresh;
+    # `python -m experiments.classroom.app` only launches the server, which imports this module afresh;
     # building the page here as well would be wasted work.
-    from agents.app_launch import main
+    from experiments.classroom.launch import main
 
     main()
 else:
@@ -23,8 +23,15 @@ else:
     from mesa.visualization import SolaraViz
     from mesa.visualization import solara_viz as _mesa_viz
 
-    from agents.app_components import AlignmentMap, Blocs, Header, Levers, TimeSeries, Why
-    from agents.app_model import MODEL_PARAMS, ClassroomModel
+    from experiments.classroom.components import (
+        AlignmentMap,
+        Blocs,
+        Header,
+        Levers,
+        TimeSeries,
+        Why,
+    )
+    from experiments.classroom.session import MODEL_PARAMS, ClassroomModel
 
     CARDS = [Header, Levers, AlignmentMap, TimeSeries, Why, Blocs]
     # Grid cells (12 columns, rows of 30 px) in the order of CARDS: the levers down the left, the map and

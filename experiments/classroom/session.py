@@ -16,8 +16,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from agents import GeopoliticsModel
-from agents.app_scenarios import DEFAULT_SCENARIO, load_scenario, scenario_names
-from agents.app_words import EVENTS
+from experiments.classroom.scenarios import DEFAULT_SCENARIO, load_scenario, scenario_names
+from experiments.classroom.words import EVENTS
 from sim.params import ParamError
 
 DEFAULT_SEED = 20250604  # as conf/experiment/default.yaml: Lee Jae-myung's inauguration

@@ -1,6 +1,6 @@
-"""Starting the dashboard: `python -m agents.app [--host H] [--port N]` (what `make demo` runs).
+"""Starting the dashboard: `python -m experiments.classroom.app [--host H] [--port N]` (what `make demo` runs).
 
-The server is solara's own (`solara run agents.app`), started in production mode and made
+The server is solara's own (`solara run experiments.classroom.app`), started in production mode and made
 fit for an offline classroom: no version check against PyPI, no telemetry, no browser
 opened on the server machine. The JavaScript comes from the installed `solara-assets`
 package, so the page needs no network at all.
@@ -15,7 +15,7 @@ import sys
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
-APP_MODULE = "agents.app"
+APP_MODULE = "experiments.classroom.app"
 
 # Solara reads these at start-up. An offline classroom must not wait on, or report to, the
 # internet (telemetry); a projector needs every pixel (no "runs on Solara" banner over the
@@ -32,7 +32,7 @@ class LaunchError(ValueError):
 
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m agents.app",
+        prog="python -m experiments.classroom.app",
         description="Serve hedgesim's classroom dashboard on this machine.",
     )
     parser.add_argument(

@@ -41,8 +41,8 @@ import numpy as np
 import xarray as xr
 
 from sim.params import to_plain
-from sim.sweep import SweepPlan, run_range
-from sim.sweep_design import salib_problem
+from sim.sweep.design import salib_problem
+from sim.sweep.plan import SweepPlan, run_range
 from sim.version import __version__
 
 IDENTITY = "hedgesim_sweep"  # root attribute: what this store is a sweep of

@@ -4,7 +4,7 @@ measured over many runs of the engine.
 The dashboard runs one world at a time, and one run wanders (events are random). The lesson
 plan states what holds across runs: the median of `RUNS` runs of each scenario, compared with
 a counterfactual (the same scenario without China's coercion; lee_2025 without the Taiwan
-crisis or the US retrenchment). `python -m agents.app_lessons` prints the table the lesson
+crisis or the US retrenchment). `python -m experiments.classroom.lessons` prints the table the lesson
 plan quotes; tests/test_app_lessons.py holds each claim to its direction.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from agents.app_scenarios import load_scenario
+from experiments.classroom.scenarios import load_scenario
 from sim import simulate
 from sim.params import with_values
 

@@ -9,8 +9,8 @@ engine's contract: run r depends only on the seed, r and its parameters).
 What a chunk keeps is small: for each outcome its value at the horizon and its mean over the
 simulated steps (1..T; step 0 is the initial state, an input), Seoul's and every state's
 posture at the horizon and the number of steps spent in each posture, and the parameters of
-every run. Full trajectories are an option. Writing chunks to a store is `sim.sweep_store`;
-running them in-process or on Dask is `sim.sweep_executors`.
+every run. Full trajectories are an option. Writing chunks to a store is `sim.sweep.store`;
+running them in-process or on Dask is `sim.sweep.executors`.
 """
 
 from __future__ import annotations
@@ -25,10 +25,10 @@ import numpy as np
 import xarray as xr
 
 from sim.engine import ALL_VARIABLES, simulate
-from sim.memory import keep_freed_memory
 from sim.params import PRESSURE_KEYS, ParamError, Params, numeric_leaves, validate, with_values
-from sim.sweep_design import design_points
-from sim.sweep_spec import SweepError, SweepSpec
+from sim.sweep.design import design_points
+from sim.sweep.memory import keep_freed_memory
+from sim.sweep.spec import SweepError, SweepSpec
 
 # Parameters that fix the calendar or the shape of a run: one engine call needs a single
 # value of them, so a sweep cannot vary them across runs.
@@ -144,7 +144,7 @@ def run_chunk(plan: SweepPlan, chunk: int) -> xr.Dataset:
 
 
 def run_range(plan: SweepPlan, start: int, stop: int) -> xr.Dataset:
-    keep_freed_memory()  # this process runs the sweep's chunks: see sim.memory
+    keep_freed_memory()  # this process runs the sweep's chunks: see sim.sweep.memory
     params, point, replicate = chunk_params(plan, start, stop)
     trajectories = simulate(
         params,

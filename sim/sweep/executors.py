@@ -23,8 +23,8 @@ from collections.abc import Callable, Iterator
 
 import xarray as xr
 
-from sim.sweep import SweepPlan, run_chunk
-from sim.sweep_spec import DaskSettings, SweepError, SweepSpec
+from sim.sweep.plan import SweepPlan, run_chunk
+from sim.sweep.spec import DaskSettings, SweepError, SweepSpec
 from sim.version import __version__
 
 Runner = Callable[[SweepPlan, list[int]], Iterator[tuple[int, xr.Dataset]]]

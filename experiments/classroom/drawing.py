@@ -3,7 +3,7 @@
 `GeopoliticsModel.to_dataset()` and `sim.simulate` give the same layout, so the live page,
 the notebook and a script draw with the same code. Pictures are for a classroom projector:
 large type, few lines, the focus state on top. The posture colours are those of
-`experiments.plots` (which `agents` may not import), so a class sees one colour code.
+`experiments.plots.figures` (which `agents` may not import), so a class sees one colour code.
 
 Only the first run of the Dataset is drawn: the dashboard runs one world at a time.
 """

@@ -1,0 +1,91 @@
+"""One step of the world, entity by entity: pressures, events, decisions, responses.
+
+Every equation of the dynamics is a function here, written for arrays with a leading run axis
+and, where it concerns states or great powers, an axis of the ones it is asked about. The
+engine calls each for a whole batch (all states, all great powers); a Mesa agent calls the
+same function for its own part (one run, its own row or column). Order within a step
+(synchronous):
+
+1. The world: `scheduled_pressures`, the scenario's pressures in force at this step.
+2. Events, in a fixed order (which matters where two events touch the same number):
+   scheduled events in the scenario's order (`provocation`, `taiwan_crisis`, `coerce`,
+   `tariff`, `summit_with_pole`, `summit_with_challenger`, `summit_with_neighbour`,
+   `election`, `history_dispute`); the world file's elections; the challenger's tests
+   (`challenger_tests`); crises in the Taiwan Strait (`taiwan_crises`); the great powers'
+   coercion episodes and tariff shocks (`coercion_episodes`, `tariff_shocks`); the middle
+   powers' summits (`summit_draws`, then their effects); history disputes between
+   neighbours (`history_disputes`, `ties_after_disputes`); then bounds (`settle_*`).
+3. Decisions: every middle power sees `middle_power_context` (levers in force from
+   `effective_levers`) built from the same last state, and `decide`s.
+4. Responses: great powers enforce their red lines (`red_lines`), the challenger's threat
+   follows its target (`threat_response`), middle powers adopt their choices and remember
+   restrictions (`remember`), ties recover (`ties_recover`), restrictions and shocks fade
+   (`restrictions_fade`, `shocks_fade`).
+
+`apply_events`, `decision_context`, `respond` and `step` compose these for the engine.
+
+The package holds one module per entity (`pressures`, `challenger`, `great_powers`,
+`middle_powers`), the batch's `state` and random keys, the `clock` of a step, and the
+engine's `step` that composes them."""
+
+from sim.dynamics.challenger import (  # noqa: F401
+    backing,
+    challenger_tests,
+    provocation,
+    settle_threat,
+    summit_with_challenger,
+    summits_with_challenger,
+    threat_response,
+)
+from sim.dynamics.clock import (  # noqa: F401
+    EVENT_INDEX,
+    EVERY,
+    _per_run,
+    chance,
+    decay,
+)
+from sim.dynamics.great_powers import (  # noqa: F401
+    coerce,
+    coercion_episodes,
+    red_lines,
+    restrictions_fade,
+    settle_restriction,
+    summit_with_pole,
+    tariff,
+    tariff_shocks,
+)
+from sim.dynamics.middle_powers import (  # noqa: F401
+    decide,
+    election,
+    history_dispute,
+    history_disputes,
+    middle_power_context,
+    remember,
+    settle_ties,
+    summit_draws,
+    summit_with_neighbour,
+    ties_after_disputes,
+    ties_recover,
+)
+from sim.dynamics.pressures import (  # noqa: F401
+    effective_levers,
+    initial_pressures,
+    scheduled_pressures,
+    shocks_fade,
+    taiwan_crises,
+    taiwan_crisis,
+)
+from sim.dynamics.state import (  # noqa: F401
+    Keys,
+    State,
+    initial_state,
+    random_keys,
+)
+from sim.dynamics.step import (  # noqa: F401
+    apply_events,
+    decision_context,
+    respond,
+    scheduled_event,
+    step,
+    stochastic_event_counts,
+)

@@ -1,0 +1,101 @@
+"""The great powers' levers on middle powers: coercion, tariffs, summits, red lines.
+
+Restrictions are (R, M, P'): imposed on every middle power by the great powers P' asked
+about (all of them in the engine, one column for a GreatPower agent); levers are (R, P')."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.arrays import total
+from sim.dynamics.clock import EVERY, chance, decay
+from sim.random import uniform_at
+from sim.world import CompiledWorld
+
+
+# ----------------------------------------------------------------------------- great powers
+# Restrictions are (R, M, P'): imposed on every middle power by the great powers P' asked
+# about (all of them in the engine, one column for a GreatPower agent); levers are (R, P').
+def coerce(
+    w: CompiledWorld, restriction: np.ndarray, coercion_lever: np.ndarray, magnitude: float
+) -> np.ndarray:
+    """A scheduled coercion episode: a restriction of the coercer's readiness times its size."""
+    imposed = w.sizes.coercion * magnitude * coercion_lever
+    return np.maximum(restriction, imposed)
+
+
+def tariff(
+    w: CompiledWorld, restriction: np.ndarray, reliability_shock: np.ndarray, magnitude: float
+):
+    """A scheduled tariff shock: (restriction on the target, the tariff-setter's reliability
+    shock); tariffs on an ally cost the setter credibility."""
+    return (
+        restriction + w.sizes.tariff_shock * magnitude,
+        reliability_shock - w.sizes.tariff_doubt * magnitude,
+    )
+
+
+def coercion_episodes(
+    w: CompiledWorld, restriction: np.ndarray, coercion_lever: np.ndarray, keys: np.ndarray, k: int
+):
+    """Stochastic coercion of step k, at a rate scaled by readiness: (restriction, episodes)."""
+    readiness = coercion_lever[:, None, :]
+    episode = uniform_at(keys, k) < chance(w, w.rates.coercion[:, None, None] * readiness)
+    restriction = np.where(
+        episode, np.maximum(restriction, w.sizes.coercion[:, None, None] * readiness), restriction
+    )
+    return restriction, episode
+
+
+def tariff_shocks(
+    w: CompiledWorld,
+    restriction: np.ndarray,
+    reliability_shock: np.ndarray,
+    trade_lever: np.ndarray,
+    keys: np.ndarray,
+    k: int,
+):
+    """Stochastic tariff shocks of step k, at a rate scaled by trade pressure:
+    (restriction, reliability shock (R, P'), shocks (R, M, P'))."""
+    shock = uniform_at(keys, k) < chance(
+        w, w.rates.tariff_shock[:, None, None] * trade_lever[:, None, :]
+    )
+    restriction = restriction + shock * w.sizes.tariff_shock[:, None, None]
+    reliability_shock = reliability_shock - total(shock, axis=1) * w.sizes.tariff_doubt[:, None]
+    return restriction, reliability_shock, shock
+
+
+def summit_with_pole(w: CompiledWorld, reliability_shock, restriction, happens, magnitude):
+    """A summit with a great power: its reliability rises, its restriction on the state eases
+    (all of it at magnitude 1). Returns (reliability shock, restriction)."""
+    eased = np.where(happens, 1.0 - np.clip(magnitude, 0.0, 1.0), 1.0)
+    return reliability_shock + np.where(
+        happens, w.sizes.summit * magnitude, 0.0
+    ), restriction * eased
+
+
+def red_lines(
+    w: CompiledWorld,
+    restriction: np.ndarray,
+    coercion_lever: np.ndarray,
+    security_before: np.ndarray,
+    security_after: np.ndarray,
+    poles=EVERY,
+):
+    """A coercer strikes when a state's alignment with its rival crosses its red line this
+    step: (restriction (R, M, P'), crossings (R, M, P')). Securities are (R, M)."""
+    sign, red_line = w.sign[poles], w.red_lines[:, :, poles]
+    toward_rival_before = -sign * security_before[..., None]
+    toward_rival_after = -sign * security_after[..., None]
+    crossed = (toward_rival_after > red_line) & (toward_rival_before <= red_line)
+    imposed = w.sizes.coercion[:, None, None] * coercion_lever[:, None, :]
+    crossed &= imposed > 0
+    return np.where(crossed, np.maximum(restriction, imposed), restriction), crossed
+
+
+def restrictions_fade(w: CompiledWorld, restriction: np.ndarray) -> np.ndarray:
+    return restriction * decay(w, w.dynamics.restriction_half_life)[:, None, None]
+
+
+def settle_restriction(restriction: np.ndarray) -> np.ndarray:
+    return np.clip(restriction, 0.0, 1.0)

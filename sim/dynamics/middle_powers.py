@@ -1,0 +1,160 @@
+"""Middle powers: their ties, elections and summits, what they see, what they decide, what they remember.
+
+Rows: the middle powers asked about (all in the engine, one for a MiddlePower agent), as a
+slice or index into the world's state axis; arrays about them are (R, M', ...)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.arrays import total
+from sim.decision import Choice, logit_choice, partial_adjustment
+from sim.dynamics.clock import EVERY, chance, decay
+from sim.random import normal_at, uniform_at
+from sim.utility import Context, aligned
+from sim.world import CompiledWorld
+
+
+# ----------------------------------------------------------------------------- middle powers
+# Rows: the middle powers asked about (all in the engine, one for a MiddlePower agent), as a
+# slice or index into the world's state axis; arrays about them are (R, M', ...).
+def summit_with_neighbour(w: CompiledWorld, tie: np.ndarray, magnitude: float) -> np.ndarray:
+    """A scheduled summit of two neighbours strengthens their tie (both directions)."""
+    return tie + w.sizes.summit * magnitude
+
+
+def history_dispute(w: CompiledWorld, tie: np.ndarray, happens, magnitude: float) -> np.ndarray:
+    """A scheduled history dispute weakens a tie (both directions)."""
+    loss = np.where(happens, w.sizes.history_dispute * magnitude, 0.0)
+    return np.clip(tie - loss, 0.0, 1.0)
+
+
+def election(w: CompiledWorld, camp, happens, forced_camp: int, keys, k: int, i: int):
+    """An election in middle power i: the camp `forced_camp` wins, or (-1) the other camp wins
+    with the state's probability of switching. `camp`, `happens`, `keys` are (R,)."""
+    if forced_camp >= 0:
+        return np.where(happens, forced_camp, camp)
+    switch = happens & (uniform_at(keys, k) < w.p_switch[:, i])
+    return np.where(switch, 1 - camp, camp)
+
+
+def summit_draws(w: CompiledWorld, keys: np.ndarray, partner_keys: np.ndarray, k: int):
+    """Stochastic summits of step k: (whether, partner) each (R, M'); the partner is a great
+    power's index, or len(poles) for the challenger."""
+    summit = uniform_at(keys, k) < chance(w, w.rates.summit)[:, None]
+    partner = np.floor(uniform_at(partner_keys, k) * (len(w.poles) + 1)).astype(int)
+    return summit, partner
+
+
+def history_disputes(w: CompiledWorld, keys: np.ndarray, k: int, rows=EVERY) -> np.ndarray:
+    """Stochastic history disputes of step k (R, M', M): each linked pair of neighbours is
+    drawn once, by the one first in code order (the row)."""
+    linked = np.triu(w.cooperation > 0, k=1)[:, rows]
+    return linked & (uniform_at(keys, k) < chance(w, w.rates.history_dispute)[:, None, None])
+
+
+def ties_after_disputes(
+    w: CompiledWorld, ties: np.ndarray, drawn: np.ndarray, drawn_by_others: np.ndarray
+) -> np.ndarray:
+    """Ties (R, M', M) after this step's disputes: those the row drew (`drawn`) and those its
+    neighbours drew with it (`drawn_by_others`, the transposed draws)."""
+    size = w.sizes.history_dispute[:, None, None]
+    return np.clip(ties - drawn * size - drawn_by_others * size, 0.0, 1.0)
+
+
+def settle_ties(ties: np.ndarray) -> np.ndarray:
+    return np.clip(ties, 0.0, 1.0)
+
+
+def middle_power_context(
+    w: CompiledWorld,
+    levers: dict[str, np.ndarray],
+    *,
+    threat: np.ndarray,
+    security: np.ndarray,
+    economic: np.ndarray,
+    autonomy: np.ndarray,
+    camp: np.ndarray,
+    restriction: np.ndarray,
+    memory: np.ndarray,
+    ties: np.ndarray,
+    neighbour_security: np.ndarray,
+    rows=EVERY,
+) -> Context:
+    """What middle powers `rows` see when they decide: their own last position (R, M'), the
+    challenger's threat (R,), the levers in force (`effective_levers`), the restrictions on
+    them and their memory (R, M', P), their ties (R, M', M) and every state's last security
+    (R, M). State-level fields come out (R, M', 1), per-great-power ones (R, M', P, 1)."""
+    dyn = w.dynamics
+    col = lambda x: x[..., None]  # noqa: E731  (R, M') -> (R, M', 1)
+    pole = lambda x: x[..., None]  # noqa: E731  (R, M', P) -> (R, M', P, 1)
+    per_state_pole = lambda x: np.broadcast_to(x[:, None, :], restriction.shape)  # noqa: E731
+
+    sign = np.broadcast_to(w.sign, restriction.shape)
+    rival_orientation = aligned(-sign, economic[..., None])  # (R, M', P)
+    trade_pressure = per_state_pole(levers["trade_pressure"])
+    if dyn.responsive:
+        trade_pressure = (
+            trade_pressure
+            + dyn.trade_response[:, None, None]
+            * levers["rivalry"][:, None, None]
+            * rival_orientation
+        )
+    market = (
+        w.exports[:, rows]
+        * (1.0 + per_state_pole(levers["inducement"]))
+        * (1.0 - dyn.restriction_loss[:, None, None] * restriction)
+    )
+
+    def ideal(table):  # the governing camp's ideal point, (R, M', 1)
+        return np.take_along_axis(table[:, rows], camp[..., None].astype(np.intp), axis=-1)
+
+    return Context(
+        threat=col(threat[:, None] * w.threat_exposure[:, rows]),
+        rivalry=levers["rivalry"][:, None, None],
+        taiwan=col(levers["taiwan_risk"][:, None] * w.taiwan_exposure[:, rows]),
+        defence_cost=col(w.defence_cost[:, rows]),
+        diversification=dyn.diversification[:, None, None],
+        ideal_security=ideal(w.ideal_security),
+        ideal_economic=ideal(w.ideal_economic),
+        neighbour_ties=col(total(ties, axis=-1)),
+        neighbour_alignment=col(total(ties * neighbour_security[:, None, :], axis=-1)),
+        last_security=col(security),
+        last_economic=col(economic),
+        last_autonomy=col(autonomy),
+        economic_stickiness=w.decision.economic_stickiness[:, None, None],
+        autonomy_stickiness=w.decision.autonomy_stickiness[:, None, None],
+        sign=pole(sign),
+        protector=pole(np.broadcast_to(w.protector, restriction.shape)),
+        capability=pole(per_state_pole(w.capability)),
+        reliability=pole(per_state_pole(levers["reliability"])),
+        market=pole(market),
+        coercion=pole(per_state_pole(levers["coercion"]) + restriction),
+        memory=pole(dyn.derisk_learning[:, None, None] * memory),
+        trade_pressure=pole(np.clip(trade_pressure, 0.0, 1.0)),
+    )
+
+
+def decide(
+    w: CompiledWorld, ctx: Context, k: int, keys: tuple[np.ndarray, np.ndarray, np.ndarray]
+) -> Choice:
+    """New positions of the middle powers in `ctx` (keys: their decision streams, (R, M'))."""
+    d = w.decision
+    if d.rule == "logit":
+        uniforms = Choice(*(uniform_at(key, k) for key in keys))
+        return logit_choice(ctx, w.weights, d.temperature[:, None, None], d.grid, uniforms)
+    speed = (1.0 - decay(w, d.adjustment_half_life))[:, None]
+    noise = (d.noise * np.sqrt(w.dt_years))[:, None]
+    shocks = Choice(*(normal_at(key, k) for key in keys))
+    return partial_adjustment(ctx, w.weights, speed, noise, shocks)
+
+
+def remember(w: CompiledWorld, memory: np.ndarray, restriction: np.ndarray) -> np.ndarray:
+    """Restrictions wear off; what they cost is remembered for much longer (de-risking)."""
+    return memory * decay(w, w.dynamics.memory_half_life)[:, None, None] + restriction * w.dt_years
+
+
+def ties_recover(w: CompiledWorld, ties: np.ndarray, rows=EVERY) -> np.ndarray:
+    """Ties (R, M', M) relax toward the world file's baseline."""
+    baseline = w.cooperation[:, rows]
+    return baseline + decay(w, w.dynamics.cooperation_half_life)[:, None, None] * (ties - baseline)

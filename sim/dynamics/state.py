@@ -1,0 +1,90 @@
+"""The state of a batch of runs, its start, and the random keys of every stream."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.dynamics.pressures import initial_pressures
+from sim.params import EVENT_KINDS
+from sim.random import Stream, stream_keys
+from sim.world import CompiledWorld, pair_key
+
+
+@dataclass
+class State:
+    """Everything that changes over time, for a batch of runs."""
+
+    security: np.ndarray  # (R, M)
+    economic: np.ndarray  # (R, M)
+    autonomy: np.ndarray  # (R, M)
+    camp: np.ndarray  # (R, M) index of the governing camp (CAMPS)
+    threat: np.ndarray  # (R,) the challenger's threat
+    restriction: np.ndarray  # (R, M, P) trade restriction by great power P on state M
+    memory: np.ndarray  # (R, M, P) remembered restriction (restriction-years, decaying)
+    reliability_shock: np.ndarray  # (R, P) summits raise it, tariff shocks lower it
+    taiwan_shock: np.ndarray  # (R,)
+    cooperation: np.ndarray  # (R, M, M) neighbour ties
+    pressures: dict[str, np.ndarray]  # pressure -> (R,) in force
+    events: np.ndarray  # (R, E) events that happened in this step
+
+
+def initial_state(w: CompiledWorld) -> State:
+    n, m, p = w.runs, len(w.middle), len(w.poles)
+    return State(
+        security=w.init_security.copy(),
+        economic=w.init_economic.copy(),
+        autonomy=w.init_autonomy.copy(),
+        camp=np.broadcast_to(w.init_camp, (n, m)).copy(),
+        threat=w.init_threat.copy(),
+        restriction=np.zeros((n, m, p)),
+        memory=np.zeros((n, m, p)),
+        reliability_shock=np.zeros((n, p)),
+        taiwan_shock=np.zeros(n),
+        cooperation=w.cooperation.copy(),
+        pressures=initial_pressures(w),
+        events=np.zeros((n, len(EVENT_KINDS)), dtype=np.int16),
+    )
+
+
+# ----------------------------------------------------------------------------- keys
+@dataclass
+class Keys:
+    """Step-independent random keys of every stream (see `sim.random`)."""
+
+    decide: tuple[np.ndarray, np.ndarray, np.ndarray]  # (R, M) each
+    missile: np.ndarray  # (R,)
+    nuclear: np.ndarray
+    taiwan: np.ndarray
+    coercion: np.ndarray  # (R, M, P)
+    tariff: np.ndarray  # (R, M, P)
+    summit: np.ndarray  # (R, M)
+    summit_partner: np.ndarray  # (R, M)
+    election: np.ndarray  # (R, M)
+    history: np.ndarray  # (R, M, M)
+
+
+def random_keys(w: CompiledWorld) -> Keys:
+    runs = w.run_ids
+    run_m, run_1 = runs[:, None], runs
+    mid, pol = w.key_middle, w.key_poles
+    by_pair = pair_key(mid[:, None], pol[None, :])[None]
+    by_neighbours = pair_key(mid[:, None], mid[None, :])[None]
+    key = lambda states, stream, r=run_m: stream_keys(w.seed, r, states, stream)  # noqa: E731
+    return Keys(
+        decide=(
+            key(mid, Stream.DECIDE_SECURITY),
+            key(mid, Stream.DECIDE_ECONOMIC),
+            key(mid, Stream.DECIDE_AUTONOMY),
+        ),
+        missile=key(w.key_challenger, Stream.MISSILE_TEST, run_1),
+        nuclear=key(w.key_challenger, Stream.NUCLEAR_TEST, run_1),
+        taiwan=key(0, Stream.TAIWAN_CRISIS, run_1),
+        coercion=key(by_pair, Stream.COERCION, runs[:, None, None]),
+        tariff=key(by_pair, Stream.TARIFF_SHOCK, runs[:, None, None]),
+        summit=key(mid, Stream.SUMMIT),
+        summit_partner=key(mid, Stream.SUMMIT_PARTNER),
+        election=key(mid, Stream.ELECTION),
+        history=key(by_neighbours, Stream.HISTORY_DISPUTE, runs[:, None, None]),
+    )

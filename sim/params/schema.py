@@ -1,0 +1,316 @@
+"""The schema of the model's parameters: typed dataclasses, each field with its allowed range.
+
+Hydra registers these as structured configs (so a misspelt key fails at load) and the engine
+reads them directly. Every numeric leaf may be a scalar or a NumPy array over runs, which is
+what makes a sweep one vectorised call. The schema holds types, ranges and meanings; the
+values come from `conf/`."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Dict, List  # noqa: UP035 (OmegaConf needs typing generics)
+
+UNIT = (0.0, 1.0)
+
+
+SIGNED = (-1.0, 1.0)
+
+
+NONNEG = (0.0, float("inf"))
+
+
+POSITIVE = (1e-9, float("inf"))
+
+
+CAMPS = ("progressive", "conservative")
+
+
+EVENT_KINDS = (
+    "missile_test",
+    "nuclear_test",
+    "coercion",
+    "tariff_shock",
+    "taiwan_crisis",
+    "summit",
+    "election",
+    "history_dispute",
+)
+
+
+DECISION_RULES = ("partial", "logit")
+
+
+def ranged(default: Any, allowed: tuple[float, float], doc: str = "") -> Any:
+    """A field with a default, an allowed closed range and a one-line meaning."""
+    return field(default=default, metadata={"range": allowed, "doc": doc})
+
+
+# --------------------------------------------------------------------------- pressures
+@dataclass
+class Pressures:
+    """The seven exogenous pressures of MODEL.md, each in [0, 1]; scenarios schedule them."""
+
+    rivalry: float = ranged(0.7, UNIT, "intensity of US-China strategic competition")
+    dprk_threat: float = ranged(0.6, UNIT, "baseline North Korean threat")
+    china_coercion: float = ranged(0.5, UNIT, "China's readiness to punish alignment with the US")
+    us_reliability: float = ranged(0.6, UNIT, "credibility of the US commitment (1 = ironclad)")
+    us_trade_pressure: float = ranged(0.5, UNIT, "US tariffs and demands on allies' economies")
+    russia_dprk: float = ranged(0.6, UNIT, "Russian backing for North Korea")
+    taiwan_risk: float = ranged(0.3, UNIT, "likelihood scale of a Taiwan contingency")
+
+
+PRESSURE_KEYS = tuple(f.name for f in dataclasses.fields(Pressures))
+
+
+# Which great power's lever each pressure sets (the rest of the levers come from the world).
+PRESSURE_LEVERS = {
+    "us_reliability": ("USA", "reliability"),
+    "us_trade_pressure": ("USA", "trade_pressure"),
+    "china_coercion": ("CHN", "coercion"),
+}
+
+
+# --------------------------------------------------------------------------- weights
+@dataclass
+class Weights:
+    """Weight of each named utility term (MODEL.md's ten mechanisms; #2 has two terms)."""
+
+    protection: float = ranged(1.2, NONNEG, "1. balance of threat: protection from the patron")
+    abandonment: float = ranged(0.8, NONNEG, "2a. doubt about the patron one leans on")
+    entrapment: float = ranged(0.8, NONNEG, "2b. cost of being dragged into a US-China war")
+    economic: float = ranged(1.0, NONNEG, "3. concave gains from both great powers' markets")
+    coercion: float = ranged(1.0, NONNEG, "4. exposure to punishment through dependence")
+    trade_pressure: float = ranged(
+        0.6, NONNEG, "5. tariffs and demands on a rival-oriented economy"
+    )
+    consistency: float = ranged(0.8, NONNEG, "6. cost of a security-economy gap under rivalry")
+    autonomy: float = ranged(
+        1.0, NONNEG, "7. self-reliant defence: pays under threat, costs budget"
+    )
+    domestic: float = ranged(0.6, NONNEG, "8. distance from the government's ideal point")
+    neighbours: float = ranged(0.3, NONNEG, "9. agreement with cooperating neighbours")
+    inertia: float = ranged(0.5, NONNEG, "10. cost of changing course")
+
+
+WEIGHT_KEYS = tuple(f.name for f in dataclasses.fields(Weights))
+
+
+# --------------------------------------------------------------------------- decision
+@dataclass
+class Decision:
+    """How a middle power turns utilities into a choice (bounded rationality)."""
+
+    rule: str = field(default="partial", metadata={"choices": DECISION_RULES})
+    adjustment_half_life: float = ranged(
+        0.5, POSITIVE, "years to close half the gap to the best response (partial rule)"
+    )
+    noise: float = ranged(0.06, NONNEG, "std of decision noise per sqrt(year) (partial rule)")
+    temperature: float = ranged(0.02, POSITIVE, "logit temperature in utility units (logit rule)")
+    grid: int = ranged(21, (3, 201), "options per dimension (logit rule)")
+    economic_stickiness: float = ranged(
+        6.0,
+        NONNEG,
+        "inertia of economic orientation relative to security (supply chains move slowly)",
+    )
+    autonomy_stickiness: float = ranged(
+        3.0, NONNEG, "inertia of autonomy relative to security (procurement takes years)"
+    )
+
+
+# --------------------------------------------------------------------------- dynamics
+@dataclass
+class Dynamics:
+    """Great-power levers, the challenger's threat and the memory of shocks."""
+
+    responsive: bool = field(
+        default=True, metadata={"doc": "levers respond to the middle powers (red lines, spiral)"}
+    )
+    threat_half_life: float = ranged(0.5, POSITIVE, "years for the threat to close half the gap")
+    spiral: float = ranged(0.3, NONNEG, "threat added by neighbours' alignment with its adversary")
+    trade_response: float = ranged(
+        0.4, NONNEG, "trade pressure added per unit of rival orientation"
+    )
+    restriction_half_life: float = ranged(0.5, POSITIVE, "years for a trade restriction to halve")
+    restriction_loss: float = ranged(
+        0.5, UNIT, "share of a market's gains lost under full restriction"
+    )
+    derisk_learning: float = ranged(1.0, NONNEG, "weight of remembered restrictions (de-risking)")
+    memory_half_life: float = ranged(8.0, POSITIVE, "years for the memory of coercion to halve")
+    shock_half_life: float = ranged(
+        0.75, POSITIVE, "years for reliability and Taiwan shocks to halve"
+    )
+    cooperation_half_life: float = ranged(3.0, POSITIVE, "years for neighbour ties to recover half")
+    diversification: float = ranged(1.0, NONNEG, "concavity of economic gains (why hedging pays)")
+
+
+# --------------------------------------------------------------------------- events
+@dataclass
+class EventRates:
+    """Stochastic events per year (Poisson rates; at most one of a kind per step)."""
+
+    missile_test: float = ranged(3.0, NONNEG, "North Korean missile tests")
+    nuclear_test: float = ranged(0.1, NONNEG, "North Korean nuclear tests")
+    coercion: float = ranged(0.05, NONNEG, "coercion episodes per middle power, besides red lines")
+    tariff_shock: float = ranged(0.2, NONNEG, "tariff shocks per middle power")
+    taiwan_crisis: float = ranged(0.05, NONNEG, "Taiwan Strait crises")
+    summit: float = ranged(0.3, NONNEG, "summits of a middle power with a great power")
+    history_dispute: float = ranged(0.2, NONNEG, "history disputes per pair of neighbours")
+
+
+@dataclass
+class EventSizes:
+    """What one event of magnitude 1 does."""
+
+    missile_test: float = ranged(0.05, UNIT, "jump of the challenger's threat")
+    nuclear_test: float = ranged(0.2, UNIT, "jump of the challenger's threat")
+    coercion: float = ranged(1.0, UNIT, "restriction imposed (times the coercer's readiness)")
+    tariff_shock: float = ranged(0.5, UNIT, "restriction imposed by the tariff-setter")
+    tariff_doubt: float = ranged(0.1, UNIT, "fall of the tariff-setter's reliability")
+    taiwan_crisis: float = ranged(0.5, UNIT, "jump of Taiwan risk (and of rivalry, halved)")
+    summit: float = ranged(0.1, UNIT, "reliability gained, threat or restriction eased")
+    history_dispute: float = ranged(0.3, UNIT, "cooperation lost between the two neighbours")
+
+
+@dataclass
+class Events:
+    rates: EventRates = field(default_factory=EventRates)
+    sizes: EventSizes = field(default_factory=EventSizes)
+
+
+# --------------------------------------------------------------------------- world
+@dataclass
+class GreatPower:
+    """One of the two poles. `pole` is +1 or -1: where full alignment with it lies."""
+
+    name: str = ""
+    pole: int = field(default=1, metadata={"choices": (1, -1)})
+    capability: float = ranged(1.0, POSITIVE, "military capability (e.g. SIPRI spending, US$bn)")
+    reliability: float = ranged(0.5, UNIT, "credibility of the protection it offers")
+    coercion: float = ranged(0.0, UNIT, "readiness to punish alignment with its rival")
+    trade_pressure: float = ranged(0.0, UNIT, "tariffs and demands on rival-oriented economies")
+    inducement: float = ranged(0.0, UNIT, "extra market gains it offers (access, tourism)")
+    source: str = ""
+
+
+@dataclass
+class Ideal:
+    security: float = ranged(0.0, SIGNED, "ideal security alignment")
+    economic: float = ranged(0.0, SIGNED, "ideal economic alignment")
+
+
+@dataclass
+class Election:
+    next: str = ""  # ISO date of the next scheduled election; "" = none in the horizon
+    term_years: float = ranged(5.0, POSITIVE, "years between elections")
+    p_switch: float = ranged(0.5, UNIT, "probability the other camp wins")
+
+
+@dataclass
+class MiddlePower:
+    """A state that chooses its security, economic and autonomy positions every step."""
+
+    name: str = ""
+    security: float = ranged(0.0, SIGNED, "initial security alignment")
+    economic: float = ranged(0.0, SIGNED, "initial economic alignment (export orientation)")
+    autonomy: float = ranged(0.2, UNIT, "initial self-reliant defence")
+    exports: Dict[str, float] = field(
+        default_factory=dict, metadata={"range": UNIT, "doc": "share of exports per great power"}
+    )
+    threat_exposure: float = ranged(1.0, UNIT, "exposure to the challenger's threat")
+    taiwan_exposure: float = ranged(0.5, UNIT, "exposure to a Taiwan war (bases, proximity)")
+    defence_cost: float = ranged(1.0, POSITIVE, "budget cost of autonomy")
+    red_lines: Dict[str, float] = field(
+        default_factory=dict,
+        metadata={"range": SIGNED, "doc": "coercer -> alignment with its rival that triggers it"},
+    )
+    government: str = field(default="conservative", metadata={"choices": CAMPS})
+    ideals: Dict[str, Ideal] = field(default_factory=dict)  # camp -> ideal point
+    election: Election = field(default_factory=Election)
+    neighbours: Dict[str, float] = field(
+        default_factory=dict, metadata={"range": UNIT, "doc": "neighbour code -> cooperation"}
+    )
+    source: str = ""
+
+
+@dataclass
+class Challenger:
+    """A hostile state (North Korea) whose threat makes protection from `adversary` valuable."""
+
+    name: str = ""
+    adversary: str = "USA"  # the great power its hostility targets
+    threat: float = ranged(0.6, UNIT, "initial threat level")
+    source: str = ""
+
+
+@dataclass
+class Backer:
+    """A state backing the challenger (Russia): its backing raises the threat."""
+
+    name: str = ""
+    backs: str = "PRK"
+    backing_effect: float = ranged(0.5, NONNEG, "threat added at full backing (of the room left)")
+    source: str = ""
+
+
+@dataclass
+class World:
+    name: str = ""
+    description: str = ""
+    great_powers: Dict[str, GreatPower] = field(default_factory=dict)
+    middle_powers: Dict[str, MiddlePower] = field(default_factory=dict)
+    challengers: Dict[str, Challenger] = field(default_factory=dict)
+    backers: Dict[str, Backer] = field(default_factory=dict)
+    focus: str = "KOR"  # the state the summary and the "why" panel are about
+
+
+# --------------------------------------------------------------------------- scenario
+@dataclass
+class PressureChange:
+    """From `date` on, `pressure` takes `value` (until the next change of it)."""
+
+    date: str = ""
+    pressure: str = ""
+    value: float = 0.0
+    note: str = ""
+
+
+@dataclass
+class ScheduledEvent:
+    """An event on a date. `target` is the state it concerns; `partner` the other side."""
+
+    date: str = ""
+    kind: str = ""
+    target: str = ""
+    partner: str = ""
+    magnitude: float = 1.0
+    camp: str = ""  # elections: the camp that wins ("" = drawn)
+    note: str = ""
+
+
+@dataclass
+class Scenario:
+    name: str = "custom"
+    description: str = ""
+    start: str = "2025-07-01"
+    steps: int = ranged(40, (1, 10_000), "number of steps after the initial state")
+    step_months: int = ranged(3, (1, 12), "months per step")
+    schedule: List[PressureChange] = field(default_factory=list)
+    events: List[ScheduledEvent] = field(default_factory=list)
+
+
+@dataclass
+class Metrics:
+    posture_thresholds: List[float] = field(default_factory=lambda: [0.2, 0.6])
+
+
+@dataclass
+class Params:
+    world: World = field(default_factory=World)
+    scenario: Scenario = field(default_factory=Scenario)
+    pressures: Pressures = field(default_factory=Pressures)
+    weights: Weights = field(default_factory=Weights)
+    decision: Decision = field(default_factory=Decision)
+    dynamics: Dynamics = field(default_factory=Dynamics)
+    events: Events = field(default_factory=Events)
+    metrics: Metrics = field(default_factory=Metrics)

@@ -1,0 +1,203 @@
+"""Checking parameters against the schema's ranges and the world's references.
+
+`validate` checks every leaf and raises `ParamError`, whose message is one line naming the
+key, the value and what is allowed."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any
+
+import numpy as np
+
+from sim.errors import ParamError
+from sim.params.schema import CAMPS, EVENT_KINDS, PRESSURE_KEYS, UNIT, Params, World
+
+# --------------------------------------------------------------------------- validation
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def validate(params: Params, runs: int | None = None) -> Params:
+    """Check every leaf against its range and every cross-reference; return params or raise."""
+    _check_ranges(params, "", runs)
+    _check_world(params.world)
+    _check_scenario(params)
+    thresholds = params.metrics.posture_thresholds
+    if len(thresholds) != 2 or not 0 < thresholds[0] < thresholds[1] < 1:
+        raise ParamError("metrics.posture_thresholds", thresholds, "two numbers 0 < a < b < 1")
+    return params
+
+
+def _check_ranges(node: Any, prefix: str, runs: int | None) -> None:
+    for f in dataclasses.fields(node):
+        key, value = f"{prefix}{f.name}", getattr(node, f.name)
+        if dataclasses.is_dataclass(value):
+            _check_ranges(value, key + ".", runs)
+        elif isinstance(value, dict):
+            for name, item in value.items():
+                if dataclasses.is_dataclass(item):
+                    _check_ranges(item, f"{key}.{name}.", runs)
+                else:
+                    _check_number(f"{key}.{name}", item, f.metadata.get("range", UNIT), runs)
+        elif "choices" in f.metadata:
+            if value not in f.metadata["choices"]:
+                raise ParamError(key, value, f"must be one of {list(f.metadata['choices'])}")
+        elif "range" in f.metadata:
+            _check_number(key, value, f.metadata["range"], runs)
+            if f.type in ("int", int) and not _is_integer(value):
+                raise ParamError(key, value, "must be a whole number")
+
+
+def _is_integer(value: Any) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def _check_number(key: str, value: Any, allowed: tuple[float, float], runs: int | None) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.ndarray, np.number)):
+        raise ParamError(key, value, f"must be a number in [{allowed[0]}, {allowed[1]}]")
+    array = np.asarray(value, dtype=float)
+    if array.ndim > 1 or (array.ndim == 1 and runs is not None and array.shape[0] != runs):
+        raise ParamError(key, value, f"must be a scalar or an array of one value per run ({runs})")
+    low, high = allowed
+    bad = ~np.isfinite(array) | (array < low) | (array > high)
+    if np.any(bad):
+        shown = value if array.ndim == 0 else float(array[np.argmax(bad)])
+        raise ParamError(key, shown, f"must be in [{low}, {high}]")
+
+
+def _check_world(world: World) -> None:
+    from sim.codes import check_code
+
+    codes: dict[str, str] = {}
+    for group in ("great_powers", "middle_powers", "challengers", "backers"):
+        for code in getattr(world, group):
+            check_code(f"world.{group}.{code}", code)
+            if code in codes:
+                raise ParamError(
+                    f"world.{group}.{code}", code, f"already listed in world.{codes[code]}"
+                )
+            codes[code] = group
+    if sorted(world.great_powers) != ["CHN", "USA"]:
+        raise ParamError(
+            "world.great_powers",
+            sorted(world.great_powers),
+            "must be exactly the two poles USA and CHN",
+        )
+    poles = sorted(gp.pole for gp in world.great_powers.values())
+    if poles != [-1, 1]:
+        raise ParamError("world.great_powers.*.pole", poles, "one great power at +1 and one at -1")
+    if not world.middle_powers:
+        raise ParamError("world.middle_powers", {}, "at least one middle power is needed")
+    if len(world.challengers) != 1:
+        raise ParamError(
+            "world.challengers", sorted(world.challengers), "exactly one challenger (e.g. PRK)"
+        )
+    if world.focus not in world.middle_powers:
+        raise ParamError(
+            "world.focus", world.focus, f"must be a middle power: {sorted(world.middle_powers)}"
+        )
+    for code, ch in world.challengers.items():
+        _check_ref(f"world.challengers.{code}.adversary", ch.adversary, world.great_powers)
+    for code, bk in world.backers.items():
+        _check_ref(f"world.backers.{code}.backs", bk.backs, world.challengers)
+    for code, mp in world.middle_powers.items():
+        key = f"world.middle_powers.{code}"
+        for gp in mp.exports:
+            _check_ref(f"{key}.exports.{gp}", gp, world.great_powers)
+        for gp in mp.red_lines:
+            _check_ref(f"{key}.red_lines.{gp}", gp, world.great_powers)
+        for other in mp.neighbours:
+            _check_ref(f"{key}.neighbours.{other}", other, world.middle_powers)
+            if other == code:
+                raise ParamError(
+                    f"{key}.neighbours.{other}", other, "a state is not its own neighbour"
+                )
+        missing = [camp for camp in CAMPS if camp not in mp.ideals]
+        extra = [camp for camp in mp.ideals if camp not in CAMPS]
+        if missing or extra:
+            raise ParamError(
+                f"{key}.ideals", sorted(mp.ideals), f"must give exactly the camps {list(CAMPS)}"
+            )
+        if mp.election.next and not ISO_DATE.match(mp.election.next):
+            raise ParamError(
+                f"{key}.election.next", mp.election.next, "an ISO date YYYY-MM-DD or ''"
+            )
+
+
+def _check_ref(key: str, code: str, group: dict) -> None:
+    if code not in group:
+        raise ParamError(key, code, f"unknown state code; allowed: {sorted(group)}")
+
+
+def _check_scenario(params: Params) -> None:
+    from sim.calendar import parse_date, step_dates
+
+    sc = params.scenario
+    if not ISO_DATE.match(str(sc.start)):
+        raise ParamError("scenario.start", sc.start, "an ISO date YYYY-MM-DD")
+    parse_date("scenario.start", sc.start)
+    dates = step_dates(sc.start, sc.steps, sc.step_months)
+    horizon = dates[-1]
+    world = params.world
+    states = {**world.great_powers, **world.middle_powers, **world.challengers, **world.backers}
+    for i, change in enumerate(sc.schedule):
+        key = f"scenario.schedule[{i}]"
+        when = parse_date(f"{key}.date", change.date)
+        if when > horizon:
+            raise ParamError(f"{key}.date", change.date, f"after the horizon {horizon}")
+        if change.pressure not in PRESSURE_KEYS:
+            raise ParamError(
+                f"{key}.pressure", change.pressure, f"must be one of {list(PRESSURE_KEYS)}"
+            )
+        _check_number(f"{key}.value", change.value, UNIT, None)
+    for i, event in enumerate(sc.events):
+        key = f"scenario.events[{i}]"
+        when = parse_date(f"{key}.date", event.date)
+        if not dates[0] <= when < horizon:
+            raise ParamError(
+                f"{key}.date",
+                event.date,
+                f"must fall in [{dates[0]}, {horizon}), the scenario's span",
+            )
+        if event.kind not in EVENT_KINDS:
+            raise ParamError(f"{key}.kind", event.kind, f"must be one of {list(EVENT_KINDS)}")
+        _check_number(f"{key}.magnitude", event.magnitude, (-1.0, 1.0), None)
+        for role in ("target", "partner"):
+            code = getattr(event, role)
+            if code and code not in states:
+                raise ParamError(
+                    f"{key}.{role}", code, f"unknown state code; allowed: {sorted(states)}"
+                )
+        if event.kind in ("coercion", "tariff_shock", "election", "history_dispute", "summit"):
+            if event.target not in world.middle_powers:
+                raise ParamError(
+                    f"{key}.target",
+                    event.target,
+                    f"a {event.kind} needs a middle power: {sorted(world.middle_powers)}",
+                )
+        if event.kind in ("coercion", "tariff_shock") and event.partner not in world.great_powers:
+            raise ParamError(
+                f"{key}.partner",
+                event.partner,
+                f"the great power imposing it: {sorted(world.great_powers)}",
+            )
+        if event.kind in ("summit", "history_dispute") and not event.partner:
+            raise ParamError(
+                f"{key}.partner", event.partner, "the other side of the event: a state code"
+            )
+        summit_partners = {**world.great_powers, **world.challengers, **world.middle_powers}
+        if event.kind == "summit" and (
+            event.partner not in summit_partners or event.partner == event.target
+        ):
+            raise ParamError(
+                f"{key}.partner",
+                event.partner,
+                f"a great power, the challenger or another middle power: {sorted(summit_partners)}",
+            )
+        if event.kind == "history_dispute" and event.partner not in world.middle_powers:
+            raise ParamError(
+                f"{key}.partner", event.partner, f"a middle power: {sorted(world.middle_powers)}"
+            )
+        if event.camp and event.camp not in CAMPS:
+            raise ParamError(f"{key}.camp", event.camp, f"one of {list(CAMPS)} or ''")
