@@ -85,8 +85,10 @@ class GeopoliticsModel(mesa.Model):
         _check_whole(
             "element", element, "a whole number >= 0, or None for the run's", optional=True
         )
+        if rng is None:  # a fresh seed from the OS's entropy, kept so the run can be repeated
+            rng = int(np.random.default_rng().integers(2**63))
         super().__init__(rng=rng)
-        self.seed = int(rng) if rng is not None else int(self._seed)
+        self.seed = int(rng)
         self.run = int(run)
         self.element = self.run if element is None else int(element)
         self.params = _run_params(params, pressures, self.element)

@@ -258,8 +258,8 @@ def simulate(config: Config):
 
 def write_results(ds, config: Config, cfg: DictConfig, folder: Path) -> dict[str, Any]:
     """Everything a run leaves behind, in `folder`; returns the summary."""
-    from experiments.plots import figures as plots
     from experiments.outputs.summary import summarise, write
+    from experiments.plots import figures as plots
 
     (folder / CONFIG_FILE).write_text(OmegaConf.to_yaml(cfg, resolve=True))
     # zlib level 4: a third of the size and, on this data, faster than writing it raw.

@@ -28,14 +28,5 @@ def step_dates(start: str, steps: int, step_months: int) -> list[dt.date]:
     return [add_months(first, k * step_months) for k in range(int(steps) + 1)]
 
 
-def step_of(dates: list[dt.date], when: dt.date) -> int:
-    """The step whose period holds `when`: period k is (date[k-1], date[k]]. A date on or
-    before the start belongs to step 0 (already in force at the initial state)."""
-    for k, date in enumerate(dates):
-        if when <= date:
-            return k
-    raise ValueError(f"{when} after the horizon {dates[-1]}")
-
-
 def as_datetime64(dates: list[dt.date]) -> np.ndarray:
     return np.array(dates, dtype="datetime64[ns]")

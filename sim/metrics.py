@@ -53,17 +53,3 @@ def export_orientation(us_share, china_share):
     """Observable proxy of economic alignment: (US share - China share) / (US + China)."""
     us, cn = np.asarray(us_share, dtype=float), np.asarray(china_share, dtype=float)
     return (us - cn) / (us + cn)
-
-
-def bloc(posture_code):
-    """Bloc membership from the posture: +1 with the pole at +1 (leaning or anchored), -1
-    with the pole at -1, 0 for hedgers (the US-China blocs of MODEL.md's observables)."""
-    code = np.asarray(posture_code)
-    return np.sign(code.astype(np.int8) - 2).astype(np.int8)
-
-
-def bloc_shares(posture_code, axis=-1):
-    """Share of states in the minus bloc, hedging, and the plus bloc along `axis` (last axis
-    of the result: minus, hedging, plus)."""
-    members = bloc(posture_code)
-    return np.stack([(members == side).mean(axis=axis) for side in (-1, 0, 1)], axis=-1)

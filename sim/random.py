@@ -72,8 +72,3 @@ def uniform_at(keys: np.ndarray, step: int) -> np.ndarray:
 def normal_at(keys: np.ndarray, step: int) -> np.ndarray:
     """Standard normal numbers by inverting the CDF of `uniform_at` (one uniform each)."""
     return ndtri(uniform_at(keys, step))
-
-
-def uniform(seed: int, runs, states, stream: int, step: int) -> np.ndarray:
-    """Convenience: one draw per (run, state) for a given step and stream."""
-    return uniform_at(stream_keys(seed, runs, states, stream), step)

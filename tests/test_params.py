@@ -472,3 +472,43 @@ def test_model_doc_tables_are_what_the_generator_writes():
         cwd=root,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_schema_and_conf_give_every_default_once():
+    """conf/config.yaml is the one source of defaults: a Python user's `Params()` runs the
+    same model as the command line's root config (before a world or scenario is chosen)."""
+    from omegaconf import OmegaConf
+
+    from experiments.resources import CONF_DIR
+    from sim.params import Params, numeric_leaves
+
+    root = OmegaConf.to_container(OmegaConf.load(CONF_DIR / "config.yaml"))
+    root = {k: v for k, v in root.items() if k not in ("defaults", "hydra")}
+    in_conf = numeric_leaves_of_plain(root)
+    in_schema = numeric_leaves(Params())
+    assert in_conf, "config.yaml has no numeric leaves"
+    differ = {
+        key: (value, in_schema.get(key))
+        for key, value in in_conf.items()
+        if key in in_schema and not np.array_equal(np.asarray(value), np.asarray(in_schema[key]))
+    }
+    assert not differ, f"schema and conf/config.yaml disagree (conf, schema): {differ}"
+    missing = sorted(
+        k
+        for k in in_schema
+        if k.split(".")[0] in root
+        and not k.startswith(("world.", "scenario."))
+        and k not in in_conf
+    )
+    assert not missing, f"defaults only in the schema, not in conf/config.yaml: {missing}"
+
+
+def numeric_leaves_of_plain(node, prefix=""):
+    if isinstance(node, dict):
+        out = {}
+        for key, value in node.items():
+            out.update(numeric_leaves_of_plain(value, f"{prefix}{key}."))
+        return out
+    if isinstance(node, bool) or not isinstance(node, (int, float, list)):
+        return {}
+    return {prefix[:-1]: node}

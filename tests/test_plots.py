@@ -13,8 +13,8 @@ from matplotlib.patches import Polygon
 
 import sim
 from experiments import compose
-from experiments.plots import figures as plots
 from experiments.outputs.summary import horizon_shares
+from experiments.plots import figures as plots
 from sim.metrics import posture
 
 RUNS = 30

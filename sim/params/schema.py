@@ -76,7 +76,7 @@ PRESSURE_LEVERS = {
 class Weights:
     """Weight of each named utility term (MODEL.md's ten mechanisms; #2 has two terms)."""
 
-    protection: float = ranged(1.2, NONNEG, "1. balance of threat: protection from the patron")
+    protection: float = ranged(2.5, NONNEG, "1. balance of threat: protection from the patron")
     abandonment: float = ranged(0.8, NONNEG, "2a. doubt about the patron one leans on")
     entrapment: float = ranged(0.8, NONNEG, "2b. cost of being dragged into a US-China war")
     economic: float = ranged(1.0, NONNEG, "3. concave gains from both great powers' markets")
@@ -84,7 +84,7 @@ class Weights:
     trade_pressure: float = ranged(
         0.6, NONNEG, "5. tariffs and demands on a rival-oriented economy"
     )
-    consistency: float = ranged(0.8, NONNEG, "6. cost of a security-economy gap under rivalry")
+    consistency: float = ranged(0.5, NONNEG, "6. cost of a security-economy gap under rivalry")
     autonomy: float = ranged(
         1.0, NONNEG, "7. self-reliant defence: pays under threat, costs budget"
     )
@@ -127,7 +127,7 @@ class Dynamics:
         default=True, metadata={"doc": "levers respond to the middle powers (red lines, spiral)"}
     )
     threat_half_life: float = ranged(0.5, POSITIVE, "years for the threat to close half the gap")
-    spiral: float = ranged(0.3, NONNEG, "threat added by neighbours' alignment with its adversary")
+    spiral: float = ranged(0.1, NONNEG, "threat added by neighbours' alignment with its adversary")
     trade_response: float = ranged(
         0.4, NONNEG, "trade pressure added per unit of rival orientation"
     )
@@ -168,7 +168,7 @@ class EventSizes:
     tariff_shock: float = ranged(0.5, UNIT, "restriction imposed by the tariff-setter")
     tariff_doubt: float = ranged(0.1, UNIT, "fall of the tariff-setter's reliability")
     taiwan_crisis: float = ranged(0.5, UNIT, "jump of Taiwan risk (and of rivalry, halved)")
-    summit: float = ranged(0.1, UNIT, "reliability gained, threat or restriction eased")
+    summit: float = ranged(0.15, UNIT, "reliability gained, threat or restriction eased")
     history_dispute: float = ranged(0.3, UNIT, "cooperation lost between the two neighbours")
 
 

@@ -4,7 +4,7 @@ convert to and from plain Python (for YAML, JSON and dataset attributes)."""
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Dict, List, Optional  # noqa: UP035 (OmegaConf needs typing generics)
+from typing import Any, Dict, List  # noqa: UP035 (OmegaConf needs typing generics)
 
 import numpy as np
 
@@ -116,8 +116,6 @@ def _build_typed(hint: Any, value: Any, prefix: str) -> Any:
         return {k: _build_typed(args[1], v, f"{prefix}{k}.") for k, v in (value or {}).items()}
     if origin in (list, List):
         return [_build_typed(args[0], v, f"{prefix}{i}.") for i, v in enumerate(value or [])]
-    if origin is Optional:
-        return value
     if isinstance(value, list):
         return np.asarray(value, dtype=float)
     return value

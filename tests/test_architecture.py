@@ -1,0 +1,36 @@
+"""The house rules of ARCHITECTURE.md that a machine can check: layers one way (the import
+contracts in pyproject.toml, checked by import-linter) and a light `import sim`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HEAVY = ["mesa", "hydra", "omegaconf", "matplotlib", "dask", "distributed", "zarr", "solara"]
+
+
+def test_the_import_contracts_hold():
+    lint_imports = Path(sys.executable).parent / "lint-imports"
+    result = subprocess.run(
+        [str(lint_imports), "--config", str(ROOT / "pyproject.toml")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "0 broken" in result.stdout
+
+
+def test_import_sim_pulls_in_nothing_heavy():
+    code = (
+        "import json, sys, sim\n"
+        "import sim.engine, sim.dynamics, sim.params, sim.world, sim.metrics\n"
+        f"print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert json.loads(result.stdout) == []
