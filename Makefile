@@ -69,5 +69,8 @@ format: $(TEST_INSTALLED)
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 
-docs:
+# The docs site (MkDocs) into results/site; the parameter tables and findings are regenerated first.
+docs: $(TEST_INSTALLED)
 	$(PY) tools/param_table.py --write
+	$(PY) tools/findings.py --write
+	$(VENV)/bin/mkdocs build
