@@ -3,6 +3,8 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 # The install stamp carries the hash of pyproject.toml, so a change of dependencies reinstalls.
+# Editable installs with every extra: `make run` uses .[all], `make test` .[all,test]
+# (a user's `pip install hedgesim` gets the core only; see the extras in pyproject.toml).
 DEPS_HASH := $(shell sha1sum pyproject.toml 2>/dev/null | cut -c1-12)
 INSTALLED := $(VENV)/.installed-$(DEPS_HASH)
 TEST_INSTALLED := $(VENV)/.test-installed-$(DEPS_HASH)
@@ -14,11 +16,11 @@ $(INSTALLED):
 	@python=$$(tools/find-python) || exit 1; \
 	  [ -x $(PY) ] || $$python -m venv $(VENV) || { echo "could not create $(VENV) with $$python"; exit 1; }
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet -e '.[all]'
 	@rm -f $(VENV)/.installed-*; touch $@
 
 $(TEST_INSTALLED): $(INSTALLED)
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[all,test]'
 	@rm -f $(VENV)/.test-installed-*; touch $@
 
 # The default experiment: scenario lee_2025, 1,000 runs, ten years in quarterly steps.

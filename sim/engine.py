@@ -16,7 +16,7 @@ from sim.calendar import as_datetime64
 from sim.dynamics import EVENT_INDEX, effective_levers, initial_state, random_keys, step
 from sim.metrics import hedging_index, posture, posture_labels
 from sim.params import PRESSURE_KEYS, ParamError, Params, to_plain, validate
-from sim.version import __version__
+from sim.version import provenance
 from sim.world import compile_world
 
 ALL_VARIABLES = (
@@ -172,7 +172,7 @@ def dataset(params, w, run_ids, seed, traj, params_attr: bool = True) -> xr.Data
         },
         attrs={
             "title": f"hedgesim: {params.scenario.name} in {params.world.name}",
-            "hedgesim_version": __version__,
+            **provenance(),  # version, commit, dirty: which code made these numbers
             "seed": int(seed),
             "scenario": params.scenario.name,
             "world": params.world.name,

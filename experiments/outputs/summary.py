@@ -14,6 +14,7 @@ import numpy as np
 import xarray as xr
 
 from sim.metrics import posture_shares
+from sim.version import recorded
 
 # What summary.json reports per state at the horizon.
 VARIABLES = ("security", "economic", "autonomy", "hedging")
@@ -59,7 +60,7 @@ def summarise(ds: xr.Dataset, **extra: Any) -> dict[str, Any]:
     return {
         "scenario": ds.attrs["scenario"],
         "world": ds.attrs["world"],
-        "version": ds.attrs["hedgesim_version"],
+        **recorded(ds.attrs),  # version, commit, dirty of the code that made ds
         "seed": int(ds.attrs["seed"]),
         "runs": int(ds.sizes["run"]),
         "steps": int(ds.sizes["step"]) - 1,

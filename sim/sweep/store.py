@@ -17,7 +17,7 @@ file, and a chunk without its digest is simply computed and written again. Creat
 atomic too: the skeleton is built under a hidden name and renamed into place.
 
 Checks on reopening: the store must carry this sweep's identity (the sweep's design, the
-resolved parameters, the seed and the version: everything that changes a number); every
+resolved parameters, the seed and the release: everything that changes a number); every
 array must have the shape, type and chunks this sweep writes; every chunk marked done must
 hash to its digest; and run 0, computed again, must hash as it did when the store was begun
 (so that an edit of the model between an interruption and the resume cannot mix two models'
@@ -43,7 +43,7 @@ import xarray as xr
 from sim.params import to_plain
 from sim.sweep.design import salib_problem
 from sim.sweep.plan import SweepPlan, run_range
-from sim.version import __version__
+from sim.version import provenance, release
 
 IDENTITY = "hedgesim_sweep"  # root attribute: what this store is a sweep of
 PROBE = "probe_digest"  # root attribute: digest of run 0 as the engine computed it then
@@ -58,7 +58,10 @@ class StoreError(ValueError):
 def identity(plan: SweepPlan) -> dict[str, Any]:
     return {
         "format": FORMAT,
-        "hedgesim_version": __version__,
+        # the release, not the commit or the dirty flag: committing or editing a comment
+        # between an interruption and the resume must not orphan a store; a change of
+        # numbers is caught by the run-0 probe instead
+        "hedgesim_release": release(),
         "seed": plan.seed,
         "sweep": json.loads(json.dumps(plan.spec.identity())),  # tuples as lists, as stored
         "params": to_plain(plan.params),
@@ -216,7 +219,7 @@ def _attrs(plan: SweepPlan) -> dict[str, Any]:
         "world": params.world.name,
         "focus": params.world.focus,
         "steps": params.scenario.steps,
-        "hedgesim_version": __version__,
+        **provenance(),  # of the process that began the store
         "params": json.dumps(to_plain(params)),  # as in a run's Dataset (sim.simulate)
         IDENTITY: json.dumps(ident, sort_keys=True),
         "fingerprint": hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest(),
