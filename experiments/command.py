@@ -357,3 +357,13 @@ def guarded_job_folder() -> Iterator[Path]:
         if os.environ.get("HYDRA_FULL_ERROR") == "1":
             raise
         fail(error)
+
+
+def exit_status(command: Callable[[], Any]) -> int:
+    """Run a command that ends by SystemExit on a refusal; its exit status (0 when it
+    returns), for the commands whose `main` returns a status."""
+    try:
+        command()
+    except SystemExit as stop:
+        return stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+    return 0

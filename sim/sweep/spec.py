@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sim.engine import ALL_VARIABLES
+from sim.errors import HedgesimError
 
 DESIGNS = ("grid", "lhs", "sobol")
 EXECUTORS = ("inprocess", "dask")
@@ -22,7 +23,7 @@ OUTCOMES = (*ALL_VARIABLES[:3], "hedging", *ALL_VARIABLES[3:])
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-class SweepError(ValueError):
+class SweepError(HedgesimError):
     """A sweep that cannot run; str() is the one line to print."""
 
 
