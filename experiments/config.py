@@ -22,6 +22,7 @@ from omegaconf.errors import ConfigAttributeError, ConfigKeyError, OmegaConfBase
 from experiments.resources import CONF_DIR
 from sim.errors import HedgesimError
 from sim.params import ParamError, Params, validate
+from sim.sweep.spec import SweepSettings
 
 GROUPS = ("world", "scenario", "experiment", "sweep", "calibrated")
 ENGINES = ("numpy", "mesa")
@@ -50,7 +51,11 @@ COMMAND_SECTIONS = ("sweep", "analysis")
 
 
 def _register() -> None:
-    ConfigStore.instance().store(name="hedgesim_schema", node=Config)
+    store = ConfigStore.instance()
+    store.store(name="hedgesim_schema", node=Config)
+    # conf/sweep/settings/common.yaml starts from this schema: Hydra checks a sweep's keys
+    # and types as it composes; the values are the YAML's.
+    store.store(group="sweep/settings", name="schema", node=SweepSettings)
 
 
 _register()
