@@ -144,7 +144,8 @@ def test_parquet_holds_the_same_table_as_csv(results, tmp_path):
     )
 
 
-def test_export_of_a_sweep_store_has_the_swept_values(tmp_path):
+def test_export_of_a_sweep_store_has_the_swept_values(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # sweep and export leave nothing but their outputs here
     store = tmp_path / "grid.zarr"
     assert (
         sweep_command.main(
@@ -161,6 +162,7 @@ def test_export_of_a_sweep_store_has_the_swept_values(tmp_path):
         == 0
     )
     assert export.main([f"source={store}"]) == 0
+    assert sorted(os.listdir(tmp_path)) == ["grid.zarr", "grid_runs.csv"]  # no log, no .hydra
     table = pd.read_csv(tmp_path / "grid_runs.csv")
     assert len(table) == 12
     assert sorted(set(table["rivalry"])) == [0.0, 0.5, 1.0]
