@@ -42,7 +42,7 @@ test-browser: $(TEST_INSTALLED)
 	$(PYTEST) -m browser tests
 
 demo: $(INSTALLED)
-	$(PY) -m experiments.classroom.app
+	$(PY) -m experiments.demo
 
 sweep: $(INSTALLED)
 	$(PY) -m experiments.sweep sweep=rivalry_threat_grid

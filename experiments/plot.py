@@ -4,35 +4,54 @@
     python -m experiments.plot store=PATH x=rivalry y=dprk_threat state=JPN bins=25 out=figs/
     python -m experiments.plot store=PATH phase=docs/figures/phase_rivalry_threat.png
 
-Options (key=value): store (required), x and y (swept parameters; default the first two),
-state (default the world's focus), bins (cells per axis for LHS/Sobol designs, default 20),
-out (folder, default next to the store), phase and outcomes (file names of the two figures),
-partial=true (draw from the finished chunks of an unfinished sweep). Bad input: one line on
-stderr, exit status 2, nothing written.
+A Hydra app (conf/commands/plot.yaml): store (required), x and y (swept parameters; default
+the first two), state (default the world's focus), bins (cells per axis for LHS/Sobol
+designs, default 20), out (folder, default next to the store), phase and outcomes (file
+names of the two figures), partial=true (draw from the finished chunks of an unfinished
+sweep). Bad input: one line on stderr, exit status 2, nothing written.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
+from hydra.core.config_store import ConfigStore
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from omegaconf import DictConfig
 
+from experiments.command import HydraCommand, exit_status, log, refusals_as_one_line
+from experiments.config import ConfigError, typed
 from experiments.outputs.summary import state_name
 from experiments.plots.figures import POSTURE_COLOURS
 from experiments.plots.phase import phase_table, posture_labels, swept
-from sim.sweep.store import StoreError, open_sweep
+from sim.sweep.store import open_sweep
 
 MAJORITY = 0.6
-OPTIONS = ("store", "x", "y", "state", "bins", "out", "phase", "outcomes", "partial")
+MAX_BINS = 500
 
 
-class PlotError(ValueError):
-    """Bad plot options; str() is the one line to print."""
+@dataclass
+class PlotOptions:
+    """The options of `hedgesim plot`; their values are in conf/commands/plot.yaml."""
+
+    store: str
+    x: str | None
+    y: str | None
+    state: str | None
+    bins: int
+    out: str | None
+    phase: str | None
+    outcomes: str | None
+    partial: bool
+
+
+ConfigStore.instance().store(name="hedgesim_plot_schema", node=PlotOptions)
 
 
 # ----------------------------------------------------------------------------- figures
@@ -200,73 +219,67 @@ def _pooled(ds: xr.Dataset, shown: list[str]) -> str:
 
 
 # ----------------------------------------------------------------------------- command line
-def parse(argv: list[str]) -> dict[str, str]:
-    options: dict[str, str] = {}
-    for arg in argv:
-        key, sep, value = arg.partition("=")
-        if not sep or key not in OPTIONS:
-            raise PlotError(f"{arg}: expected key=value with key one of {', '.join(OPTIONS)}")
-        options[key] = value
-    if "store" not in options:
-        raise PlotError("store: required (store=PATH of a sweep's Zarr store)")
+def options_of(cfg: DictConfig) -> PlotOptions:
+    options = typed(PlotOptions, cfg, "")
+    if not 1 <= options.bins <= MAX_BINS:
+        raise ConfigError(f"bins = {options.bins}: a whole number from 1 to {MAX_BINS}")
     return options
 
 
-def check(ds: xr.Dataset, options: dict[str, str]) -> tuple[str, str | None, str, int]:
+def check(ds: xr.Dataset, options: PlotOptions) -> tuple[str, str | None, str]:
+    """The axes and the state to draw, checked against what the store holds."""
     names = swept(ds)
-    x = options.get("x", names[0])
-    y = options.get("y", names[1] if len(names) > 1 and names[1] != x else None)
+    x = options.x or names[0]
+    y = options.y or (names[1] if len(names) > 1 and names[1] != x else None)
     for key, value in (("x", x), ("y", y)):
         if value is not None and value not in names:
-            raise PlotError(f"{key} = {value!r}: not a swept parameter; swept: {', '.join(names)}")
+            raise ConfigError(
+                f"{key} = {value!r}: not a swept parameter; swept: {', '.join(names)}"
+            )
     if x == y:
-        raise PlotError(f"y = {y!r}: must differ from x")
+        raise ConfigError(f"y = {y!r}: must differ from x")
     states = [str(s) for s in ds["state"].values]
-    state = options.get("state", ds.attrs["focus"])
+    state = options.state or ds.attrs["focus"]
     if state not in states:
-        raise PlotError(
+        raise ConfigError(
             f"state = {state!r}: not a middle power of this sweep; choose from {', '.join(states)}"
         )
-    bins = options.get("bins", "20")
-    if not bins.isdigit() or not 1 <= int(bins) <= 500:
-        raise PlotError(f"bins = {bins!r}: a whole number from 1 to 500")
-    return x, y, state, int(bins)
+    return x, y, state
+
+
+def draw(options: PlotOptions) -> list[tuple[Path, Figure]]:
+    """Both figures of the store and where they go; nothing written yet."""
+    store = Path(options.store)
+    ds = open_sweep(store, partial=options.partial)
+    x, y, state = check(ds, options)
+    out = Path(options.out or store.with_name(store.name.removesuffix(".zarr") + "_figures"))
+    phase_file = Path(options.phase or out / (f"phase_{x}_{y}.png" if y else f"phase_{x}.png"))
+    outcomes_file = Path(options.outcomes or out / "outcomes.png")
+    keep = ["parameters", "posture_final", "design"] + [
+        n for n in ds.data_vars if n.endswith("_final")
+    ]
+    ds = ds[sorted(set(keep))].load()
+    return [
+        (phase_file, phase_diagram(ds, x, y, state, options.bins)),
+        (outcomes_file, outcome_distributions(ds, state)),
+    ]
+
+
+COMMAND = HydraCommand(config_name="commands/plot", validate=options_of)
+
+
+def job(cfg: DictConfig) -> None:
+    with refusals_as_one_line():
+        figures = draw(options_of(cfg))
+    for path, figure in figures:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        figure.savefig(path, dpi=130)
+        log.info(f"wrote {path}")
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if any(a in ("-h", "--help") for a in argv):
-        print(__doc__.strip())
-        return 0
-    try:
-        options = parse(argv)
-        partial = options.get("partial", "false")
-        if partial not in ("true", "false"):
-            raise PlotError(f"partial = {partial!r}: true or false")
-        store = Path(options["store"])
-        ds = open_sweep(store, partial=partial == "true")
-        x, y, state, bins = check(ds, options)
-        out = Path(
-            options.get("out", store.with_name(store.name.removesuffix(".zarr") + "_figures"))
-        )
-        phase_file = Path(
-            options.get("phase", out / (f"phase_{x}_{y}.png" if y else f"phase_{x}.png"))
-        )
-        outcomes_file = Path(options.get("outcomes", out / "outcomes.png"))
-        keep = ["parameters", "posture_final", "design"] + [
-            n for n in ds.data_vars if n.endswith("_final")
-        ]
-        ds = ds[sorted(set(keep))].load()
-        phase = phase_diagram(ds, x, y, state, bins)
-        outcomes = outcome_distributions(ds, state)
-    except (PlotError, StoreError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    for path, figure in ((phase_file, phase), (outcomes_file, outcomes)):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        figure.savefig(path, dpi=130)
-        print(f"wrote {path}")
-    return 0
+    """The exit status: 0 drawn, 2 bad input or an unusable store."""
+    return exit_status(lambda: COMMAND.main(argv, job))
 
 
 if __name__ == "__main__":

@@ -325,9 +325,11 @@ def test_mesa_engine_missing_is_one_line_naming_the_engine(monkeypatch):
 
     monkeypatch.setitem(sys.modules, "agents", types.ModuleType("agents"))  # no simulate
     (config,) = run.check_argv(["engine=mesa", "runs=3"])
-    with pytest.raises(run.RunError) as error:
+    with pytest.raises(run.JobError) as error:
         run.simulate(config)
-    assert run.one_line(error.value).startswith("engine = 'mesa': the Mesa layer is not available")
+    from experiments.command import one_line
+
+    assert one_line(error.value).startswith("engine = 'mesa': the Mesa layer is not available")
 
 
 # ----------------------------------------------------------------------------- the summary

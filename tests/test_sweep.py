@@ -17,6 +17,7 @@ import pytest
 import xarray as xr
 import zarr
 from stores import same_tree
+from sweep_settings import common_settings
 
 from experiments import compose
 from experiments import sweep as cli
@@ -299,13 +300,13 @@ def test_spec_rejects_what_the_config_schema_cannot():
     with pytest.raises(SweepError, match="sweep.parameters.x.key"):
         plan_sweep(
             parse_sweep(
-                {
-                    "name": "n",
-                    "design": "grid",
-                    "store": "s",
-                    "chunk_runs": 1,
-                    "parameters": {"x": {"key": "weights.nothing", "values": [1.0]}},
-                }
+                common_settings(
+                    name="n",
+                    design="grid",
+                    store="s",
+                    chunk_runs=1,
+                    parameters={"x": {"key": "weights.nothing", "values": [1.0]}},
+                )
             ),
             compose([]),
             seed=0,

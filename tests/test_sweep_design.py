@@ -7,25 +7,28 @@ import itertools
 
 import numpy as np
 import pytest
+from sweep_settings import common_settings
 
 from sim.sweep.design import design_points
 from sim.sweep.spec import SweepError, parse_sweep
 
 
 def spec(**changes):
-    node = {
-        "name": "test",
-        "design": "grid",
-        "parameters": {
-            "rivalry": {"key": "pressures.rivalry", "low": 0.0, "high": 1.0, "levels": 5},
-            "threat": {"key": "pressures.dprk_threat", "low": 0.2, "high": 0.8, "levels": 4},
-        },
-        "samples": None,
-        "replicates": 2,
-        "seed": 7,
-        "chunk_runs": 10,
-        "store": "x.zarr",
-    }
+    node = common_settings(
+        **{
+            "name": "test",
+            "design": "grid",
+            "parameters": {
+                "rivalry": {"key": "pressures.rivalry", "low": 0.0, "high": 1.0, "levels": 5},
+                "threat": {"key": "pressures.dprk_threat", "low": 0.2, "high": 0.8, "levels": 4},
+            },
+            "samples": None,
+            "replicates": 2,
+            "seed": 7,
+            "chunk_runs": 10,
+            "store": "x.zarr",
+        }
+    )
     node.update(changes)
     return parse_sweep(node)
 
@@ -154,7 +157,7 @@ BAD = [
     ("bad executor", {"executor": "spark"}, ["sweep.executor", "spark", "dask"]),
     (
         "bad address",
-        {"dask": {"address": "localhost"}},
+        {"dask": {**common_settings()["dask"], "address": "localhost"}},
         ["sweep.dask.address", "localhost", "tcp://"],
     ),
     ("no parameters", {"parameters": {}}, ["sweep.parameters"]),
@@ -170,3 +173,26 @@ def test_bad_sweep_is_one_line_naming_key_and_value(change, words):
     assert "\n" not in message
     for word in words:
         assert word in message, (word, message)
+
+
+def test_the_sweep_schema_holds_no_second_copy_of_the_settings():
+    """Values live in conf/sweep/settings/common.yaml only: no field of the schema or of
+    the validated spec has a default of its own (bar an axis's optional parts)."""
+    import dataclasses
+
+    from sim.sweep.spec import DaskSchema, DaskSettings, SweepSettings, SweepSpec
+
+    for schema in (SweepSettings, DaskSchema, SweepSpec, DaskSettings):
+        for f in dataclasses.fields(schema):
+            assert f.default is dataclasses.MISSING, f"{schema.__name__}.{f.name}"
+            assert f.default_factory is dataclasses.MISSING, f"{schema.__name__}.{f.name}"
+    common = common_settings()
+    assert set(common) <= {f.name for f in dataclasses.fields(SweepSettings)}
+    assert set(common["dask"]) == {f.name for f in dataclasses.fields(DaskSchema)}
+
+
+def test_a_section_without_a_setting_is_refused():
+    node = common_settings(name="t", design="grid", parameters=SEVEN, store="x.zarr")
+    del node["chunk_runs"]
+    with pytest.raises(SweepError, match="sweep.chunk_runs: missing"):
+        parse_sweep(node)

@@ -113,7 +113,7 @@ def test_plot_draws_phase_and_outcomes(tmp_path, store, capsys):
         (["x=taiwan_risk"], ["x", "taiwan_risk", "rivalry"]),
         (["state=PRK"], ["state", "PRK", "KOR"]),
         (["bins=zero"], ["bins", "zero"]),
-        (["colour=red"], ["colour=red", "store"]),
+        (["colour=red"], ["colour", "unknown key", "store"]),
         (["y=rivalry"], ["y", "rivalry", "differ"]),
     ],
 )

@@ -13,6 +13,8 @@ import os
 import socket
 import sys
 
+from sim.errors import HedgesimError
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 APP_MODULE = "experiments.classroom.app"
@@ -26,7 +28,7 @@ SERVER_ENV = {
 }
 
 
-class LaunchError(ValueError):
+class LaunchError(HedgesimError):
     """A bad command line: str() is the one line to print."""
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from sim.engine import ALL_VARIABLES
+from sim.errors import HedgesimError
 
 DESIGNS = ("grid", "lhs", "sobol")
 EXECUTORS = ("inprocess", "dask")
@@ -22,7 +23,7 @@ OUTCOMES = (*ALL_VARIABLES[:3], "hedging", *ALL_VARIABLES[3:])
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-class SweepError(ValueError):
+class SweepError(HedgesimError):
     """A sweep that cannot run; str() is the one line to print."""
 
 
@@ -40,28 +41,32 @@ class Axis:
 
 @dataclass(frozen=True)
 class DaskSettings:
-    address: str | None = None  # a running scheduler (tcp://host:8786); None = LocalCluster
-    n_workers: int | None = None  # LocalCluster only; None = one per core
-    threads_per_worker: int = 1  # the engine holds the GIL: scale with processes
-    window: int = 2  # chunks in flight per worker: bounds memory on workers and client
-    timeout: int = 10  # seconds to wait for the scheduler at `address`
+    """The validated `sweep.dask` section (meanings in DaskSchema, values in the YAML)."""
+
+    address: str | None
+    n_workers: int | None
+    threads_per_worker: int
+    window: int
+    timeout: int
 
 
 @dataclass(frozen=True)
 class SweepSpec:
+    """The validated `sweep` section (meanings in SweepSettings, values in the YAML)."""
+
     name: str
     design: str
     parameters: tuple[Axis, ...]
-    samples: int | None = None  # lhs: design points; sobol: SALib's base sample N
-    second_order: bool = True  # sobol: also the rows second-order indices need
-    replicates: int = 1  # runs per design point, each with its own random stream
-    seed: int = 0  # draws the LHS and scrambles the Sobol sequence
-    chunk_runs: int = 25_000  # runs per chunk: one engine call, one write
-    outcomes: tuple[str, ...] = ("security", "economic", "autonomy", "hedging", "threat")
-    trajectories: bool = False  # also store every step of the outcomes
-    store: str = ""
-    executor: str = "inprocess"
-    dask: DaskSettings = field(default_factory=DaskSettings)
+    samples: int | None
+    second_order: bool
+    replicates: int
+    seed: int
+    chunk_runs: int
+    outcomes: tuple[str, ...]
+    trajectories: bool
+    store: str
+    executor: str
+    dask: DaskSettings
 
     def identity(self) -> dict[str, Any]:
         """What makes two sweeps the same sweep: everything but where and how it runs."""
@@ -71,26 +76,61 @@ class SweepSpec:
         return plain
 
 
-ALLOWED_KEYS = {f for f in SweepSpec.__dataclass_fields__}
-# What a sweep section may leave out (conf/sweep/settings/common.yaml sets them all anyway).
-DEFAULTS = {
-    "samples": None,
-    "second_order": True,
-    "replicates": 1,
-    "seed": 0,
-    "chunk_runs": SweepSpec.chunk_runs,
-    "outcomes": list(SweepSpec.outcomes),
-    "trajectories": False,
-    "executor": "inprocess",
-    "dask": {},
-}
+# --------------------------------------------------------------------------- the schema
+# The sweep section's schema: types and meanings, no values. Every value is in
+# conf/sweep/settings/common.yaml (shared) and conf/sweep/NAME.yaml (a design's own); the
+# configuration layer registers this schema for the `sweep` group, so Hydra checks the keys
+# and types when it composes, and `parse_sweep` the ranges and cross-references.
+def setting(doc: str) -> Any:
+    """A schema field: its meaning, no default (the YAML holds the value)."""
+    return field(metadata={"doc": doc})
+
+
+@dataclass
+class AxisSettings:
+    key: str = setting("dotted key of the parameter swept, e.g. pressures.rivalry")
+    low: float | None = None  # absent unless given: grid with values leaves low/high out
+    high: float | None = None
+    levels: int | None = None  # grid: evenly spaced values from low to high
+    values: list[float] | None = None  # grid: explicit values instead of levels
+
+
+@dataclass
+class DaskSchema:
+    address: str | None = setting("tcp://host:8786 of a running scheduler; null = LocalCluster")
+    n_workers: int | None = setting("LocalCluster workers; null = one per core")
+    threads_per_worker: int = setting("threads per worker (the engine holds the GIL)")
+    window: int = setting("chunks in flight per worker")
+    timeout: int = setting("seconds to wait for the scheduler at address")
+
+
+@dataclass
+class SweepSettings:
+    name: str = setting("the design's name (conf/sweep/NAME.yaml)")
+    design: str = setting(f"one of {list(DESIGNS)}")
+    parameters: dict[str, AxisSettings] = setting("name -> swept parameter and its range")
+    samples: int | None = setting("lhs: design points; sobol: base sample N; grid: null")
+    second_order: bool = setting("sobol: include the rows second-order indices need")
+    replicates: int = setting("runs per design point")
+    seed: int = setting("draws the LHS / scrambles the Sobol sequence")
+    chunk_runs: int = setting("runs per chunk: one engine call, one write")
+    outcomes: list[str] = setting(f"summarised at the horizon; from {list(OUTCOMES)}")
+    trajectories: bool = setting("also keep every step of the outcomes")
+    store: str = setting("path of the Zarr store")
+    executor: str = setting(f"one of {list(EXECUTORS)}")
+    dask: DaskSchema = setting("the Dask executor's settings")
+
+
+ALLOWED_KEYS = {f.name for f in fields(SweepSettings)}
 
 
 def parse_sweep(node: Any) -> SweepSpec:
     """A validated SweepSpec from the plain `sweep` section of the config."""
     if not isinstance(node, dict):
         raise SweepError(f"sweep = {node!r}: choose a sweep design with sweep=NAME")
-    node = {**DEFAULTS, **node}
+    missing = sorted(ALLOWED_KEYS - set(node))
+    if missing:
+        raise SweepError(f"sweep.{missing[0]}: missing; set it (conf/sweep/settings/common.yaml)")
     unknown = sorted(set(node) - ALLOWED_KEYS)
     if unknown:
         raise SweepError(
@@ -124,7 +164,7 @@ def parse_sweep(node: Any) -> SweepSpec:
         trajectories=_flag(node, "trajectories"),
         store=_text(node, "store"),
         executor=_choice(node, "executor", EXECUTORS),
-        dask=_dask(node.get("dask") or {}),
+        dask=_dask(node["dask"]),
     )
     return spec
 
@@ -244,28 +284,27 @@ def _outcomes(value: Any) -> tuple[str, ...]:
 def _dask(node: Any) -> DaskSettings:
     if not isinstance(node, dict):
         raise SweepError(f"sweep.dask = {node!r}: must be a mapping (address, n_workers, ...)")
-    extra = sorted(set(node) - set(DaskSettings.__dataclass_fields__))
+    allowed = [f.name for f in fields(DaskSchema)]
+    extra = sorted(set(node) - set(allowed))
     if extra:
+        raise SweepError(f"sweep.dask.{extra[0]}: unknown key; allowed: {', '.join(allowed)}")
+    missing = [key for key in allowed if key not in node]
+    if missing:
         raise SweepError(
-            f"sweep.dask.{extra[0]}: unknown key; allowed: {', '.join(DaskSettings.__dataclass_fields__)}"
+            f"sweep.dask.{missing[0]}: missing; set it (conf/sweep/settings/common.yaml)"
         )
-    address = node.get("address")
+    address = node["address"]
     if address is not None and (not isinstance(address, str) or "://" not in address):
         raise SweepError(
             f"sweep.dask.address = {address!r}: a scheduler address such as tcp://10.0.0.5:8786, or null"
         )
-    n_workers = node.get("n_workers")
+    n_workers = node["n_workers"]
     if n_workers is not None:
         n_workers = _whole(node, "n_workers", 1, prefix="sweep.dask")
     return DaskSettings(
         address=address,
         n_workers=n_workers,
-        threads_per_worker=_whole(
-            {"threads_per_worker": node.get("threads_per_worker", 1)},
-            "threads_per_worker",
-            1,
-            prefix="sweep.dask",
-        ),
-        window=_whole({"window": node.get("window", 2)}, "window", 1, prefix="sweep.dask"),
-        timeout=_whole({"timeout": node.get("timeout", 10)}, "timeout", 1, prefix="sweep.dask"),
+        threads_per_worker=_whole(node, "threads_per_worker", 1, prefix="sweep.dask"),
+        window=_whole(node, "window", 1, prefix="sweep.dask"),
+        timeout=_whole(node, "timeout", 1, prefix="sweep.dask"),
     )

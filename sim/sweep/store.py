@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from sim.errors import HedgesimError
 from sim.params import to_plain
 from sim.sweep.design import salib_problem
 from sim.sweep.plan import SweepPlan, run_range
@@ -51,7 +52,7 @@ FORMAT = 1  # layout version of the store
 ZARR_TEMP = re.compile(r"\.[0-9a-f]{32}\.partial$")  # zarr's own write-then-rename files
 
 
-class StoreError(ValueError):
+class StoreError(HedgesimError):
     """A store that cannot be used for this sweep; str() is the one line to print."""
 
 

@@ -1,0 +1,369 @@
+"""How every hedgesim command app is built: one Hydra app, validated before it starts.
+
+A command is a `HydraCommand`: its primary config (conf/<config_name>.yaml), a `validate`
+that turns a composed config into the typed, checked settings of the command, and a job
+function that Hydra runs. `main(argv)`:
+
+1. reads the command line as Hydra does (the same flags; the rest are overrides);
+2. composes and validates every job the command line asks for, with Hydra's compose API,
+   before Hydra makes any folder: each job of a multirun sweep (expanded with Hydra's
+   public override parser) or, past FULL_CHECK_JOBS jobs, every value of each swept key once;
+3. hands the command line to `hydra.main`.
+
+A broken config therefore never starts: one line on stderr `error: <key> = <value>:
+<allowed>`, exit status 2, no results folder. Every refusal is a `sim.errors.HedgesimError`
+and is caught here, in one place (`refusals_as_one_line`). A failure inside a job removes the
+job's new folder (`guarded_job_folder`).
+
+Messages go through `logging` (the logger "hedgesim"): Hydra's job logging writes them to
+the job's log file and, with the console format of conf/config.yaml, the same lines to the
+terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import itertools
+import logging
+import math
+import os
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from omegaconf import DictConfig, OmegaConf
+
+from experiments.config import CONF_DIR, GROUPS, ConfigError, check_groups, explain
+from sim.errors import HedgesimError
+
+BAD_INPUT = 2
+INTERRUPTED = 130
+FULL_CHECK_JOBS = 64
+log = logging.getLogger("hedgesim")
+
+
+class JobError(HedgesimError):
+    """A failure inside a job that is not a bad config (e.g. the Mesa layer missing)."""
+
+
+# ----------------------------------------------------------------------------- one line
+def one_line(error: BaseException | str) -> str:
+    if isinstance(error, (HedgesimError, str)):
+        text = str(error)
+    else:  # an unexpected failure: its kind helps whoever reports it
+        text = f"{type(error).__name__}: {error}"
+    return " ".join(text.split()) or type(error).__name__
+
+
+def fail(error: BaseException | str, status: int = BAD_INPUT) -> None:
+    """Print one line to stderr and exit: the whole of what a user sees of a failure."""
+    print(f"error: {one_line(error)}", file=sys.stderr)
+    raise SystemExit(status)
+
+
+@contextmanager
+def refusals_as_one_line() -> Iterator[None]:
+    """The one place a command turns a refusal into its line and exit status 2."""
+    try:
+        yield
+    except HedgesimError as error:
+        fail(error)
+
+
+# ----------------------------------------------------------------------------- command line
+def hydra_flags() -> argparse.ArgumentParser:
+    """The flags of a Hydra app's command line (`--hydra-help` lists them), so that a flag
+    means here what it means to Hydra; whatever is not a flag is an override."""
+    parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    parser.add_argument("overrides", nargs="*")
+    for flags in (
+        ("--help", "-h"),
+        ("--hydra-help",),
+        ("--version",),
+        ("--resolve",),
+        ("--run", "-r"),
+        ("--multirun", "-m"),
+        ("--shell-completion", "-sc"),
+    ):
+        parser.add_argument(*flags, action="store_true")
+    for flags in (
+        ("--cfg", "-c"),
+        ("--package", "-p"),
+        ("--config-path", "-cp"),
+        ("--config-name", "-cn"),
+        ("--config-dir", "-cd"),
+        ("--experimental-rerun",),
+    ):
+        parser.add_argument(*flags)
+    parser.add_argument("--info", "-i", nargs="?", const="all")
+    return parser
+
+
+@dataclass
+class CommandLine:
+    overrides: list[str]
+    multirun: bool = False
+    config_dirs: list[str] = field(default_factory=list)
+    runs_nothing: bool = False  # --help, --info, --cfg ...: Hydra shows, nothing runs
+
+
+def read_argv(argv: list[str]) -> CommandLine:
+    args, unknown = hydra_flags().parse_known_args(argv)
+    if unknown:
+        raise ConfigError(f"{unknown[0]}: not a Hydra flag; see --hydra-help")
+    multirun = args.multirun or any(
+        o.replace(" ", "").lower() == "hydra.mode=multirun" for o in args.overrides
+    )
+    dirs = []
+    if args.config_dir:
+        dirs.append(os.path.abspath(args.config_dir))
+        if not os.path.isdir(dirs[0]):
+            raise ConfigError(f"--config-dir = {args.config_dir!r}: no such directory")
+    shows = any(
+        (args.help, args.hydra_help, args.version, args.shell_completion, args.info, args.cfg)
+    )
+    return CommandLine(list(args.overrides), bool(multirun), dirs, bool(shows))
+
+
+# ----------------------------------------------------------------------------- sweeps
+def parse_overrides(overrides: list[str]) -> list:
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.errors import HydraException
+
+    parser, parsed = OverridesParser.create(), []
+    for override in overrides:  # one at a time, so that an error names its override
+        try:
+            parsed.extend(parser.parse_overrides([override]))
+        except HydraException as error:
+            reason = str(error).splitlines()[0]
+            raise ConfigError(f"{override}: cannot parse this override ({reason})") from None
+    return parsed
+
+
+def sweep_choices(overrides: list[str]) -> list[tuple[Any, list[str], list[Any]]]:
+    """Per override: the parsed override, the "key=value" strings a multirun takes for it
+    and the matching parsed values (one of each for an override that does not sweep)."""
+    out = []
+    for override in parse_overrides(overrides):
+        if not override.is_sweep_override():
+            out.append((override, [override.input_line], [None]))
+        elif override.is_discrete_sweep():
+            key = override.get_key_element()
+            texts = [f"{key}={value}" for value in override.sweep_string_iterator()]
+            out.append((override, texts, list(override.sweep_iterator())))
+        else:
+            raise ConfigError(
+                f"{override.input_line}: the basic sweeper takes a list a,b,c, range(...) or choice(...)"
+            )
+    return out
+
+
+def sweep_jobs(overrides: list[str]) -> list[list[str]]:
+    """Every job Hydra's basic sweeper launches, as its list of overrides."""
+    return [list(job) for job in itertools.product(*(t for _, t, _ in sweep_choices(overrides)))]
+
+
+def single_job(overrides: list[str]) -> list[str]:
+    """The overrides of a plain run; a sweep without -m is a mistake worth one clear line."""
+    for override in parse_overrides(overrides):
+        if override.is_sweep_override():
+            raise ConfigError(
+                f"{override.input_line}: a sweep needs -m (multirun); for a list value write [a,b]"
+            )
+    return overrides
+
+
+# ----------------------------------------------------------------------------- the command
+@dataclass(frozen=True)
+class HydraCommand:
+    """One command app: conf/<config_name>.yaml composed, checked by `validate`."""
+
+    config_name: str
+    validate: Callable[[DictConfig], Any]
+
+    def compose(self, overrides: list[str], config_dirs: list[str] = ()) -> DictConfig:
+        """The composed config of one job (Hydra's compose API), or a ConfigError."""
+        from hydra import compose, initialize_config_dir
+        from hydra.core.global_hydra import GlobalHydra
+
+        check_groups(overrides, config_dirs)
+        searches = any(o.lstrip("+").startswith("hydra.searchpath") for o in overrides)
+        if config_dirs and not searches:
+            dirs = ",".join(f"file://{d}" for d in config_dirs)
+            overrides = [*overrides, f"hydra.searchpath=[{dirs}]"]
+        GlobalHydra.instance().clear()
+        try:
+            with initialize_config_dir(config_dir=str(CONF_DIR), version_base=None):
+                return compose(config_name=self.config_name, overrides=overrides)
+        except Exception as error:  # Hydra and OmegaConf raise many kinds; all become one line
+            raise ConfigError(explain(error)) from None
+        finally:
+            GlobalHydra.instance().clear()
+
+    def check_argv(self, argv: list[str]) -> list[Any]:
+        """Compose and validate what `argv` would run; the checked configs, or a
+        HedgesimError with one line. Creates nothing on disk."""
+        line = read_argv(argv)
+        if line.runs_nothing:
+            return []
+        if not line.multirun:
+            return [self.validate(self.compose(single_job(line.overrides), line.config_dirs))]
+        choices = sweep_choices(line.overrides)
+        if math.prod(len(texts) for _, texts, _ in choices) <= FULL_CHECK_JOBS:
+            jobs = itertools.product(*(texts for _, texts, _ in choices))
+            return [
+                self._checked(list(job), lambda job=job: self.compose(list(job), line.config_dirs))
+                for job in jobs
+            ]
+        return self._check_large_sweep(choices, line.config_dirs)
+
+    def _check_large_sweep(self, choices, config_dirs: list[str]) -> list[Any]:
+        """Past FULL_CHECK_JOBS jobs, composing each (~0.1 s) would cost more than a short
+        run: check every value of each swept key once, the other keys at their first value.
+        A plain value is set on a copy of the composed first job (what Hydra's override
+        does); a config group or an added key is composed anew."""
+        from hydra.core.override_parser.types import OverrideType
+
+        first = [texts[0] for _, texts, _ in choices]
+        base = None
+
+        def compose_first():
+            nonlocal base
+            base = self.compose(first, config_dirs)
+            return base
+
+        configs = [self._checked(first, compose_first)]
+        for i, (override, texts, values) in enumerate(choices):
+            plain = override.type == OverrideType.CHANGE and override.package is None
+            plain = plain and not override.is_hydra_override()
+            plain = plain and "/" not in override.key_or_group
+            plain = plain and override.key_or_group not in GROUPS
+            for text, value in zip(texts[1:], values[1:], strict=True):
+                job = first[:i] + [text] + first[i + 1 :]
+                if plain:
+                    key = override.key_or_group
+                    compose = lambda k=key, v=value: _changed(base, k, v)  # noqa: E731
+                else:
+                    compose = lambda job=job: self.compose(job, config_dirs)  # noqa: E731
+                configs.append(self._checked(job, compose))
+        return configs
+
+    def _checked(self, job: list[str], compose: Callable[[], DictConfig]) -> Any:
+        """Validate one job; an error names the job when it is one of a sweep."""
+        try:
+            return self.validate(compose())
+        except HedgesimError as error:
+            raise ConfigError(f"{one_line(error)} (in the sweep job {' '.join(job)})") from None
+
+    def main(self, argv: list[str] | None, job: Callable[[DictConfig], None], launch=None):
+        """Validate the command line, then run `job` under Hydra (`launch(argv)` if given)."""
+        argv = sys.argv[1:] if argv is None else list(argv)
+        with refusals_as_one_line():
+            self.check_argv(argv)
+        (launch or (lambda a: self.launch(a, job)))(argv)
+
+    def launch(self, argv: list[str], job: Callable[[DictConfig], None]) -> None:
+        """Run Hydra on `argv` (hydra.main reads sys.argv). conf/ by absolute path: a
+        relative path would resolve against the module that defines `job`."""
+        import hydra
+
+        sys.argv = [sys.argv[0], *argv]
+        hydra.main(config_path=str(CONF_DIR), config_name=self.config_name, version_base=None)(
+            job
+        )()
+
+
+def _changed(cfg: DictConfig, key: str, value: Any) -> DictConfig:
+    """A copy of a composed config with one value overridden, as Hydra applies `key=value`."""
+    out = copy.deepcopy(cfg)
+    try:
+        OmegaConf.update(out, key, value, merge=True)
+    except Exception as error:  # OmegaConf's validation errors, as compose words them
+        raise ConfigError(explain(error)) from None
+    return out
+
+
+# ----------------------------------------------------------------------------- the job folder
+def is_fresh(folder: Path, job_name: str) -> bool:
+    """True when `folder` holds only what Hydra put there for this job (so it is ours)."""
+    return set(os.listdir(folder)) <= {".hydra", f"{job_name}.log"}
+
+
+def remove_job_folder(folder: Path, stop: Path) -> None:
+    """Remove the job's folder, then its parents that are left empty, up to `stop`
+    (results/<name>/ was created for this job; a shared sweep folder is never empty)."""
+    shutil.rmtree(folder, ignore_errors=True)
+    for parent in folder.parents:
+        if parent == stop or stop not in parent.parents:
+            break
+        try:
+            parent.rmdir()  # only if empty
+        except OSError:
+            break
+
+
+def remove_empty_sweep(sweep: Path, stop: Path) -> None:
+    """A sweep that holds nothing but Hydra's multirun.yaml once this job's folder is gone
+    produced nothing: remove it too, so a failed sweep leaves no results behind."""
+    if sweep.is_dir() and set(os.listdir(sweep)) <= {"multirun.yaml"}:
+        remove_job_folder(sweep, stop)
+
+
+def shown(folder: Path) -> str:
+    try:
+        return f"{folder.relative_to(Path.cwd())}/"
+    except ValueError:
+        return f"{folder}/"
+
+
+def _close_job_log(folder: Path) -> None:
+    """Let go of the job's log file before its folder is removed."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if isinstance(handler, logging.FileHandler) and Path(handler.baseFilename).parent == folder:
+            root.removeHandler(handler)
+            handler.close()
+
+
+@contextmanager
+def guarded_job_folder() -> Iterator[Path]:
+    """The running Hydra job's output folder. If the job fails, the folder is removed (only
+    when this job created it; a multirun's sweep folder too once empty) and the command ends
+    with one line and exit status 2 (130 for Ctrl-C)."""
+    from hydra.core.hydra_config import HydraConfig
+    from hydra.types import RunMode
+
+    hydra_cfg = HydraConfig.get()
+    folder = Path(hydra_cfg.runtime.output_dir)
+    fresh = is_fresh(folder, hydra_cfg.job.name)
+    try:
+        yield folder
+    except BaseException as error:
+        if fresh:
+            _close_job_log(folder)
+            remove_job_folder(folder, stop=Path.cwd())
+            if hydra_cfg.mode == RunMode.MULTIRUN:
+                remove_empty_sweep(Path(hydra_cfg.sweep.dir).absolute(), stop=Path.cwd())
+        if isinstance(error, KeyboardInterrupt):
+            left = "removed" if fresh else "may be incomplete"
+            fail(f"interrupted; the run folder {shown(folder)} {left}", INTERRUPTED)
+        if isinstance(error, SystemExit):
+            raise
+        if os.environ.get("HYDRA_FULL_ERROR") == "1":
+            raise
+        fail(error)
+
+
+def exit_status(command: Callable[[], Any]) -> int:
+    """Run a command that ends by SystemExit on a refusal; its exit status (0 when it
+    returns), for the commands whose `main` returns a status."""
+    try:
+        command()
+    except SystemExit as stop:
+        return stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+    return 0
