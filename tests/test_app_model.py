@@ -111,3 +111,21 @@ def test_reset_builds_the_world_the_sidebar_chose_and_stops_the_play():
     assert (model.scenario_name, model.seed, model.steps) == ("us_retrenchment", 11, 0)
     assert np.isclose(model.pressures["us_trade_pressure"], 0.6)
     assert not session.playing.value and session.version.value > version
+
+
+def test_a_play_never_steps_the_world_a_reset_put_in_its_place():
+    session = Session()
+    session.playing.value = True
+    stop = threading.Event()
+    original_step = session.step
+
+    def step_then_reset(world=None) -> bool:  # a teacher presses RESET while the world plays
+        running = original_step(world)
+        session.step = original_step
+        session.reset()
+        session.playing.value = True  # and ▶ again before the old loop wakes
+        return running
+
+    session.step = step_then_reset
+    session.play(stop, seconds=0)
+    assert session.model.value.steps == 0

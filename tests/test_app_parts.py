@@ -157,3 +157,11 @@ def test_the_time_series_draws_the_focus_and_the_marks(short_run):
     assert np.allclose(security, short_run["security"].isel(run=0).sel(state="KOR").values)
     assert any(t.get_text() == "missile test" for t in top.texts)
     assert "KOR" in top.get_title()
+
+
+def test_the_dashboard_and_the_run_figures_share_one_colour_code():
+    from experiments.classroom import drawing
+    from experiments.plots import figures, style
+
+    for name in ("POSTURE_COLOURS", "poles", "zone_bounds", "zone_polygon", "state_colour"):
+        assert getattr(drawing, name) is getattr(style, name) is getattr(figures, name)

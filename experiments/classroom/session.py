@@ -115,7 +115,8 @@ class Session:
         self.version = solara.Reactive(0)  # moves whenever the model changes in place
         self.playing = solara.Reactive(False)
         # The play loop steps the model from its own thread while a student may click; one
-        # change at a time, and no picture drawn from a half-taken step.
+        # change at a time, and no picture drawn from a half-taken step. Never held while a
+        # reactive value is set: that draws the page, which takes the lock for its pictures.
         self.lock = threading.RLock()
 
     def watched_model(self) -> ClassroomModel:
@@ -127,26 +128,29 @@ class Session:
     def reset(self) -> None:
         """A new world from the sidebar's scenario and seed, at step 0."""
         self.playing.value = False
-        model = ClassroomModel(self.scenario.value, self.seed_text.value)
-        with self.lock:
-            self.model.value = model
+        self.model.value = ClassroomModel(self.scenario.value, self.seed_text.value)
         self._changed()
 
     def toggle_play(self) -> None:
         self.playing.value = not self.playing.value and bool(self.model.value.running)
 
     def play(self, stop: threading.Event, seconds: float = PLAY_SECONDS) -> None:
-        """Step every `seconds` until `stop` is set (pause, or the tab closed) or the horizon."""
+        """Step every `seconds` until `stop` is set (pause, or the tab closed), the horizon is
+        reached, or a RESET replaces the world (the new one waits at step 0 for the class)."""
+        world = self.model.value
         while self.playing.value and not stop.wait(seconds):
-            if not self.step():
+            if not self.step(world):
                 return
 
-    def step(self) -> bool:
-        """One quarter on; False (and the play stops) once the horizon is reached."""
+    def step(self, world: ClassroomModel | None = None) -> bool:
+        """One quarter on for `world` (the model shown, by default); False once the horizon is
+        reached (and the play stops), or when `world` is no longer the one shown."""
         with self.lock:
-            model = self.model.value
+            model = self.model.value if world is None else world
             model.step()
             running = bool(model.running)
+        if model is not self.model.value:
+            return False
         if not running:
             self.playing.value = False
         self._changed()
