@@ -1,14 +1,16 @@
-"""The dashboard's model: a scenario and a seed from the sidebar, and what a class does by hand."""
+"""The dashboard's model and session: a scenario and a seed from the sidebar, what a class does
+by hand, playing and pausing."""
 
 from __future__ import annotations
 
+import threading
 import warnings
 
 import numpy as np
 import pytest
 
 from experiments.classroom.scenarios import load_scenario
-from experiments.classroom.session import DEFAULT_SEED, MODEL_PARAMS, ClassroomModel, parse_seed
+from experiments.classroom.session import DEFAULT_SEED, ClassroomModel, Session, parse_seed
 from sim import simulate
 from sim.params import ParamError
 
@@ -74,16 +76,56 @@ def test_seeds_may_be_typed_with_separators():
         parse_seed("x")
 
 
-def test_the_sidebar_offers_every_scenario_and_rebuilds_the_model_from_it():
-    from mesa.visualization.solara_viz import _build_model_init_kwargs, _check_model_params
+# ----------------------------------------------------------------------------- the session
+def test_playing_steps_to_the_horizon_then_stops_as_stepping_by_hand_does():
+    session = Session("thaad_2016", "7")
+    session.playing.value = True
+    session.play(threading.Event(), seconds=0)
+    by_hand = ClassroomModel("thaad_2016", "7")
+    while by_hand.running:
+        by_hand.step()
+    model = session.model.value
+    assert not session.playing.value and not model.running
+    assert (model.steps, model.threat) == (by_hand.steps, by_hand.threat)
+    session.toggle_play()
+    assert not session.playing.value  # nothing left to play
 
-    model = ClassroomModel()
-    _check_model_params(model, MODEL_PARAMS)  # what SolaraViz checks before it shows the page
-    assert "thaad_2016" in MODEL_PARAMS["scenario_name"]["values"]
-    chosen = {"scenario_name": "us_retrenchment", "seed": "11"}
-    kwargs = _build_model_init_kwargs(
-        model, chosen, add_scenario_when_empty=True, require_model_accepts_scenario=True
-    )
-    rebuilt = type(model)(**kwargs)  # what Reset does
-    assert (rebuilt.scenario_name, rebuilt.seed) == ("us_retrenchment", 11)
-    assert np.isclose(rebuilt.pressures["us_trade_pressure"], 0.6)
+
+def test_a_pause_stops_the_play_before_the_next_step():
+    session = Session()
+    session.playing.value = True
+    paused = threading.Event()
+    paused.set()
+    session.play(paused, seconds=0)
+    assert session.model.value.steps == 0
+
+
+def test_reset_builds_the_world_the_sidebar_chose_and_stops_the_play():
+    session = Session()
+    session.step()
+    session.playing.value = True
+    session.scenario.value, session.seed_text.value = "us_retrenchment", "11"
+    version = session.version.value
+    session.reset()
+    model = session.model.value
+    assert (model.scenario_name, model.seed, model.steps) == ("us_retrenchment", 11, 0)
+    assert np.isclose(model.pressures["us_trade_pressure"], 0.6)
+    assert not session.playing.value and session.version.value > version
+
+
+def test_a_play_never_steps_the_world_a_reset_put_in_its_place():
+    session = Session()
+    session.playing.value = True
+    stop = threading.Event()
+    original_step = session.step
+
+    def step_then_reset(world=None) -> bool:  # a teacher presses RESET while the world plays
+        running = original_step(world)
+        session.step = original_step
+        session.reset()
+        session.playing.value = True  # and ▶ again before the old loop wakes
+        return running
+
+    session.step = step_then_reset
+    session.play(stop, seconds=0)
+    assert session.model.value.steps == 0

@@ -1,20 +1,24 @@
-"""The cards of the classroom dashboard, each a Solara component of the model.
+"""The cards of the classroom dashboard, each a Solara component of one tab's `Session`.
 
-Mesa's SolaraViz calls each card with the current model and re-renders it when the model
-steps (`update_counter`). The cards that change the model by hand (pressures, events) call
-`force_update` so that every card shows the change at once. Numbers a test or a student
-reads are in elements with `hs-*` classes.
+Every card is called as `Card(session)` and gets its model from `session.watched_model()`, so
+it is drawn again whenever the model changes; a card that changes the world
+does it through the session (`step`, `reset`, `set_pressure`, `fire_event`), which moves the
+version, so every card shows the change at once. A new card is one more such component,
+placed on the page in `experiments.classroom.app`. Numbers a test or a student reads are in
+elements with `hs-*` classes.
 """
 
 from __future__ import annotations
 
 import io
+import threading
 
+import numpy as np
 import solara
-from mesa.visualization.utils import force_update, update_counter
 
 from experiments.classroom.drawing import alignment_map, time_series
 from experiments.classroom.scenarios import scenario_description
+from experiments.classroom.session import SCENARIOS, Session
 from experiments.classroom.words import EVENTS, describe_move, explain_terms, fill
 from sim.params import ParamError
 
@@ -39,10 +43,11 @@ CSS = """
 .hs-why-move { display: block; font-size: 18px; font-weight: 600; margin-bottom: 6px; }
 .hs-why-line, .hs-posture, .hs-last-events, .hs-queued, .hs-input-error, .hs-refused { display: block; }
 .hs-posture { margin-top: 8px; font-weight: 600; }
-/* pictures fit their grid cells (13 and 12 rows of 30 px, less the card's padding) */
+/* pictures fill their column and stay whole on a 1000-px-high projector */
 .hs-map, .hs-series { display: block; margin: 0 auto; width: 100%; height: auto; object-fit: contain; }
 .hs-map { max-height: 470px; }
 .hs-series { max-height: 435px; }
+.hs-controls .v-btn { min-width: 72px; }
 .hs-muted { color: #555; }
 .hs-error { color: #b2182b; font-weight: 600; }
 .hs-queued { color: #8c510a; font-weight: 600; }
@@ -56,8 +61,6 @@ CSS = """
 .hs-levers .v-input { margin-top: 0 !important; }
 .hs-levers .v-messages { display: none; }
 .hs-levers .v-btn { margin: 3px; text-transform: none; font-size: 15px !important; letter-spacing: 0; }
-/* One page of cards: Mesa's page tabs would only take room from a projector. */
-.v-tabs { display: none; }
 """
 
 
@@ -94,10 +97,64 @@ def _data_version(model) -> tuple:
     return (id(model), model.steps, len(model.hand_events))
 
 
+def _picture(session: Session, draw) -> bytes:
+    """A PNG of `draw(model)`, drawn again only when what it shows has changed."""
+    model = session.model.value
+
+    def render() -> bytes:
+        with session.lock:  # never from a step half taken by the play loop
+            return _png(draw(model))
+
+    return solara.use_memo(render, dependencies=[_data_version(model)])
+
+
+# ----------------------------------------------------------------------------- sidebar
+@solara.component
+def Controls(session: Session):
+    """RESET, play/pause and STEP; while the world plays, a thread steps it (`Session.play`)."""
+    model = session.watched_model()
+    playing = session.playing.value
+
+    def play(stop: threading.Event) -> None:
+        if playing:
+            session.play(stop)
+
+    # A new thread whenever `playing` changes; pausing or closing the tab sets `stop`. Not
+    # `intrusive_cancel`: that traces every line of the model's step to be able to stop it.
+    solara.use_thread(play, dependencies=[playing], intrusive_cancel=False)
+
+    with solara.Card("Controls", classes=["hs-card", "hs-controls"], margin=0):
+        with solara.Row(justify="space-between"):
+            solara.Button("Reset", on_click=session.reset, color="primary", classes=["hs-reset"])
+            solara.Button(
+                "❚❚" if playing else "▶",
+                on_click=session.toggle_play,
+                color="primary",
+                disabled=not model.running and not playing,
+                classes=["hs-play"],
+            )
+            solara.Button(
+                "Step",
+                on_click=session.step,
+                color="primary",
+                disabled=playing or not model.running,
+                classes=["hs-step"],
+            )
+
+
+@solara.component
+def Choices(session: Session):
+    """The scenario and the seed of the next RESET."""
+    with solara.Card("Model Parameters", classes=["hs-card", "hs-choices"], margin=0):
+        solara.Select("Scenario", values=SCENARIOS, value=session.scenario)
+        solara.InputText("Seed (whole number)", value=session.seed_text, continuous_update=True)
+        solara.Text("a change takes effect on RESET", classes=["hs-muted"])
+
+
 # ----------------------------------------------------------------------------- header
 @solara.component
-def Header(model):
-    update_counter.get()
+def Header(session: Session):
+    model = session.watched_model()
     solara.Style(CSS)
     with solara.Card(classes=["hs-card"], margin=0):
         solara.Text(
@@ -123,24 +180,22 @@ def Header(model):
 
 # ----------------------------------------------------------------------------- levers
 @solara.component
-def Levers(model):
-    update_counter.get()
+def Levers(session: Session):
+    model = session.watched_model()
     summit_partner, set_summit_partner = solara.use_state("USA")
     names = names_of(model)
 
     def set_pressure(name, value):
-        model.set_pressure(name, round(float(value), 2))
-        force_update()
+        session.set_pressure(name, round(float(value), 2))
 
     refused, set_refused = solara.use_state("")
 
     def fire(kind, partner=""):
         try:
-            model.fire_event(kind, partner=partner)
+            session.fire_event(kind, partner=partner)
             set_refused("")
         except ParamError as error:  # e.g. the horizon is reached: say so, keep the lesson going
             set_refused(str(error))
-        force_update()
 
     with solara.Card(
         "Pressures",
@@ -199,35 +254,30 @@ def Levers(model):
 
 # ----------------------------------------------------------------------------- pictures
 @solara.component
-def AlignmentMap(model):
-    update_counter.get()
-    image = solara.use_memo(
-        lambda: _png(alignment_map(model.to_dataset(), figsize=(5.0, 4.9))),
-        dependencies=[_data_version(model)],
-    )
-    with solara.Card(classes=["hs-card"], margin=0):
+def AlignmentMap(session: Session):
+    session.watched_model()
+    image = _picture(session, lambda model: alignment_map(model.to_dataset(), figsize=(5.0, 4.9)))
+    with solara.Card(classes=["hs-card", "hs-map-card"], margin=0):
         solara.Image(image, classes=["hs-map"])
 
 
 @solara.component
-def TimeSeries(model):
-    update_counter.get()
+def TimeSeries(session: Session):
+    session.watched_model()
 
-    def draw():
-        import numpy as np
-
+    def draw(model):
         marks = [(np.datetime64(e.date), e.label) for e in model.hand_events]
-        return _png(time_series(model.to_dataset(), marks=marks, figsize=(5.6, 4.4)))
+        return time_series(model.to_dataset(), marks=marks, figsize=(5.6, 4.4))
 
-    image = solara.use_memo(draw, dependencies=[_data_version(model)])
-    with solara.Card(classes=["hs-card"], margin=0):
+    image = _picture(session, draw)
+    with solara.Card(classes=["hs-card", "hs-series-card"], margin=0):
         solara.Image(image, classes=["hs-series"])
 
 
 # ----------------------------------------------------------------------------- why
 @solara.component
-def Why(model):
-    update_counter.get()
+def Why(session: Session):
+    model = session.watched_model()
     names = names_of(model)
     explanation = model.why(model.focus)
     focus = model.agent(model.focus)
@@ -261,8 +311,8 @@ def _bloc_of(posture: int) -> str:
 
 
 @solara.component
-def Blocs(model):
-    update_counter.get()
+def Blocs(session: Session):
+    model = session.watched_model()
     plus, minus = _poles(model)
     members = {
         "plus": [plus],

@@ -2,49 +2,32 @@
 
 `GeopoliticsModel.to_dataset()` and `sim.simulate` give the same layout, so the live page,
 the notebook and a script draw with the same code. Pictures are for a classroom projector:
-large type, few lines, the focus state on top. The posture colours are those of
-`experiments.plots.figures` (which `agents` may not import), so a class sees one colour code.
+large type, few lines, the focus state on top. The colours, the poles and the posture zones
+come from `experiments.plots.style`, as the run figures' do, so a class sees one colour code.
 
 Only the first run of the Dataset is drawn: the dashboard runs one world at a time.
 """
 
 from __future__ import annotations
 
-import json
-
 import matplotlib.dates as mdates
 import numpy as np
 import xarray as xr
 from matplotlib import patheffects
-from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
+from matplotlib.patches import Polygon
 
-# From the pole at -1 (reds) through hedging (sand) to the pole at +1 (blues).
-POSTURE_COLOURS = ("#b2182b", "#ef8a62", "#e9dfc3", "#67a9cf", "#2166ac")
-# State colours avoid the posture reds and blues so the dots stay visible on the zones.
-STATE_COLOURS = ("#5e3c99", "#e08214", "#1b7837", "#8c510a", "#4d4d4d", "#c51b7d")
+from experiments.outputs.summary import posture_labels
+from experiments.plots.style import (
+    POSTURE_COLOURS,
+    ordered_states,
+    poles,
+    state_colour,
+    zone_bounds,
+    zone_polygon,
+)
+
 FONT = 13  # readable from the back of a classroom
-
-
-def poles(ds: xr.Dataset) -> tuple[str, str]:
-    """The great powers at -1 and at +1, e.g. ('CHN', 'USA')."""
-    sign, codes = ds["pole"].values, ds["great_power"].values
-    return str(codes[int(np.argmin(sign))]), str(codes[int(np.argmax(sign))])
-
-
-def thresholds(ds: xr.Dataset) -> tuple[float, float]:
-    low, high = json.loads(ds.attrs["params"])["metrics"]["posture_thresholds"]
-    return float(low), float(high)
-
-
-def ordered_states(ds: xr.Dataset) -> list[str]:
-    """Middle powers, the focus first (first colour, drawn on top)."""
-    focus = ds.attrs.get("focus")
-    return sorted((str(c) for c in ds["state"].values), key=lambda code: (code != focus, code))
-
-
-def state_colour(ds: xr.Dataset, code: str) -> str:
-    return STATE_COLOURS[ordered_states(ds).index(code) % len(STATE_COLOURS)]
 
 
 def _halo(width: float = 4.0):
@@ -53,23 +36,20 @@ def _halo(width: float = 4.0):
 
 def draw_zones(ax, ds: xr.Dataset) -> None:
     """Kuik's posture zones: bands of the mean alignment (s + e) / 2, labelled on the diagonal."""
-    low, high = thresholds(ds)
-    bounds = [-1.0, -high, -low, low, high, 1.0]
-    grid = np.linspace(-1, 1, 201)
-    s, e = np.meshgrid(grid, grid)
-    ax.contourf(
-        s,
-        e,
-        (s + e) / 2,
-        levels=bounds,
-        cmap=ListedColormap(POSTURE_COLOURS),
-        norm=BoundaryNorm(bounds, len(POSTURE_COLOURS)),
-        alpha=0.55,
-        zorder=0,
-    )
-    labels = json.loads(ds.attrs["posture_labels"])
-    for code, label in enumerate(labels):
-        middle = np.clip((bounds[code] + bounds[code + 1]) / 2, -0.8, 0.8)
+    for code, ((low, high), label) in enumerate(
+        zip(zone_bounds(ds), posture_labels(ds), strict=True)
+    ):
+        ax.add_patch(
+            Polygon(
+                zone_polygon(low, high),
+                closed=True,
+                facecolor=POSTURE_COLOURS[code],
+                edgecolor="none",
+                alpha=0.55,
+                zorder=0,
+            )
+        )
+        middle = np.clip((low + high) / 2, -0.8, 0.8)
         ax.text(
             middle,
             middle,

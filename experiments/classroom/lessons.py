@@ -14,6 +14,7 @@ import numpy as np
 import xarray as xr
 
 from experiments.classroom.scenarios import load_scenario
+from experiments.outputs.summary import posture_labels
 from sim import simulate
 from sim.params import with_values
 
@@ -32,7 +33,7 @@ def at(ds: xr.Dataset, variable: str, date: str, state: str = FOCUS) -> float:
 
 def share(ds: xr.Dataset, posture: str, date: str, state: str = FOCUS) -> float:
     """Share of runs in which `state` holds `posture` (e.g. "hedging") at `date`."""
-    labels = list(_labels(ds))
+    labels = posture_labels(ds)
     codes = ds["posture"].sel(state=state).isel(step=_step(ds, date)).values
     return float(np.mean(codes == labels.index(posture)))
 
@@ -45,12 +46,6 @@ def gap(ds: xr.Dataset, date: str, state: str = FOCUS) -> float:
 
 def _step(ds: xr.Dataset, date: str) -> int:
     return int(np.searchsorted(ds["time"].values, np.datetime64(date)))
-
-
-def _labels(ds: xr.Dataset) -> list[str]:
-    import json
-
-    return json.loads(ds.attrs["posture_labels"])
 
 
 def run(scenario: str, runs: int = RUNS, seed: int = SEED, **pressures: float) -> xr.Dataset:
@@ -106,7 +101,7 @@ def retrenchment(runs: int = RUNS, seed: int = SEED) -> dict[str, float]:
     """Exercise 3: US reliability falls from 2026; four years on (mid-2029)."""
     alone, backed = run("us_retrenchment", runs, seed), run("lee_2025", runs, seed)
     when = "2029-07-01"
-    minus_labels = [label for label in _labels(alone) if label.startswith("CHN")]
+    minus_labels = [label for label in posture_labels(alone) if label.startswith("CHN")]
     return {
         "security_retrenchment": at(alone, "security", when),
         "security_lee": at(backed, "security", when),

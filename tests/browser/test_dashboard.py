@@ -47,6 +47,9 @@ def test_a_slider_an_event_and_a_step_change_what_is_shown(
     # launched as `make demo` launches it: named tab, no banner over the cards
     assert page.title() == "hedgesim dashboard"
     assert page.get_by_text("This website runs on").count() == 0
+    # a page for a class, not for a developer: none of Mesa's knobs
+    for developer_control in ("Play Interval", "Render Interval", "Use Threads"):
+        assert page.get_by_text(developer_control).count() == 0
 
     # The rivalry slider to its maximum, with the keyboard as a student could.
     page.locator(".hs-slider-rivalry [role=slider]").focus()
@@ -87,12 +90,11 @@ def test_a_slider_an_event_and_a_step_change_what_is_shown(
 
 
 def choose(page, scenario: str, seed: str) -> None:
-    """Pick a scenario and a seed in Mesa's sidebar and press Reset, as a teacher does."""
+    """Pick a scenario and a seed in the sidebar and press Reset, as a teacher does."""
     page.get_by_label("Scenario").click(force=True)
     page.get_by_role("option", name=scenario).click()
     field = page.get_by_label("Seed (whole number)")
-    field.fill(seed)
-    field.press("Enter")
+    field.fill(seed)  # no Enter: RESET takes what is typed
     page.get_by_role("button", name="Reset", exact=True).click()
 
 
@@ -132,4 +134,22 @@ def test_a_scenario_and_a_seed_take_effect_on_reset(page, traffic, dashboard_url
         error.inner_text().strip()
         == f"seed = 'seven': a whole number in [0, 2**63), e.g. {DEFAULT_SEED} (kept {DEFAULT_SEED})"
     )
+    assert traffic.outside == [] and traffic.failed == []
+
+
+def test_play_steps_on_its_own_and_pause_stops_it(page, traffic, dashboard_url):
+    open_dashboard(page, dashboard_url)
+    step = page.get_by_role("button", name="Step", exact=True)
+    page.get_by_role("button", name="▶", exact=True).click()
+    page.locator(".hs-date", has_text="step 2 of").wait_for()
+    assert step.is_disabled()  # no STEP under a playing world
+    page.get_by_role("button", name="❚❚", exact=True).click()
+    page.get_by_role("button", name="▶", exact=True).wait_for()
+    assert step.is_enabled()
+    paused_at = int(re.search(r"step (\d+) of", text(page, ".hs-date")).group(1))
+    press_step(page, paused_at + 1)  # by hand again, one quarter at a time
+    expected = ClassroomModel()
+    for _ in range(paused_at + 1):
+        expected.step()
+    assert text(page, ".hs-threat") == f"{expected.threat:.3f}"
     assert traffic.outside == [] and traffic.failed == []
