@@ -15,6 +15,9 @@ from __future__ import annotations
 import importlib
 import sys
 
+from experiments.extras import require
+from sim.errors import HedgesimError
+
 # command -> what it does, in one line (the order of `hedgesim --help`)
 COMMANDS = {
     "run": "one experiment: simulate a scenario, write dataset, summary and figures",
@@ -26,6 +29,14 @@ COMMANDS = {
     "replay": "replay 2000-2025 with the calibrated model",
     "demo": "the classroom dashboard in the browser (--host, --port)",
     "export": "a results folder, multirun or sweep store as one CSV/Parquet table",
+}
+# command -> the optional extra it needs (pyproject.toml); the rest run on a core install
+NEEDS = {
+    "sweep": "sweep",
+    "plot": "sweep",
+    "sensitivity": "analysis",
+    "discover": "analysis",
+    "demo": "viz",
 }
 USAGE_ERROR = 2
 
@@ -50,6 +61,12 @@ def main(argv: list[str] | None = None) -> int | None:
             file=sys.stderr,
         )
         return USAGE_ERROR
+    if name in NEEDS:  # before the import, which would fail deep inside without the extra
+        try:
+            require(NEEDS[name])
+        except HedgesimError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return USAGE_ERROR
     command = importlib.import_module(f"experiments.{name}")
     sys.argv = [f"hedgesim {name}", *rest]
     return command.main(rest)

@@ -34,3 +34,23 @@ def test_import_sim_pulls_in_nothing_heavy():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert json.loads(result.stdout) == []
+
+
+def test_no_module_imports_a_private_api_of_a_dependency():
+    """`hydra._internal`, `._get_node`, `._seed`, zarr's or Mesa's private modules: each breaks
+    on a minor release (ARCHITECTURE.md, Conventions)."""
+    private = (
+        "._internal",
+        "._get_node",
+        "._seed",
+        "solara_viz as _",
+        "make_initial_grid_layout =",
+    )
+    offenders = [
+        f"{path.relative_to(ROOT)}: {needle}"
+        for package in ("sim", "agents", "experiments")
+        for path in (ROOT / package).rglob("*.py")
+        for needle in private
+        if needle in path.read_text()
+    ]
+    assert not offenders, offenders

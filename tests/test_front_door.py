@@ -206,3 +206,40 @@ def test_bad_export_is_one_line_and_writes_nothing(tmp_path, capsys, argv, words
     for word in words:
         assert word in err, err
     assert sorted(os.listdir(results)) == before
+
+
+BLOCK_MODULE = """
+import sys
+class Absent:
+    # what an install without the extra looks like to importlib: the module is not there
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == {module!r}:
+            raise ModuleNotFoundError(name)
+        return None
+sys.meta_path.insert(0, Absent())
+from experiments.cli import main
+sys.exit(main({argv!r}))
+"""
+
+
+@pytest.mark.parametrize(
+    ("argv", "module", "extra"),
+    [
+        (["sweep", "sweep=rivalry_threat_grid"], "zarr", "sweep"),
+        (["sensitivity"], "ema_workbench", "analysis"),
+        (["discover"], "SALib", "analysis"),
+        (["demo"], "solara", "viz"),
+    ],
+)
+def test_a_command_without_its_extra_says_what_to_install(argv, module, extra, tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-c", BLOCK_MODULE.format(module=module, argv=argv)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"error: this needs the {extra} extra ({module} not installed): pip install 'hedgesim[{extra}]'"
+    ]
+    assert list(tmp_path.iterdir()) == []

@@ -332,3 +332,24 @@ def test_resuming_with_a_changed_model_is_refused(tmp_path, chunked, capsys, mon
     assert make(store, "sweep.chunk_runs=4") == 2
     assert "computes run 0 differently" in capsys.readouterr().err
     assert snapshot(store) == before
+
+
+def test_leftovers_of_a_killed_write_are_removed_on_resume(tmp_path, chunked):
+    """A kill mid-write leaves a file under a temporary name: what is not `zarr.json` or a
+    chunk key of the Zarr v3 format is removed once the store is known to be this sweep's, and
+    the store ends identical to an uninterrupted one."""
+    store = tmp_path / "killed.zarr"
+    shutil.copytree(chunked, store)
+    chunk_dir = next(p.parent for p in store.rglob("c/*") if p.is_file())
+    (chunk_dir / "0.3f2a9c.partial").write_bytes(b"half a chunk")
+    assert make(store, "sweep.chunk_runs=4") == 0
+    assert same_tree(store, chunked)
+
+
+def test_a_foreign_folder_loses_nothing(tmp_path, capsys):
+    """Files in a folder that is not this sweep's store are never touched, whatever their name."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "notes.partial").write_text("keep me")
+    assert make(folder) == 2
+    assert (folder / "notes.partial").read_text() == "keep me"

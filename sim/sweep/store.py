@@ -49,7 +49,7 @@ from sim.version import provenance, release
 IDENTITY = "hedgesim_sweep"  # root attribute: what this store is a sweep of
 PROBE = "probe_digest"  # root attribute: digest of run 0 as the engine computed it then
 FORMAT = 1  # layout version of the store
-ZARR_TEMP = re.compile(r"\.[0-9a-f]{32}\.partial$")  # zarr's own write-then-rename files
+CHUNK_KEY = re.compile(r"c(/\d+)*")  # Zarr v3's default chunk-key encoding
 
 
 class StoreError(HedgesimError):
@@ -137,8 +137,8 @@ def open_store(path: str | os.PathLike, plan: SweepPlan) -> SweepStore:
         )
     lock_fd = _lock(path)
     try:
-        _remove_zarr_temporaries(path)
         done = _verify(path, plan, probe)
+        _remove_files_outside_the_format(path)
     except BaseException:
         os.close(lock_fd)
         raise
@@ -262,13 +262,26 @@ def _lock(path: Path) -> int:
     return fd
 
 
-def _remove_zarr_temporaries(path: Path) -> None:
-    """Zarr writes `<file>.<uuid>.partial` and renames it; a kill can leave one behind."""
+def _remove_files_outside_the_format(path: Path) -> None:
+    """Remove what a killed write can leave in a verified store: every file that is neither a
+    `zarr.json` nor a chunk of its array under the Zarr v3 format's default chunk-key encoding
+    (`c/0/1`). Zarr writes a file through a temporary name and renames it, so a kill mid-write
+    leaves such a file; the format, not zarr's naming of its temporaries, says what to keep."""
+    arrays = {Path(root) for root, _, files in os.walk(path) if "zarr.json" in files}
     for root, _, files in os.walk(path):
         for name in files:
-            if ZARR_TEMP.search(name):
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(os.path.join(root, name))
+            file = Path(root) / name
+            if name == "zarr.json" or _is_chunk_key(file, arrays):
+                continue
+            with contextlib.suppress(FileNotFoundError):
+                file.unlink()
+
+
+def _is_chunk_key(file: Path, arrays: set[Path]) -> bool:
+    for array in file.parents:
+        if array in arrays:
+            return CHUNK_KEY.fullmatch(file.relative_to(array).as_posix()) is not None
+    return False
 
 
 def _damaged(path: Path, what: str) -> StoreError:
