@@ -14,8 +14,8 @@ import xarray as xr
 
 from sim.calendar import as_datetime64
 from sim.dynamics import EVENT_INDEX, effective_levers, initial_state, random_keys, step
-from sim.metrics import hedging_index, posture, posture_labels
-from sim.params import PRESSURE_KEYS, ParamError, Params, to_plain, validate
+from sim.metrics import flags, hedging_index, posture, posture_labels
+from sim.params import CAMPS, PRESSURE_KEYS, ParamError, Params, to_plain, validate
 from sim.version import provenance
 from sim.world import compile_world
 
@@ -178,7 +178,6 @@ def dataset(params, w, run_ids, seed, traj, params_attr: bool = True) -> xr.Data
             "world": params.world.name,
             "focus": params.world.focus,
             "decision_rule": params.decision.rule,
-            "posture_labels": json.dumps(posture_labels(minus, plus)),
             "params": json.dumps(to_plain(params)) if params_attr else "(not recorded)",
         },
     )
@@ -193,10 +192,8 @@ def dataset(params, w, run_ids, seed, traj, params_attr: bool = True) -> xr.Data
     if "hedging" in ds:
         ds["hedging"].attrs.update(long_name="hedging index", units="1 = equidistant or split")
         ds["posture"].attrs.update(
-            long_name="posture on Kuik's spectrum", labels=ds.attrs["posture_labels"]
+            long_name="posture on Kuik's spectrum", **flags(posture_labels(minus, plus))
         )
     if "government" in ds:
-        ds["government"].attrs.update(
-            long_name="governing camp", labels='["progressive", "conservative"]'
-        )
+        ds["government"].attrs.update(long_name="governing camp", **flags(CAMPS))
     return ds

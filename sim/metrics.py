@@ -32,6 +32,17 @@ def posture(security, economic, thresholds=(0.2, 0.6)):
     return code
 
 
+def flags(labels: list[str] | tuple[str, ...]) -> dict:
+    """CF attributes of a variable of codes 0..n-1 (`flag_values`, `flag_meanings`): how a
+    posture or a camp is labelled in every dataset, store and table (see `names`)."""
+    return {"flag_values": list(range(len(labels))), "flag_meanings": " ".join(labels)}
+
+
+def labels_of(variable) -> list[str]:
+    """The labels of a coded variable (a DataArray with `flags` attributes), code by code."""
+    return str(variable.attrs["flag_meanings"]).split()
+
+
 def posture_labels(minus: str, plus: str) -> list[str]:
     """Readable names of the posture codes for a world whose poles are `minus` and `plus`."""
     return [

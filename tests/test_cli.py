@@ -21,6 +21,7 @@ import xarray as xr
 
 from experiments import run
 from experiments.outputs.summary import posture_table, summarise
+from sim.metrics import labels_of
 
 ROOT = Path(__file__).resolve().parent.parent
 FIGURES = ("trajectories.png", "alignment_map.png", "postures.png")
@@ -243,7 +244,7 @@ def test_summary_agrees_with_the_dataset(small_run):
     assert ds.sizes["step"] == summary["steps"] + 1 == 5
     assert (summary["seed"], summary["scenario"]) == (20250604, "lee_2025")
     shares = summary["focus_postures"]
-    assert list(shares) == json.loads(ds.attrs["posture_labels"])
+    assert list(shares) == labels_of(ds["posture"])
     assert sum(shares.values()) == pytest.approx(1.0)
     codes = ds["posture"].isel(step=-1).sel(state=summary["focus"]).values
     expected = [np.mean(codes == k) for k in range(5)]

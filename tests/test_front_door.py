@@ -19,6 +19,7 @@ import xarray as xr
 
 from experiments import cli, export, run
 from experiments import sweep as sweep_command
+from sim.metrics import labels_of
 
 ROOT = Path(__file__).resolve().parent.parent
 QUICK = ["runs=6", "scenario.steps=4", "progress=false", "figures=false"]
@@ -123,7 +124,7 @@ def test_export_of_a_results_folder_is_one_row_per_run(results, tmp_path):
     table = pd.read_csv(tmp_path / "t.csv")
     with xr.open_dataset(results / "dataset.nc") as ds:
         last = ds.isel(step=-1).load()
-        labels = np.array(__import__("json").loads(ds.attrs["posture_labels"]))
+        labels = np.array(labels_of(ds["posture"]))
     assert len(table) == last.sizes["run"] == 6
     assert (table["scenario"] == "lee_2025").all() and (table["seed"] == 5).all()
     assert table["runs"].eq(6).all()  # an override of the command line is a column

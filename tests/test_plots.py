@@ -3,8 +3,6 @@ one point per run, medians and bands from the runs, shares that stack to one."""
 
 from __future__ import annotations
 
-import json
-
 import matplotlib.dates as mdates
 import numpy as np
 import pytest
@@ -15,7 +13,7 @@ import sim
 from experiments import compose
 from experiments.outputs.summary import horizon_shares
 from experiments.plots import figures as plots
-from sim.metrics import posture
+from sim.metrics import labels_of, posture
 
 RUNS = 30
 
@@ -38,7 +36,7 @@ def zone_patches(ax) -> list[Polygon]:
 def test_map_has_one_zone_per_posture_labelled(ds):
     ax = plots.alignment_map(ds).axes[0]
     zones = zone_patches(ax)
-    assert [z.get_label() for z in zones] == json.loads(ds.attrs["posture_labels"])
+    assert [z.get_label() for z in zones] == labels_of(ds["posture"])
 
 
 def test_zones_lie_where_sim_metrics_puts_each_posture(ds):
@@ -112,7 +110,7 @@ def test_trajectories_mark_the_2030_election(ten_years):
 def test_posture_shares_stack_to_the_horizon_shares(ds):
     ax = plots.posture_shares(ds).axes[0]
     layers = [c for c in ax.collections if isinstance(c, PolyCollection)]
-    assert [layer.get_label() for layer in layers] == json.loads(ds.attrs["posture_labels"])
+    assert [layer.get_label() for layer in layers] == labels_of(ds["posture"])
     last = mdates.date2num(ds["time"].values[-1])
     tops = []
     for layer in layers:
@@ -129,3 +127,13 @@ def test_save_all_writes_three_pngs(ds, tmp_path):
     assert sorted(p.name for p in written.values()) == sorted(plots.FIGURE_FILES.values())
     for path in written.values():
         assert path.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_codes_are_labelled_by_cf_flags_once(ds):
+    """Posture and camp codes carry CF `flag_values`/`flag_meanings`; no JSON copy in attrs."""
+    from sim.metrics import labels_of
+
+    assert ds["posture"].attrs["flag_values"] == [0, 1, 2, 3, 4]
+    assert labels_of(ds["posture"])[2] == "hedging"
+    assert labels_of(ds["government"]) == ["progressive", "conservative"]
+    assert not any("labels" in key for key in ds.attrs)

@@ -15,6 +15,7 @@ import zarr
 from experiments import plot
 from experiments import sweep as cli
 from experiments.plots.phase import phase_table
+from sim.metrics import flags
 
 LABELS = ["CHN-anchored", "CHN-leaning", "hedging", "USA-leaning", "USA-anchored"]
 
@@ -38,7 +39,7 @@ def synthetic(design: str) -> xr.Dataset:
             "posture_final": (
                 ("run", "state"),
                 codes[:, None].astype(np.int8),
-                {"labels": json.dumps(LABELS)},
+                flags(LABELS),
             ),
             "security_final": (
                 ("run", "state"),

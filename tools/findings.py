@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from experiments import compose  # noqa: E402
 from sim import simulate, with_values  # noqa: E402
-from sim.metrics import posture_shares  # noqa: E402
+from sim.metrics import labels_of, posture_shares  # noqa: E402
 
 START, END = "<!-- FINDINGS:START -->", "<!-- FINDINGS:END -->"
 README, PAGE = ROOT / "README.md", ROOT / "docs" / "findings.md"
@@ -41,9 +41,7 @@ class Finding:
 
 
 def _labels(ds) -> list[str]:
-    import json
-
-    return json.loads(ds.attrs["posture_labels"])
+    return labels_of(ds["posture"])
 
 
 def _percent(x: float) -> str:

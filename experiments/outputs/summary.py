@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from sim.metrics import posture_shares
+from sim.metrics import labels_of, posture_shares
 from sim.version import recorded
 
 # What summary.json reports per state at the horizon.
@@ -22,7 +22,8 @@ QUANTILES = {"p05": 0.05, "p95": 0.95}
 
 
 def posture_labels(ds: xr.Dataset) -> list[str]:
-    return json.loads(ds.attrs["posture_labels"])
+    """The posture names of a run's dataset, code by code (CF flags of `posture`)."""
+    return labels_of(ds["posture"])
 
 
 def state_name(ds: xr.Dataset, code: str) -> str:

@@ -15,7 +15,6 @@ Three sources:
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +25,7 @@ from matplotlib.figure import Figure
 from omegaconf import OmegaConf
 
 from sim.errors import HedgesimError
+from sim.metrics import labels_of
 
 OUTCOMES = ("security", "economic", "autonomy", "hedging")
 DATASET_FILE = "dataset.nc"
@@ -80,7 +80,7 @@ def table_of(source: Path) -> pd.DataFrame:
 def dataset_table(ds: xr.Dataset) -> pd.DataFrame:
     """One row per run of a simulated Dataset: its outcomes at the horizon per middle power."""
     last = ds.isel(step=-1)
-    labels = np.array(json.loads(ds.attrs["posture_labels"]))
+    labels = np.array(labels_of(ds["posture"]))
     columns: dict[str, np.ndarray] = {"run": last["run"].values}
     for state in (str(s) for s in last["state"].values):
         for name in OUTCOMES:
@@ -111,7 +111,7 @@ def results_table(folder: Path) -> pd.DataFrame:
         table = dataset_table(ds.load())
         attrs = {
             "focus": ds.attrs["focus"],
-            "posture_labels": json.loads(ds.attrs["posture_labels"]),
+            "posture_labels": labels_of(ds["posture"]),
         }
     table = _with_parameters(table, job_parameters(folder))
     table.attrs.update(attrs)
@@ -153,7 +153,7 @@ def store_table(store: Path) -> pd.DataFrame:
 
     ds = open_sweep(store)
     names = [str(n) for n in ds["parameter"].values]
-    labels = np.array(json.loads(ds["posture_final"].attrs["labels"]))
+    labels = np.array(labels_of(ds["posture_final"]))
     columns: dict[str, np.ndarray] = {
         "run": ds["run"].values,
         "point": ds["design_point"].values,

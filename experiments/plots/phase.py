@@ -14,9 +14,11 @@ import json
 import numpy as np
 import xarray as xr
 
+from sim.metrics import labels_of
+
 
 def posture_labels(ds: xr.Dataset) -> list[str]:
-    return json.loads(ds["posture_final"].attrs["labels"])
+    return labels_of(ds["posture_final"])
 
 
 def swept(ds: xr.Dataset) -> list[str]:

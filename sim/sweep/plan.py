@@ -25,6 +25,7 @@ import numpy as np
 import xarray as xr
 
 from sim.engine import ALL_VARIABLES, simulate
+from sim.metrics import flags, labels_of
 from sim.params import PRESSURE_KEYS, ParamError, Params, numeric_leaves, validate, with_values
 from sim.sweep.design import design_points
 from sim.sweep.memory import keep_freed_memory
@@ -182,10 +183,10 @@ def summarise(ds: xr.Dataset, outcomes: tuple[str, ...], trajectories: bool = Fa
         out[f"{name}_final"].attrs["long_name"] = f"{long_name} at the horizon"
         out[f"{name}_mean"] = (dims, values[:, 1:].mean(axis=1))
         out[f"{name}_mean"].attrs["long_name"] = f"{long_name}, mean over steps 1..T"
-    labels = json.loads(ds.attrs["posture_labels"])
+    labels = labels_of(ds["posture"])
     codes = ds["posture"].values  # (run, step, state) int8
     out["posture_final"] = (("run", "state"), codes[:, -1])
-    out["posture_final"].attrs.update(long_name="posture at the horizon", labels=json.dumps(labels))
+    out["posture_final"].attrs.update(long_name="posture at the horizon", **flags(labels))
     # steps along the last, contiguous axis: counting there is ten times faster
     by_step = np.ascontiguousarray(np.moveaxis(codes[:, 1:], 1, -1))  # (run, state, step)
     counts = np.stack(
