@@ -163,5 +163,5 @@ def test_the_dashboard_and_the_run_figures_share_one_colour_code():
     from experiments.classroom import drawing
     from experiments.plots import figures, style
 
-    for name in ("POSTURE_COLOURS", "poles", "zone_bounds", "zone_polygon", "state_colour"):
+    for name in ("fill_zones", "poles", "state_colour"):
         assert getattr(drawing, name) is getattr(style, name) is getattr(figures, name)

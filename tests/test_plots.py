@@ -13,6 +13,7 @@ import sim
 from experiments import compose
 from experiments.outputs.summary import horizon_shares
 from experiments.plots import figures as plots
+from experiments.plots import style
 from sim.metrics import labels_of, posture
 
 RUNS = 30
@@ -55,7 +56,7 @@ def test_zones_cover_the_square_exactly():
     bands = [(-1, -0.6), (-0.6, -0.2), (-0.2, 0.2), (0.2, 0.6), (0.6, 1)]
     areas = []
     for low, high in bands:
-        s, e = plots.zone_polygon(low, high).T
+        s, e = style.zone_polygon(low, high).T
         areas.append(0.5 * abs(np.dot(s, np.roll(e, 1)) - np.dot(e, np.roll(s, 1))))
     assert sum(areas) == pytest.approx(4.0)
     assert areas[0] == pytest.approx(0.32)  # the corner triangle below s + e = -1.2

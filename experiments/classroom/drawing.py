@@ -15,16 +15,12 @@ import numpy as np
 import xarray as xr
 from matplotlib import patheffects
 from matplotlib.figure import Figure
-from matplotlib.patches import Polygon
 
-from experiments.outputs.summary import posture_labels
 from experiments.plots.style import (
-    POSTURE_COLOURS,
+    fill_zones,
     ordered_states,
     poles,
     state_colour,
-    zone_bounds,
-    zone_polygon,
 )
 
 FONT = 13  # readable from the back of a classroom
@@ -36,19 +32,7 @@ def _halo(width: float = 4.0):
 
 def draw_zones(ax, ds: xr.Dataset) -> None:
     """Kuik's posture zones: bands of the mean alignment (s + e) / 2, labelled on the diagonal."""
-    for code, ((low, high), label) in enumerate(
-        zip(zone_bounds(ds), posture_labels(ds), strict=True)
-    ):
-        ax.add_patch(
-            Polygon(
-                zone_polygon(low, high),
-                closed=True,
-                facecolor=POSTURE_COLOURS[code],
-                edgecolor="none",
-                alpha=0.55,
-                zorder=0,
-            )
-        )
+    for code, low, high, label in fill_zones(ax, ds, outline=False):
         middle = np.clip((low + high) / 2, -0.8, 0.8)
         ax.text(
             middle,

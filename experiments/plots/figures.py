@@ -25,11 +25,10 @@ from matplotlib.patches import Polygon
 from experiments.outputs.summary import posture_labels, state_name
 from experiments.plots.style import (
     POSTURE_COLOURS,
+    fill_zones,
     ordered_states,
     poles,
     state_colour,
-    zone_bounds,
-    zone_polygon,
 )
 from experiments.plots.style import thresholds as thresholds  # re-exported for readers of a run
 
@@ -123,22 +122,9 @@ def alignment_map(ds: xr.Dataset, states: list[str] | None = None) -> Figure:
     """Security (x) by economic (y) with the posture zones, end points and median paths."""
     states = states or ordered_states(ds)
     minus, plus = poles(ds)
-    labels = posture_labels(ds)
     fig = Figure(figsize=(8.6, 7.6), layout="constrained")
     ax = fig.subplots()
-    for code, ((low, high), label) in enumerate(zip(zone_bounds(ds), labels, strict=True)):
-        ax.add_patch(
-            Polygon(
-                zone_polygon(low, high),
-                closed=True,
-                facecolor=POSTURE_COLOURS[code],
-                edgecolor="white",
-                lw=1,
-                alpha=0.55,
-                label=label,
-                zorder=0,
-            )
-        )
+    for code, low, high, label in fill_zones(ax, ds, outline=True):
         # On the zone's centre line s + e = 2m, toward the upper left, where alignments
         # seldom go (security ahead of economy is the usual hedge), so runs do not hide it.
         middle = (max(low, -1) + min(high, 1)) / 2

@@ -13,6 +13,8 @@ import json
 import numpy as np
 import xarray as xr
 
+from sim.metrics import labels_of
+
 # Posture colours from the pole at -1 (reds) through hedging (sand) to the pole at +1
 # (blues), one per posture code 0..4 (sim.metrics.posture).
 POSTURE_COLOURS = ("#b2182b", "#ef8a62", "#e9dfc3", "#67a9cf", "#2166ac")
@@ -70,3 +72,28 @@ def _clip(ring: list[tuple[float, float]], inside) -> list[tuple[float, float]]:
             t = d0 / (d0 - d1)
             out.append((s0 + t * (s1 - s0), e0 + t * (e1 - e0)))
     return out
+
+
+def fill_zones(ax, ds: xr.Dataset, *, outline: bool) -> list[tuple[int, float, float, str]]:
+    """Kuik's posture zones filled on an (s, e) plane, each patch labelled for a legend;
+    returns (code, low, high, label) per zone for the caller to place its own labels."""
+    from matplotlib.patches import Polygon
+
+    zones = []
+    for code, ((low, high), label) in enumerate(
+        zip(zone_bounds(ds), labels_of(ds["posture"]), strict=True)
+    ):
+        ax.add_patch(
+            Polygon(
+                zone_polygon(low, high),
+                closed=True,
+                facecolor=POSTURE_COLOURS[code],
+                edgecolor="white" if outline else "none",
+                lw=1,
+                alpha=0.55,
+                label=label,
+                zorder=0,
+            )
+        )
+        zones.append((code, low, high, label))
+    return zones
