@@ -56,11 +56,17 @@ def salib_problem(axes: tuple[Axis, ...]) -> dict:
 
 
 def sobol(axes: tuple[Axis, ...], samples: int, seed: int, second_order: bool) -> np.ndarray:
+    """The Saltelli design of a sweep's axes (see `saltelli`)."""
+    return saltelli(salib_problem(axes), samples, seed, second_order)
+
+
+def saltelli(problem: dict, samples: int, seed: int, second_order: bool) -> np.ndarray:
     """Saltelli's extension of a scrambled Sobol sequence, as SALib lays it out:
-    samples x (2D + 2) rows with second order, samples x (D + 2) without."""
+    samples x (2D + 2) rows with second order, samples x (D + 2) without. The one Sobol
+    sampler of hedgesim: sweeps and the sensitivity analysis both draw from it."""
     from SALib import ProblemSpec
 
-    problem = ProblemSpec(salib_problem(axes))
+    spec = ProblemSpec(problem)
     # SALib seeds NumPy's generator with it, which takes at most 32 bits.
-    problem.sample_sobol(samples, calc_second_order=second_order, scramble=True, seed=seed % 2**32)
-    return np.asarray(problem.samples, dtype=float)
+    spec.sample_sobol(samples, calc_second_order=second_order, scramble=True, seed=seed % 2**32)
+    return np.asarray(spec.samples, dtype=float)
