@@ -13,6 +13,7 @@ import xarray as xr
 from agents.model import GeopoliticsModel
 from sim import engine as _engine
 from sim.params import Params, validate
+from sim.progress import progress_bar
 
 
 def simulate(
@@ -27,7 +28,7 @@ def simulate(
     """Like `sim.simulate` (same checks, same errors, same dataset), one Mesa model per run."""
     _engine.check_call(runs, seed, steps, first_run, _engine.ALL_VARIABLES)
     validate(params, runs)
-    bar = _progress(progress, runs)
+    bar = progress_bar(progress, runs, desc="simulating (mesa)", unit="run")
     parts, model = [], None
     for i in range(runs):
         model = GeopoliticsModel(params, rng=seed, run=first_run + i, element=i, steps=steps)
@@ -40,11 +41,3 @@ def simulate(
     trajectories = {name: np.concatenate([p[name] for p in parts], axis=0) for name in parts[0]}
     run_ids = first_run + np.arange(runs, dtype=np.int64)
     return _engine.dataset(params, model.world, run_ids, seed, trajectories)
-
-
-def _progress(enabled: bool, total: int):
-    if not enabled:
-        return None
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, desc="simulating (mesa)", unit="run")

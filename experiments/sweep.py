@@ -24,6 +24,7 @@ from omegaconf import DictConfig, OmegaConf, open_dict
 
 from experiments.command import HydraCommand, exit_status, log, refusals_as_one_line
 from experiments.config import ConfigError, available, explain, params_of, to_params
+from sim.progress import progress_bar
 from sim.sweep.executors import executor
 from sim.sweep.plan import SweepPlan, plan_sweep, scheduled_overrides
 from sim.sweep.spec import SweepSpec, parse_sweep
@@ -82,20 +83,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(spec: SweepSpec, plan: SweepPlan, progress: bool) -> int:
-    from tqdm.auto import tqdm
-
     started = time.perf_counter()
     with executor(spec) as compute, open_store(spec.store, plan) as store:
         todo = store.missing
         already = plan.runs - sum(_size(plan, k) for k in todo)
-        bar = tqdm(
-            total=plan.runs,
-            initial=already,
-            unit="run",
-            unit_scale=True,
-            desc=spec.name,
-            disable=not progress,
-        )
+        bar = progress_bar(progress, plan.runs, desc=spec.name, unit="run", initial=already)
         try:
             for chunk, summaries in compute(plan, todo):
                 store.write(chunk, summaries)

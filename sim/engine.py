@@ -16,6 +16,7 @@ from sim.calendar import as_datetime64
 from sim.dynamics import EVENT_INDEX, effective_levers, initial_state, random_keys, step
 from sim.metrics import flags, hedging_index, posture, posture_labels
 from sim.params import CAMPS, PRESSURE_KEYS, ParamError, Params, to_plain, validate
+from sim.progress import progress_bar
 from sim.version import provenance
 from sim.world import compile_world
 
@@ -56,7 +57,12 @@ def simulate(
     run_ids = first_run + np.arange(runs, dtype=np.int64)
     blocks = [slice(b, min(b + block_runs, runs)) for b in range(0, runs, block_runs)]
     parts = []
-    bar = _progress(progress, len(blocks) * (steps or params.scenario.steps))
+    bar = progress_bar(
+        progress,
+        desc="simulating",
+        unit="step",
+        total=len(blocks) * (steps or params.scenario.steps),
+    )
     for block in blocks:
         w = compile_world(params, seed, run_ids[block], block, steps)
         parts.append(_run_block(w, variables, bar))
@@ -78,14 +84,6 @@ def check_call(runs, seed, steps, first_run, variables) -> None:
     unknown = set(variables) - set(ALL_VARIABLES)
     if unknown:
         raise ParamError("variables", sorted(unknown), f"choose from {list(ALL_VARIABLES)}")
-
-
-def _progress(enabled: bool, total: int):
-    if not enabled:
-        return None
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, desc="simulating", unit="step")
 
 
 def _in_force(w, state) -> dict[str, np.ndarray]:

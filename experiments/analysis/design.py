@@ -14,7 +14,9 @@ import numpy as np
 import xarray as xr
 
 import sim
-from sim.params import Params, with_values
+from sim.params import Params
+from sim.progress import progress_bar
+from sim.sweep.plan import design_runs
 
 # What the analyses read (hedging and posture come with security and economic).
 SIMULATED = ("security", "economic", "autonomy")
@@ -46,12 +48,14 @@ def run_design(
     focus = params.world.focus
     parts = []
     chunks = range(0, n_points, per_chunk)
-    bar = _bar(progress, n_points)
+    bar = progress_bar(progress, n_points, desc="design points", unit="point")
     for first in chunks:
         last = min(first + per_chunk, n_points)
-        values = {key: np.repeat(points[first:last, k], replicates) for k, key in enumerate(keys)}
+        runs, _, _ = design_runs(
+            params, keys, points, replicates, first * replicates, last * replicates
+        )
         ds = sim.simulate(
-            with_values(params, values),
+            runs,
             runs=(last - first) * replicates,
             seed=seed,
             steps=steps,
@@ -83,11 +87,3 @@ def run_design(
         out[key] = ("point", points[:, k])
     out.attrs.update(focus=focus, seed=int(seed), replicates=int(replicates), keys=list(keys))
     return out
-
-
-def _bar(enabled: bool, total: int):
-    if not enabled:
-        return None
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, desc="design points", unit="point")

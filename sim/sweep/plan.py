@@ -131,11 +131,22 @@ def scheduled_overrides(plan: SweepPlan) -> list[str]:
 # --------------------------------------------------------------------------- one chunk
 def chunk_params(plan: SweepPlan, start: int, stop: int) -> tuple[Params, np.ndarray, np.ndarray]:
     """Parameters of runs start..stop-1 (arrays over runs), their points and replicates."""
+    return design_runs(plan.params, plan.keys, plan.points, plan.spec.replicates, start, stop)
+
+
+def design_runs(
+    params: Params, keys, points: np.ndarray, replicates: int, start: int, stop: int
+) -> tuple[Params, np.ndarray, np.ndarray]:
+    """Runs start..stop-1 of a design of `points` (n_points, len(keys)) run `replicates`
+    times each: run r is replicate r % replicates of point r // replicates, so its numbers
+    depend only on (seed, r, its values), not on how the design is cut into engine calls.
+    Returns the parameters (arrays over the runs), each run's point and replicate. Sweeps
+    and the analyses' designs both lay out their runs by it."""
     run_ids = np.arange(start, stop, dtype=np.int64)
-    point = run_ids // plan.spec.replicates
-    values = plan.points[point]
-    params = with_values(plan.params, {key: values[:, j] for j, key in enumerate(plan.keys)})
-    return params, point, (run_ids % plan.spec.replicates).astype(np.int32)
+    point = run_ids // replicates
+    values = points[point]
+    params = with_values(params, {key: values[:, j] for j, key in enumerate(keys)})
+    return params, point, (run_ids % replicates).astype(np.int32)
 
 
 def run_chunk(plan: SweepPlan, chunk: int) -> xr.Dataset:
