@@ -73,6 +73,39 @@ def refusals_as_one_line() -> Iterator[None]:
         yield
     except HedgesimError as error:
         fail(error)
+    except OSError as error:  # no space, read-only, not a folder, no permission: one line
+        fail(io_failure(error))
+
+
+def io_failure(error: OSError) -> str:
+    """An OSError as the one line a user sees: the path, then the system's reason."""
+    where = error.filename if error.filename is not None else "output"
+    return f"{where}: cannot write ({error.strerror or error}); nothing was left half-written"
+
+
+def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """`write(partial)` into a hidden neighbour, renamed onto `path` once whole: a failure
+    leaves `path` as it was (absent, or its old content)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
+    try:
+        write(partial)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+# ----------------------------------------------------------------------------- names
+def check_folder_name(key: str, value: str) -> None:
+    """A name that becomes a folder under results/ (a run's `name`, a scenario's or a
+    sweep's): one plain folder name, so that results stay inside the results root. An
+    explicit absolute output folder is the user's choice (hydra.run.dir, sweep.store)."""
+    text = str(value)
+    if not text or text in (".", "..") or any(c in text for c in "/\\\0"):
+        raise ConfigError(
+            f"{key} = {text!r}: a plain folder name (no '/', '..' or '\\'); "
+            "to write elsewhere give an absolute output folder"
+        )
 
 
 # ----------------------------------------------------------------------------- command line
