@@ -178,6 +178,18 @@ def parse_overrides(overrides: list[str]) -> list:
     return parsed
 
 
+def refuse_empty_mappings(overrides: list[str]) -> None:
+    """`key={}` is merged into the mapping at `key`, which changes nothing: Hydra would drop it
+    silently. Say so, and how to remove an entry instead."""
+    for override in parse_overrides(overrides):
+        if not override.is_sweep_override() and override.value() == {}:
+            key = override.key_or_group
+            raise ConfigError(
+                f"{key} = {{}}: an empty mapping is merged into {key} and changes nothing; "
+                f"to remove an entry write ~{key}.NAME"
+            )
+
+
 def sweep_choices(overrides: list[str]) -> list[tuple[Any, list[str], list[Any]]]:
     """Per override: the parsed override, the "key=value" strings a multirun takes for it
     and the matching parsed values (one of each for an override that does not sweep)."""
@@ -244,6 +256,7 @@ class HydraCommand:
         line = read_argv(argv)
         if line.runs_nothing:
             return []
+        refuse_empty_mappings(line.overrides)
         if not line.multirun:
             return [self.validate(self.compose(single_job(line.overrides), line.config_dirs))]
         choices = sweep_choices(line.overrides)

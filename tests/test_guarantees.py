@@ -187,3 +187,27 @@ def test_a_huge_sweep_is_refused_before_allocating(tmp_path, capsys):
     assert status == 2
     one_line(capsys.readouterr().err, "sweep.samples = 10000000000", "available", "split")
     assert not path.exists()
+
+
+# ----------------------------------------------------------------------------- overrides
+def test_an_empty_mapping_override_is_refused_not_ignored(tmp_path, capsys):
+    out = tmp_path / "out"
+    with pytest.raises(SystemExit) as stop:
+        run_cli.main(["world.middle_powers.KOR.red_lines={}", f"hydra.run.dir={out}"])
+    assert stop.value.code == 2
+    one_line(capsys.readouterr().err, "world.middle_powers.KOR.red_lines = {}", "changes nothing")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("name", ["../../x", "a/b", ".."])
+def test_a_name_cannot_leave_the_results_root(name, tmp_path, capsys):
+    with pytest.raises(SystemExit) as stop:
+        run_cli.main([f"name={name}", "runs=2"])
+    assert stop.value.code == 2
+    one_line(capsys.readouterr().err, f"name = {name!r}", "plain folder name")
+
+
+def test_an_unwritable_figure_path_is_one_line(store, tmp_path, capsys):
+    status = plot_cli.main([f"store={store}", "out=/proc/hedgesim-x"])
+    assert status == 2
+    one_line(capsys.readouterr().err, "/proc/hedgesim-x")
