@@ -73,6 +73,39 @@ def refusals_as_one_line() -> Iterator[None]:
         yield
     except HedgesimError as error:
         fail(error)
+    except OSError as error:  # no space, read-only, not a folder, no permission: one line
+        fail(io_failure(error))
+
+
+def io_failure(error: OSError) -> str:
+    """An OSError as the one line a user sees: the path, then the system's reason."""
+    where = error.filename if error.filename is not None else "output"
+    return f"{where}: cannot write ({error.strerror or error}); nothing was left half-written"
+
+
+def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """`write(partial)` into a hidden neighbour, renamed onto `path` once whole: a failure
+    leaves `path` as it was (absent, or its old content)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
+    try:
+        write(partial)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+# ----------------------------------------------------------------------------- names
+def check_folder_name(key: str, value: str) -> None:
+    """A name that becomes a folder under results/ (a run's `name`, a scenario's or a
+    sweep's): one plain folder name, so that results stay inside the results root. An
+    explicit absolute output folder is the user's choice (hydra.run.dir, sweep.store)."""
+    text = str(value)
+    if not text or text in (".", "..") or any(c in text for c in "/\\\0"):
+        raise ConfigError(
+            f"{key} = {text!r}: a plain folder name (no '/', '..' or '\\'); "
+            "to write elsewhere give an absolute output folder"
+        )
 
 
 # ----------------------------------------------------------------------------- command line
@@ -145,6 +178,18 @@ def parse_overrides(overrides: list[str]) -> list:
     return parsed
 
 
+def refuse_empty_mappings(overrides: list[str]) -> None:
+    """`key={}` is merged into the mapping at `key`, which changes nothing: Hydra would drop it
+    silently. Say so, and how to remove an entry instead."""
+    for override in parse_overrides(overrides):
+        if not override.is_sweep_override() and override.value() == {}:
+            key = override.key_or_group
+            raise ConfigError(
+                f"{key} = {{}}: an empty mapping is merged into {key} and changes nothing; "
+                f"to remove an entry write ~{key}.NAME"
+            )
+
+
 def sweep_choices(overrides: list[str]) -> list[tuple[Any, list[str], list[Any]]]:
     """Per override: the parsed override, the "key=value" strings a multirun takes for it
     and the matching parsed values (one of each for an override that does not sweep)."""
@@ -211,6 +256,7 @@ class HydraCommand:
         line = read_argv(argv)
         if line.runs_nothing:
             return []
+        refuse_empty_mappings(line.overrides)
         if not line.multirun:
             return [self.validate(self.compose(single_job(line.overrides), line.config_dirs))]
         choices = sweep_choices(line.overrides)

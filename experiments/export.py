@@ -23,7 +23,13 @@ from pathlib import Path
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig
 
-from experiments.command import HydraCommand, exit_status, log, refusals_as_one_line
+from experiments.command import (
+    HydraCommand,
+    exit_status,
+    log,
+    refusals_as_one_line,
+    write_atomically,
+)
 from experiments.config import ConfigError, typed
 from experiments.outputs.table import (
     FORMATS,
@@ -76,10 +82,12 @@ def job(cfg: DictConfig) -> None:
             figure = comparison_figure(table, options.state or table.attrs["focus"])
         path = table_path(source, kind, options)
         write_table(table, path, options.format)
-    log.info(f"wrote {path}: {len(table):,} runs x {table.shape[1]} columns")
-    if figure is not None:
-        figure.savefig(source / FIGURE_FILE, dpi=130)
-        log.info(f"wrote {source / FIGURE_FILE}")
+        log.info(f"wrote {path}: {len(table):,} runs x {table.shape[1]} columns")
+        if figure is not None:
+            write_atomically(
+                source / FIGURE_FILE, lambda p: figure.savefig(p, dpi=130, format="png")
+            )
+            log.info(f"wrote {source / FIGURE_FILE}")
 
 
 COMMAND = HydraCommand(config_name="commands/export", validate=options_of)

@@ -25,7 +25,13 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from omegaconf import DictConfig
 
-from experiments.command import HydraCommand, exit_status, log, refusals_as_one_line
+from experiments.command import (
+    HydraCommand,
+    exit_status,
+    log,
+    refusals_as_one_line,
+    write_atomically,
+)
 from experiments.config import ConfigError, typed
 from experiments.outputs.summary import state_name
 from experiments.plots.figures import POSTURE_COLOURS
@@ -250,7 +256,7 @@ def check(ds: xr.Dataset, options: PlotOptions) -> tuple[str, str | None, str]:
 def draw(options: PlotOptions) -> list[tuple[Path, Figure]]:
     """Both figures of the store and where they go; nothing written yet."""
     store = Path(options.store)
-    ds = open_sweep(store, partial=options.partial)
+    ds = original = open_sweep(store, partial=options.partial)
     x, y, state = check(ds, options)
     out = Path(options.out or store.with_name(store.name.removesuffix(".zarr") + "_figures"))
     phase_file = Path(options.phase or out / (f"phase_{x}_{y}.png" if y else f"phase_{x}.png"))
@@ -259,6 +265,10 @@ def draw(options: PlotOptions) -> list[tuple[Path, Figure]]:
         n for n in ds.data_vars if n.endswith("_final")
     ]
     ds = ds[sorted(set(keep))].load()
+    if "failed" in original and bool(original["failed"].any()):
+        failed = original["failed"].values
+        log.info(f"note: {int(failed.sum())} runs produced NaN or infinity and are left out")
+        ds = ds.isel(run=~failed)
     return [
         (phase_file, phase_diagram(ds, x, y, state, options.bins)),
         (outcomes_file, outcome_distributions(ds, state)),
@@ -271,10 +281,9 @@ COMMAND = HydraCommand(config_name="commands/plot", validate=options_of)
 def job(cfg: DictConfig) -> None:
     with refusals_as_one_line():
         figures = draw(options_of(cfg))
-    for path, figure in figures:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        figure.savefig(path, dpi=130)
-        log.info(f"wrote {path}")
+        for path, figure in figures:
+            write_atomically(path, lambda p, f=figure: f.savefig(p, dpi=130, format="png"))
+            log.info(f"wrote {path}")
 
 
 def main(argv: list[str] | None = None) -> int:

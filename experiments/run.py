@@ -26,6 +26,7 @@ from experiments.command import (
     FULL_CHECK_JOBS,
     HydraCommand,
     JobError,
+    check_folder_name,
     guarded_job_folder,
     log,
     shown,
@@ -35,7 +36,26 @@ from experiments.config import Config, params_of, to_params
 DATASET_FILE = "dataset.nc"
 SUMMARY_FILE = "summary.json"
 CONFIG_FILE = "config.yaml"
-COMMAND = HydraCommand(config_name="config", validate=to_params)
+
+
+def checked(cfg: DictConfig) -> Config:
+    """The validated config of a run, its name a plain folder name and its size within the
+    machine's memory: all refused before Hydra makes a folder."""
+    from sim.checks import check_memory, trajectory_bytes
+
+    config = to_params(cfg)
+    check_folder_name("name", config.name)
+    check_memory(
+        "runs",
+        config.runs,
+        trajectory_bytes(params_of(config), config.runs),
+        "run fewer, or run a sweep (hedgesim sweep), which computes sweep.chunk_runs runs "
+        "at a time and writes each chunk to a store",
+    )
+    return config
+
+
+COMMAND = HydraCommand(config_name="config", validate=checked)
 check_argv = COMMAND.check_argv
 __all__ = ["FULL_CHECK_JOBS", "check_argv", "job", "launch", "main", "simulate"]
 
@@ -53,9 +73,12 @@ def simulate(config: Config):
         accepts_progress = "progress" in inspect.signature(mesa_simulate).parameters
         kwargs = {"progress": config.progress} if accepts_progress else {}
         return mesa_simulate(params, config.runs, config.seed, **kwargs)
+    import numpy as np
+
     import sim
 
-    return sim.simulate(params, config.runs, config.seed, progress=config.progress)
+    with np.errstate(all="ignore"):  # an overflow is reported from the outputs (sim.checks)
+        return sim.simulate(params, config.runs, config.seed, progress=config.progress)
 
 
 def write_results(ds, config: Config, cfg: DictConfig, folder: Path) -> dict[str, Any]:
@@ -79,7 +102,7 @@ def job(cfg: DictConfig) -> None:
     from experiments.outputs.summary import posture_table
 
     with guarded_job_folder() as folder:
-        config = to_params(cfg)
+        config = checked(cfg)
         summary = write_results(simulate(config), config, cfg, folder)
     log.info(f"wrote {shown(folder)}")
     log.info(posture_table(summary))

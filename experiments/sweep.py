@@ -22,7 +22,13 @@ from pathlib import Path
 
 from omegaconf import DictConfig, OmegaConf, open_dict
 
-from experiments.command import HydraCommand, exit_status, log, refusals_as_one_line
+from experiments.command import (
+    HydraCommand,
+    check_folder_name,
+    exit_status,
+    log,
+    refusals_as_one_line,
+)
 from experiments.config import ConfigError, available, explain, params_of, to_params
 from sim.progress import progress_bar
 from sim.sweep.executors import executor
@@ -47,7 +53,10 @@ def checked(cfg: DictConfig) -> tuple[SweepSpec, SweepPlan, bool]:
     with open_dict(model):
         model.sweep = None  # validated by its own schema, not as model parameters
     config = to_params(model)
+    check_folder_name("name", config.name)
+    check_folder_name("scenario.name", config.scenario.name)
     spec = parse_sweep(node)
+    check_folder_name("sweep.name", spec.name)
     plan = plan_sweep(spec, params_of(config), seed=config.seed)
     return spec, plan, bool(config.progress)
 
@@ -85,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
 def run(spec: SweepSpec, plan: SweepPlan, progress: bool) -> int:
     started = time.perf_counter()
     with executor(spec) as compute, open_store(spec.store, plan) as store:
+        for what in store.repaired.values():
+            print(f"note: {store.path}: {what}; computing it again", file=sys.stderr)
         todo = store.missing
         already = plan.runs - sum(_size(plan, k) for k in todo)
         bar = progress_bar(progress, plan.runs, desc=spec.name, unit="run", initial=already)

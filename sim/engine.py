@@ -12,6 +12,7 @@ import json
 import numpy as np
 import xarray as xr
 
+from sim import checks
 from sim.calendar import as_datetime64
 from sim.dynamics import EVENT_INDEX, effective_levers, initial_state, random_keys, step
 from sim.metrics import flags, hedging_index, posture, posture_labels
@@ -54,6 +55,7 @@ def simulate(
     run itself; encoding arrays of a million values as JSON in every chunk costs time)."""
     check_call(runs, seed, steps, first_run, variables)
     validate(params, runs)
+    checks.inputs(params, runs, first_run, steps)
     run_ids = first_run + np.arange(runs, dtype=np.int64)
     blocks = [slice(b, min(b + block_runs, runs)) for b in range(0, runs, block_runs)]
     parts = []
@@ -69,7 +71,8 @@ def simulate(
     if bar is not None:
         bar.close()
     trajectories = {name: np.concatenate([p[name] for p in parts], axis=0) for name in variables}
-    return dataset(params, w, run_ids, seed, trajectories, params_attr=params_attr)
+    ds = dataset(params, w, run_ids, seed, trajectories, params_attr=params_attr)
+    return checks.outputs(ds, params)
 
 
 def check_call(runs, seed, steps, first_run, variables) -> None:

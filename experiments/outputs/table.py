@@ -31,6 +31,7 @@ OUTCOMES = ("security", "economic", "autonomy", "hedging")
 DATASET_FILE = "dataset.nc"
 MULTIRUN_FILE = "multirun.yaml"
 FORMATS = ("csv", "parquet")
+FAILED = "failed (NaN or infinity)"
 
 
 class ExportError(HedgesimError):
@@ -167,7 +168,8 @@ def store_table(store: Path) -> pd.DataFrame:
             if f"{name}_final" in ds:
                 columns[f"{name}_{state}"] = ds[f"{name}_final"].sel(state=state).values
         codes = ds["posture_final"].sel(state=state).values.astype(int)
-        columns[f"posture_{state}"] = labels[codes]
+        # a run with NaN or infinity has no posture (sim.sweep.plan.FAILED_POSTURE)
+        columns[f"posture_{state}"] = np.where(codes >= 0, labels[np.maximum(codes, 0)], FAILED)
     table = pd.DataFrame(columns)
     table.insert(0, "scenario", ds.attrs.get("scenario"))
     table.insert(1, "sweep", ds.attrs.get("sweep"))

@@ -22,6 +22,8 @@ def validate(params: Params, runs: int | None = None) -> Params:
     """Check every leaf against its range and every cross-reference; return params or raise."""
     _check_ranges(params, "", runs)
     _check_world(params.world)
+    check_calendar(params)
+    check_durations(params)
     _check_scenario(params)
     thresholds = params.metrics.posture_thresholds
     if len(thresholds) != 2 or not 0 < thresholds[0] < thresholds[1] < 1:
@@ -201,3 +203,60 @@ def _check_scenario(params: Params) -> None:
             )
         if event.camp and event.camp not in CAMPS:
             raise ParamError(f"{key}.camp", event.camp, f"one of {list(CAMPS)} or ''")
+
+
+# --------------------------------------------------------------------------- calendar and run ids
+# The Dataset's `time` coordinate is datetime64[ns]: 64-bit nanoseconds around 1970 hold the
+# dates from 1677-09-21 to 2262-04-11 (numpy's documented range); a date outside wraps.
+FIRST_DATE, LAST_DATE = "1677-09-22", "2262-04-10"
+MAX_RUN_ID = 2**63  # run ids are int64 (the counter-based random keys take them as such)
+
+
+def check_calendar(params: Params) -> None:
+    """The start and the horizon fall within the dates a datetime64[ns] coordinate holds."""
+    import datetime as dt
+
+    from sim.calendar import parse_date
+
+    sc = params.scenario
+    if not ISO_DATE.match(str(sc.start)):
+        raise ParamError("scenario.start", sc.start, "an ISO date YYYY-MM-DD")
+    start = parse_date("scenario.start", sc.start)
+    first, last = dt.date.fromisoformat(FIRST_DATE), dt.date.fromisoformat(LAST_DATE)
+    if not first <= start <= last:
+        raise ParamError(
+            "scenario.start", sc.start, f"must fall in [{first}, {last}], the dates a dataset holds"
+        )
+    months = start.month - 1 + int(sc.steps) * int(sc.step_months)
+    horizon_year = start.year + months // 12
+    if (horizon_year, months % 12 + 1, min(start.day, 28)) > (last.year, last.month, last.day):
+        raise ParamError(
+            "scenario.steps",
+            sc.steps,
+            f"the horizon would pass {last}, the last date a dataset holds; start later or run fewer steps",
+        )
+
+
+def check_durations(params: Params) -> None:
+    """Every election term is at least one step (a shorter one cannot move the calendar: the
+    next election would fall in the same step forever) and ends within Python's calendar."""
+    import datetime as dt
+
+    step_years = int(params.scenario.step_months) / 12
+    for code, mp in params.world.middle_powers.items():
+        key = f"world.middle_powers.{code}.election.term_years"
+        term = np.asarray(mp.election.term_years, dtype=float)
+        if np.any(term < step_years):
+            shown = float(term.min()) if term.ndim else mp.election.term_years
+            raise ParamError(key, shown, f"must be at least one step ({step_years:g} years)")
+        if np.any(term * 365.25 > (dt.date.max - dt.date(2262, 4, 11)).days):
+            shown = float(term.max()) if term.ndim else mp.election.term_years
+            raise ParamError(key, shown, "must end before the year 9999, where the calendar ends")
+
+
+def check_run_ids(first_run: int, runs: int) -> None:
+    """Run ids first_run .. first_run + runs - 1 fit in int64: past 2**63 they would wrap."""
+    if int(first_run) + int(runs) > MAX_RUN_ID:
+        raise ParamError(
+            "first_run", int(first_run), f"first_run + runs ({int(runs)}) must be at most 2**63"
+        )

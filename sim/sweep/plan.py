@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
+from sim.checks import NonFiniteError, check_memory, show_bytes
 from sim.engine import ALL_VARIABLES, simulate
 from sim.metrics import flags, labels_of
 from sim.params import PRESSURE_KEYS, ParamError, Params, numeric_leaves, validate, with_values
@@ -40,6 +41,7 @@ FIXED_PER_CALL = (
     "world.great_powers.*.pole",
     "world.middle_powers.*.election.term_years",  # lays out the election calendar
 )
+FAILED_POSTURE = -1  # posture_final of a run whose outputs are not finite: no posture
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ def plan_sweep(spec: SweepSpec, params: Params, seed: int) -> SweepPlan:
                 else "; any numeric parameter by its dotted key"
             )
             raise SweepError(f"{where} = {axis.key!r}: no such numeric parameter{hint}")
+    check_sweep_memory(spec, params)
     points = design_points(spec)
     for j, axis in enumerate(spec.parameters):
         extremes = np.array([points[:, j].min(), points[:, j].max()])
@@ -111,6 +114,43 @@ def plan_sweep(spec: SweepSpec, params: Params, seed: int) -> SweepPlan:
             f"sweep.replicates = {spec.replicates}: too many runs ({spec.replicates * len(points)})"
         )
     return SweepPlan(spec=spec, params=params, seed=int(seed), points=points)
+
+
+def design_size(spec: SweepSpec) -> int:
+    """The number of design points `design_points(spec)` draws, without drawing them."""
+    dims = len(spec.parameters)
+    if spec.design == "grid":
+        return math.prod(
+            len(axis.values) if axis.values else int(axis.levels) for axis in spec.parameters
+        )
+    if spec.design == "sobol":
+        return int(spec.samples) * (2 * dims + 2 if spec.second_order else dims + 2)
+    return int(spec.samples)
+
+
+def check_sweep_memory(spec: SweepSpec, params: Params) -> None:
+    """Refuse, before anything is allocated, a design or a chunk that would not fit in memory:
+    the design table (and its drawing, about three copies) and the run ids are held whole;
+    one chunk's trajectories at a time."""
+    from sim.checks import trajectory_bytes
+
+    points = design_size(spec)
+    whole = 3 * 8 * points * max(1, len(spec.parameters)) + 8 * points * spec.replicates
+    key, value = ("sweep.samples", spec.samples) if spec.samples else ("sweep", spec.name)
+    check_memory(
+        key,
+        value,
+        whole,
+        f"{points:,} design points x {spec.replicates} replicates are held whole; draw fewer, "
+        "or split the design into several sweeps (each its own sweep.store and sweep.seed)",
+    )
+    chunk = trajectory_bytes(params, spec.chunk_runs)
+    check_memory(
+        "sweep.chunk_runs",
+        spec.chunk_runs,
+        chunk,
+        f"one chunk's trajectories ({show_bytes(chunk)}) are held at once: lower sweep.chunk_runs",
+    )
 
 
 def scheduled_overrides(plan: SweepPlan) -> list[str]:
@@ -158,15 +198,25 @@ def run_chunk(plan: SweepPlan, chunk: int) -> xr.Dataset:
 def run_range(plan: SweepPlan, start: int, stop: int) -> xr.Dataset:
     keep_freed_memory()  # this process runs the sweep's chunks: see sim.sweep.memory
     params, point, replicate = chunk_params(plan, start, stop)
-    trajectories = simulate(
-        params,
-        runs=stop - start,
-        seed=plan.seed,
-        first_run=start,
-        variables=plan.variables,
-        params_attr=False,  # the store keeps each run's parameters itself
-    )
+    try:
+        with np.errstate(all="ignore"):  # overflow is checked on the outputs (sim.checks)
+            trajectories = simulate(
+                params,
+                runs=stop - start,
+                seed=plan.seed,
+                first_run=start,
+                variables=plan.variables,
+                params_attr=False,  # the store keeps each run's parameters itself
+            )
+        failed = np.zeros(stop - start, dtype=bool)
+    except NonFiniteError as error:  # recorded as failed, with their parameters, not classified
+        trajectories, failed = error.dataset, error.failed
     out = summarise(trajectories, plan.spec.outcomes, plan.spec.trajectories)
+    out["failed"] = ("run", failed)
+    out["failed"].attrs["long_name"] = "the run produced NaN or infinity: not classified"
+    if failed.any():
+        out["posture_final"].values[failed] = FAILED_POSTURE
+        out["posture_steps"].values[failed] = 0
     out["parameters"] = (("run", "parameter"), plan.points[point])
     out["parameters"].attrs.update(
         long_name="swept parameters of the run", keys=json.dumps(plan.keys)

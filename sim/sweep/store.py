@@ -34,6 +34,7 @@ import os
 import re
 import shutil
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,7 @@ from sim.version import provenance, release
 
 IDENTITY = "hedgesim_sweep"  # root attribute: what this store is a sweep of
 PROBE = "probe_digest"  # root attribute: digest of run 0 as the engine computed it then
-FORMAT = 1  # layout version of the store
+FORMAT = 2  # layout version of the store (2: every chunk written, even all-fill; failed runs)
 CHUNK_KEY = re.compile(r"c(/\d+)*")  # Zarr v3's default chunk-key encoding
 
 
@@ -89,6 +90,22 @@ class SweepStore:
 
     def __init__(self, path: Path, plan: SweepPlan, done: set[int], lock_fd: int):
         self.path, self.plan, self.done, self._lock_fd = path, plan, done, lock_fd
+        self.repaired: dict[int, str] = {}
+
+    def forget(self, damaged: dict[int, str]) -> dict[int, str]:
+        """Mark damaged chunks as not done (their digest back to 0, the fill value), so that
+        this sweep computes them again; returns what was wrong with each."""
+        for chunk in sorted(damaged):
+            mark = xr.Dataset({"chunk_digest": ("chunk", np.zeros(1, dtype=np.uint64))})
+            mark.to_zarr(
+                self.path,
+                region={"chunk": slice(chunk, chunk + 1)},
+                mode="r+",
+                consolidated=False,
+                write_empty_chunks=True,
+            )
+            self.done.discard(chunk)
+        return dict(damaged)
 
     @property
     def missing(self) -> list[int]:
@@ -103,10 +120,20 @@ class SweepStore:
                 f"chunk {chunk} holds runs {data['run'].values[[0, -1]]}, not {start}..{stop - 1}"
             )
         region = data[run_variables(data)].drop_vars([c for c in data.coords])
-        region.to_zarr(self.path, region={"run": slice(start, stop)}, mode="r+", consolidated=False)
+        region.to_zarr(
+            self.path,
+            region={"run": slice(start, stop)},
+            mode="r+",
+            consolidated=False,
+            write_empty_chunks=True,  # every chunk has its file: absence means damage
+        )
         mark = xr.Dataset({"chunk_digest": ("chunk", np.array([digest(data)], dtype=np.uint64))})
         mark.to_zarr(
-            self.path, region={"chunk": slice(chunk, chunk + 1)}, mode="r+", consolidated=False
+            self.path,
+            region={"chunk": slice(chunk, chunk + 1)},
+            mode="r+",
+            consolidated=False,
+            write_empty_chunks=True,
         )
         self.done.add(chunk)
 
@@ -137,12 +164,14 @@ def open_store(path: str | os.PathLike, plan: SweepPlan) -> SweepStore:
         )
     lock_fd = _lock(path)
     try:
-        done = _verify(path, plan, probe)
+        report = _verify(path, plan, probe)
         _remove_files_outside_the_format(path)
+        store = SweepStore(path, plan, set(report.done), lock_fd)
+        store.repaired = store.forget(report.damaged)
     except BaseException:
         os.close(lock_fd)
         raise
-    return SweepStore(path, plan, done, lock_fd)
+    return store
 
 
 # --------------------------------------------------------------------------- creation
@@ -162,6 +191,7 @@ def _create(path: Path, plan: SweepPlan, probe: xr.Dataset) -> None:
             compute=False,
             consolidated=True,
             encoding=_encoding(template, plan),
+            write_empty_chunks=True,
         )
     try:
         os.rename(skeleton, path)  # atomic; fails if another process created the store meanwhile
@@ -291,8 +321,9 @@ def _damaged(path: Path, what: str) -> StoreError:
     )
 
 
-def _verify(path: Path, plan: SweepPlan, probe: xr.Dataset) -> set[int]:
-    """The chunks already done, after checking the store is this sweep's and whole."""
+def _verify(path: Path, plan: SweepPlan, probe: xr.Dataset) -> ChunkReport:
+    """Which chunks are done and which are damaged, after checking the store is this sweep's
+    and its skeleton (design, coordinates, metadata) whole."""
     if not (path / "zarr.json").exists():
         raise StoreError(
             f"sweep.store = {str(path)!r}: exists and is not a Zarr store; choose another sweep.store"
@@ -326,22 +357,77 @@ def _verify(path: Path, plan: SweepPlan, probe: xr.Dataset) -> set[int]:
             f"sweep.store = {str(path)!r}: the engine now computes run 0 differently than when this "
             "store was begun (the model's code changed); finish it with that code or start a new store"
         )
+    report = verify_chunks(path, stored)
+    if report.skeleton:
+        raise _damaged(path, report.skeleton)
+    return report
+
+
+@dataclass
+class ChunkReport:
+    """What `verify_chunks` found: the chunks done and whole, the chunks marked done that are
+    damaged (recomputable: resuming the sweep computes them again) and what is wrong with the
+    skeleton (the design, the coordinates and the metadata, written when a store is begun:
+    not recomputable in place), or '' if nothing."""
+
+    done: set[int]
+    damaged: dict[int, str]
+    skeleton: str
+
+
+def verify_chunks(path: Path, stored: xr.Dataset) -> ChunkReport:
+    """The one check of what a store holds, used by every reader (the sweep on resuming,
+    `open_sweep` for the plot, the export and the analyses): every array's metadata and every
+    chunk file present (the run-indexed outcomes for each chunk marked done; everything else
+    whole), and each chunk marked done hashing to its digest."""
     try:
-        digests = stored["chunk_digest"].values
+        digests = np.asarray(stored["chunk_digest"].values)
     except Exception as error:
-        raise _damaged(path, f"chunk_digest unreadable: {_first_line(error)}") from None
-    done = {int(k) for k in np.flatnonzero(digests)}
-    for k in sorted(done):
-        start, stop = plan.chunk_bounds(k)
+        return ChunkReport(set(), {}, f"chunk_digest unreadable: {_first_line(error)}")
+    marked = {int(k) for k in np.flatnonzero(digests)}
+    size = int(stored.attrs.get("chunk_runs", stored.sizes.get("run", 1)))
+    outcomes = set(run_variables(stored))
+    damaged: dict[int, str] = {}
+    for name in sorted(stored.variables):
+        meta = path / str(name) / "zarr.json"
+        if not meta.is_file():
+            return ChunkReport(set(), {}, f"array {name} has lost its metadata ({name}/zarr.json)")
+        for key, index in _chunk_keys(meta):
+            if (path / str(name) / key).is_file() or name == "chunk_digest":
+                continue  # an absent digest is the fill value 0: not yet computed
+            if name not in outcomes:
+                return ChunkReport(set(), {}, f"array {name} has lost its chunk file {key}")
+            chunk = index[0]
+            if chunk in marked:
+                damaged.setdefault(chunk, f"{name}'s chunk file {key} is missing")
+    for k in sorted(marked - set(damaged)):
+        start, stop = k * size, min((k + 1) * size, stored.sizes["run"])
         try:
-            chunk = stored[run_variables(stored)].isel(run=slice(start, stop)).load()
+            chunk = stored[sorted(outcomes)].isel(run=slice(start, stop)).load()
         except Exception as error:
-            raise _damaged(
-                path, f"chunk {k} (runs {start}..{stop - 1}) unreadable: {_first_line(error)}"
-            ) from None
+            damaged[k] = f"unreadable: {_first_line(error)}"
+            continue
         if digest(chunk) != int(digests[k]):
-            raise _damaged(path, f"chunk {k} (runs {start}..{stop - 1}) does not match its digest")
-    return done
+            damaged[k] = "its values do not match its digest"
+    for k, what in damaged.items():
+        start, stop = k * size, min((k + 1) * size, stored.sizes["run"])
+        damaged[k] = f"chunk {k} (runs {start}..{stop - 1}): {what}"
+    return ChunkReport(marked - set(damaged), damaged, "")
+
+
+def _chunk_keys(meta: Path):
+    """(key, chunk index) of every chunk of the array described by `meta` (a Zarr v3
+    zarr.json: regular chunk grid, default chunk-key encoding)."""
+    import itertools
+    import math
+
+    spec = json.loads(meta.read_text())
+    shape = spec.get("shape", [])
+    chunks = spec.get("chunk_grid", {}).get("configuration", {}).get("chunk_shape", shape)
+    separator = spec.get("chunk_key_encoding", {}).get("configuration", {}).get("separator", "/")
+    grid = [math.ceil(n / c) if c else 0 for n, c in zip(shape, chunks, strict=True)]
+    for index in itertools.product(*(range(n) for n in grid)):
+        yield separator.join(["c", *map(str, index)]), index
 
 
 def _check_structure(path: Path, stored: xr.Dataset, template: xr.Dataset) -> None:
@@ -402,16 +488,28 @@ def open_sweep(path: str | os.PathLike, partial: bool = False) -> xr.Dataset:
         ) from None
     if IDENTITY not in ds.attrs:
         raise StoreError(f"store = {str(path)!r}: a Zarr store but not a hedgesim sweep")
-    digests = ds["chunk_digest"].values
-    if digests.all():
+    report = verify_chunks(path, ds)
+    repair = "run the same sweep command again: resuming recomputes damaged chunks"
+    if report.skeleton:
+        raise StoreError(
+            f"store = {str(path)!r}: damaged sweep store ({report.skeleton}); the design and "
+            "coordinates are written when a store is begun and cannot be recomputed in place: "
+            "remove the store and run the sweep again"
+        )
+    if report.damaged:
+        first = report.damaged[min(report.damaged)]
+        more = f" and {len(report.damaged) - 1} more" if len(report.damaged) > 1 else ""
+        raise StoreError(f"store = {str(path)!r}: damaged sweep store ({first}{more}); {repair}")
+    chunks = ds.sizes["chunk"]
+    if len(report.done) == chunks:
         return ds
     if not partial:
         raise StoreError(
-            f"store = {str(path)!r}: unfinished sweep ({int((digests != 0).sum())} of {digests.size} chunks); "
+            f"store = {str(path)!r}: unfinished sweep ({len(report.done)} of {chunks} chunks); "
             "run the same sweep command again to finish it"
         )
     size = int(ds.attrs["chunk_runs"])
     keep = np.zeros(ds.sizes["run"], dtype=bool)
-    for k in np.flatnonzero(digests):
+    for k in report.done:
         keep[k * size : (k + 1) * size] = True
     return ds.isel(run=np.flatnonzero(keep))
