@@ -27,8 +27,10 @@ import numpy as np
 
 from sim import dynamics
 from sim.decision import Choice
+from sim.influence import K
 from sim.metrics import hedging_index, posture
 from sim.params import CAMPS
+from sim.world import lever_caps, pressure_levers
 
 
 class MiddlePower(mesa.Agent):
@@ -50,6 +52,7 @@ class MiddlePower(mesa.Agent):
         self.memory = np.zeros(len(w.poles))  # remembered restriction by each great power
         self.ties = w.cooperation[0, self.index].copy()  # cooperation with each middle power
         self.context = None  # the Context of its last decision
+        self.response = None  # where its last decision was heading (what great powers forecast)
         self.before = None  # its position before its last move
         self.choice = None  # a decision taken but not yet adopted
         self.summit_partner = None  # index of this step's stochastic summit partner
@@ -75,12 +78,14 @@ class MiddlePower(mesa.Agent):
 
     @property
     def restrictions(self) -> dict[str, float]:
-        """Trade restriction each great power imposes on it now."""
-        return {gp.code: float(gp.restriction[self.index]) for gp in self.model.great_powers}
+        """Trade restriction each great power imposes on it now: by events or, where higher,
+        by its coercion lever in force."""
+        held = self.pairs().restriction[0, 0]
+        return dict(zip(self.model.pole_codes, map(float, held), strict=True))
 
     @property
     def restriction(self) -> np.ndarray:
-        """The same, as an array over great powers (code order)."""
+        """The restriction each great power's events impose on it (code order)."""
         return np.array([gp.restriction[self.index] for gp in self.model.great_powers])
 
     @property
@@ -166,6 +171,17 @@ class MiddlePower(mesa.Agent):
         self.ties = dynamics.settle_ties(ties)[0, 0]
 
     # ------------------------------------------------------------------ decision
+    def held_levers(self) -> np.ndarray:
+        """The great powers' levers toward it (1, 1, P, K), before their bounds."""
+        return np.stack([gp.levers[self.index] for gp in self.model.great_powers])[None, None]
+
+    def pairs(self):
+        """What the great powers' levers make of its view of each (`sim.influence.Pairs`)."""
+        m = self.model
+        return dynamics.pairs(
+            m.world, m.levers, self.held_levers(), self.restriction[None, None], self.rows
+        )
+
     def observe(self):
         """What it sees at the end of the last step (a `sim.utility.Context`, one option axis)."""
         m = self.model
@@ -177,7 +193,7 @@ class MiddlePower(mesa.Agent):
             economic=np.array([[self.economic]]),
             autonomy=np.array([[self.autonomy]]),
             camp=np.array([[self.camp]]),
-            restriction=self.restriction[None, None],
+            pairs=self.pairs(),
             memory=self.memory[None, None],
             ties=self.ties[None, None],
             neighbour_security=np.array([m.middle_powers.get("security")]),
@@ -188,18 +204,25 @@ class MiddlePower(mesa.Agent):
         """Choose new positions from the last state; adopted in `commit`."""
         keys = tuple(key[:, self.rows] for key in self.model.keys.decide)
         self.context = self.observe()
-        choice = dynamics.decide(self.model.world, self.context, self.model.steps, keys)
+        choice, response = dynamics.decide(self.model.world, self.context, self.model.steps, keys)
         self.choice = Choice(*(float(x[0, 0]) for x in choice))
+        self.response = tuple(float(x[0, 0]) for x in response)
 
     def commit(self) -> None:
-        """Adopt the choice; remember this step's restrictions; ties relax to their baseline."""
-        w = self.model.world
+        """Adopt the choice; remember this step's restrictions in force (the great powers'
+        events and, if higher, their coercion levers); ties relax to their baseline."""
+        m = self.model
+        w = m.world
         self.before = Choice(self.security, self.economic, self.autonomy)
         self.security, self.economic, self.autonomy = self.choice
         self.choice = None
-        self.memory = dynamics.remember(w, self.memory[None, None], self.restriction[None, None])[
-            0, 0
-        ]
+        held = dynamics.in_force(
+            self.held_levers(), lever_caps(w, pressure_levers(w, m._pressures))
+        )
+        suffered = dynamics.restriction_in_force(
+            w, self.restriction[None, None], held[..., K["coercion"]]
+        )
+        self.memory = dynamics.remember(w, self.memory[None, None], suffered)[0, 0]
         self.ties = dynamics.ties_recover(w, self.ties[None, None], self.rows)[0, 0]
 
     def __repr__(self) -> str:

@@ -60,6 +60,15 @@ def test_retrenchment_means_more_own_defence_and_less_alliance(retrenchment):
     assert retrenchment["security_retrenchment"] < retrenchment["security_lee"] - 0.1
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "issue 11 (strategic great powers and challenger; measured, 200 runs): hedging share "
+        "under retrenchment 0.0 vs lee 0.0, China-side 0.0 (security 0.534 vs 0.675, autonomy "
+        "0.961 vs 0.900): Seoul now answers retrenchment with autonomy, not hedging. The "
+        "lesson text (docs/teaching.md) needs re-deriving; reported, not tuned."
+    ),
+)
 def test_retrenchment_means_hedging_not_bandwagoning_with_china(retrenchment):
     assert retrenchment["hedging_share_retrenchment"] > retrenchment["hedging_share_lee"] + 0.2
     assert retrenchment["china_side_share_retrenchment"] < 0.05

@@ -441,7 +441,11 @@ def _documented_rows() -> dict[str, str]:
 
 def test_model_doc_lists_every_parameter_with_its_default(default_params):
     rows = _documented_rows()
-    switches = {"decision.rule": "partial", "dynamics.responsive": "true"}
+    switches = {
+        "decision.rule": "partial",
+        "dynamics.great_powers": "strategic",
+        "dynamics.challenger": "strategic",
+    }
     for key, value in {**numeric_leaves(default_params), **switches}.items():
         if key.startswith("scenario.") and key not in ("scenario.steps", "scenario.step_months"):
             continue  # dated changes and events are described in the text, not the table

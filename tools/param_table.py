@@ -41,6 +41,7 @@ SECTIONS = [
     ("Weights of the utility terms (`weights.*`)", "weights", P.Weights),
     ("Decision rule (`decision.*`)", "decision", P.Decision),
     ("Dynamics (`dynamics.*`)", "dynamics", P.Dynamics),
+    ("Great powers' choices (`strategy.*`)", "strategy", P.Strategy),
     ("Event rates per year (`events.rates.*`)", "events.rates", P.EventRates),
     ("Event sizes (`events.sizes.*`)", "events.sizes", P.EventSizes),
     ("Scenario and metrics (`scenario.*`, `metrics.*`)", "scenario", P.Scenario),

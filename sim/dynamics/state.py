@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.dynamics.levers import initial_levers, initial_restraint
 from sim.dynamics.pressures import initial_pressures
-from sim.params import EVENT_KINDS
+from sim.params import EVENT_KINDS, LEVERS
 from sim.random import Stream, stream_keys
 from sim.world import CompiledWorld, pair_key
 
@@ -28,6 +29,10 @@ class State:
     cooperation: np.ndarray  # (R, M, M) neighbour ties
     pressures: dict[str, np.ndarray]  # pressure -> (R,) in force
     events: np.ndarray  # (R, E) events that happened in this step
+    levers: np.ndarray  # (R, M, P, K) the great powers' levers (in force: capped, see levers)
+    restraint: np.ndarray  # (R, P) each great power's restraint (+) or encouragement (-) of PRK
+    provocation: np.ndarray  # (R,) the challenger's last choice, -1 dialogue .. +1 provocation
+    momentum: np.ndarray  # (R,) summit momentum with the challenger (fading)
 
 
 def initial_state(w: CompiledWorld) -> State:
@@ -45,6 +50,14 @@ def initial_state(w: CompiledWorld) -> State:
         cooperation=w.cooperation.copy(),
         pressures=initial_pressures(w),
         events=np.zeros((n, len(EVENT_KINDS)), dtype=np.int16),
+        levers=initial_levers(w),
+        restraint=initial_restraint(w),
+        provocation=(
+            w.challenger_params.provocation.copy()
+            if w.dynamics.challenger == "strategic"
+            else np.zeros(n)
+        ),
+        momentum=np.zeros(n),
     )
 
 
@@ -63,6 +76,9 @@ class Keys:
     summit_partner: np.ndarray  # (R, M)
     election: np.ndarray  # (R, M)
     history: np.ndarray  # (R, M, M)
+    levers: np.ndarray  # (R, M, P, K)
+    restraint: np.ndarray  # (R, P)
+    provocation: np.ndarray  # (R,)
 
 
 def random_keys(w: CompiledWorld) -> Keys:
@@ -87,4 +103,13 @@ def random_keys(w: CompiledWorld) -> Keys:
         summit_partner=key(mid, Stream.SUMMIT_PARTNER),
         election=key(mid, Stream.ELECTION),
         history=key(by_neighbours, Stream.HISTORY_DISPUTE, runs[:, None, None]),
+        levers=np.stack(
+            [
+                key(by_pair, Stream.LEVER_COMMITMENT + k, runs[:, None, None])
+                for k in range(len(LEVERS))
+            ],
+            axis=-1,
+        ),
+        restraint=key(pol, Stream.RESTRAINT),
+        provocation=key(w.key_challenger, Stream.PROVOCATION, run_1),
     )

@@ -12,7 +12,16 @@ from typing import Any
 import numpy as np
 
 from sim.errors import ParamError
-from sim.params.schema import CAMPS, EVENT_KINDS, PRESSURE_KEYS, UNIT, Params, World
+from sim.params.schema import (
+    CAMPS,
+    EVENT_KINDS,
+    LEVERS,
+    PRESSURE_KEYS,
+    RESTRAINT,
+    UNIT,
+    Params,
+    World,
+)
 
 # --------------------------------------------------------------------------- validation
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -97,8 +106,17 @@ def _check_world(world: World) -> None:
         raise ParamError(
             "world.focus", world.focus, f"must be a middle power: {sorted(world.middle_powers)}"
         )
+    for code, gp in world.great_powers.items():
+        for lever, spec in gp.levers.items():
+            key = f"world.great_powers.{code}.levers.{lever}"
+            if lever not in (*LEVERS, RESTRAINT):
+                raise ParamError(key, lever, f"no such lever; allowed: {[*LEVERS, RESTRAINT]}")
+            if lever != RESTRAINT:
+                _check_number(f"{key}.initial", spec.initial, UNIT, None)
     for code, ch in world.challengers.items():
         _check_ref(f"world.challengers.{code}.adversary", ch.adversary, world.great_powers)
+        for gp in ch.leverage:
+            _check_ref(f"world.challengers.{code}.leverage.{gp}", gp, world.great_powers)
     for code, bk in world.backers.items():
         _check_ref(f"world.backers.{code}.backs", bk.backs, world.challengers)
     for code, mp in world.middle_powers.items():
@@ -150,6 +168,16 @@ def _check_scenario(params: Params) -> None:
             raise ParamError(
                 f"{key}.pressure", change.pressure, f"must be one of {list(PRESSURE_KEYS)}"
             )
+        _check_number(f"{key}.value", change.value, UNIT, None)
+    for i, change in enumerate(sc.levers):
+        key = f"scenario.levers[{i}]"
+        when = parse_date(f"{key}.date", change.date)
+        if when > horizon:
+            raise ParamError(f"{key}.date", change.date, f"after the horizon {horizon}")
+        _check_ref(f"{key}.great_power", change.great_power, world.great_powers)
+        _check_ref(f"{key}.state", change.state, world.middle_powers)
+        if change.lever not in LEVERS:
+            raise ParamError(f"{key}.lever", change.lever, f"must be one of {list(LEVERS)}")
         _check_number(f"{key}.value", change.value, UNIT, None)
     for i, event in enumerate(sc.events):
         key = f"scenario.events[{i}]"

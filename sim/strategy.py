@@ -1,0 +1,191 @@
+"""The choices of the great powers (their levers toward each middle power and their restraint
+of the challenger) and of the challenger (provocation or dialogue), by the rules the middle
+powers decide with (`sim.decision.vertex`, `adjust`, `logit_pick`).
+
+Great power p's objective (docs/model.md, "Great powers"):
+
+    V_p = sum_i St_i phi(alpha_hat_pi) - S D_p y_hat - sum_ik c_pk [L^2 + eta (L - L^t)^2]
+          - c_res [res^2 + eta (res - res^t)^2]
+
+with phi(alpha) = -(1 - alpha)^2 the loss in the share of middle power i aligned with p,
+St_i = S omega_i (1/2 + rivalry/2) its stake, and alpha_hat the share p forecasts: where i is
+heading (its `Response` target) shifted by the lever's pull on i's utility slope
+(`sim.influence.lever_pulls`) over the utility's curvature. V_p is exactly quadratic in each
+lever, so its slope and curvature at the lever in force give the choice in closed form.
+Coordinate-wise and synchronous, like the middle powers: every lever is judged from L^t.
+Arrays are runs first; `poles` selects the great powers asked about (all in the engine, one
+column for a GreatPower agent).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from sim.decision import Response, adjust, logit_pick, vertex
+from sim.dynamics.clock import EVERY
+from sim.random import normal_at, uniform_at
+
+FLAT = 1e-9  # a curvature above -FLAT: the middle power does not answer along that dimension
+
+
+class Forecast(NamedTuple):
+    """What a great power expects of each middle power, per pair (R, M, P')."""
+
+    alignment: np.ndarray  # alpha_hat at the levers in force
+    stake: np.ndarray  # St_i, (R, M, 1)
+    gain: np.ndarray  # d alpha_hat / d L per lever, (R, M, P', K)
+
+
+def reviewing(w, k: int) -> np.ndarray:
+    """(R,) whether step k ends a review period of the great powers (`strategy.review_months`)."""
+    months = int(w.params.scenario.step_months)
+    period = w.strategy.review_months
+    return (k * months) // period != ((k - 1) * months) // period
+
+
+def forecast(w, response: Response, g_s, g_e, rivalry, poles=EVERY) -> Forecast:
+    """alpha_hat and its gain per lever for the great powers `poles`: g_s, g_e (R, M, P', K)
+    from `lever_pulls`, `response` the middle powers' targets and curvatures (R, M)."""
+    sign = w.sign[poles]
+    aims = w.aims[:, None, poles]  # (R, 1, P', 2)
+    heading = aims[..., 0] * response.target_security[..., None]
+    heading = heading + aims[..., 1] * response.target_economic[..., None]
+    alignment = (1.0 + sign * heading) / 2.0
+
+    def answer(curvature):  # shift of the target per unit of slope, (R, M, 1, 1)
+        flat = curvature > -FLAT
+        return np.where(flat, 0.0, 1.0 / np.where(flat, -1.0, -2.0 * curvature))[..., None, None]
+
+    shift = aims[..., 0, None] * g_s * answer(response.curvature_security)
+    shift = shift + aims[..., 1, None] * g_e * answer(response.curvature_economic)
+    stake = w.strategy.stake[:, None, None] * w.importance[..., None]
+    stake = stake * (0.5 + 0.5 * rivalry[:, None, None])
+    return Forecast(alignment, stake, sign[:, None] * shift / 2.0)
+
+
+def great_power_levers(
+    w,
+    fc: Forecast,
+    levers: np.ndarray,
+    caps: np.ndarray,
+    k: int,
+    keys: np.ndarray | None,
+    poles=EVERY,
+) -> np.ndarray:
+    """New levers (R, M, P', K) of the great powers `poles` from the levers in force `levers`
+    (R, M, P', K) with bounds `caps` (R, P', K); `keys` their lever streams (drawn only if
+    there is noise, or under the logit rule)."""
+    cost = w.lever_cost[:, None, poles]  # (R, 1, P', K)
+    inertia = w.strategy.inertia[:, None, None, None]
+    stake = fc.stake[..., None]
+    slope = 2.0 * stake * (1.0 - fc.alignment)[..., None] * fc.gain - 2.0 * cost * levers
+    curvature = -stake * fc.gain**2 - cost * (1.0 + inertia)
+    hi = np.broadcast_to(caps[:, None], levers.shape)
+    return choose(w, slope, curvature, levers, 0.0, hi, k, keys)
+
+
+def choose(w, slope, curvature, current, lo, hi, k, keys):
+    """A great power's rule: the clipped vertex (plus noise if any), or a logit draw over
+    `strategy.grid` levels of [lo, hi] with utilities from the same slope and curvature."""
+    st = w.strategy
+    per_run = (slice(None),) + (None,) * (np.ndim(current) - 1)
+    if w.decision.rule == "logit":
+        bounds = [np.broadcast_to(b, np.shape(current)) for b in (lo, hi)]
+        levels = np.linspace(*bounds, st.grid)
+        move = levels - current
+        u = slope * move + curvature * move**2
+        return logit_pick(u, levels, st.temperature[per_run], uniform_at(keys, k))
+    target = vertex(slope, curvature, current, lo, hi)
+    if not np.any(st.noise > 0):  # no draws at all: the result is the same either way
+        return target
+    return adjust(current, target, 1.0, st.noise[per_run], normal_at(keys, k), lo, hi)
+
+
+def restraint_effect(w, russia_dprk) -> np.ndarray:
+    """d y* / d restraint_p (R, P), minus: how far a unit of p's restraint lowers the
+    challenger's next choice (its leverage, eroded by the backers' outside option)."""
+    ch = w.challenger_params
+    if w.dynamics.challenger != "strategic":
+        return np.zeros_like(w.leverage)
+    eroded = (1.0 - ch.outside_option * russia_dprk)[:, None]
+    return (ch.restraint_response[:, None] * w.leverage * eroded) / (
+        2.0 * (ch.cost + ch.inertia)[:, None]
+    )
+
+
+def great_power_restraint(
+    w,
+    fc: Forecast,
+    threat_pull: np.ndarray,
+    response: Response,
+    restraint: np.ndarray,
+    effect: np.ndarray,
+    taiwan: np.ndarray,
+    k: int,
+    keys: np.ndarray | None,
+    poles=EVERY,
+) -> np.ndarray:
+    """New restraint (R, P') of the great powers `poles` on the challenger. `threat_pull`
+    (R, M) from `sim.influence.threat_pull`, `effect` (R, P) from `restraint_effect`,
+    `taiwan` the effective Taiwan risk (R,)."""
+    sign, effect = w.sign[poles], effect[:, poles]
+    protector = w.protector
+    # a unit of restraint lowers y* by `effect`, the threat target by threat_effect times that
+    dthreat = -w.challenger_params.threat_effect[:, None] * effect  # (R, P')
+    g_s = threat_pull[..., None] * dthreat[:, None, :]  # (R, M, P')
+    curvature_s = response.curvature_security[..., None]
+    flat = curvature_s > -FLAT
+    shift = np.where(flat, 0.0, g_s / np.where(flat, -1.0, -2.0 * curvature_s))
+    gain = sign * w.aims[:, None, poles, 0] * shift / 2.0  # d alpha_hat / d restraint
+    st = w.strategy
+    stakes = fc.stake  # (R, M, 1)
+    rival_of_adversary = protector.sum() - protector[poles]
+    cost_of_provocation = (
+        st.own_threat[:, None] * protector[poles]
+        + st.stability[:, None]
+        - st.second_front[:, None] * taiwan[:, None] * rival_of_adversary
+    )
+    cost = w.restraint_cost[:, poles]
+    inertia = st.inertia[:, None]
+    slope = (2.0 * stakes * (1.0 - fc.alignment) * gain).sum(axis=1)
+    slope = slope + st.stake[:, None] * cost_of_provocation * effect - 2.0 * cost * restraint
+    curvature = -(stakes * gain**2).sum(axis=1) - cost * (1.0 + inertia)
+    bound = w.restraint_max[:, poles]
+    return choose(w, slope, curvature, restraint, -bound, bound, k, keys)
+
+
+# ----------------------------------------------------------------------------- the challenger
+def provocation_incentive(
+    w,
+    tightening: np.ndarray,
+    russia_dprk: np.ndarray,
+    taiwan: np.ndarray,
+    adversary_reliability: np.ndarray,
+    restraint: np.ndarray,
+    momentum: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """The parts of the challenger's incentive z to provoke, each (R,): what the "why" panel
+    shows; their sum is z."""
+    ch = w.challenger_params
+    eroded = 1.0 - ch.outside_option * russia_dprk
+    return {
+        "hostility": ch.hostility,
+        "alliance_tightening": ch.spiral * tightening,
+        "backing": w.backing_effect * russia_dprk,
+        "opportunity": ch.opportunity * taiwan * (1.0 - adversary_reliability),
+        "restraint": -ch.restraint_response * eroded * (w.leverage * restraint).sum(axis=-1),
+        "summits": -ch.summit_response * momentum,
+    }
+
+
+def challenger_choice(w, incentive: np.ndarray, last: np.ndarray, k: int, keys) -> np.ndarray:
+    """Pyongyang's provocation y in [-1, 1] (R,): U(y) = z y - cost y^2 - inertia (y - y_t)^2,
+    the clipped vertex plus noise (its PROVOCATION stream)."""
+    ch = w.challenger_params
+    slope = incentive - 2.0 * ch.cost * last
+    curvature = -(ch.cost + ch.inertia)
+    target = vertex(slope, curvature, last, -1.0, 1.0)
+    noise = ch.noise * np.sqrt(w.dt_years)
+    return adjust(last, target, 1.0, noise, normal_at(keys, k), -1.0, 1.0)
