@@ -55,9 +55,11 @@ STEP = np.array([-1.0, 1.0])
 def vertex(slope, curvature, current, lo, hi):
     """Best value of u(current + t) = u(current) + slope t + curvature t^2 on [lo, hi]: the
     vertex clipped to the bounds when the parabola is concave, otherwise the better bound."""
+    concave = curvature < -1e-12
+    if np.all(concave):  # the usual case, and the same numbers as the general one
+        return np.clip(current - slope / (2.0 * curvature), lo, hi)
     gain_at_hi = slope * (hi - current) + curvature * (hi - current) ** 2
     gain_at_lo = slope * (lo - current) + curvature * (lo - current) ** 2
-    concave = curvature < -1e-12
     top = current - slope / np.where(concave, 2.0 * curvature, -1.0)
     better_bound = np.where(gain_at_hi >= gain_at_lo, hi, lo)
     return np.where(concave, np.clip(top, lo, hi), better_bound)

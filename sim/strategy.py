@@ -31,11 +31,12 @@ FLAT = 1e-9  # a curvature above -FLAT: the middle power does not answer along t
 
 
 class Forecast(NamedTuple):
-    """What a great power expects of each middle power, per pair (R, M, P')."""
+    """What a great power expects of each middle power, per lever slot: the slots are pairs
+    (great power, lever) along the last axis, `slots` = (pole index (A,), lever index (A,))."""
 
-    alignment: np.ndarray  # alpha_hat at the levers in force
+    alignment: np.ndarray  # alpha_hat at the levers in force, (R, M, A)
     stake: np.ndarray  # St_i, (R, M, 1)
-    gain: np.ndarray  # d alpha_hat / d L per lever, (R, M, P', K)
+    gain: np.ndarray  # d alpha_hat / d L, (R, M, A)
 
 
 def reviewing(w, k: int) -> np.ndarray:
@@ -45,24 +46,48 @@ def reviewing(w, k: int) -> np.ndarray:
     return (k * months) // period != ((k - 1) * months) // period
 
 
-def forecast(w, response: Response, g_s, g_e, rivalry, poles=EVERY) -> Forecast:
-    """alpha_hat and its gain per lever for the great powers `poles`: g_s, g_e (R, M, P', K)
-    from `lever_pulls`, `response` the middle powers' targets and curvatures (R, M)."""
-    sign = w.sign[poles]
+def active_slots(caps: np.ndarray, pole_ids: np.ndarray):
+    """The (great power, lever) slots with a positive bound in some run of the block: (global
+    pole index, position among the poles asked about, lever index), each (A,). `caps`
+    (R, P', K) are the bounds of the great powers `pole_ids` (global indices, (P',)). A slot
+    bounded at 0 in every run chooses 0 whatever its slope, so skipping it (and writing 0)
+    changes no number: a run's levers do not depend on its block."""
+    pole_of, lever = np.nonzero((caps > 0).any(axis=0))
+    return pole_ids[pole_of], pole_of, lever
+
+
+def alignment_forecast(w, response: Response, poles) -> np.ndarray:
+    """alpha_hat (R, M, P'): the share of each middle power aligned with each great power
+    `poles` (global indices, or a slice) where it is heading."""
     aims = w.aims[:, None, poles]  # (R, 1, P', 2)
     heading = aims[..., 0] * response.target_security[..., None]
     heading = heading + aims[..., 1] * response.target_economic[..., None]
-    alignment = (1.0 + sign * heading) / 2.0
+    return (1.0 + w.sign[poles] * heading) / 2.0
 
-    def answer(curvature):  # shift of the target per unit of slope, (R, M, 1, 1)
+
+def stake(w, rivalry) -> np.ndarray:
+    """St_i (R, M, 1): what a middle power's full alignment is worth to a great power."""
+    value = w.strategy.stake[:, None, None] * w.importance[..., None]
+    return value * (0.5 + 0.5 * rivalry[:, None, None])
+
+
+def forecast(w, response: Response, g_s, g_e, rivalry, poles) -> Forecast:
+    """alpha_hat and its gain per lever for lever slots of the great powers `poles` (global
+    pole index of each slot, (A,)): g_s, g_e (R, M, A) from `lever_pulls`, `response` the
+    middle powers' targets and curvatures (R, M)."""
+    aims = w.aims[:, None, poles]  # (R, 1, A, 2)
+
+    def answer(curvature):  # shift of the target per unit of slope, (R, M, 1)
         flat = curvature > -FLAT
-        return np.where(flat, 0.0, 1.0 / np.where(flat, -1.0, -2.0 * curvature))[..., None, None]
+        return np.where(flat, 0.0, 1.0 / np.where(flat, -1.0, -2.0 * curvature))[..., None]
 
-    shift = aims[..., 0, None] * g_s * answer(response.curvature_security)
-    shift = shift + aims[..., 1, None] * g_e * answer(response.curvature_economic)
-    stake = w.strategy.stake[:, None, None] * w.importance[..., None]
-    stake = stake * (0.5 + 0.5 * rivalry[:, None, None])
-    return Forecast(alignment, stake, sign[:, None] * shift / 2.0)
+    shift = aims[..., 0] * g_s * answer(response.curvature_security)
+    shift = shift + aims[..., 1] * g_e * answer(response.curvature_economic)
+    return Forecast(
+        alignment_forecast(w, response, poles),
+        stake(w, rivalry),
+        w.sign[poles] * shift / 2.0,
+    )
 
 
 def great_power_levers(
@@ -72,18 +97,24 @@ def great_power_levers(
     caps: np.ndarray,
     k: int,
     keys: np.ndarray | None,
-    poles=EVERY,
+    slots,
 ) -> np.ndarray:
-    """New levers (R, M, P', K) of the great powers `poles` from the levers in force `levers`
-    (R, M, P', K) with bounds `caps` (R, P', K); `keys` their lever streams (drawn only if
-    there is noise, or under the logit rule)."""
-    cost = w.lever_cost[:, None, poles]  # (R, 1, P', K)
-    inertia = w.strategy.inertia[:, None, None, None]
-    stake = fc.stake[..., None]
-    slope = 2.0 * stake * (1.0 - fc.alignment)[..., None] * fc.gain - 2.0 * cost * levers
-    curvature = -stake * fc.gain**2 - cost * (1.0 + inertia)
-    hi = np.broadcast_to(caps[:, None], levers.shape)
-    return choose(w, slope, curvature, levers, 0.0, hi, k, keys)
+    """New levers (R, M, P', K) of the great powers asked about, from the levers in force
+    `levers` (R, M, P', K) with bounds `caps` (R, P', K); `slots` from `active_slots` (the
+    forecast is per slot); `keys` their lever streams (R, M, P', K) (drawn only if there is
+    noise, or under the logit rule). Slots bounded at 0 everywhere are 0."""
+    poles, pole_of, lever = slots
+    cost = w.lever_cost[:, None, poles, lever]  # (R, 1, A)
+    inertia = w.strategy.inertia[:, None, None]
+    now = levers[:, :, pole_of, lever]
+    slope = 2.0 * fc.stake * (1.0 - fc.alignment) * fc.gain - 2.0 * cost * now
+    curvature = -fc.stake * fc.gain**2 - cost * (1.0 + inertia)
+    hi = np.broadcast_to(caps[:, None, pole_of, lever], now.shape)
+    chosen = np.zeros(levers.shape)
+    chosen[:, :, pole_of, lever] = choose(
+        w, slope, curvature, now, 0.0, hi, k, None if keys is None else keys[:, :, pole_of, lever]
+    )
+    return chosen
 
 
 def choose(w, slope, curvature, current, lo, hi, k, keys):
@@ -132,6 +163,7 @@ def great_power_restraint(
     `taiwan` the effective Taiwan risk (R,)."""
     sign, effect = w.sign[poles], effect[:, poles]
     protector = w.protector
+    alignment = alignment_forecast(w, response, poles)  # (R, M, P')
     # a unit of restraint lowers y* by `effect`, the threat target by threat_effect times that
     dthreat = -w.challenger_params.threat_effect[:, None] * effect  # (R, P')
     g_s = threat_pull[..., None] * dthreat[:, None, :]  # (R, M, P')
@@ -149,7 +181,7 @@ def great_power_restraint(
     )
     cost = w.restraint_cost[:, poles]
     inertia = st.inertia[:, None]
-    slope = (2.0 * stakes * (1.0 - fc.alignment) * gain).sum(axis=1)
+    slope = (2.0 * stakes * (1.0 - alignment) * gain).sum(axis=1)
     slope = slope + st.stake[:, None] * cost_of_provocation * effect - 2.0 * cost * restraint
     curvature = -(stakes * gain**2).sum(axis=1) - cost * (1.0 + inertia)
     bound = w.restraint_max[:, poles]

@@ -113,9 +113,9 @@ def protection(x: Option, ctx: Context):
 #     the alliance (autonomy a complement: submarines "with the tacit approval of the US", 001),
 #     without consent it substitutes for it.
 def abandonment(x: Option, ctx: Context):
-    doubt = (1.0 - ctx.reliability) * (1.0 - x.a[..., None, :])
-    consented = ctx.consent_complement[..., None, :] * x.a[..., None, :] * ctx.consent
-    return -over_poles((doubt - consented) * x.security_share)
+    doubt = over_poles((1.0 - ctx.reliability) * x.security_share) * (1.0 - x.a)
+    consented = ctx.consent_complement * x.a * over_poles(ctx.consent * x.security_share)
+    return consented - doubt
 
 
 # 2b. Entrapment (Snyder 1984): the deeper in either camp, the likelier to be dragged into a

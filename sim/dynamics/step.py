@@ -60,6 +60,7 @@ from sim.dynamics.state import Keys, State
 from sim.influence import K, Pairs, lever_pulls, threat_pull
 from sim.params import EVENT_KINDS
 from sim.strategy import (
+    active_slots,
     challenger_choice,
     forecast,
     great_power_levers,
@@ -272,9 +273,13 @@ def great_powers_decide(
     dispositions = _dispositions(w, before)
     caps = lever_caps(w, dispositions)[:, poles]
     held = in_force(levers, caps)
+    slots = active_slots(caps, np.arange(len(w.poles))[poles])
+    ids, _, lever = slots
     g_s, g_e = lever_pulls(w, ctx, pair)
-    fc = forecast(w, response, g_s[:, :, poles], g_e[:, :, poles], dispositions["rivalry"], poles)
-    new_levers = great_power_levers(w, fc, held, caps, k, keys.levers[:, :, poles], poles)
+    fc = forecast(
+        w, response, g_s[:, :, ids, lever], g_e[:, :, ids, lever], dispositions["rivalry"], ids
+    )
+    new_levers = great_power_levers(w, fc, held, caps, k, keys.levers[:, :, poles], slots)
     pull = threat_pull(w, pair, w.sign, w.protector)
     effect = restraint_effect(w, before.pressures["russia_dprk"])
     new_restraint = great_power_restraint(
