@@ -49,7 +49,8 @@ class MiddlePower(mesa.Agent):
         self.economic = float(w.init_economic[0, self.index])
         self.autonomy = float(w.init_autonomy[0, self.index])
         self.camp = int(w.init_camp[self.index])
-        self.memory = np.zeros(len(w.poles))  # remembered restriction by each great power
+        self.memory = w.init_memory[0, self.index].copy()  # remembered restriction by each
+        self.pledge = np.zeros(len(w.poles))  # investment pledged to each great power
         self.ties = w.cooperation[0, self.index].copy()  # cooperation with each middle power
         self.context = None  # the Context of its last decision
         self.response = None  # where its last decision was heading (what great powers forecast)
@@ -129,6 +130,11 @@ class MiddlePower(mesa.Agent):
                     w, a.ties[b.index : b.index + 1], magnitude
                 )[0]
 
+    def pledge_to(self, great_power, magnitude: float) -> None:
+        """A pledge of investment to a great power (the price of tariff relief, a signal)."""
+        p = great_power.index
+        self.pledge[p] = dynamics.pledged(self.pledge[p : p + 1], magnitude)[0]
+
     def quarrel(self, neighbour: MiddlePower, magnitude: float) -> None:
         """A history dispute with a neighbour weakens the tie both ways."""
         w = self.model.world
@@ -195,6 +201,7 @@ class MiddlePower(mesa.Agent):
             camp=np.array([[self.camp]]),
             pairs=self.pairs(),
             memory=self.memory[None, None],
+            pledge=self.pledge[None, None],
             ties=self.ties[None, None],
             neighbour_security=np.array([m.middle_powers.get("security")]),
             rows=self.rows,
@@ -223,6 +230,7 @@ class MiddlePower(mesa.Agent):
             w, self.restriction[None, None], held[..., K["coercion"]]
         )
         self.memory = dynamics.remember(w, self.memory[None, None], suffered)[0, 0]
+        self.pledge = dynamics.pledges_drawn_down(w, self.pledge[None, None])[0, 0]
         self.ties = dynamics.ties_recover(w, self.ties[None, None], self.rows)[0, 0]
 
     def __repr__(self) -> str:

@@ -205,6 +205,8 @@ class GeopoliticsModel(mesa.Model):
             target.meet(partner, magnitude)
         elif kind == "election":
             target.hold_election(k, event.camp)
+        elif kind == "pledge":
+            target.pledge_to(self._pole_agents[event.partner_pole], magnitude)
         elif kind == "history_dispute":
             target.quarrel(self._state_agents[event.partner_state], magnitude)
 
@@ -368,6 +370,7 @@ class GeopoliticsModel(mesa.Model):
             restraint=np.array([[gp.restraint for gp in gps]]),
             provocation=np.array([self.challenger.provocation]),
             momentum=np.array([self.challenger.momentum]),
+            pledge=np.stack([mp.pledge for mp in mps])[None],
         )
 
     def record(self) -> dict[str, np.ndarray]:

@@ -44,6 +44,7 @@ ALL_VARIABLES = (
     "provocation",
     "military_threat",
     "effective_reliability",
+    "pledge",
 )
 
 
@@ -123,6 +124,7 @@ RECORDERS = {
     "provocation": lambda w, state: state.provocation,
     "military_threat": lambda w, state: state_pairs(w, state).military,
     "effective_reliability": lambda w, state: state_pairs(w, state).reliability,
+    "pledge": lambda w, state: state.pledge,
 }
 
 
@@ -170,6 +172,7 @@ def dataset(params, w, run_ids, seed, traj, params_attr: bool = True) -> xr.Data
         "provocation": ("run", "step"),
         "military_threat": ("run", "step", "state", "great_power"),
         "effective_reliability": ("run", "step", "state", "great_power"),
+        "pledge": ("run", "step", "state", "great_power"),
     }
     data = {name: (dims[name], values) for name, values in traj.items()}
     if "security" in traj and "economic" in traj:
@@ -217,6 +220,7 @@ def dataset(params, w, run_ids, seed, traj, params_attr: bool = True) -> xr.Data
         "provocation": dict(long_name="the challenger's choice", units="-1 dialogue, +1 provoke"),
         "military_threat": dict(long_name="great power's military pressure on the state"),
         "effective_reliability": dict(long_name="reliability as the state sees it", units="0..1"),
+        "pledge": dict(long_name="investment pledged to the great power, outstanding"),
     }
     for name, attrs in described.items():
         if name in ds:

@@ -25,6 +25,7 @@ import numpy as np
 
 from sim.decision import Response, adjust, logit_pick, vertex
 from sim.dynamics.clock import EVERY
+from sim.params import LEVERS
 from sim.random import normal_at, uniform_at
 
 FLAT = 1e-9  # a curvature above -FLAT: the middle power does not answer along that dimension
@@ -56,13 +57,15 @@ def active_slots(caps: np.ndarray, pole_ids: np.ndarray):
     return pole_ids[pole_of], pole_of, lever
 
 
-def alignment_forecast(w, response: Response, poles) -> np.ndarray:
+def alignment_forecast(w, response: Response, poles, pledge: np.ndarray) -> np.ndarray:
     """alpha_hat (R, M, P'): the share of each middle power aligned with each great power
-    `poles` (global indices, or a slice) where it is heading."""
+    `poles` (global indices, or a slice) where it is heading, its pledges (R, M, P) read as
+    a signal of alignment ("a kind of 'pledge of allegiance'", 001)."""
     aims = w.aims[:, None, poles]  # (R, 1, P', 2)
     heading = aims[..., 0] * response.target_security[..., None]
     heading = heading + aims[..., 1] * response.target_economic[..., None]
-    return (1.0 + w.sign[poles] * heading) / 2.0
+    signal = w.dynamics.pledge_signal[:, None] * (pledge * w.sign).sum(axis=-1)  # (R, M)
+    return (1.0 + w.sign[poles] * (heading + signal[..., None])) / 2.0
 
 
 def stake(w, rivalry) -> np.ndarray:
@@ -71,7 +74,7 @@ def stake(w, rivalry) -> np.ndarray:
     return value * (0.5 + 0.5 * rivalry[:, None, None])
 
 
-def forecast(w, response: Response, g_s, g_e, rivalry, poles) -> Forecast:
+def forecast(w, response: Response, g_s, g_e, rivalry, poles, pledge) -> Forecast:
     """alpha_hat and its gain per lever for lever slots of the great powers `poles` (global
     pole index of each slot, (A,)): g_s, g_e (R, M, A) from `lever_pulls`, `response` the
     middle powers' targets and curvatures (R, M)."""
@@ -84,7 +87,7 @@ def forecast(w, response: Response, g_s, g_e, rivalry, poles) -> Forecast:
     shift = aims[..., 0] * g_s * answer(response.curvature_security)
     shift = shift + aims[..., 1] * g_e * answer(response.curvature_economic)
     return Forecast(
-        alignment_forecast(w, response, poles),
+        alignment_forecast(w, response, poles, pledge),
         stake(w, rivalry),
         w.sign[poles] * shift / 2.0,
     )
@@ -98,16 +101,23 @@ def great_power_levers(
     k: int,
     keys: np.ndarray | None,
     slots,
+    pledge: np.ndarray,
 ) -> np.ndarray:
     """New levers (R, M, P', K) of the great powers asked about, from the levers in force
     `levers` (R, M, P', K) with bounds `caps` (R, P', K); `slots` from `active_slots` (the
     forecast is per slot); `keys` their lever streams (R, M, P', K) (drawn only if there is
-    noise, or under the logit rule). Slots bounded at 0 everywhere are 0."""
+    noise, or under the logit rule). Slots bounded at 0 everywhere are 0. A tariff on a
+    middle power that pledged investment to the great power costs it `deal` per unit of
+    tariff and pledge (tariffs jeopardise the investment: the pledge buys relief)."""
     poles, pole_of, lever = slots
     cost = w.lever_cost[:, None, poles, lever]  # (R, 1, A)
     inertia = w.strategy.inertia[:, None, None]
     now = levers[:, :, pole_of, lever]
     slope = 2.0 * fc.stake * (1.0 - fc.alignment) * fc.gain - 2.0 * cost * now
+    tariff = lever == LEVERS.index("tariff")
+    if tariff.any():
+        deal = w.deal[:, None, poles[tariff]] * pledge[:, :, poles[tariff]]
+        slope[..., tariff] = slope[..., tariff] - deal
     curvature = -fc.stake * fc.gain**2 - cost * (1.0 + inertia)
     hi = np.broadcast_to(caps[:, None, pole_of, lever], now.shape)
     chosen = np.zeros(levers.shape)
@@ -151,6 +161,7 @@ def great_power_restraint(
     fc: Forecast,
     threat_pull: np.ndarray,
     response: Response,
+    pledge: np.ndarray,
     restraint: np.ndarray,
     effect: np.ndarray,
     taiwan: np.ndarray,
@@ -163,7 +174,7 @@ def great_power_restraint(
     `taiwan` the effective Taiwan risk (R,)."""
     sign, effect = w.sign[poles], effect[:, poles]
     protector = w.protector
-    alignment = alignment_forecast(w, response, poles)  # (R, M, P')
+    alignment = alignment_forecast(w, response, poles, pledge)  # (R, M, P')
     # a unit of restraint lowers y* by `effect`, the threat target by threat_effect times that
     dthreat = -w.challenger_params.threat_effect[:, None] * effect  # (R, P')
     g_s = threat_pull[..., None] * dthreat[:, None, :]  # (R, M, P')
@@ -197,6 +208,7 @@ def provocation_incentive(
     adversary_reliability: np.ndarray,
     restraint: np.ndarray,
     momentum: np.ndarray,
+    engagement: np.ndarray,
 ) -> dict[str, np.ndarray]:
     """The parts of the challenger's incentive z to provoke, each (R,): what the "why" panel
     shows; their sum is z."""
@@ -209,6 +221,7 @@ def provocation_incentive(
         "opportunity": ch.opportunity * taiwan * (1.0 - adversary_reliability),
         "restraint": -ch.restraint_response * eroded * (w.leverage * restraint).sum(axis=-1),
         "summits": -ch.summit_response * momentum,
+        "engagement": -ch.engagement_response * engagement,
     }
 
 

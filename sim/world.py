@@ -90,6 +90,10 @@ class CompiledWorld:
     red_lines: np.ndarray  # (R, M, P) alignment with the coercer's rival that triggers it
     ideal_security: np.ndarray  # (R, M, C) per camp
     ideal_economic: np.ndarray
+    ideal_neighbours: np.ndarray  # (R, M, C) weight of neighbour ties per camp
+    ideal_engagement: np.ndarray  # (R, M, C) dialogue offered to the challenger per camp
+    init_memory: np.ndarray  # (R, M, P) remembered restriction at the start
+    deal: np.ndarray  # (R, P) cost of a unit of tariff on a unit of pledge
     cooperation: np.ndarray  # (R, M, M) baseline neighbour ties
     backing_effect: np.ndarray  # (R,)
     importance: np.ndarray  # (R, M)
@@ -227,9 +231,14 @@ def compile_world(
     ideal_security = np.stack(
         [np.stack([runs(mp.ideals[c].security) for c in CAMPS], axis=-1) for mp in mps], axis=1
     )
-    ideal_economic = np.stack(
-        [np.stack([runs(mp.ideals[c].economic) for c in CAMPS], axis=-1) for mp in mps], axis=1
-    )
+
+    def per_camp(attr: str) -> np.ndarray:  # (R, M, C)
+        return np.stack(
+            [np.stack([runs(getattr(mp.ideals[c], attr)) for c in CAMPS], axis=-1) for mp in mps],
+            axis=1,
+        )
+
+    ideal_economic = per_camp("economic")
 
     # Ties are symmetric: a pair's tie is the larger of what either side's entry says.
     cooperation = np.zeros((n, len(middle), len(middle)))
@@ -285,6 +294,13 @@ def compile_world(
         red_lines=red_lines,
         ideal_security=ideal_security,
         ideal_economic=ideal_economic,
+        ideal_neighbours=per_camp("neighbours"),
+        ideal_engagement=per_camp("engagement"),
+        init_memory=np.stack(
+            [np.stack([runs(mp.memory.get(p, 0.0)) for p in poles], axis=-1) for mp in mps],
+            axis=1,
+        ),
+        deal=np.stack([runs(gp.deal) for gp in gps], axis=-1),
         cooperation=cooperation,
         backing_effect=backing,
         importance=per_mp("importance"),
@@ -315,6 +331,7 @@ def compile_world(
                     "opportunity",
                     "restraint_response",
                     "summit_response",
+                    "engagement_response",
                     "cost",
                     "inertia",
                     "threat_effect",

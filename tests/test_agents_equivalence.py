@@ -42,6 +42,7 @@ STRESS_EVENTS = [
     event("2026-02-02", "election", "JPN"),
     event("2026-03-01", "history_dispute", "KOR", "JPN"),
     event("2026-03-02", "summit", "JPN", "USA", -0.5),
+    event("2025-08-02", "pledge", "JPN", "USA", 0.7),
 ]
 STRESS_RATES = {
     "missile_test": 6.0,

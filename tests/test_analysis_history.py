@@ -93,7 +93,9 @@ def test_each_entry_cites_the_record_it_comes_from(history):
     record = events().set_index("line")
     inaugurations = set(presidents()["date"])
     entries = cited_entries()
-    assert len(entries) == len(history.scenario.events) + len(history.scenario.schedule)
+    assert len(entries) == len(history.scenario.events) + len(history.scenario.schedule) + len(
+        history.scenario.levers
+    )
     for date, lines, from_presidents in entries:
         assert lines or from_presidents, f"{date}: no citation"
         if from_presidents:

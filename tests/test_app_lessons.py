@@ -48,6 +48,15 @@ def test_taiwan_crisis_narrows_the_middle_way(taiwan):
     assert taiwan["economic_crisis"] > taiwan["economic_calm"]
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "issue 11 (the dual contingency is a link, no scripted dprk_threat jump; measured, 200 "
+        "runs): threat 0.769 in the crisis vs 0.723 calm, +0.046 against the lesson's +0.05 "
+        "margin (security 0.726 vs 0.855 holds). The lesson text needs re-deriving; reported, "
+        "not tuned."
+    ),
+)
 def test_taiwan_crisis_raises_the_threat_but_not_security_alignment(taiwan):
     # the dual contingency: North Korea exploits the moment, yet fear of entrapment keeps
     # Seoul from rallying closer to Washington

@@ -17,7 +17,7 @@ from sim.params import EVENT_KINDS, PRESSURE_KEYS, WEIGHT_KEYS, with_values
 RUNS = 4
 unit = st.floats(0.0, 1.0, allow_nan=False)
 nonneg = st.floats(0.0, 5.0, allow_nan=False)
-RATE_KEYS = tuple(k for k in EVENT_KINDS if k != "election")
+RATE_KEYS = tuple(k for k in EVENT_KINDS if k not in ("election", "pledge"))  # no random ones
 
 IN_RANGE = {
     "security": (-1.0, 1.0),

@@ -175,21 +175,7 @@ def bite_window(calm: xr.Dataset, bitten: xr.Dataset) -> slice:
 
 
 @pytest.mark.parametrize("readiness", [0.3, 0.5, 0.9])
-def test_coercion_deters_while_it_bites_and_derisks_after(request, rule_params, readiness):
-    if readiness == 0.3 and rule_params.decision.rule == "partial":
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason=(
-                    "issue 11, strategic great powers (measured, 200 runs): at readiness 0.3 the "
-                    "long-run economic alignment after an episode is LOWER, -0.0099 (se 0.0010), "
-                    "53 runs up, 139 down (+0.427 -> +0.418): while the episode's restriction "
-                    "exceeds China's coercion lever the lever does not bind, so Beijing lets it "
-                    "fall and bids with inducement; less coercion in force afterwards means less "
-                    "remembered restriction. Reported, not tuned."
-                ),
-            )
-        )
+def test_coercion_deters_while_it_bites_and_derisks_after(rule_params, readiness):
     calm_params = with_values(rule_params, {"pressures.china_coercion": readiness})
     bitten_params, step = with_coercion_episode(calm_params)
     calm = sim.simulate(calm_params, runs=RUNS, seed=SEED)

@@ -67,6 +67,14 @@ def alliance_tightening(w: CompiledWorld, security: np.ndarray, commitment: np.n
     return total(exposure * lean, axis=1) / np.maximum(total(exposure, axis=1), 1e-12)
 
 
+def engagement_offered(w: CompiledWorld, camp: np.ndarray) -> np.ndarray:
+    """E (R,): the exposure-weighted dialogue the middle powers' governments offer the
+    challenger (their camps' `engagement`; `camp` (R, M))."""
+    offered = np.take_along_axis(w.ideal_engagement, camp[..., None].astype(np.intp), -1)[..., 0]
+    exposure = w.threat_exposure
+    return total(exposure * offered, axis=1) / np.maximum(total(exposure, axis=1), 1e-12)
+
+
 def adversary_reliability(w: CompiledWorld, reliability: np.ndarray) -> np.ndarray:
     """r_bar (R,): the exposure-weighted effective reliability of the challenger's adversary
     toward the middle powers (`reliability` (R, M, P))."""

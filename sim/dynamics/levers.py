@@ -58,7 +58,12 @@ def pairs(
     signals = dyn.commitment_gain[:, None, None] * (
         held[..., K["commitment"]] - reference[..., K["commitment"]]
     ) - w.sizes.tariff_doubt[:, None, None] * (held[..., K["tariff"]] - reference[..., K["tariff"]])
-    raw = dispositions["reliability"][:, None, :] + signals
+    # a crisis in the Strait draws every great power's attention away (dual contingency)
+    drained = (
+        dispositions["reliability"]
+        * (1.0 - dyn.attention_drain * np.clip(dispositions["taiwan_crisis"], 0.0, 1.0))[:, None]
+    )
+    raw = drained[:, None, :] + signals
     reliability = np.clip(raw, 0.0, 1.0)
     level = dispositions["military"][:, None, :] + held[..., K["military"]]
     rivalry_scale = (0.5 + 0.5 * dispositions["rivalry"])[:, None, None]

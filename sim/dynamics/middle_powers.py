@@ -78,6 +78,7 @@ def middle_power_context(
     camp: np.ndarray,
     pairs: Pairs,
     memory: np.ndarray,
+    pledge: np.ndarray,
     ties: np.ndarray,
     neighbour_security: np.ndarray,
     rows=EVERY,
@@ -106,7 +107,7 @@ def middle_power_context(
         w.exports[:, rows]
         * (1.0 + pairs.inducement)
         * (1.0 - dyn.restriction_loss[:, None, None] * restriction)
-    )
+    ) + dyn.pledge_value[:, None, None] * pledge  # turning from a pledgee costs the pledge
 
     def ideal(table):  # the governing camp's ideal point, (R, M', 1)
         return np.take_along_axis(table[:, rows], camp[..., None].astype(np.intp), axis=-1)
@@ -119,8 +120,9 @@ def middle_power_context(
         diversification=dyn.diversification[:, None, None],
         ideal_security=ideal(w.ideal_security),
         ideal_economic=ideal(w.ideal_economic),
-        neighbour_ties=col(total(ties, axis=-1)),
-        neighbour_alignment=col(total(ties * neighbour_security[:, None, :], axis=-1)),
+        neighbour_ties=ideal(w.ideal_neighbours) * col(total(ties, axis=-1)),
+        neighbour_alignment=ideal(w.ideal_neighbours)
+        * col(total(ties * neighbour_security[:, None, :], axis=-1)),
         last_security=col(security),
         last_economic=col(economic),
         last_autonomy=col(autonomy),
@@ -154,6 +156,17 @@ def decide(
     noise = (d.noise * np.sqrt(w.dt_years))[:, None]
     shocks = Choice(*(normal_at(key, k) for key in keys))
     return partial_response(ctx, w.weights, speed, noise, shocks)
+
+
+def pledges_drawn_down(w: CompiledWorld, pledge: np.ndarray) -> np.ndarray:
+    """Pledges (R, M', P) are invested over time: what is outstanding halves in
+    `dynamics.pledge_half_life` years."""
+    return pledge * decay(w, w.dynamics.pledge_half_life)[:, None, None]
+
+
+def pledged(pledge: np.ndarray, magnitude: float) -> np.ndarray:
+    """A pledge event: the outstanding pledge is at least its magnitude (pledges do not add)."""
+    return np.maximum(pledge, magnitude)
 
 
 def remember(w: CompiledWorld, memory: np.ndarray, restriction: np.ndarray) -> np.ndarray:

@@ -33,6 +33,7 @@ class State:
     restraint: np.ndarray  # (R, P) each great power's restraint (+) or encouragement (-) of PRK
     provocation: np.ndarray  # (R,) the challenger's last choice, -1 dialogue .. +1 provocation
     momentum: np.ndarray  # (R,) summit momentum with the challenger (fading)
+    pledge: np.ndarray  # (R, M, P) investment pledged by each middle power to each great power
 
 
 def initial_state(w: CompiledWorld) -> State:
@@ -44,7 +45,7 @@ def initial_state(w: CompiledWorld) -> State:
         camp=np.broadcast_to(w.init_camp, (n, m)).copy(),
         threat=w.init_threat.copy(),
         restriction=np.zeros((n, m, p)),
-        memory=np.zeros((n, m, p)),
+        memory=w.init_memory.copy(),
         reliability_shock=np.zeros((n, p)),
         taiwan_shock=np.zeros(n),
         cooperation=w.cooperation.copy(),
@@ -58,6 +59,7 @@ def initial_state(w: CompiledWorld) -> State:
             else np.zeros(n)
         ),
         momentum=np.zeros(n),
+        pledge=np.zeros((n, m, p)),
     )
 
 

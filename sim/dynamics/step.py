@@ -13,6 +13,7 @@ from sim.dynamics.challenger import (
     alliance_tightening,
     backing,
     challenger_tests,
+    engagement_offered,
     momentum_after_summits,
     momentum_fades,
     provocation,
@@ -42,6 +43,8 @@ from sim.dynamics.middle_powers import (
     history_dispute,
     history_disputes,
     middle_power_context,
+    pledged,
+    pledges_drawn_down,
     remember,
     settle_ties,
     summit_draws,
@@ -113,6 +116,8 @@ def scheduled_event(
             j = ev.partner_state
             s.cooperation[:, i, j] = summit_with_neighbour(w, s.cooperation[:, i, j], m)
             s.cooperation[:, j, i] = summit_with_neighbour(w, s.cooperation[:, j, i], m)
+    elif ev.kind == "pledge":
+        s.pledge[:, i, p] = pledged(s.pledge[:, i, p], m)
     elif ev.kind == "election":
         s.camp[:, i] = election(w, s.camp[:, i], everyone, ev.camp, keys.election[:, i], k, i)
     elif ev.kind == "history_dispute":
@@ -136,6 +141,7 @@ def apply_events(w: CompiledWorld, state: State, k: int, keys: Keys, pressures: 
         events=np.zeros((w.runs, len(EVENT_KINDS)), dtype=np.int16),
         levers=scheduled_levers(w, state.levers, k).copy(),
         momentum=state.momentum.copy(),
+        pledge=state.pledge.copy(),
     )
 
     for ev in w.events.get(k, []):
@@ -226,6 +232,7 @@ def decision_context(w: CompiledWorld, state: State, pair: Pairs | None = None) 
         camp=state.camp,
         pairs=state_pairs(w, state) if pair is None else pair,
         memory=state.memory,
+        pledge=state.pledge,
         ties=state.cooperation,
         neighbour_security=state.security,
     )
@@ -248,6 +255,7 @@ def challenger_decides(
         adversary_reliability(w, pair.reliability),
         before.restraint,
         before.momentum,
+        engagement_offered(w, before.camp),
     )
     return challenger_choice(w, sum(incentive.values()), before.provocation, k, keys.provocation)
 
@@ -276,10 +284,10 @@ def great_powers_decide(
     slots = active_slots(caps, np.arange(len(w.poles))[poles])
     ids, _, lever = slots
     g_s, g_e = lever_pulls(w, ctx, pair)
-    fc = forecast(
-        w, response, g_s[:, :, ids, lever], g_e[:, :, ids, lever], dispositions["rivalry"], ids
-    )
-    new_levers = great_power_levers(w, fc, held, caps, k, keys.levers[:, :, poles], slots)
+    pledge = before.pledge
+    g_s, g_e = g_s[:, :, ids, lever], g_e[:, :, ids, lever]
+    fc = forecast(w, response, g_s, g_e, dispositions["rivalry"], ids, pledge)
+    new_levers = great_power_levers(w, fc, held, caps, k, keys.levers[:, :, poles], slots, pledge)
     pull = threat_pull(w, pair, w.sign, w.protector)
     effect = restraint_effect(w, before.pressures["russia_dprk"])
     new_restraint = great_power_restraint(
@@ -287,6 +295,7 @@ def great_powers_decide(
         fc,
         pull,
         response,
+        pledge,
         restraint,
         effect,
         dispositions["taiwan_risk"],
@@ -345,6 +354,7 @@ def respond(
         restraint=restraint,
         provocation=y,
         momentum=momentum_fades(w, before.momentum),
+        pledge=pledges_drawn_down(w, before.pledge),
     )
 
 

@@ -35,6 +35,7 @@ EVENT_KINDS = (
     "summit",
     "election",
     "history_dispute",
+    "pledge",
 )
 
 
@@ -178,6 +179,16 @@ class Dynamics:
     commitment_gain: float = ranged(
         0.2, UNIT, "reliability gained per unit of commitment lever above its 2025 level"
     )
+    attention_drain: float = ranged(
+        0.4, UNIT, "share of reliability a Taiwan crisis of size 1 draws away (dual contingency)"
+    )
+    pledge_value: float = ranged(
+        0.2, NONNEG, "market value added per unit of investment pledged to a great power"
+    )
+    pledge_half_life: float = ranged(5.0, POSITIVE, "years for a pledge to be half drawn down")
+    pledge_signal: float = ranged(
+        0.2, UNIT, "alignment the great powers read into a unit of pledge"
+    )
 
 
 # --------------------------------------------------------------------------- strategy
@@ -265,6 +276,7 @@ class GreatPower:
     military: float = ranged(0.0, UNIT, "baseline military pressure on the middle powers")
     levers: Dict[str, LeverSpec] = field(default_factory=dict)  # lever -> its bounds and cost
     aims: Aims = field(default_factory=Aims)
+    deal: float = ranged(0.0, NONNEG, "cost to it of a unit of tariff on a unit of pledge")
     source: str = ""
 
 
@@ -272,6 +284,8 @@ class GreatPower:
 class Ideal:
     security: float = ranged(0.0, SIGNED, "ideal security alignment")
     economic: float = ranged(0.0, SIGNED, "ideal economic alignment")
+    neighbours: float = ranged(1.0, NONNEG, "weight the camp gives its ties with neighbours")
+    engagement: float = ranged(0.0, UNIT, "dialogue the camp offers the challenger")
 
 
 @dataclass
@@ -305,6 +319,10 @@ class MiddlePower:
     neighbours: Dict[str, float] = field(
         default_factory=dict, metadata={"range": UNIT, "doc": "neighbour code -> cooperation"}
     )
+    memory: Dict[str, float] = field(
+        default_factory=dict,
+        metadata={"range": NONNEG, "doc": "great power -> remembered restriction at the start"},
+    )
     importance: float = ranged(1.0, NONNEG, "weight of this state in the great powers' aims")
     military_exposure: float = ranged(
         1.0, UNIT, "exposure to great powers' military pressure (proximity, bases)"
@@ -325,6 +343,9 @@ class Challenger:
     opportunity: float = ranged(0.5, NONNEG, "incentive per unit of Taiwan risk times doubt")
     restraint_response: float = ranged(0.5, NONNEG, "incentive lost per unit of restraint")
     summit_response: float = ranged(2.0, NONNEG, "incentive lost per unit of summit momentum")
+    engagement_response: float = ranged(
+        0.2, NONNEG, "incentive lost per unit of dialogue its neighbours' governments offer"
+    )
     cost: float = ranged(0.5, POSITIVE, "cost of provocation, squared")
     inertia: float = ranged(0.5, NONNEG, "cost of changing course, squared")
     threat_effect: float = ranged(0.15, UNIT, "threat target added per unit of provocation")

@@ -125,6 +125,8 @@ def _check_world(world: World) -> None:
             _check_ref(f"{key}.exports.{gp}", gp, world.great_powers)
         for gp in mp.red_lines:
             _check_ref(f"{key}.red_lines.{gp}", gp, world.great_powers)
+        for gp in mp.memory:
+            _check_ref(f"{key}.memory.{gp}", gp, world.great_powers)
         for other in mp.neighbours:
             _check_ref(f"{key}.neighbours.{other}", other, world.middle_powers)
             if other == code:
@@ -169,16 +171,6 @@ def _check_scenario(params: Params) -> None:
                 f"{key}.pressure", change.pressure, f"must be one of {list(PRESSURE_KEYS)}"
             )
         _check_number(f"{key}.value", change.value, UNIT, None)
-    for i, change in enumerate(sc.levers):
-        key = f"scenario.levers[{i}]"
-        when = parse_date(f"{key}.date", change.date)
-        if when > horizon:
-            raise ParamError(f"{key}.date", change.date, f"after the horizon {horizon}")
-        _check_ref(f"{key}.great_power", change.great_power, world.great_powers)
-        _check_ref(f"{key}.state", change.state, world.middle_powers)
-        if change.lever not in LEVERS:
-            raise ParamError(f"{key}.lever", change.lever, f"must be one of {list(LEVERS)}")
-        _check_number(f"{key}.value", change.value, UNIT, None)
     for i, event in enumerate(sc.events):
         key = f"scenario.events[{i}]"
         when = parse_date(f"{key}.date", event.date)
@@ -197,18 +189,28 @@ def _check_scenario(params: Params) -> None:
                 raise ParamError(
                     f"{key}.{role}", code, f"unknown state code; allowed: {sorted(states)}"
                 )
-        if event.kind in ("coercion", "tariff_shock", "election", "history_dispute", "summit"):
+        if event.kind in (
+            "coercion",
+            "tariff_shock",
+            "election",
+            "history_dispute",
+            "summit",
+            "pledge",
+        ):
             if event.target not in world.middle_powers:
                 raise ParamError(
                     f"{key}.target",
                     event.target,
                     f"a {event.kind} needs a middle power: {sorted(world.middle_powers)}",
                 )
-        if event.kind in ("coercion", "tariff_shock") and event.partner not in world.great_powers:
+        if (
+            event.kind in ("coercion", "tariff_shock", "pledge")
+            and event.partner not in world.great_powers
+        ):
             raise ParamError(
                 f"{key}.partner",
                 event.partner,
-                f"the great power imposing it: {sorted(world.great_powers)}",
+                f"the great power imposing it (or pledged to): {sorted(world.great_powers)}",
             )
         if event.kind in ("summit", "history_dispute") and not event.partner:
             raise ParamError(
@@ -229,3 +231,13 @@ def _check_scenario(params: Params) -> None:
             )
         if event.camp and event.camp not in CAMPS:
             raise ParamError(f"{key}.camp", event.camp, f"one of {list(CAMPS)} or ''")
+    for i, change in enumerate(sc.levers):
+        key = f"scenario.levers[{i}]"
+        when = parse_date(f"{key}.date", change.date)
+        if when > horizon:
+            raise ParamError(f"{key}.date", change.date, f"after the horizon {horizon}")
+        _check_ref(f"{key}.great_power", change.great_power, world.great_powers)
+        _check_ref(f"{key}.state", change.state, world.middle_powers)
+        if change.lever not in LEVERS:
+            raise ParamError(f"{key}.lever", change.lever, f"must be one of {list(LEVERS)}")
+        _check_number(f"{key}.value", change.value, UNIT, None)
