@@ -29,6 +29,7 @@ from sim import dynamics
 from sim.decision import Choice
 from sim.influence import K
 from sim.metrics import hedging_index, posture
+from sim.opinion import opinion_target, opinion_update, switch_probability
 from sim.params import CAMPS
 from sim.world import lever_caps, pressure_levers
 
@@ -51,6 +52,7 @@ class MiddlePower(mesa.Agent):
         self.camp = int(w.init_camp[self.index])
         self.memory = w.init_memory[0, self.index].copy()  # remembered restriction by each
         self.pledge = np.zeros(len(w.poles))  # investment pledged to each great power
+        self.opinion = w.init_opinion[0, self.index].copy()  # its public's favourability
         self.ties = w.cooperation[0, self.index].copy()  # cooperation with each middle power
         self.context = None  # the Context of its last decision
         self.response = None  # where its last decision was heading (what great powers forecast)
@@ -90,6 +92,18 @@ class MiddlePower(mesa.Agent):
         return np.array([gp.restriction[self.index] for gp in self.model.great_powers])
 
     @property
+    def odds(self) -> np.ndarray:
+        """(1,) the probability the other camp wins an election held now (its opinion)."""
+        w = self.model.world
+        return switch_probability(w, self.opinion[None, None], np.array([[self.camp]]), self.rows)[
+            :, 0
+        ]
+
+    @property
+    def favourability(self) -> dict[str, float]:
+        return dict(zip(self.model.pole_codes, map(float, self.opinion), strict=True))
+
+    @property
     def memories(self) -> dict[str, float]:
         return dict(zip(self.model.pole_codes, map(float, self.memory), strict=True))
 
@@ -107,7 +121,7 @@ class MiddlePower(mesa.Agent):
         probability of switching (its own random stream)."""
         keys = self.model.keys.election[:, self.index]
         camp = dynamics.election(
-            self.model.world, np.array([self.camp]), np.ones(1, bool), winner, keys, k, self.index
+            self.model.world, np.array([self.camp]), np.ones(1, bool), winner, keys, k, self.odds
         )
         self.camp = int(camp[0])
 
@@ -230,6 +244,8 @@ class MiddlePower(mesa.Agent):
             w, self.restriction[None, None], held[..., K["coercion"]]
         )
         self.memory = dynamics.remember(w, self.memory[None, None], suffered)[0, 0]
+        target = opinion_target(w, self.memory[None, None], held[..., K["tariff"]], self.rows)
+        self.opinion = opinion_update(w, self.opinion[None, None], target)[0, 0]
         self.pledge = dynamics.pledges_drawn_down(w, self.pledge[None, None])[0, 0]
         self.ties = dynamics.ties_recover(w, self.ties[None, None], self.rows)[0, 0]
 

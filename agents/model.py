@@ -371,6 +371,7 @@ class GeopoliticsModel(mesa.Model):
             provocation=np.array([self.challenger.provocation]),
             momentum=np.array([self.challenger.momentum]),
             pledge=np.stack([mp.pledge for mp in mps])[None],
+            opinion=np.stack([mp.opinion for mp in mps])[None],
         )
 
     def record(self) -> dict[str, np.ndarray]:

@@ -23,6 +23,7 @@ from sim.dynamics import (
     step,
 )
 from sim.metrics import hedging_index, posture, posture_labels
+from sim.opinion import switch_probability
 from sim.params import LEVERS, PRESSURE_KEYS, ParamError, Params, to_plain, validate
 from sim.version import __version__
 from sim.world import compile_world, lever_caps
@@ -45,6 +46,8 @@ ALL_VARIABLES = (
     "military_threat",
     "effective_reliability",
     "pledge",
+    "opinion",
+    "switch_odds",
 )
 
 
@@ -125,6 +128,8 @@ RECORDERS = {
     "military_threat": lambda w, state: state_pairs(w, state).military,
     "effective_reliability": lambda w, state: state_pairs(w, state).reliability,
     "pledge": lambda w, state: state.pledge,
+    "opinion": lambda w, state: state.opinion,
+    "switch_odds": lambda w, state: switch_probability(w, state.opinion, state.camp),
 }
 
 
@@ -173,6 +178,8 @@ def dataset(params, w, run_ids, seed, traj, params_attr: bool = True) -> xr.Data
         "military_threat": ("run", "step", "state", "great_power"),
         "effective_reliability": ("run", "step", "state", "great_power"),
         "pledge": ("run", "step", "state", "great_power"),
+        "opinion": ("run", "step", "state", "great_power"),
+        "switch_odds": ("run", "step", "state"),
     }
     data = {name: (dims[name], values) for name, values in traj.items()}
     if "security" in traj and "economic" in traj:
@@ -221,6 +228,8 @@ def dataset(params, w, run_ids, seed, traj, params_attr: bool = True) -> xr.Data
         "military_threat": dict(long_name="great power's military pressure on the state"),
         "effective_reliability": dict(long_name="reliability as the state sees it", units="0..1"),
         "pledge": dict(long_name="investment pledged to the great power, outstanding"),
+        "opinion": dict(long_name="public favourability toward the great power", units="0..1"),
+        "switch_odds": dict(long_name="probability the other camp wins an election held now"),
     }
     for name, attrs in described.items():
         if name in ds:

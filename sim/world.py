@@ -22,6 +22,7 @@ from sim.params import (
     PRESSURE_LEVERS,
     RESTRAINT,
     WEIGHT_KEYS,
+    Favourability,
     LeverSpec,
     Params,
 )
@@ -93,6 +94,8 @@ class CompiledWorld:
     ideal_neighbours: np.ndarray  # (R, M, C) weight of neighbour ties per camp
     ideal_engagement: np.ndarray  # (R, M, C) dialogue offered to the challenger per camp
     init_memory: np.ndarray  # (R, M, P) remembered restriction at the start
+    init_opinion: np.ndarray  # (R, M, P) favourability toward each great power at the start
+    opinion_baseline: np.ndarray  # (R, M, P) favourability it returns to
     deal: np.ndarray  # (R, P) cost of a unit of tariff on a unit of pledge
     cooperation: np.ndarray  # (R, M, M) baseline neighbour ties
     backing_effect: np.ndarray  # (R,)
@@ -107,6 +110,7 @@ class CompiledWorld:
     dynamics: SimpleNamespace = field(default_factory=SimpleNamespace)
     decision: SimpleNamespace = field(default_factory=SimpleNamespace)
     strategy: SimpleNamespace = field(default_factory=SimpleNamespace)
+    opinion: SimpleNamespace = field(default_factory=SimpleNamespace)
     challenger_params: SimpleNamespace = field(default_factory=SimpleNamespace)
 
     @property
@@ -180,6 +184,18 @@ def compile_world(
             )
         )
     challenger_spec = world.challengers[challenger]
+
+    def favourability(attr: str) -> np.ndarray:  # (R, M, P); a great power not listed: 0.5
+        return np.stack(
+            [
+                np.stack(
+                    [runs(getattr(mp.opinion.get(p, Favourability()), attr)) for p in poles], -1
+                )
+                for mp in mps
+            ],
+            axis=1,
+        )
+
     pressure_base = {k: runs(getattr(params.pressures, k)) for k in PRESSURE_KEYS}
 
     # A run shorter than the scenario (steps=...) simply stops before its later entries.
@@ -301,6 +317,8 @@ def compile_world(
             axis=1,
         ),
         deal=np.stack([runs(gp.deal) for gp in gps], axis=-1),
+        init_opinion=favourability("start"),
+        opinion_baseline=favourability("baseline"),
         cooperation=cooperation,
         backing_effect=backing,
         importance=per_mp("importance"),
@@ -317,6 +335,7 @@ def compile_world(
                 for k, v in vars(params.dynamics).items()
             }
         ),
+        opinion=SimpleNamespace(**{k: runs(v) for k, v in vars(params.opinion).items()}),
         strategy=SimpleNamespace(
             **{k: runs(v) for k, v in vars(params.strategy).items() if k != "grid"},
             grid=int(params.strategy.grid),

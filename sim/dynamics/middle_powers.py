@@ -30,12 +30,12 @@ def history_dispute(w: CompiledWorld, tie: np.ndarray, happens, magnitude: float
     return np.clip(tie - loss, 0.0, 1.0)
 
 
-def election(w: CompiledWorld, camp, happens, forced_camp: int, keys, k: int, i: int):
-    """An election in middle power i: the camp `forced_camp` wins, or (-1) the other camp wins
-    with the state's probability of switching. `camp`, `happens`, `keys` are (R,)."""
+def election(w: CompiledWorld, camp, happens, forced_camp: int, keys, k: int, odds):
+    """An election: the camp `forced_camp` wins, or (-1) the other camp wins with probability
+    `odds` (`sim.opinion.switch_probability`). `camp`, `happens`, `keys`, `odds` are (R,)."""
     if forced_camp >= 0:
         return np.where(happens, forced_camp, camp)
-    switch = happens & (uniform_at(keys, k) < w.p_switch[:, i])
+    switch = happens & (uniform_at(keys, k) < odds)
     return np.where(switch, 1 - camp, camp)
 
 

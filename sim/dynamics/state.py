@@ -34,6 +34,7 @@ class State:
     provocation: np.ndarray  # (R,) the challenger's last choice, -1 dialogue .. +1 provocation
     momentum: np.ndarray  # (R,) summit momentum with the challenger (fading)
     pledge: np.ndarray  # (R, M, P) investment pledged by each middle power to each great power
+    opinion: np.ndarray  # (R, M, P) each middle power's public favourability to each great power
 
 
 def initial_state(w: CompiledWorld) -> State:
@@ -60,6 +61,7 @@ def initial_state(w: CompiledWorld) -> State:
         ),
         momentum=np.zeros(n),
         pledge=np.zeros((n, m, p)),
+        opinion=w.init_opinion.copy(),
     )
 
 

@@ -61,6 +61,7 @@ from sim.dynamics.pressures import (
 )
 from sim.dynamics.state import Keys, State
 from sim.influence import K, Pairs, lever_pulls, threat_pull
+from sim.opinion import opinion_target, opinion_update, switch_probability
 from sim.params import EVENT_KINDS
 from sim.strategy import (
     active_slots,
@@ -119,7 +120,8 @@ def scheduled_event(
     elif ev.kind == "pledge":
         s.pledge[:, i, p] = pledged(s.pledge[:, i, p], m)
     elif ev.kind == "election":
-        s.camp[:, i] = election(w, s.camp[:, i], everyone, ev.camp, keys.election[:, i], k, i)
+        odds = switch_probability(w, s.opinion, s.camp)[:, i]
+        s.camp[:, i] = election(w, s.camp[:, i], everyone, ev.camp, keys.election[:, i], k, odds)
     elif ev.kind == "history_dispute":
         j = ev.partner_state
         s.cooperation[:, i, j] = history_dispute(w, s.cooperation[:, i, j], everyone, m)
@@ -150,7 +152,8 @@ def apply_events(w: CompiledWorld, state: State, k: int, keys: Keys, pressures: 
     everyone = np.ones(w.runs, dtype=bool)
     for i in np.flatnonzero(w.elections[k]):  # the world file's term calendar
         s.events[:, EVENT_INDEX["election"]] += 1
-        s.camp[:, i] = election(w, s.camp[:, i], everyone, -1, keys.election[:, i], k, i)
+        odds = switch_probability(w, s.opinion, s.camp)[:, i]
+        s.camp[:, i] = election(w, s.camp[:, i], everyone, -1, keys.election[:, i], k, odds)
 
     s.threat, missile, nuclear = challenger_tests(
         w, s.threat, keys.missile, keys.nuclear, k, s.provocation
@@ -334,6 +337,10 @@ def respond(
     held = in_force(before.levers, lever_caps(w, dispositions))
     y = challenger_decides(w, before, choice.security, pair, held, k, keys)
     levers, restraint = great_powers_decide(w, before, ctx, pair, response, k, keys)
+    memory = remember(
+        w, before.memory, restriction_in_force(w, restriction, held[..., K["coercion"]])
+    )
+    target = opinion_target(w, memory, held[..., K["tariff"]])
     p = before.pressures
     support = backing(w, w.backing_effect, p["russia_dprk"])
     return replace(
@@ -343,9 +350,8 @@ def respond(
         autonomy=choice.autonomy,
         threat=threat_response(w, before.threat, p["dprk_threat"], support, choice.security, y),
         restriction=restrictions_fade(w, restriction),
-        memory=remember(
-            w, before.memory, restriction_in_force(w, restriction, held[..., K["coercion"]])
-        ),
+        memory=memory,
+        opinion=opinion_update(w, before.opinion, target),
         reliability_shock=shocks_fade(w, before.reliability_shock),
         taiwan_shock=shocks_fade(w, before.taiwan_shock),
         cooperation=ties_recover(w, before.cooperation),

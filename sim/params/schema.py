@@ -191,6 +191,21 @@ class Dynamics:
     )
 
 
+# --------------------------------------------------------------------------- opinion
+@dataclass
+class Opinion:
+    """Public favourability toward each great power: how it moves, and how it sets the odds
+    of an election switching camps."""
+
+    half_life_up: float = ranged(3.0, POSITIVE, "years for favourability to recover half the gap")
+    half_life_down: float = ranged(0.25, POSITIVE, "years for favourability to fall half the gap")
+    coercion: float = ranged(0.6, NONNEG, "favourability lost per remembered restriction-year")
+    tariff: float = ranged(0.2, NONNEG, "favourability lost per unit of tariff in force")
+    election: float = ranged(
+        20.0, NONNEG, "log-odds of a switch per unit of favourability gained by the challenger camp"
+    )
+
+
 # --------------------------------------------------------------------------- strategy
 @dataclass
 class Strategy:
@@ -289,6 +304,14 @@ class Ideal:
 
 
 @dataclass
+class Favourability:
+    """A public's favourability toward a great power (share favourable)."""
+
+    start: float = ranged(0.5, UNIT, "share favourable at the start")
+    baseline: float = ranged(0.5, UNIT, "share favourable it returns to without events")
+
+
+@dataclass
 class Election:
     next: str = ""  # ISO date of the next scheduled election; "" = none in the horizon
     term_years: float = ranged(5.0, POSITIVE, "years between elections")
@@ -323,6 +346,7 @@ class MiddlePower:
         default_factory=dict,
         metadata={"range": NONNEG, "doc": "great power -> remembered restriction at the start"},
     )
+    opinion: Dict[str, Favourability] = field(default_factory=dict)  # great power -> its image
     importance: float = ranged(1.0, NONNEG, "weight of this state in the great powers' aims")
     military_exposure: float = ranged(
         1.0, UNIT, "exposure to great powers' military pressure (proximity, bases)"
@@ -443,5 +467,6 @@ class Params:
     decision: Decision = field(default_factory=Decision)
     dynamics: Dynamics = field(default_factory=Dynamics)
     strategy: Strategy = field(default_factory=Strategy)
+    opinion: Opinion = field(default_factory=Opinion)
     events: Events = field(default_factory=Events)
     metrics: Metrics = field(default_factory=Metrics)

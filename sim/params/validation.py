@@ -127,6 +127,8 @@ def _check_world(world: World) -> None:
             _check_ref(f"{key}.red_lines.{gp}", gp, world.great_powers)
         for gp in mp.memory:
             _check_ref(f"{key}.memory.{gp}", gp, world.great_powers)
+        for gp in mp.opinion:
+            _check_ref(f"{key}.opinion.{gp}", gp, world.great_powers)
         for other in mp.neighbours:
             _check_ref(f"{key}.neighbours.{other}", other, world.middle_powers)
             if other == code:
