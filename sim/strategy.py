@@ -32,12 +32,23 @@ FLAT = 1e-9  # a curvature above -FLAT: the middle power does not answer along t
 
 
 class Forecast(NamedTuple):
-    """What a great power expects of each middle power, per lever slot: the slots are pairs
-    (great power, lever) along the last axis, `slots` = (pole index (A,), lever index (A,))."""
+    """What a great power expects of each middle power, per lever slot (the slots are pairs
+    (great power, lever), see `active_slots`). Runs last, like `sim.options`: the arrays are
+    small in every axis but the runs, so the runs go last and every operation runs along them."""
 
-    alignment: np.ndarray  # alpha_hat at the levers in force, (R, M, A)
-    stake: np.ndarray  # St_i, (R, M, 1)
-    gain: np.ndarray  # d alpha_hat / d L, (R, M, A)
+    alignment: np.ndarray  # alpha_hat at the levers in force, (M, A, R)
+    stake: np.ndarray  # St_i, (M, 1, R)
+    gain: np.ndarray  # d alpha_hat / d L, (M, A, R)
+
+
+def runs_last(x: np.ndarray) -> np.ndarray:
+    """(R, ...) -> (..., R), contiguous."""
+    return np.ascontiguousarray(np.moveaxis(x, 0, -1))
+
+
+def runs_first(x: np.ndarray) -> np.ndarray:
+    """(..., R) -> (R, ...), contiguous."""
+    return np.ascontiguousarray(np.moveaxis(x, -1, 0))
 
 
 def reviewing(w, k: int) -> np.ndarray:
@@ -58,38 +69,41 @@ def active_slots(caps: np.ndarray, pole_ids: np.ndarray):
 
 
 def alignment_forecast(w, response: Response, poles, pledge: np.ndarray) -> np.ndarray:
-    """alpha_hat (R, M, P'): the share of each middle power aligned with each great power
+    """alpha_hat (M, P', R): the share of each middle power aligned with each great power
     `poles` (global indices, or a slice) where it is heading, its pledges (R, M, P) read as
     a signal of alignment ("a kind of 'pledge of allegiance'", 001)."""
-    aims = w.aims[:, None, poles]  # (R, 1, P', 2)
-    heading = aims[..., 0] * response.target_security[..., None]
-    heading = heading + aims[..., 1] * response.target_economic[..., None]
-    signal = w.dynamics.pledge_signal[:, None] * (pledge * w.sign).sum(axis=-1)  # (R, M)
-    return (1.0 + w.sign[poles] * (heading + signal[..., None])) / 2.0
+    aims = runs_last(w.aims[:, poles])  # (P', 2, R)
+    heading = aims[None, :, 0] * runs_last(response.target_security)[:, None]
+    heading = heading + aims[None, :, 1] * runs_last(response.target_economic)[:, None]
+    signal = w.dynamics.pledge_signal * runs_last((pledge * w.sign).sum(axis=-1))  # (M, R)
+    return (1.0 + w.sign[poles][:, None] * (heading + signal[:, None])) / 2.0
 
 
 def stake(w, rivalry) -> np.ndarray:
-    """St_i (R, M, 1): what a middle power's full alignment is worth to a great power."""
-    value = w.strategy.stake[:, None, None] * w.importance[..., None]
-    return value * (0.5 + 0.5 * rivalry[:, None, None])
+    """St_i (M, 1, R): what a middle power's full alignment is worth to a great power."""
+    value = w.strategy.stake * runs_last(w.importance) * (0.5 + 0.5 * rivalry)
+    return value[:, None]
+
+
+def answer(curvature: np.ndarray) -> np.ndarray:
+    """How far a middle power's target moves per unit of slope, 1 / (-2 B), (M, 1, R); 0
+    where its utility is flat along the dimension (curvature (R, M))."""
+    curvature = runs_last(curvature)[:, None]
+    flat = curvature > -FLAT
+    return np.where(flat, 0.0, 1.0 / np.where(flat, -1.0, -2.0 * curvature))
 
 
 def forecast(w, response: Response, g_s, g_e, rivalry, poles, pledge) -> Forecast:
     """alpha_hat and its gain per lever for lever slots of the great powers `poles` (global
     pole index of each slot, (A,)): g_s, g_e (R, M, A) from `lever_pulls`, `response` the
     middle powers' targets and curvatures (R, M)."""
-    aims = w.aims[:, None, poles]  # (R, 1, A, 2)
-
-    def answer(curvature):  # shift of the target per unit of slope, (R, M, 1)
-        flat = curvature > -FLAT
-        return np.where(flat, 0.0, 1.0 / np.where(flat, -1.0, -2.0 * curvature))[..., None]
-
-    shift = aims[..., 0] * g_s * answer(response.curvature_security)
-    shift = shift + aims[..., 1] * g_e * answer(response.curvature_economic)
+    aims = runs_last(w.aims[:, poles])  # (A, 2, R)
+    shift = aims[:, 0] * runs_last(g_s) * answer(response.curvature_security)
+    shift = shift + aims[:, 1] * runs_last(g_e) * answer(response.curvature_economic)
     return Forecast(
         alignment_forecast(w, response, poles, pledge),
         stake(w, rivalry),
-        w.sign[poles] * shift / 2.0,
+        w.sign[poles][:, None] * shift / 2.0,
     )
 
 
@@ -110,38 +124,38 @@ def great_power_levers(
     middle power that pledged investment to the great power costs it `deal` per unit of
     tariff and pledge (tariffs jeopardise the investment: the pledge buys relief)."""
     poles, pole_of, lever = slots
-    cost = w.lever_cost[:, None, poles, lever]  # (R, 1, A)
-    inertia = w.strategy.inertia[:, None, None]
-    now = levers[:, :, pole_of, lever]
+    cost = runs_last(w.lever_cost[:, poles, lever])  # (A, R)
+    now = runs_last(levers[:, :, pole_of, lever])  # (M, A, R)
     slope = 2.0 * fc.stake * (1.0 - fc.alignment) * fc.gain - 2.0 * cost * now
     tariff = lever == LEVERS.index("tariff")
     if tariff.any():
-        deal = w.deal[:, None, poles[tariff]] * pledge[:, :, poles[tariff]]
-        slope[..., tariff] = slope[..., tariff] - deal
-    curvature = -fc.stake * fc.gain**2 - cost * (1.0 + inertia)
-    hi = np.broadcast_to(caps[:, None, pole_of, lever], now.shape)
+        deal = runs_last(w.deal[:, None, poles[tariff]] * pledge[:, :, poles[tariff]])
+        slope[:, tariff] = slope[:, tariff] - deal
+    curvature = -fc.stake * fc.gain**2 - cost * (1.0 + w.strategy.inertia)
+    hi = np.broadcast_to(runs_last(caps[:, pole_of, lever]), now.shape)
+    draws = None if keys is None else runs_last(keys[:, :, pole_of, lever])
     chosen = np.zeros(levers.shape)
-    chosen[:, :, pole_of, lever] = choose(
-        w, slope, curvature, now, 0.0, hi, k, None if keys is None else keys[:, :, pole_of, lever]
+    chosen[:, :, pole_of, lever] = runs_first(
+        choose(w, slope, curvature, now, 0.0, hi, k, draws)
     )
     return chosen
 
 
 def choose(w, slope, curvature, current, lo, hi, k, keys):
-    """A great power's rule: the clipped vertex (plus noise if any), or a logit draw over
-    `strategy.grid` levels of [lo, hi] with utilities from the same slope and curvature."""
+    """A great power's rule on runs-last arrays: the clipped vertex (plus noise if any), or a
+    logit draw over `strategy.grid` levels of [lo, hi] with utilities from the same slope and
+    curvature."""
     st = w.strategy
-    per_run = (slice(None),) + (None,) * (np.ndim(current) - 1)
     if w.decision.rule == "logit":
         bounds = [np.broadcast_to(b, np.shape(current)) for b in (lo, hi)]
         levels = np.linspace(*bounds, st.grid)
         move = levels - current
         u = slope * move + curvature * move**2
-        return logit_pick(u, levels, st.temperature[per_run], uniform_at(keys, k))
+        return logit_pick(u, levels, st.temperature, uniform_at(keys, k))
     target = vertex(slope, curvature, current, lo, hi)
     if not np.any(st.noise > 0):  # no draws at all: the result is the same either way
         return target
-    return adjust(current, target, 1.0, st.noise[per_run], normal_at(keys, k), lo, hi)
+    return adjust(current, target, 1.0, st.noise, normal_at(keys, k), lo, hi)
 
 
 def restraint_effect(w, russia_dprk) -> np.ndarray:
@@ -172,31 +186,29 @@ def great_power_restraint(
     """New restraint (R, P') of the great powers `poles` on the challenger. `threat_pull`
     (R, M) from `sim.influence.threat_pull`, `effect` (R, P) from `restraint_effect`,
     `taiwan` the effective Taiwan risk (R,)."""
-    sign, effect = w.sign[poles], effect[:, poles]
+    sign, effect = w.sign[poles][:, None], runs_last(effect[:, poles])  # (P', 1), (P', R)
     protector = w.protector
-    alignment = alignment_forecast(w, response, poles, pledge)  # (R, M, P')
+    alignment = alignment_forecast(w, response, poles, pledge)  # (M, P', R)
     # a unit of restraint lowers y* by `effect`, the threat target by threat_effect times that
-    dthreat = -w.challenger_params.threat_effect[:, None] * effect  # (R, P')
-    g_s = threat_pull[..., None] * dthreat[:, None, :]  # (R, M, P')
-    curvature_s = response.curvature_security[..., None]
-    flat = curvature_s > -FLAT
-    shift = np.where(flat, 0.0, g_s / np.where(flat, -1.0, -2.0 * curvature_s))
-    gain = sign * w.aims[:, None, poles, 0] * shift / 2.0  # d alpha_hat / d restraint
+    dthreat = -w.challenger_params.threat_effect * effect  # (P', R)
+    g_s = runs_last(threat_pull)[:, None] * dthreat  # (M, P', R)
+    aims = runs_last(w.aims[:, poles, 0])  # (P', R)
+    gain = sign * aims * g_s * answer(response.curvature_security) / 2.0
     st = w.strategy
-    stakes = fc.stake  # (R, M, 1)
-    rival_of_adversary = protector.sum() - protector[poles]
+    rival_of_adversary = (protector.sum() - protector[poles])[:, None]
     cost_of_provocation = (
-        st.own_threat[:, None] * protector[poles]
-        + st.stability[:, None]
-        - st.second_front[:, None] * taiwan[:, None] * rival_of_adversary
+        st.own_threat * protector[poles][:, None]
+        + st.stability
+        - st.second_front * taiwan * rival_of_adversary
     )
-    cost = w.restraint_cost[:, poles]
-    inertia = st.inertia[:, None]
-    slope = (2.0 * stakes * (1.0 - alignment) * gain).sum(axis=1)
-    slope = slope + st.stake[:, None] * cost_of_provocation * effect - 2.0 * cost * restraint
-    curvature = -(stakes * gain**2).sum(axis=1) - cost * (1.0 + inertia)
-    bound = w.restraint_max[:, poles]
-    return choose(w, slope, curvature, restraint, -bound, bound, k, keys)
+    cost = runs_last(w.restraint_cost[:, poles])
+    now = runs_last(restraint)
+    slope = (2.0 * fc.stake * (1.0 - alignment) * gain).sum(axis=0)
+    slope = slope + st.stake * cost_of_provocation * effect - 2.0 * cost * now
+    curvature = -(fc.stake * gain**2).sum(axis=0) - cost * (1.0 + st.inertia)
+    bound = runs_last(w.restraint_max[:, poles])
+    draws = None if keys is None else runs_last(keys)
+    return runs_first(choose(w, slope, curvature, now, -bound, bound, k, draws))
 
 
 # ----------------------------------------------------------------------------- the challenger

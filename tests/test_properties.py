@@ -329,9 +329,9 @@ HISTORY_XFAIL = pytest.mark.xfail(
     strict=True,
     reason=(
         "issue 11, strategic great powers (measured, 200 runs, history_2000_2025): "
-        "china_coercion 0.1 -> 0.9 LOWERS Seoul's long-run economic alignment, -0.0146 "
-        "(se 0.0003), 0 runs up, 200 down (+0.460 -> +0.445): the disposition is the bound of "
-        "China's coercion lever, and from 2000's China-leaning economy Beijing answers with "
+        "china_coercion 0.1 -> 0.9 LOWERS Seoul's long-run economic alignment, -0.0139 "
+        "(se 0.0003), 0 runs up, 200 down (+0.474 -> +0.460): the disposition bounds China's "
+        "coercion lever, and from 2000's China-leaning economy Beijing answers with "
         "inducement rather than coercion. Reported, not tuned."
     ),
 )
