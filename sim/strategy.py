@@ -135,9 +135,7 @@ def great_power_levers(
     hi = np.broadcast_to(runs_last(caps[:, pole_of, lever]), now.shape)
     draws = None if keys is None else runs_last(keys[:, :, pole_of, lever])
     chosen = np.zeros(levers.shape)
-    chosen[:, :, pole_of, lever] = runs_first(
-        choose(w, slope, curvature, now, 0.0, hi, k, draws)
-    )
+    chosen[:, :, pole_of, lever] = runs_first(choose(w, slope, curvature, now, 0.0, hi, k, draws))
     return chosen
 
 
