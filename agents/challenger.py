@@ -1,10 +1,14 @@
 """The challenger (North Korea) and its backers (Russia).
 
-The challenger's `threat` jumps with missile and nuclear tests (`test`), eases with summits
-(`meet`, `count_summits`) and, every step, relaxes toward a target (`respond`): its own
-baseline (`dprk_threat`), raised by its backers' support and — when the world is responsive —
-by its neighbours' alignment with its adversary (the security-dilemma spiral). A backer's
-support is its `backing_effect` times the `russia_dprk` pressure in force.
+The challenger chooses each step (`step`, committed in `advance`) its `provocation` y, from -1
+(dialogue) to +1 (provocation), answering alliance tightening, summits (`momentum`), China's
+restraint, Russia's backing and the chance a Taiwan crisis offers (`dynamics.challenger:
+strategic`). Its `threat` jumps with missile and nuclear tests (`test`, at rates scaled by
+1 + y), eases with summits (`meet`, `count_summits`) and, every step, relaxes toward a target
+(`respond`): its baseline plus the effect of y (strategic), or (responsive) the baseline
+raised by its backers' support and its neighbours' alignment with its adversary (the
+security-dilemma spiral). A backer's support is its `backing_effect` times the
+`russia_dprk` pressure in force.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import mesa
 import numpy as np
 
 from sim import dynamics
+from sim.world import lever_caps, pressure_levers
 
 
 class Challenger(mesa.Agent):
@@ -25,6 +30,10 @@ class Challenger(mesa.Agent):
         spec = model.params.world.challengers[code]
         self.code, self.name, self.adversary = code, spec.name, spec.adversary
         self.threat = float(model.world.init_threat[0])
+        state = dynamics.initial_state(model.world)
+        self.provocation = float(state.provocation[0])
+        self.momentum = 0.0  # summit momentum with it (fading)
+        self._chosen = None
 
     def provoke(self, kind: str, magnitude: float) -> None:
         """A scheduled missile or nuclear test."""
@@ -36,16 +45,25 @@ class Challenger(mesa.Agent):
         """Stochastic missile and nuclear tests of step k (its own random streams)."""
         keys = self.model.keys
         threat, missile, nuclear = dynamics.challenger_tests(
-            self.model.world, np.array([self.threat]), keys.missile, keys.nuclear, k
+            self.model.world,
+            np.array([self.threat]),
+            keys.missile,
+            keys.nuclear,
+            k,
+            np.array([self.provocation]),
         )
         self.threat = float(threat[0])
         self.model.count("missile_test", int(missile[0]))
         self.model.count("nuclear_test", int(nuclear[0]))
 
     def meet(self, magnitude: float) -> None:
-        """A scheduled summit with a middle power eases the threat."""
+        """A scheduled summit with a middle power eases the threat and adds momentum."""
+        w = self.model.world
         self.threat = float(
-            dynamics.summit_with_challenger(self.model.world, np.array([self.threat]), magnitude)[0]
+            dynamics.summit_with_challenger(w, np.array([self.threat]), magnitude)[0]
+        )
+        self.momentum = float(
+            dynamics.momentum_after_summits(w, np.array([self.momentum]), magnitude)[0]
         )
 
     def count_summits(self) -> None:
@@ -53,23 +71,45 @@ class Challenger(mesa.Agent):
         met = np.array(
             [[mp.summit_partner == len(self.model.world.poles) for mp in self.model.middle_powers]]
         )
-        self.threat = float(
-            dynamics.summits_with_challenger(self.model.world, np.array([self.threat]), met)[0]
+        w = self.model.world
+        self.threat = float(dynamics.summits_with_challenger(w, np.array([self.threat]), met)[0])
+        self.momentum = float(
+            dynamics.momentum_after_summits(w, np.array([self.momentum]), met.sum(axis=1))[0]
         )
 
     def settle(self) -> None:
         self.threat = float(dynamics.settle_threat(np.array([self.threat]))[0])
 
+    def step(self) -> None:
+        """Choose this step's provocation from the world after the middle powers' decisions
+        (`model.before`, their new security) and the levers and restraint in force."""
+        m = self.model
+        w = m.world
+        after = np.array([[mp.choice.security for mp in m.middle_powers]])
+        held = dynamics.in_force(m.before.levers, lever_caps(w, pressure_levers(w, m._pressures)))
+        y = dynamics.challenger_decides(w, m.before, after, m.before_pairs, held, m.steps, m.keys)
+        self._chosen = float(y[0])
+
+    def advance(self) -> None:
+        self.provocation, self._chosen = self._chosen, None
+
     def respond(self, security_after: np.ndarray) -> None:
-        """Relax toward the target set by its baseline, its backers and the neighbours' new
-        alignment `security_after` (1, M)."""
+        """Relax toward the target set by its baseline and its choice (or, responsive, its
+        backers and the neighbours' new alignment `security_after` (1, M)); summit momentum
+        fades."""
         m = self.model
         effect = sum((b.backing_effect for b in m.backers), start=np.zeros(1))
         support = dynamics.backing(m.world, effect, m.pressure("russia_dprk"))
         threat = dynamics.threat_response(
-            m.world, np.array([self.threat]), m.pressure("dprk_threat"), support, security_after
+            m.world,
+            np.array([self.threat]),
+            m.pressure("dprk_threat"),
+            support,
+            security_after,
+            np.array([self.provocation]),
         )
         self.threat = float(threat[0])
+        self.momentum = float(dynamics.momentum_fades(m.world, np.array([self.momentum]))[0])
 
     def __repr__(self) -> str:
         return f"Challenger({self.code}: threat {self.threat:.2f})"

@@ -1,12 +1,17 @@
 """A great power (USA, CHN): one of the two poles middle powers align with.
 
-Its levers — reliability of its commitment, readiness to coerce, trade pressure, inducement —
-come from the world file, with the pressures that set them (`us_reliability`,
-`china_coercion`, `us_trade_pressure`) and its reliability shock (summits raise it, its own
-tariffs on allies lower it). It holds the trade restriction it imposes on each middle power:
-coercion episodes (`press`), tariff shocks, red lines crossed (`enforce_red_lines`), eased
-by summits (`welcome_summit`), fading with time (`recover`). Every change is a function of
-`sim.dynamics`, called for this great power's column.
+Its dispositions — reliability of its commitment, readiness to coerce, trade pressure, baseline
+military pressure — come from the world file, with the pressures that set them
+(`us_reliability`, `china_coercion`, `us_trade_pressure`, `china_military`) and its
+reliability shock (summits raise it). It holds its levers toward each middle power
+(`levers`, one row per middle power, LEVERS in order: commitment, inducement, coercion, tariff,
+consent, military) and its restraint of the challenger; in the `strategic` mode it chooses
+them on review steps (`step`, from the middle powers' last decisions and where they are
+heading; committed in `advance`, synchronously). It holds the trade restriction it imposes
+by events on each middle power: coercion episodes (`press`, responsive mode), red lines
+crossed (`enforce_red_lines`, responsive), eased by summits (`welcome_summit`), fading with
+time (`recover`). Every change is a function of `sim.dynamics`, called for this great
+power's column.
 """
 
 from __future__ import annotations
@@ -15,6 +20,9 @@ import mesa
 import numpy as np
 
 from sim import dynamics
+from sim.influence import K
+from sim.params import LEVERS
+from sim.world import lever_caps, pressure_levers
 
 
 class GreatPower(mesa.Agent):
@@ -32,7 +40,10 @@ class GreatPower(mesa.Agent):
         self.pole = int(w.sign[self.index])
         self.capability = float(w.capability[0, self.index])  # share of the two's capability
         self.reliability_shock = 0.0
-        self.restriction = np.zeros(len(w.middle))  # imposed on each middle power
+        self.restriction = np.zeros(len(w.middle))  # imposed by events on each middle power
+        self.levers = dynamics.initial_levers(w)[0, :, self.index]  # (M, K) toward each
+        self.restraint = float(dynamics.initial_restraint(w)[0, self.index])
+        self._chosen = None  # levers and restraint chosen this step, committed in `advance`
 
     # ------------------------------------------------------------------ readable state
     def _lever(self, name: str) -> float:
@@ -52,8 +63,14 @@ class GreatPower(mesa.Agent):
         return self._lever("trade_pressure")
 
     @property
-    def inducement(self) -> float:
-        return self._lever("inducement")
+    def levers_in_force(self) -> dict[str, dict[str, float]]:
+        """Its levers toward each middle power, capped by the bounds in force."""
+        caps = lever_caps(self.model.world, self.model.levers)[0, self.index]
+        held = np.minimum(self.levers, caps)
+        return {
+            code: dict(zip(LEVERS, map(float, row), strict=True))
+            for code, row in zip(self.model.state_codes, held, strict=True)
+        }
 
     @property
     def restrictions(self) -> dict[str, float]:
@@ -72,8 +89,19 @@ class GreatPower(mesa.Agent):
         )[0]
 
     def impose_tariff(self, target, magnitude: float) -> None:
-        """A scheduled tariff shock on a middle power."""
+        """A scheduled tariff shock on a middle power: its tariff lever rises (when the great
+        powers hold levers), or a restriction and a reliability shock (responsive)."""
         i = target.index
+        w = self.model.world
+        if w.dynamics.great_powers != "responsive":
+            cap = lever_caps(w, pressure_levers(w, self.model._pressures))
+            self.levers[i, K["tariff"]] = dynamics.tariff_on_lever(
+                self.levers[i : i + 1, K["tariff"]],
+                cap[:, self.index, K["tariff"]],
+                w.sizes.tariff_shock,
+                magnitude,
+            )[0]
+            return
         restriction, shock = dynamics.tariff(
             self.model.world,
             self.restriction[i : i + 1],
@@ -83,8 +111,11 @@ class GreatPower(mesa.Agent):
         self.restriction[i], self.reliability_shock = restriction[0], float(shock[0])
 
     def press(self, k: int) -> None:
-        """Stochastic coercion episodes and tariff shocks of step k on every middle power."""
+        """Stochastic coercion episodes and tariff shocks of step k on every middle power
+        (responsive mode; otherwise its levers replace them)."""
         w, keys, levers = self.model.world, self.model.keys, self.model.levers
+        if w.dynamics.great_powers != "responsive":
+            return
         restriction, episodes = dynamics.coercion_episodes(
             w,
             self.restriction[None, :, None],
@@ -114,6 +145,10 @@ class GreatPower(mesa.Agent):
             magnitude,
         )
         self.reliability_shock, self.restriction[i] = float(shock[0]), restriction[0]
+        if self.model.world.dynamics.great_powers != "responsive":
+            self.levers[i, K["coercion"]] = dynamics.coercion_eased(
+                self.levers[i : i + 1, K["coercion"]], happens, magnitude
+            )[0]
 
     def settle(self) -> None:
         self.restriction = dynamics.settle_restriction(self.restriction)
@@ -122,7 +157,7 @@ class GreatPower(mesa.Agent):
     def enforce_red_lines(self, security_before: np.ndarray, security_after: np.ndarray) -> None:
         """Strike middle powers whose alignment with its rival crossed its red line this step
         (securities are (1, M): before and after their choices)."""
-        if not self.model.world.dynamics.responsive:
+        if self.model.world.dynamics.great_powers != "responsive":
             return
         restriction, crossed = dynamics.red_lines(
             self.model.world,
@@ -134,6 +169,27 @@ class GreatPower(mesa.Agent):
         )
         self.restriction = restriction[0, :, 0]
         self.model.count("coercion", int(crossed.sum()))
+
+    def step(self) -> None:
+        """Choose next step's levers and restraint (strategic mode, on review steps) from the
+        world as the middle powers decided in it and where they are heading."""
+        m = self.model
+        levers, restraint = dynamics.great_powers_decide(
+            m.world,
+            m.before,
+            m.before_context,
+            m.before_pairs,
+            m.responses(),
+            m.steps,
+            m.keys,
+            self.columns,
+        )
+        self._chosen = (levers[0, :, 0], float(restraint[0, 0]))
+
+    def advance(self) -> None:
+        """Commit the choice of `step` (synchronous: every agent chose from the same state)."""
+        self.levers, self.restraint = self._chosen[0].copy(), self._chosen[1]
+        self._chosen = None
 
     def recover(self) -> None:
         """Restrictions wear off and shocks to its credibility fade."""

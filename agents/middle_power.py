@@ -27,8 +27,11 @@ import numpy as np
 
 from sim import dynamics
 from sim.decision import Choice
+from sim.influence import K
 from sim.metrics import hedging_index, posture
+from sim.opinion import opinion_target, opinion_update, switch_probability
 from sim.params import CAMPS
+from sim.world import lever_caps, pressure_levers
 
 
 class MiddlePower(mesa.Agent):
@@ -47,9 +50,12 @@ class MiddlePower(mesa.Agent):
         self.economic = float(w.init_economic[0, self.index])
         self.autonomy = float(w.init_autonomy[0, self.index])
         self.camp = int(w.init_camp[self.index])
-        self.memory = np.zeros(len(w.poles))  # remembered restriction by each great power
+        self.memory = w.init_memory[0, self.index].copy()  # remembered restriction by each
+        self.pledge = np.zeros(len(w.poles))  # investment pledged to each great power
+        self.opinion = w.init_opinion[0, self.index].copy()  # its public's favourability
         self.ties = w.cooperation[0, self.index].copy()  # cooperation with each middle power
         self.context = None  # the Context of its last decision
+        self.response = None  # where its last decision was heading (what great powers forecast)
         self.before = None  # its position before its last move
         self.choice = None  # a decision taken but not yet adopted
         self.summit_partner = None  # index of this step's stochastic summit partner
@@ -75,13 +81,27 @@ class MiddlePower(mesa.Agent):
 
     @property
     def restrictions(self) -> dict[str, float]:
-        """Trade restriction each great power imposes on it now."""
-        return {gp.code: float(gp.restriction[self.index]) for gp in self.model.great_powers}
+        """Trade restriction each great power imposes on it now: by events or, where higher,
+        by its coercion lever in force."""
+        held = self.pairs().restriction[0, 0]
+        return dict(zip(self.model.pole_codes, map(float, held), strict=True))
 
     @property
     def restriction(self) -> np.ndarray:
-        """The same, as an array over great powers (code order)."""
+        """The restriction each great power's events impose on it (code order)."""
         return np.array([gp.restriction[self.index] for gp in self.model.great_powers])
+
+    @property
+    def odds(self) -> np.ndarray:
+        """(1,) the probability the other camp wins an election held now (its opinion)."""
+        w = self.model.world
+        return switch_probability(w, self.opinion[None, None], np.array([[self.camp]]), self.rows)[
+            :, 0
+        ]
+
+    @property
+    def favourability(self) -> dict[str, float]:
+        return dict(zip(self.model.pole_codes, map(float, self.opinion), strict=True))
 
     @property
     def memories(self) -> dict[str, float]:
@@ -101,7 +121,7 @@ class MiddlePower(mesa.Agent):
         probability of switching (its own random stream)."""
         keys = self.model.keys.election[:, self.index]
         camp = dynamics.election(
-            self.model.world, np.array([self.camp]), np.ones(1, bool), winner, keys, k, self.index
+            self.model.world, np.array([self.camp]), np.ones(1, bool), winner, keys, k, self.odds
         )
         self.camp = int(camp[0])
 
@@ -123,6 +143,11 @@ class MiddlePower(mesa.Agent):
                 a.ties[b.index] = dynamics.summit_with_neighbour(
                     w, a.ties[b.index : b.index + 1], magnitude
                 )[0]
+
+    def pledge_to(self, great_power, magnitude: float) -> None:
+        """A pledge of investment to a great power (the price of tariff relief, a signal)."""
+        p = great_power.index
+        self.pledge[p] = dynamics.pledged(self.pledge[p : p + 1], magnitude)[0]
 
     def quarrel(self, neighbour: MiddlePower, magnitude: float) -> None:
         """A history dispute with a neighbour weakens the tie both ways."""
@@ -166,6 +191,17 @@ class MiddlePower(mesa.Agent):
         self.ties = dynamics.settle_ties(ties)[0, 0]
 
     # ------------------------------------------------------------------ decision
+    def held_levers(self) -> np.ndarray:
+        """The great powers' levers toward it (1, 1, P, K), before their bounds."""
+        return np.stack([gp.levers[self.index] for gp in self.model.great_powers])[None, None]
+
+    def pairs(self):
+        """What the great powers' levers make of its view of each (`sim.influence.Pairs`)."""
+        m = self.model
+        return dynamics.pairs(
+            m.world, m.levers, self.held_levers(), self.restriction[None, None], self.rows
+        )
+
     def observe(self):
         """What it sees at the end of the last step (a `sim.utility.Context`, one option axis)."""
         m = self.model
@@ -177,8 +213,9 @@ class MiddlePower(mesa.Agent):
             economic=np.array([[self.economic]]),
             autonomy=np.array([[self.autonomy]]),
             camp=np.array([[self.camp]]),
-            restriction=self.restriction[None, None],
+            pairs=self.pairs(),
             memory=self.memory[None, None],
+            pledge=self.pledge[None, None],
             ties=self.ties[None, None],
             neighbour_security=np.array([m.middle_powers.get("security")]),
             rows=self.rows,
@@ -188,18 +225,28 @@ class MiddlePower(mesa.Agent):
         """Choose new positions from the last state; adopted in `commit`."""
         keys = tuple(key[:, self.rows] for key in self.model.keys.decide)
         self.context = self.observe()
-        choice = dynamics.decide(self.model.world, self.context, self.model.steps, keys)
+        choice, response = dynamics.decide(self.model.world, self.context, self.model.steps, keys)
         self.choice = Choice(*(float(x[0, 0]) for x in choice))
+        self.response = tuple(float(x[0, 0]) for x in response)
 
     def commit(self) -> None:
-        """Adopt the choice; remember this step's restrictions; ties relax to their baseline."""
-        w = self.model.world
+        """Adopt the choice; remember this step's restrictions in force (the great powers'
+        events and, if higher, their coercion levers); ties relax to their baseline."""
+        m = self.model
+        w = m.world
         self.before = Choice(self.security, self.economic, self.autonomy)
         self.security, self.economic, self.autonomy = self.choice
         self.choice = None
-        self.memory = dynamics.remember(w, self.memory[None, None], self.restriction[None, None])[
-            0, 0
-        ]
+        held = dynamics.in_force(
+            self.held_levers(), lever_caps(w, pressure_levers(w, m._pressures))
+        )
+        suffered = dynamics.restriction_in_force(
+            w, self.restriction[None, None], held[..., K["coercion"]]
+        )
+        self.memory = dynamics.remember(w, self.memory[None, None], suffered)[0, 0]
+        target = opinion_target(w, self.memory[None, None], held[..., K["tariff"]], self.rows)
+        self.opinion = opinion_update(w, self.opinion[None, None], target)[0, 0]
+        self.pledge = dynamics.pledges_drawn_down(w, self.pledge[None, None])[0, 0]
         self.ties = dynamics.ties_recover(w, self.ties[None, None], self.rows)[0, 0]
 
     def __repr__(self) -> str:

@@ -47,6 +47,7 @@ from agents.great_power import GreatPower
 from agents.middle_power import MiddlePower
 from sim import dynamics
 from sim import engine as _engine  # its record and dataset layout (see `record`, `to_dataset`)
+from sim.decision import Response
 from sim.metrics import posture_labels
 from sim.params import (
     EVENT_KINDS,
@@ -127,6 +128,7 @@ class GeopoliticsModel(mesa.Model):
         self.event_counts = np.zeros(len(EVENT_KINDS), dtype=np.int16)
         self._live_pressures: dict[str, float] = {}
         self._fired: list = []
+        self.before = self.before_pairs = self.before_context = None  # set in each `_respond`
         self.levers = self._levers_in_force()
         self._records = [self.record()]
         self.datacollector = make_datacollector(self)
@@ -139,6 +141,9 @@ class GeopoliticsModel(mesa.Model):
             self.running = False
             return
         self._pressures = dynamics.scheduled_pressures(self.world, self._pressures, k)
+        levers = dynamics.scheduled_levers(self.world, self.world_levers(), k)
+        for gp in self._pole_agents:  # the scenario's dated levers (`scenario.levers`)
+            gp.levers = levers[0, :, gp.index].copy()
         self._pressures.update(
             {name: np.full(1, value) for name, value in self._live_pressures.items()}
         )
@@ -200,15 +205,26 @@ class GeopoliticsModel(mesa.Model):
             target.meet(partner, magnitude)
         elif kind == "election":
             target.hold_election(k, event.camp)
+        elif kind == "pledge":
+            target.pledge_to(self._pole_agents[event.partner_pole], magnitude)
         elif kind == "history_dispute":
             target.quarrel(self._state_agents[event.partner_state], magnitude)
 
     def _respond(self) -> None:
+        """Responses, synchronously from the world after the middle powers' decisions: red
+        lines (responsive), Pyongyang's choice, the great powers' next levers; then commits."""
+        self.before = self.world_state()  # what every response is judged from
+        self.before_pairs = dynamics.state_pairs(self.world, self.before)
+        self.before_context = dynamics.decision_context(self.world, self.before, self.before_pairs)
         before = np.array([self.middle_powers.get("security")])
         after = np.array([[mp.choice.security for mp in self.middle_powers]])
         self.great_powers.do("enforce_red_lines", before, after)
+        self.challenger.step()
+        self.great_powers.do("step")
+        self.middle_powers.do("commit")  # memory of the restriction in force, before advance
+        self.challenger.advance()
+        self.great_powers.do("advance")
         self.challenger.respond(after)
-        self.middle_powers.do("commit")
         self.great_powers.do("recover")
         self.taiwan_shock = float(
             dynamics.shocks_fade(self.world, np.array([self.taiwan_shock]))[0]
@@ -219,6 +235,11 @@ class GeopoliticsModel(mesa.Model):
         return dynamics.effective_levers(
             self.world, self._pressures, shocks, np.array([self.taiwan_shock])
         )
+
+    def responses(self) -> Response:
+        """The middle powers' last responses (targets and curvatures), (1, M) each."""
+        rows = [mp.response for mp in self._state_agents]
+        return Response(*(np.array([[row[j] for row in rows]]) for j in range(4)))
 
     def count(self, kind: str, n: int = 1) -> None:
         """Count events of this step (what the dataset's `events` holds)."""
@@ -325,6 +346,10 @@ class GeopoliticsModel(mesa.Model):
         self._fired.append(compiled.events[k + 1][-1])
 
     # ------------------------------------------------------------------ data
+    def world_levers(self) -> np.ndarray:
+        """The great powers' levers (1, M, P, K), gathered from them."""
+        return np.stack([gp.levers for gp in self._pole_agents], axis=1)[None]
+
     def world_state(self) -> dynamics.State:
         """The world as the engine holds it, gathered from the agents (one run)."""
         gps, mps = self._pole_agents, self._state_agents
@@ -341,6 +366,12 @@ class GeopoliticsModel(mesa.Model):
             cooperation=np.stack([mp.ties for mp in mps])[None],
             pressures={name: value.copy() for name, value in self._pressures.items()},
             events=self.event_counts[None].copy(),
+            levers=self.world_levers(),
+            restraint=np.array([[gp.restraint for gp in gps]]),
+            provocation=np.array([self.challenger.provocation]),
+            momentum=np.array([self.challenger.momentum]),
+            pledge=np.stack([mp.pledge for mp in mps])[None],
+            opinion=np.stack([mp.opinion for mp in mps])[None],
         )
 
     def record(self) -> dict[str, np.ndarray]:

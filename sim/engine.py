@@ -14,12 +14,21 @@ import xarray as xr
 
 from sim import checks
 from sim.calendar import as_datetime64
-from sim.dynamics import EVENT_INDEX, effective_levers, initial_state, random_keys, step
+from sim.dynamics import (
+    EVENT_INDEX,
+    effective_levers,
+    in_force,
+    initial_state,
+    random_keys,
+    state_pairs,
+    step,
+)
 from sim.metrics import flags, hedging_index, posture, posture_labels
-from sim.params import CAMPS, PRESSURE_KEYS, ParamError, Params, to_plain, validate
+from sim.opinion import switch_probability
+from sim.params import CAMPS, LEVERS, PRESSURE_KEYS, ParamError, Params, to_plain, validate
 from sim.progress import progress_bar
 from sim.version import provenance
-from sim.world import compile_world
+from sim.world import compile_world, lever_caps
 
 ALL_VARIABLES = (
     "security",
@@ -33,6 +42,14 @@ ALL_VARIABLES = (
     "restriction",
     "pressure",
     "events",
+    "lever",
+    "restraint",
+    "provocation",
+    "military_threat",
+    "effective_reliability",
+    "pledge",
+    "opinion",
+    "switch_odds",
 )
 
 
@@ -103,9 +120,17 @@ RECORDERS = {
     "rivalry": lambda w, state: _in_force(w, state)["rivalry"],
     "taiwan_risk": lambda w, state: _in_force(w, state)["taiwan_risk"],
     "reliability": lambda w, state: _in_force(w, state)["reliability"],
-    "restriction": lambda w, state: state.restriction,
+    "restriction": lambda w, state: state_pairs(w, state).restriction,
     "pressure": lambda w, state: np.stack([state.pressures[k] for k in PRESSURE_KEYS], axis=-1),
     "events": lambda w, state: state.events,
+    "lever": lambda w, state: in_force(state.levers, lever_caps(w, _in_force(w, state))),
+    "restraint": lambda w, state: state.restraint,
+    "provocation": lambda w, state: state.provocation,
+    "military_threat": lambda w, state: state_pairs(w, state).military,
+    "effective_reliability": lambda w, state: state_pairs(w, state).reliability,
+    "pledge": lambda w, state: state.pledge,
+    "opinion": lambda w, state: state.opinion,
+    "switch_odds": lambda w, state: switch_probability(w, state.opinion, state.camp),
 }
 
 
@@ -148,6 +173,14 @@ def dataset(params, w, run_ids, seed, traj, params_attr: bool = True) -> xr.Data
         "restriction": ("run", "step", "state", "great_power"),
         "pressure": ("run", "step", "pressure_name"),
         "events": ("run", "step", "event"),
+        "lever": ("run", "step", "state", "great_power", "lever_name"),
+        "restraint": ("run", "step", "great_power"),
+        "provocation": ("run", "step"),
+        "military_threat": ("run", "step", "state", "great_power"),
+        "effective_reliability": ("run", "step", "state", "great_power"),
+        "pledge": ("run", "step", "state", "great_power"),
+        "opinion": ("run", "step", "state", "great_power"),
+        "switch_odds": ("run", "step", "state"),
     }
     data = {name: (dims[name], values) for name, values in traj.items()}
     if "security" in traj and "economic" in traj:
@@ -170,6 +203,7 @@ def dataset(params, w, run_ids, seed, traj, params_attr: bool = True) -> xr.Data
             "pole": ("great_power", w.sign.astype(np.int8)),
             "pressure_name": list(PRESSURE_KEYS),
             "event": list(EVENT_INDEX),
+            "lever_name": list(LEVERS),
         },
         attrs={
             "title": f"hedgesim: {params.scenario.name} in {params.world.name}",
@@ -179,6 +213,8 @@ def dataset(params, w, run_ids, seed, traj, params_attr: bool = True) -> xr.Data
             "world": params.world.name,
             "focus": params.world.focus,
             "decision_rule": params.decision.rule,
+            "great_power_mode": params.dynamics.great_powers,
+            "challenger_mode": params.dynamics.challenger,
             "params": json.dumps(to_plain(params)) if params_attr else "(not recorded)",
         },
     )
@@ -186,6 +222,14 @@ def dataset(params, w, run_ids, seed, traj, params_attr: bool = True) -> xr.Data
         "security": dict(long_name="security alignment", units="-1 = CHN camp, +1 = US alliance"),
         "economic": dict(long_name="economic alignment (export orientation proxy)"),
         "autonomy": dict(long_name="self-reliant defence", units="0..1"),
+        "lever": dict(long_name="great power's lever toward the state, in force", units="0..1"),
+        "restraint": dict(long_name="restraint (+) or encouragement (-) of the challenger"),
+        "provocation": dict(long_name="the challenger's choice", units="-1 dialogue, +1 provoke"),
+        "military_threat": dict(long_name="great power's military pressure on the state"),
+        "effective_reliability": dict(long_name="reliability as the state sees it", units="0..1"),
+        "pledge": dict(long_name="investment pledged to the great power, outstanding"),
+        "opinion": dict(long_name="public favourability toward the great power", units="0..1"),
+        "switch_odds": dict(long_name="probability the other camp wins an election held now"),
     }
     for name, attrs in described.items():
         if name in ds:

@@ -31,6 +31,15 @@ class Stream(IntEnum):
     SUMMIT_PARTNER = 16
     ELECTION = 17
     HISTORY_DISPUTE = 18
+    # the great powers' levers, keyed by (middle power, great power), in the order of LEVERS
+    LEVER_COMMITMENT = 20
+    LEVER_INDUCEMENT = 21
+    LEVER_COERCION = 22
+    LEVER_TARIFF = 23
+    LEVER_CONSENT = 24
+    LEVER_MILITARY = 25
+    RESTRAINT = 26  # keyed by the great power
+    PROVOCATION = 27  # keyed by the challenger
 
 
 _S27, _S30, _S31 = np.uint64(27), np.uint64(30), np.uint64(31)

@@ -44,6 +44,8 @@ class Context(NamedTuple):
     last_autonomy: np.ndarray
     economic_stickiness: np.ndarray  # inertia of each dimension relative to security
     autonomy_stickiness: np.ndarray
+    appeasement: np.ndarray  # value of aligning with a great power that threatens (bandwagoning)
+    consent_complement: np.ndarray  # how much a patron's consent makes autonomy a complement
     # per great power, (..., P, 1)
     sign: np.ndarray  # the pole of each great power (+1 or -1)
     protector: np.ndarray  # 1 for the great power the challenger threatens, else 0
@@ -53,6 +55,8 @@ class Context(NamedTuple):
     coercion: np.ndarray  # readiness to punish plus restriction in force
     memory: np.ndarray  # remembered restrictions (drives de-risking)
     trade_pressure: np.ndarray  # tariffs and demands on economies oriented to its rival
+    military: np.ndarray  # its military pressure on this state (baseline, lever, rivalry)
+    consent: np.ndarray  # its consent to this state's self-reliance (submarines, enrichment)
 
 
 def aligned(sign: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -105,9 +109,13 @@ def protection(x: Option, ctx: Context):
 
 
 # 2a. Abandonment (Snyder 1984): leaning on a patron whose commitment is in doubt costs, less
-#     so for a state that can defend itself.
+#     so for a state that can defend itself; self-reliance the patron consents to pays with
+#     the alliance (autonomy a complement: submarines "with the tacit approval of the US", 001),
+#     without consent it substitutes for it.
 def abandonment(x: Option, ctx: Context):
-    return -over_poles((1.0 - ctx.reliability) * x.security_share) * (1.0 - x.a)
+    doubt = over_poles((1.0 - ctx.reliability) * x.security_share) * (1.0 - x.a)
+    consented = ctx.consent_complement * x.a * over_poles(ctx.consent * x.security_share)
+    return consented - doubt
 
 
 # 2b. Entrapment (Snyder 1984): the deeper in either camp, the likelier to be dragged into a
@@ -144,10 +152,10 @@ def consistency(x: Option, ctx: Context):
     return -ctx.rivalry * (x.s - x.e) ** 2
 
 
-# 7. Autonomy: self-reliant defence pays under threat and costs budget (its value under doubt
-#    enters through abandonment, 2a).
+# 7. Autonomy: self-reliant defence pays under threat, the challenger's and the great powers'
+#    (internal balancing), and costs budget (its value under doubt enters through abandonment).
 def autonomy(x: Option, ctx: Context):
-    return ctx.threat * x.a - ctx.defence_cost * x.a**2
+    return (ctx.threat + over_poles(ctx.military)) * x.a - ctx.defence_cost * x.a**2
 
 
 # 8. Domestic politics: the government's distance from its ideal point.
@@ -171,6 +179,18 @@ def inertia(x: Option, ctx: Context):
     )
 
 
+# 11. Balance of threat against great powers (Walt 1987): a state under a great power's
+#     military pressure gains from aligning with that power's rival, in proportion to the
+#     rival's reliability and capability (balancing), or with the threatening power itself, in
+#     proportion to the appeasement yield (bandwagoning, rarer). Summed per pole: pole p's
+#     share is worth its protection against the others' threat plus appeasement of its own.
+def great_power_threat(x: Option, ctx: Context):
+    everyone = over_poles(ctx.military)[..., None, :]
+    worth = ctx.reliability * ctx.capability * (everyone - ctx.military)
+    worth = worth + ctx.appeasement[..., None, :] * ctx.military
+    return over_poles(worth * x.security_share)
+
+
 TERMS = {
     "protection": protection,
     "abandonment": abandonment,
@@ -183,6 +203,7 @@ TERMS = {
     "domestic": domestic,
     "neighbours": neighbours,
     "inertia": inertia,
+    "great_power_threat": great_power_threat,
 }
 
 
@@ -202,6 +223,7 @@ READS = {
     "domestic": "se",
     "neighbours": "s",
     "inertia": "sea",
+    "great_power_threat": "s",
 }
 
 

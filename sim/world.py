@@ -15,10 +15,26 @@ import numpy as np
 
 from sim.calendar import parse_date, step_dates
 from sim.codes import code_key
-from sim.params import CAMPS, PRESSURE_KEYS, PRESSURE_LEVERS, WEIGHT_KEYS, Params
+from sim.params import (
+    CAMPS,
+    LEVERS,
+    PRESSURE_KEYS,
+    PRESSURE_LEVERS,
+    RESTRAINT,
+    WEIGHT_KEYS,
+    Favourability,
+    LeverSpec,
+    Params,
+)
 
 NO_RED_LINE = 2.0  # beyond any alignment: never crossed
-LEVERS = ("reliability", "coercion", "trade_pressure", "inducement")
+# A great power's dispositions, set by its world-file fields or the pressures mapped onto them
+# (PRESSURE_LEVERS): the credibility of its protection, its readiness to coerce and to press
+# trade (the bounds of its coercion and tariff levers), its baseline military pressure.
+DISPOSITIONS = ("reliability", "coercion", "trade_pressure", "military")
+# The lever whose bound is the great power's disposition times its `max` (the others: `max`).
+CAPPED_BY = {"coercion": "coercion", "tariff": "trade_pressure"}
+LEVER_INDEX = {lever: k for k, lever in enumerate(LEVERS)}
 
 
 @dataclass
@@ -48,7 +64,15 @@ class CompiledWorld:
     sign: np.ndarray  # (P,) pole of each great power
     protector: np.ndarray  # (P,) 1 for the challenger's adversary
     capability: np.ndarray  # (R, P) share of the two great powers' capability
-    lever_base: dict[str, np.ndarray]  # lever -> (R, P), before pressures override
+    lever_base: dict[str, np.ndarray]  # disposition -> (R, P), before pressures override
+    lever_initial: np.ndarray  # (R, P, K) the levers in 2025 (before the bounds)
+    lever_max: np.ndarray  # (R, P, K) bounds (times the disposition for coercion and tariff)
+    lever_cost: np.ndarray  # (R, P, K)
+    restraint_initial: np.ndarray  # (R, P)
+    restraint_max: np.ndarray  # (R, P)
+    restraint_cost: np.ndarray  # (R, P)
+    aims: np.ndarray  # (R, P, 2) weights of security and economic alignment, summing to 1
+    lever_changes: dict[int, list[tuple[int, int, int, float]]]  # step -> (pole, state, k, value)
     pressure_base: dict[str, np.ndarray]  # pressure -> (R,)
     changes: dict[int, list[tuple[str, float]]]  # step -> pressure changes in force from it
     events: dict[int, list[ScheduledEventArrays]]
@@ -67,8 +91,17 @@ class CompiledWorld:
     red_lines: np.ndarray  # (R, M, P) alignment with the coercer's rival that triggers it
     ideal_security: np.ndarray  # (R, M, C) per camp
     ideal_economic: np.ndarray
+    ideal_neighbours: np.ndarray  # (R, M, C) weight of neighbour ties per camp
+    ideal_engagement: np.ndarray  # (R, M, C) dialogue offered to the challenger per camp
+    init_memory: np.ndarray  # (R, M, P) remembered restriction at the start
+    init_opinion: np.ndarray  # (R, M, P) favourability toward each great power at the start
+    opinion_baseline: np.ndarray  # (R, M, P) favourability it returns to
+    deal: np.ndarray  # (R, P) cost of a unit of tariff on a unit of pledge
     cooperation: np.ndarray  # (R, M, M) baseline neighbour ties
     backing_effect: np.ndarray  # (R,)
+    importance: np.ndarray  # (R, M)
+    military_exposure: np.ndarray  # (R, M)
+    leverage: np.ndarray  # (R, P) of each great power's restraint on the challenger
     key_middle: np.ndarray  # (M,) random keys of the middle powers
     key_poles: np.ndarray  # (P,)
     key_challenger: int
@@ -76,6 +109,9 @@ class CompiledWorld:
     sizes: SimpleNamespace = field(default_factory=SimpleNamespace)
     dynamics: SimpleNamespace = field(default_factory=SimpleNamespace)
     decision: SimpleNamespace = field(default_factory=SimpleNamespace)
+    strategy: SimpleNamespace = field(default_factory=SimpleNamespace)
+    opinion: SimpleNamespace = field(default_factory=SimpleNamespace)
+    challenger_params: SimpleNamespace = field(default_factory=SimpleNamespace)
 
     @property
     def runs(self) -> int:
@@ -118,8 +154,48 @@ def compile_world(
     capability = capability / capability.sum(axis=-1, keepdims=True)
 
     lever_base = {
-        lever: np.stack([runs(getattr(gp, lever)) for gp in gps], axis=-1) for lever in LEVERS
+        name: np.stack([runs(getattr(gp, name)) for gp in gps], axis=-1) for name in DISPOSITIONS
     }
+
+    def lever_table(attr: str, levers=LEVERS) -> np.ndarray:  # (R, P, K)
+        return np.stack(
+            [
+                np.stack([runs(getattr(gp.levers.get(k, LeverSpec()), attr)) for k in levers], -1)
+                for gp in gps
+            ],
+            axis=1,
+        )
+
+    aims = np.stack(
+        [np.stack([runs(gp.aims.security), runs(gp.aims.economic)], axis=-1) for gp in gps], 1
+    )
+    aims = aims / np.maximum(aims.sum(axis=-1, keepdims=True), 1e-12)
+    lever_changes: dict[int, list[tuple[int, int, int, float]]] = {}
+    for change in scenario.levers:
+        if parse_date("date", change.date) > dates[-1]:
+            continue
+        k = change_step(dates, parse_date("date", change.date))
+        lever_changes.setdefault(k, []).append(
+            (
+                poles.index(change.great_power),
+                middle.index(change.state),
+                LEVERS.index(change.lever),
+                float(change.value),
+            )
+        )
+    challenger_spec = world.challengers[challenger]
+
+    def favourability(attr: str) -> np.ndarray:  # (R, M, P); a great power not listed: 0.5
+        return np.stack(
+            [
+                np.stack(
+                    [runs(getattr(mp.opinion.get(p, Favourability()), attr)) for p in poles], -1
+                )
+                for mp in mps
+            ],
+            axis=1,
+        )
+
     pressure_base = {k: runs(getattr(params.pressures, k)) for k in PRESSURE_KEYS}
 
     # A run shorter than the scenario (steps=...) simply stops before its later entries.
@@ -171,9 +247,14 @@ def compile_world(
     ideal_security = np.stack(
         [np.stack([runs(mp.ideals[c].security) for c in CAMPS], axis=-1) for mp in mps], axis=1
     )
-    ideal_economic = np.stack(
-        [np.stack([runs(mp.ideals[c].economic) for c in CAMPS], axis=-1) for mp in mps], axis=1
-    )
+
+    def per_camp(attr: str) -> np.ndarray:  # (R, M, C)
+        return np.stack(
+            [np.stack([runs(getattr(mp.ideals[c], attr)) for c in CAMPS], axis=-1) for mp in mps],
+            axis=1,
+        )
+
+    ideal_economic = per_camp("economic")
 
     # Ties are symmetric: a pair's tie is the larger of what either side's entry says.
     cooperation = np.zeros((n, len(middle), len(middle)))
@@ -201,6 +282,14 @@ def compile_world(
         protector=protector,
         capability=capability,
         lever_base=lever_base,
+        lever_initial=lever_table("initial"),
+        lever_max=lever_table("max"),
+        lever_cost=lever_table("cost"),
+        restraint_initial=lever_table("initial", (RESTRAINT,))[..., 0],
+        restraint_max=lever_table("max", (RESTRAINT,))[..., 0],
+        restraint_cost=lever_table("cost", (RESTRAINT,))[..., 0],
+        aims=aims,
+        lever_changes=lever_changes,
         pressure_base=pressure_base,
         changes=changes,
         events=events,
@@ -221,15 +310,54 @@ def compile_world(
         red_lines=red_lines,
         ideal_security=ideal_security,
         ideal_economic=ideal_economic,
+        ideal_neighbours=per_camp("neighbours"),
+        ideal_engagement=per_camp("engagement"),
+        init_memory=np.stack(
+            [np.stack([runs(mp.memory.get(p, 0.0)) for p in poles], axis=-1) for mp in mps],
+            axis=1,
+        ),
+        deal=np.stack([runs(gp.deal) for gp in gps], axis=-1),
+        init_opinion=favourability("start"),
+        opinion_baseline=favourability("baseline"),
         cooperation=cooperation,
         backing_effect=backing,
+        importance=per_mp("importance"),
+        military_exposure=per_mp("military_exposure"),
+        leverage=np.stack([runs(challenger_spec.leverage.get(p, 0.0)) for p in poles], axis=-1),
         key_middle=np.array([code_key(m) for m in middle], dtype=np.int64),
         key_poles=np.array([code_key(p) for p in poles], dtype=np.int64),
         key_challenger=code_key(challenger),
         rates=SimpleNamespace(**{k: runs(v) for k, v in vars(params.events.rates).items()}),
         sizes=SimpleNamespace(**{k: runs(v) for k, v in vars(params.events.sizes).items()}),
         dynamics=SimpleNamespace(
-            **{k: (v if isinstance(v, bool) else runs(v)) for k, v in vars(params.dynamics).items()}
+            **{
+                k: (v if isinstance(v, (bool, str)) else runs(v))
+                for k, v in vars(params.dynamics).items()
+            }
+        ),
+        opinion=SimpleNamespace(**{k: runs(v) for k, v in vars(params.opinion).items()}),
+        strategy=SimpleNamespace(
+            **{k: runs(v) for k, v in vars(params.strategy).items() if k != "grid"},
+            grid=int(params.strategy.grid),
+        ),
+        challenger_params=SimpleNamespace(
+            **{
+                k: runs(getattr(challenger_spec, k))
+                for k in (
+                    "provocation",
+                    "hostility",
+                    "spiral",
+                    "opportunity",
+                    "restraint_response",
+                    "summit_response",
+                    "engagement_response",
+                    "cost",
+                    "inertia",
+                    "threat_effect",
+                    "noise",
+                    "outside_option",
+                )
+            }
         ),
         decision=SimpleNamespace(
             rule=params.decision.rule,
@@ -246,11 +374,20 @@ def compile_world(
 def pressure_levers(
     world: CompiledWorld, pressures: dict[str, np.ndarray]
 ) -> dict[str, np.ndarray]:
-    """Great-power levers (R, P) with the pressures that set them (us_reliability, ...)."""
+    """Great-power dispositions (R, P) with the pressures that set them (us_reliability, ...)."""
     levers = {name: base.copy() for name, base in world.lever_base.items()}
     for pressure, (code, lever) in PRESSURE_LEVERS.items():
         levers[lever][:, world.poles.index(code)] = pressures[pressure]
     return levers
+
+
+def lever_caps(world: CompiledWorld, dispositions: dict[str, np.ndarray]) -> np.ndarray:
+    """Bounds (R, P, K) of the levers in force: `max`, times the great power's disposition
+    for coercion and tariffs (China's coercion lever is bounded by `china_coercion`)."""
+    caps = world.lever_max.copy()
+    for lever, disposition in CAPPED_BY.items():
+        caps[..., LEVER_INDEX[lever]] *= dispositions[disposition]
+    return caps
 
 
 def event_step(dates: list[dt.date], when: dt.date) -> int:

@@ -7,6 +7,8 @@ every scenario and world of conf/ under both rules, for several seeds and runs."
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -14,7 +16,7 @@ import agents
 import sim
 from experiments import compose
 from experiments.config import available
-from sim.params import ScheduledEvent, with_values
+from sim.params import LeverChange, ScheduledEvent, with_values
 
 TOLERANCE = 1e-12
 
@@ -40,6 +42,7 @@ STRESS_EVENTS = [
     event("2026-02-02", "election", "JPN"),
     event("2026-03-01", "history_dispute", "KOR", "JPN"),
     event("2026-03-02", "summit", "JPN", "USA", -0.5),
+    event("2025-08-02", "pledge", "JPN", "USA", 0.7),
 ]
 STRESS_RATES = {
     "missile_test": 6.0,
@@ -119,9 +122,35 @@ def test_parameters_over_runs_use_the_runs_element(stress_params):
         assert_run_matches(params, 3, run, runs, reference)
 
 
-def test_unresponsive_world_matches(stress_params):
-    params = with_values(stress_params, {"dynamics.responsive": False})
+@pytest.mark.parametrize(
+    "great_powers, challenger",
+    [("responsive", "responsive"), ("scheduled", "strategic"), ("strategic", "responsive")],
+)
+@pytest.mark.parametrize("rule", ["partial", "logit"])
+def test_every_mode_matches(stress_params, great_powers, challenger, rule):
+    params = with_values(
+        stress_params,
+        {
+            "dynamics.great_powers": great_powers,
+            "dynamics.challenger": challenger,
+            "decision.rule": rule,
+        },
+    )
     assert_run_matches(params, 5, 2, 3)
+
+
+def test_scheduled_levers_and_noisy_great_powers_match(stress_params):
+    """Dated levers (`scenario.levers`) and great powers whose choices are noisy."""
+    lever = LeverChange(date="2026-01-01", great_power="USA", state="KOR", lever="commitment")
+    params = with_values(
+        stress_params,
+        {
+            "scenario.levers": [dataclasses.replace(lever, value=1.0)],
+            "strategy.noise": 0.1,
+            "strategy.review_months": 3,
+        },
+    )
+    assert_run_matches(params, 13, 1, 2)
 
 
 def test_agents_simulate_is_the_engines_dataset(stress_params):

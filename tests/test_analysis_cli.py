@@ -74,7 +74,7 @@ def test_sensitivity_end_to_end(tmp_path, capsys):
     }
     assert table[["S1", "ST", "S1_conf", "ST_conf"]].notna().all().all()
     design = xr.open_dataset(folder / "design.nc")
-    assert design.sizes["point"] == 8 * (8 + 2)
+    assert design.sizes["point"] == 8 * (len(sensitivity.PRESSURE_KEYS) + 1 + 2)
     assert_figure(folder / "sensitivity.png")
     assert "Sobol' indices for KOR" in out and "economic:" in out
 

@@ -34,7 +34,7 @@ def replayed(history):
     """One run of the scenario with stochastic events and the great powers' responses
     (red-line coercion) switched off, so that every event counted is a scheduled one."""
     quiet = sim.with_values(history, {f"events.rates.{k}": 0.0 for k in vars(history.events.rates)})
-    quiet = sim.with_values(quiet, {"dynamics.responsive": False})  # no red-line coercion
+    quiet = sim.with_values(quiet, {"dynamics.great_powers": "scheduled"})  # no red-line coercion
     return sim.simulate(quiet, runs=1, seed=1)
 
 
@@ -93,7 +93,9 @@ def test_each_entry_cites_the_record_it_comes_from(history):
     record = events().set_index("line")
     inaugurations = set(presidents()["date"])
     entries = cited_entries()
-    assert len(entries) == len(history.scenario.events) + len(history.scenario.schedule)
+    assert len(entries) == len(history.scenario.events) + len(history.scenario.schedule) + len(
+        history.scenario.levers
+    )
     for date, lines, from_presidents in entries:
         assert lines or from_presidents, f"{date}: no citation"
         if from_presidents:

@@ -48,6 +48,15 @@ def test_taiwan_crisis_narrows_the_middle_way(taiwan):
     assert taiwan["economic_crisis"] > taiwan["economic_calm"]
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "issue 11 (the dual contingency is a link, no scripted dprk_threat jump; measured, 200 "
+        "runs): threat 0.769 in the crisis vs 0.723 calm, +0.046 against the lesson's +0.05 "
+        "margin (security 0.726 vs 0.855 holds). The lesson text needs re-deriving; reported, "
+        "not tuned."
+    ),
+)
 def test_taiwan_crisis_raises_the_threat_but_not_security_alignment(taiwan):
     # the dual contingency: North Korea exploits the moment, yet fear of entrapment keeps
     # Seoul from rallying closer to Washington
@@ -60,6 +69,15 @@ def test_retrenchment_means_more_own_defence_and_less_alliance(retrenchment):
     assert retrenchment["security_retrenchment"] < retrenchment["security_lee"] - 0.1
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "issue 11 (strategic great powers and challenger; measured, 200 runs): hedging share "
+        "under retrenchment 0.0 vs lee 0.0, China-side 0.0 (security 0.534 vs 0.675, autonomy "
+        "0.961 vs 0.900): Seoul now answers retrenchment with autonomy, not hedging. The "
+        "lesson text (docs/teaching.md) needs re-deriving; reported, not tuned."
+    ),
+)
 def test_retrenchment_means_hedging_not_bandwagoning_with_china(retrenchment):
     assert retrenchment["hedging_share_retrenchment"] > retrenchment["hedging_share_lee"] + 0.2
     assert retrenchment["china_side_share_retrenchment"] < 0.05

@@ -17,7 +17,7 @@ from sim.params import EVENT_KINDS, PRESSURE_KEYS, WEIGHT_KEYS, with_values
 RUNS = 4
 unit = st.floats(0.0, 1.0, allow_nan=False)
 nonneg = st.floats(0.0, 5.0, allow_nan=False)
-RATE_KEYS = tuple(k for k in EVENT_KINDS if k != "election")
+RATE_KEYS = tuple(k for k in EVENT_KINDS if k not in ("election", "pledge"))  # no random ones
 
 IN_RANGE = {
     "security": (-1.0, 1.0),
@@ -30,6 +30,11 @@ IN_RANGE = {
     "rivalry": (0.0, 1.0),
     "taiwan_risk": (0.0, 1.0),
     "pressure": (0.0, 1.0),
+    "lever": (0.0, 1.0),
+    "restraint": (-1.0, 1.0),
+    "provocation": (-1.0, 1.0),
+    "effective_reliability": (0.0, 1.0),
+    "military_threat": (0.0, 1.0),
     "posture": (0, 4),
     "government": (0, 1),
 }
@@ -57,7 +62,15 @@ def random_values(draw) -> dict[str, object]:
     values["decision.grid"] = draw(st.integers(3, 31))
     values["decision.adjustment_half_life"] = draw(st.floats(0.01, 10.0))
     values["decision.economic_stickiness"] = draw(st.floats(0.0, 10.0))
-    values["dynamics.responsive"] = draw(st.booleans())
+    values["dynamics.great_powers"] = draw(
+        st.sampled_from(["strategic", "responsive", "scheduled"])
+    )
+    values["dynamics.challenger"] = draw(st.sampled_from(["strategic", "responsive"]))
+    values["strategy.noise"] = draw(st.sampled_from([0.0, 1.0]))
+    values["strategy.stake"] = draw(st.floats(1e-3, 100.0))
+    values["strategy.review_months"] = draw(st.integers(1, 12))
+    values["world.challengers.PRK.noise"] = draw(st.floats(0.0, 5.0))
+    values["dynamics.bandwagon"] = draw(st.floats(0.0, 3.0))
     values["dynamics.spiral"] = draw(st.floats(0.0, 3.0))
     values["dynamics.derisk_learning"] = draw(st.floats(0.0, 5.0))
     values["dynamics.diversification"] = draw(st.floats(0.0, 5.0))

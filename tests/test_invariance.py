@@ -47,24 +47,21 @@ def assert_same_numbers(a: xr.Dataset, b: xr.Dataset) -> None:
     xr.testing.assert_identical(a.drop_attrs(deep=False), b.drop_attrs(deep=False))
 
 
-def test_same_seed_same_numbers_and_events_happen(params):
+@pytest.mark.parametrize("great_powers", ["strategic", "responsive"])
+def test_same_seed_same_numbers_and_events_happen(params, great_powers):
+    params = with_values(params, {"dynamics.great_powers": great_powers, "strategy.noise": 0.1})
     first, second = run(params), run(params)
     assert_same_numbers(first, second)
-    # the check has something to compare: every kind of stochastic event occurred
+    # the check has something to compare: every kind of stochastic event occurred (random
+    # coercion episodes and tariff shocks only where the great powers do not hold levers)
+    kinds = ["missile_test", "taiwan_crisis", "summit", "history_dispute"]
+    if great_powers == "responsive":
+        kinds += ["coercion", "tariff_shock"]
     happened = first.events.sum(dim=("run", "step")).to_series()
-    assert (
-        happened[
-            [
-                "missile_test",
-                "coercion",
-                "tariff_shock",
-                "taiwan_crisis",
-                "summit",
-                "history_dispute",
-            ]
-        ]
-        > 0
-    ).all(), happened
+    assert (happened[kinds] > 0).all(), happened
+    # ... and the great powers did choose (their levers moved from their start)
+    if great_powers == "strategic":
+        assert (first.lever.isel(step=-1) != first.lever.isel(step=0)).any()
 
 
 def test_another_seed_other_numbers(params):
@@ -116,12 +113,19 @@ def test_order_of_states_changes_nothing(params):
 def test_a_third_middle_power_in_front_changes_nothing_for_the_others(params):
     """Adding a state keyed before the others alphabetically shifts every array index; the
     existing states' random streams must not move. The newcomer has no neighbour ties, and the
-    channels through which any state moves the others are shut: the threat spiral (it averages
-    over all middle powers) and summits and tariff shocks (they move a great power's
-    reliability for everyone). Then the others' runs are unchanged."""
+    channels through which any state moves the others are shut: the challenger's choice and
+    the threat spiral (they average over all middle powers; the great powers' restraint of
+    the challenger sums over them) and summits and tariff shocks (they move a great power's
+    reliability for everyone). The great powers' levers toward each state are chosen pair by
+    pair, so they stay open. Then the others' runs are unchanged."""
     base = with_values(
         params,
-        {"dynamics.spiral": 0.0, "events.rates.summit": 0.0, "events.rates.tariff_shock": 0.0},
+        {
+            "dynamics.spiral": 0.0,
+            "dynamics.challenger": "responsive",
+            "events.rates.summit": 0.0,
+            "events.rates.tariff_shock": 0.0,
+        },
     )
     newcomer = base.world.middle_powers["JPN"]
     extended = with_values(

@@ -72,7 +72,7 @@ BROKEN = [
     (
         "event after the horizon",
         lambda p: {"scenario.events": _event(p, date="2040-01-01")},
-        f"scenario.events[{4}].date",
+        f"scenario.events[{3}].date",
         "'2040-01-01'",
         "the scenario's span",
     ),
@@ -123,7 +123,7 @@ BROKEN = [
     (
         "bad event date",
         lambda p: {"scenario.events": _event(p, date="2026-02-30")},
-        "scenario.events[4].date",
+        "scenario.events[3].date",
         "'2026-02-30'",
         "YYYY-MM-DD",
     ),
@@ -172,14 +172,14 @@ BROKEN = [
     (
         "unknown event kind",
         lambda p: {"scenario.events": _event(p, kind="coup")},
-        "scenario.events[4].kind",
+        "scenario.events[3].kind",
         "'coup'",
         "missile_test",
     ),
     (
         "coercion by a state that is not a great power",
         lambda p: {"scenario.events": _event(p, kind="coercion", partner="JPN")},
-        "scenario.events[4].partner",
+        "scenario.events[3].partner",
         "'JPN'",
         "['CHN', 'USA']",
     ),
@@ -441,7 +441,11 @@ def _documented_rows() -> dict[str, str]:
 
 def test_model_doc_lists_every_parameter_with_its_default(default_params):
     rows = _documented_rows()
-    switches = {"decision.rule": "partial", "dynamics.responsive": "true"}
+    switches = {
+        "decision.rule": "partial",
+        "dynamics.great_powers": "strategic",
+        "dynamics.challenger": "strategic",
+    }
     for key, value in {**numeric_leaves(default_params), **switches}.items():
         if key.startswith("scenario.") and key not in ("scenario.steps", "scenario.step_months"):
             continue  # dated changes and events are described in the text, not the table

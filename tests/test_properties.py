@@ -236,8 +236,12 @@ def test_more_russian_backing_raises_threat_and_us_alignment(rule_params):
 
 def test_russian_backing_works_through_the_threat(default_params):
     """The chain is backing -> threat -> alignment: a Russia without effect on the threat
-    (backing_effect 0) leaves Seoul where it was."""
-    inert = with_values(default_params, {"world.backers.RUS.backing_effect": 0.0})
+    leaves Seoul where it was. Russia acts through Pyongyang's choice, by its backing
+    (backing_effect) and by the outside option that erodes China's restraint: both off."""
+    inert = with_values(
+        default_params,
+        {"world.backers.RUS.backing_effect": 0.0, "world.challengers.PRK.outside_option": 0.0},
+    )
     aloof, backing = at_levels(inert, "pressures.russia_dprk", 0.1, 0.9)
     np.testing.assert_array_equal(aloof.threat.values, backing.threat.values)
     np.testing.assert_array_equal(aloof.security.values, backing.security.values)
@@ -245,7 +249,20 @@ def test_russian_backing_works_through_the_threat(default_params):
 
 # ----------------------------------------------------------------------------- mirror symmetry
 POSITIONAL = ("security", "economic")
-UNSIGNED = ("autonomy", "hedging", "threat", "restriction", "reliability", "government", "events")
+UNSIGNED = (
+    "autonomy",
+    "hedging",
+    "threat",
+    "restriction",
+    "reliability",
+    "government",
+    "events",
+    "lever",
+    "restraint",
+    "provocation",
+    "military_threat",
+    "effective_reliability",
+)
 
 
 def test_mirror_symmetry_is_exact_without_noise(quiet_params, mirror):
@@ -308,8 +325,27 @@ COMPARATIVE_STATICS = (
 )
 
 
+HISTORY_XFAIL = pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "issue 11, strategic great powers (measured, 200 runs, history_2000_2025): "
+        "china_coercion 0.1 -> 0.9 LOWERS Seoul's long-run economic alignment, -0.0139 "
+        "(se 0.0003), 0 runs up, 200 down (+0.474 -> +0.460): the disposition bounds China's "
+        "coercion lever, and from 2000's China-leaning economy Beijing answers with "
+        "inducement rather than coercion. Reported, not tuned."
+    ),
+)
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("scenario", [s for s in available("scenario") if s != "lee_2025"])
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        pytest.param(s, marks=HISTORY_XFAIL) if s == "history_2000_2025" else s
+        for s in available("scenario")
+        if s != "lee_2025"
+    ],
+)
 def test_the_properties_hold_in_every_scenario(scenario):
     """The comparative statics are the model's, not the default scenario's: they hold from
     every scenario's starting point and schedule (partial rule)."""

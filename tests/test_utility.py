@@ -41,6 +41,8 @@ def context(**changes) -> U.Context:
         last_autonomy=0.2,
         economic_stickiness=1.0,
         autonomy_stickiness=1.0,
+        appeasement=0.25,
+        consent_complement=0.0,
     )
     pole = dict(
         sign=(-1.0, 1.0),
@@ -51,6 +53,8 @@ def context(**changes) -> U.Context:
         coercion=(0.0, 0.0),
         memory=(0.0, 0.0),
         trade_pressure=(0.0, 0.0),
+        military=(0.0, 0.0),
+        consent=(0.0, 0.0),
     )
     for key, value in changes.items():
         (state if key in state else pole)[key] = value
@@ -363,9 +367,11 @@ def random_contexts(n: int, seed: int) -> tuple[U.Context, SimpleNamespace]:
         diversification=rng.uniform(0, 2, (n, 1)), ideal_security=signed(), ideal_economic=signed(),
         neighbour_ties=state(), neighbour_alignment=signed(), last_security=signed(), last_economic=signed(),
         last_autonomy=state(), economic_stickiness=rng.uniform(0, 8, (n, 1)), autonomy_stickiness=rng.uniform(0, 4, (n, 1)),
+        appeasement=state(), consent_complement=rng.uniform(0, 2, (n, 1)),
         sign=np.broadcast_to(np.array([[-1.0], [1.0]]), (n, 2, 1)),
         protector=np.broadcast_to(np.array([[0.0], [1.0]]), (n, 2, 1)), capability=per_pole(),
         reliability=per_pole(), market=per_pole(), coercion=per_pole(), memory=per_pole(), trade_pressure=per_pole(),
+        military=per_pole(), consent=per_pole(),
     )  # fmt: skip
     # Some weights zero (e.g. no inertia, no domestic pull): flat or convex utilities then occur.
     w = rng.uniform(0, 2, (len(WEIGHT_KEYS), n, 1)) * (

@@ -41,6 +41,8 @@ SECTIONS = [
     ("Weights of the utility terms (`weights.*`)", "weights", P.Weights),
     ("Decision rule (`decision.*`)", "decision", P.Decision),
     ("Dynamics (`dynamics.*`)", "dynamics", P.Dynamics),
+    ("Great powers' choices (`strategy.*`)", "strategy", P.Strategy),
+    ("Opinion (`opinion.*`)", "opinion", P.Opinion),
     ("Event rates per year (`events.rates.*`)", "events.rates", P.EventRates),
     ("Event sizes (`events.sizes.*`)", "events.sizes", P.EventSizes),
     ("Scenario and metrics (`scenario.*`, `metrics.*`)", "scenario", P.Scenario),

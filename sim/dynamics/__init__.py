@@ -29,8 +29,13 @@ The package holds one module per entity (`pressures`, `challenger`, `great_power
 engine's `step` that composes them."""
 
 from sim.dynamics.challenger import (  # noqa: F401
+    adversary_reliability,
+    alliance_tightening,
     backing,
     challenger_tests,
+    engagement_offered,
+    momentum_after_summits,
+    momentum_fades,
     provocation,
     settle_threat,
     summit_with_challenger,
@@ -46,13 +51,23 @@ from sim.dynamics.clock import (  # noqa: F401
 )
 from sim.dynamics.great_powers import (  # noqa: F401
     coerce,
+    coercion_eased,
     coercion_episodes,
     red_lines,
+    restriction_in_force,
     restrictions_fade,
     settle_restriction,
     summit_with_pole,
     tariff,
+    tariff_on_lever,
     tariff_shocks,
+)
+from sim.dynamics.levers import (  # noqa: F401
+    in_force,
+    initial_levers,
+    initial_restraint,
+    pairs,
+    scheduled_levers,
 )
 from sim.dynamics.middle_powers import (  # noqa: F401
     decide,
@@ -60,6 +75,8 @@ from sim.dynamics.middle_powers import (  # noqa: F401
     history_dispute,
     history_disputes,
     middle_power_context,
+    pledged,
+    pledges_drawn_down,
     remember,
     settle_ties,
     summit_draws,
@@ -83,9 +100,12 @@ from sim.dynamics.state import (  # noqa: F401
 )
 from sim.dynamics.step import (  # noqa: F401
     apply_events,
+    challenger_decides,
     decision_context,
+    great_powers_decide,
     respond,
     scheduled_event,
+    state_pairs,
     step,
     stochastic_event_counts,
 )

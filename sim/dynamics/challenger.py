@@ -17,11 +17,19 @@ def provocation(w: CompiledWorld, threat: np.ndarray, kind: str, magnitude: floa
 
 
 def challenger_tests(
-    w: CompiledWorld, threat: np.ndarray, missile_keys: np.ndarray, nuclear_keys: np.ndarray, k: int
+    w: CompiledWorld,
+    threat: np.ndarray,
+    missile_keys: np.ndarray,
+    nuclear_keys: np.ndarray,
+    k: int,
+    provocation: np.ndarray,
 ):
-    """Stochastic tests of step k: (new threat, missile test?, nuclear test?), each (R,)."""
-    missile = uniform_at(missile_keys, k) < chance(w, w.rates.missile_test)
-    nuclear = uniform_at(nuclear_keys, k) < chance(w, w.rates.nuclear_test)
+    """Stochastic tests of step k: (new threat, missile test?, nuclear test?), each (R,). The
+    rates scale with the challenger's last choice, times (1 + y): none in dialogue (y = -1,
+    "no missile tests in 2018"), twice as many at full provocation."""
+    scale = 1.0 + provocation
+    missile = uniform_at(missile_keys, k) < chance(w, w.rates.missile_test * scale)
+    nuclear = uniform_at(nuclear_keys, k) < chance(w, w.rates.nuclear_test * scale)
     return (
         threat + missile * w.sizes.missile_test + nuclear * w.sizes.nuclear_test,
         missile,
@@ -30,13 +38,49 @@ def challenger_tests(
 
 
 def summit_with_challenger(w: CompiledWorld, threat: np.ndarray, magnitude: float) -> np.ndarray:
-    """A scheduled summit with the challenger eases the threat."""
+    """A scheduled summit with the challenger eases the threat (and adds as much to the
+    summit momentum, see `momentum_after_summits`)."""
     return threat - w.sizes.summit * magnitude
 
 
 def summits_with_challenger(w: CompiledWorld, threat: np.ndarray, met: np.ndarray) -> np.ndarray:
     """Stochastic summits with the challenger: `met` (R, M) says which states met it."""
     return threat - total(met, axis=1) * w.sizes.summit
+
+
+def momentum_after_summits(w: CompiledWorld, momentum: np.ndarray, held) -> np.ndarray:
+    """Summit momentum (R,) after summits with the challenger of total magnitude `held`."""
+    return momentum + w.sizes.summit * held
+
+
+def momentum_fades(w: CompiledWorld, momentum: np.ndarray) -> np.ndarray:
+    return momentum * decay(w, w.dynamics.shock_half_life)
+
+
+def alliance_tightening(w: CompiledWorld, security: np.ndarray, commitment: np.ndarray):
+    """A (R,): the exposure-weighted mean over middle powers of half their security alignment
+    with the challenger's adversary (toward it only) plus half its commitment signals to them
+    (`commitment` (R, M): the adversary's commitment lever in force)."""
+    adversary_sign = float(w.sign[np.argmax(w.protector)])
+    lean = 0.5 * (np.maximum(adversary_sign * security, 0.0) + commitment)
+    exposure = w.threat_exposure
+    return total(exposure * lean, axis=1) / np.maximum(total(exposure, axis=1), 1e-12)
+
+
+def engagement_offered(w: CompiledWorld, camp: np.ndarray) -> np.ndarray:
+    """E (R,): the exposure-weighted dialogue the middle powers' governments offer the
+    challenger (their camps' `engagement`; `camp` (R, M))."""
+    offered = np.take_along_axis(w.ideal_engagement, camp[..., None].astype(np.intp), -1)[..., 0]
+    exposure = w.threat_exposure
+    return total(exposure * offered, axis=1) / np.maximum(total(exposure, axis=1), 1e-12)
+
+
+def adversary_reliability(w: CompiledWorld, reliability: np.ndarray) -> np.ndarray:
+    """r_bar (R,): the exposure-weighted effective reliability of the challenger's adversary
+    toward the middle powers (`reliability` (R, M, P))."""
+    exposure = w.threat_exposure
+    mine = reliability[..., int(np.argmax(w.protector))]
+    return total(exposure * mine, axis=1) / np.maximum(total(exposure, axis=1), 1e-12)
 
 
 def backing(w: CompiledWorld, backing_effect: np.ndarray, russia_dprk: np.ndarray) -> np.ndarray:
@@ -50,19 +94,24 @@ def threat_response(
     dprk_threat: np.ndarray,
     support: np.ndarray,
     security: np.ndarray,
+    provocation: np.ndarray,
 ) -> np.ndarray:
-    """The threat relaxes toward a target set by the challenger's own baseline, its backers'
-    `support` (see `backing`) and, when responsive, its neighbours' new alignment `security`
-    (R, M) with its adversary (the security-dilemma spiral)."""
+    """The threat relaxes toward a target. A strategic challenger's: its baseline plus its
+    choice, d + threat_effect y (backing and the spiral act through y). A responsive one's:
+    the baseline, its backers' `support` (see `backing`) and its neighbours' new alignment
+    `security` (R, M) with its adversary (the security-dilemma spiral)."""
     dyn = w.dynamics
+    if dyn.challenger == "strategic":
+        target = np.clip(dprk_threat + w.challenger_params.threat_effect * provocation, 0.0, 1.0)
+        return np.clip(target + decay(w, dyn.threat_half_life) * (threat - target), 0.0, 1.0)
     target = dprk_threat + support * (1.0 - dprk_threat)
-    if dyn.responsive:
-        adversary_sign = float(w.sign[np.argmax(w.protector)])
-        lean = np.maximum(adversary_sign * security, 0.0)
-        exposure = w.threat_exposure
-        target = target + dyn.spiral * total(exposure * lean, axis=1) / np.maximum(
-            total(exposure, axis=1), 1e-12
-        )
+    # the old rule's security-dilemma spiral
+    adversary_sign = float(w.sign[np.argmax(w.protector)])
+    lean = np.maximum(adversary_sign * security, 0.0)
+    exposure = w.threat_exposure
+    target = target + dyn.spiral * total(exposure * lean, axis=1) / np.maximum(
+        total(exposure, axis=1), 1e-12
+    )
     target = np.clip(target, 0.0, 1.0)
     return np.clip(target + decay(w, dyn.threat_half_life) * (threat - target), 0.0, 1.0)
 

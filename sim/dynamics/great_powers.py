@@ -35,6 +35,17 @@ def tariff(
     )
 
 
+def tariff_on_lever(tariff_lever: np.ndarray, cap: np.ndarray, size, magnitude: float):
+    """A scheduled tariff shock when the great powers hold levers (strategic, scheduled): the
+    tariff lever rises by its size times the bound, up to the bound (rounds add up)."""
+    return np.clip(tariff_lever + size * magnitude * cap, 0.0, cap)
+
+
+def coercion_eased(coercion_lever: np.ndarray, happens, magnitude: float) -> np.ndarray:
+    """A summit with the coercer eases its coercion lever (all of it at magnitude 1)."""
+    return coercion_lever * np.where(happens, 1.0 - np.clip(magnitude, 0.0, 1.0), 1.0)
+
+
 def coercion_episodes(
     w: CompiledWorld, restriction: np.ndarray, coercion_lever: np.ndarray, keys: np.ndarray, k: int
 ):
@@ -91,6 +102,14 @@ def red_lines(
     imposed = w.sizes.coercion[:, None, None] * coercion_lever[:, None, :]
     crossed &= imposed > 0
     return np.where(crossed, np.maximum(restriction, imposed), restriction), crossed
+
+
+def restriction_in_force(w: CompiledWorld, restriction: np.ndarray, coercion_lever: np.ndarray):
+    """The restriction a middle power suffers (R, M', P'): the events' (responsive), or the
+    coercion lever in force where it is higher (when the great powers hold levers)."""
+    if w.dynamics.great_powers == "responsive":
+        return restriction
+    return np.maximum(restriction, coercion_lever)
 
 
 def restrictions_fade(w: CompiledWorld, restriction: np.ndarray) -> np.ndarray:

@@ -8,8 +8,9 @@ from __future__ import annotations
 import numpy as np
 
 from sim.arrays import total
-from sim.decision import Choice, logit_choice, partial_adjustment
+from sim.decision import Choice, Response, logit_response, partial_response
 from sim.dynamics.clock import EVERY, chance, decay
+from sim.influence import Pairs
 from sim.random import normal_at, uniform_at
 from sim.utility import Context, aligned
 from sim.world import CompiledWorld
@@ -29,12 +30,12 @@ def history_dispute(w: CompiledWorld, tie: np.ndarray, happens, magnitude: float
     return np.clip(tie - loss, 0.0, 1.0)
 
 
-def election(w: CompiledWorld, camp, happens, forced_camp: int, keys, k: int, i: int):
-    """An election in middle power i: the camp `forced_camp` wins, or (-1) the other camp wins
-    with the state's probability of switching. `camp`, `happens`, `keys` are (R,)."""
+def election(w: CompiledWorld, camp, happens, forced_camp: int, keys, k: int, odds):
+    """An election: the camp `forced_camp` wins, or (-1) the other camp wins with probability
+    `odds` (`sim.opinion.switch_probability`). `camp`, `happens`, `keys`, `odds` are (R,)."""
     if forced_camp >= 0:
         return np.where(happens, forced_camp, camp)
-    switch = happens & (uniform_at(keys, k) < w.p_switch[:, i])
+    switch = happens & (uniform_at(keys, k) < odds)
     return np.where(switch, 1 - camp, camp)
 
 
@@ -75,36 +76,38 @@ def middle_power_context(
     economic: np.ndarray,
     autonomy: np.ndarray,
     camp: np.ndarray,
-    restriction: np.ndarray,
+    pairs: Pairs,
     memory: np.ndarray,
+    pledge: np.ndarray,
     ties: np.ndarray,
     neighbour_security: np.ndarray,
     rows=EVERY,
 ) -> Context:
     """What middle powers `rows` see when they decide: their own last position (R, M'), the
-    challenger's threat (R,), the levers in force (`effective_levers`), the restrictions on
-    them and their memory (R, M', P), their ties (R, M', M) and every state's last security
-    (R, M). State-level fields come out (R, M', 1), per-great-power ones (R, M', P, 1)."""
+    challenger's threat (R,), the great powers' dispositions in force (`effective_levers`),
+    what their levers make of each pair (`sim.dynamics.levers.pairs`: reliability, military
+    threat, restriction in force, ...) and their memory (R, M', P), their ties (R, M', M) and
+    every state's last security (R, M). State-level fields come out (R, M', 1),
+    per-great-power ones (R, M', P, 1)."""
     dyn = w.dynamics
+    restriction = pairs.restriction
     col = lambda x: x[..., None]  # noqa: E731  (R, M') -> (R, M', 1)
     pole = lambda x: x[..., None]  # noqa: E731  (R, M', P) -> (R, M', P, 1)
     per_state_pole = lambda x: np.broadcast_to(x[:, None, :], restriction.shape)  # noqa: E731
 
     sign = np.broadcast_to(w.sign, restriction.shape)
     rival_orientation = aligned(-sign, economic[..., None])  # (R, M', P)
-    trade_pressure = per_state_pole(levers["trade_pressure"])
-    if dyn.responsive:
-        trade_pressure = (
-            trade_pressure
-            + dyn.trade_response[:, None, None]
-            * levers["rivalry"][:, None, None]
-            * rival_orientation
+    if dyn.great_powers == "responsive":  # the old reaction rule: pressure on rival orientation
+        trade_pressure = per_state_pole(levers["trade_pressure"]) + (
+            dyn.trade_response[:, None, None] * levers["rivalry"][:, None, None] * rival_orientation
         )
+    else:  # the tariff lever in force
+        trade_pressure = pairs.trade_pressure
     market = (
         w.exports[:, rows]
-        * (1.0 + per_state_pole(levers["inducement"]))
+        * (1.0 + pairs.inducement)
         * (1.0 - dyn.restriction_loss[:, None, None] * restriction)
-    )
+    ) + dyn.pledge_value[:, None, None] * pledge  # turning from a pledgee costs the pledge
 
     def ideal(table):  # the governing camp's ideal point, (R, M', 1)
         return np.take_along_axis(table[:, rows], camp[..., None].astype(np.intp), axis=-1)
@@ -117,36 +120,53 @@ def middle_power_context(
         diversification=dyn.diversification[:, None, None],
         ideal_security=ideal(w.ideal_security),
         ideal_economic=ideal(w.ideal_economic),
-        neighbour_ties=col(total(ties, axis=-1)),
-        neighbour_alignment=col(total(ties * neighbour_security[:, None, :], axis=-1)),
+        neighbour_ties=ideal(w.ideal_neighbours) * col(total(ties, axis=-1)),
+        neighbour_alignment=ideal(w.ideal_neighbours)
+        * col(total(ties * neighbour_security[:, None, :], axis=-1)),
         last_security=col(security),
         last_economic=col(economic),
         last_autonomy=col(autonomy),
         economic_stickiness=w.decision.economic_stickiness[:, None, None],
         autonomy_stickiness=w.decision.autonomy_stickiness[:, None, None],
+        appeasement=dyn.bandwagon[:, None, None],
+        consent_complement=dyn.consent_complement[:, None, None],
         sign=pole(sign),
         protector=pole(np.broadcast_to(w.protector, restriction.shape)),
         capability=pole(per_state_pole(w.capability)),
-        reliability=pole(per_state_pole(levers["reliability"])),
+        reliability=pole(pairs.reliability),
         market=pole(market),
         coercion=pole(per_state_pole(levers["coercion"]) + restriction),
         memory=pole(dyn.derisk_learning[:, None, None] * memory),
         trade_pressure=pole(np.clip(trade_pressure, 0.0, 1.0)),
+        military=pole(pairs.military),
+        consent=pole(pairs.consent),
     )
 
 
 def decide(
     w: CompiledWorld, ctx: Context, k: int, keys: tuple[np.ndarray, np.ndarray, np.ndarray]
-) -> Choice:
-    """New positions of the middle powers in `ctx` (keys: their decision streams, (R, M'))."""
+) -> tuple[Choice, Response]:
+    """New positions of the middle powers in `ctx` (keys: their decision streams, (R, M')),
+    and where they were heading (what the great powers forecast from)."""
     d = w.decision
     if d.rule == "logit":
         uniforms = Choice(*(uniform_at(key, k) for key in keys))
-        return logit_choice(ctx, w.weights, d.temperature[:, None, None], d.grid, uniforms)
+        return logit_response(ctx, w.weights, d.temperature[:, None, None], d.grid, uniforms)
     speed = (1.0 - decay(w, d.adjustment_half_life))[:, None]
     noise = (d.noise * np.sqrt(w.dt_years))[:, None]
     shocks = Choice(*(normal_at(key, k) for key in keys))
-    return partial_adjustment(ctx, w.weights, speed, noise, shocks)
+    return partial_response(ctx, w.weights, speed, noise, shocks)
+
+
+def pledges_drawn_down(w: CompiledWorld, pledge: np.ndarray) -> np.ndarray:
+    """Pledges (R, M', P) are invested over time: what is outstanding halves in
+    `dynamics.pledge_half_life` years."""
+    return pledge * decay(w, w.dynamics.pledge_half_life)[:, None, None]
+
+
+def pledged(pledge: np.ndarray, magnitude: float) -> np.ndarray:
+    """A pledge event: the outstanding pledge is at least its magnitude (pledges do not add)."""
+    return np.maximum(pledge, magnitude)
 
 
 def remember(w: CompiledWorld, memory: np.ndarray, restriction: np.ndarray) -> np.ndarray:

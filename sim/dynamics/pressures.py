@@ -35,11 +35,12 @@ def effective_levers(
     taiwan_shock: np.ndarray,
 ) -> dict[str, np.ndarray]:
     """Levers in force: the great powers' (R, P) from pressures plus reliability shocks; the
-    world's rivalry and Taiwan risk (R,) raised by crises."""
+    world's rivalry and Taiwan risk (R,) raised by crises, and the crisis itself (R,)."""
     levers = pressure_levers(w, pressures)
     levers["reliability"] = np.clip(levers["reliability"] + reliability_shock, 0.0, 1.0)
     levers["taiwan_risk"] = np.clip(pressures["taiwan_risk"] + taiwan_shock, 0.0, 1.0)
     levers["rivalry"] = np.clip(pressures["rivalry"] + 0.5 * taiwan_shock, 0.0, 1.0)
+    levers["taiwan_crisis"] = taiwan_shock
     return levers
 
 

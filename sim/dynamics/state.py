@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.dynamics.levers import initial_levers, initial_restraint
 from sim.dynamics.pressures import initial_pressures
-from sim.params import EVENT_KINDS
+from sim.params import EVENT_KINDS, LEVERS
 from sim.random import Stream, stream_keys
 from sim.world import CompiledWorld, pair_key
 
@@ -28,6 +29,12 @@ class State:
     cooperation: np.ndarray  # (R, M, M) neighbour ties
     pressures: dict[str, np.ndarray]  # pressure -> (R,) in force
     events: np.ndarray  # (R, E) events that happened in this step
+    levers: np.ndarray  # (R, M, P, K) the great powers' levers (in force: capped, see levers)
+    restraint: np.ndarray  # (R, P) each great power's restraint (+) or encouragement (-) of PRK
+    provocation: np.ndarray  # (R,) the challenger's last choice, -1 dialogue .. +1 provocation
+    momentum: np.ndarray  # (R,) summit momentum with the challenger (fading)
+    pledge: np.ndarray  # (R, M, P) investment pledged by each middle power to each great power
+    opinion: np.ndarray  # (R, M, P) each middle power's public favourability to each great power
 
 
 def initial_state(w: CompiledWorld) -> State:
@@ -39,12 +46,22 @@ def initial_state(w: CompiledWorld) -> State:
         camp=np.broadcast_to(w.init_camp, (n, m)).copy(),
         threat=w.init_threat.copy(),
         restriction=np.zeros((n, m, p)),
-        memory=np.zeros((n, m, p)),
+        memory=w.init_memory.copy(),
         reliability_shock=np.zeros((n, p)),
         taiwan_shock=np.zeros(n),
         cooperation=w.cooperation.copy(),
         pressures=initial_pressures(w),
         events=np.zeros((n, len(EVENT_KINDS)), dtype=np.int16),
+        levers=initial_levers(w),
+        restraint=initial_restraint(w),
+        provocation=(
+            w.challenger_params.provocation.copy()
+            if w.dynamics.challenger == "strategic"
+            else np.zeros(n)
+        ),
+        momentum=np.zeros(n),
+        pledge=np.zeros((n, m, p)),
+        opinion=w.init_opinion.copy(),
     )
 
 
@@ -63,6 +80,9 @@ class Keys:
     summit_partner: np.ndarray  # (R, M)
     election: np.ndarray  # (R, M)
     history: np.ndarray  # (R, M, M)
+    levers: np.ndarray  # (R, M, P, K)
+    restraint: np.ndarray  # (R, P)
+    provocation: np.ndarray  # (R,)
 
 
 def random_keys(w: CompiledWorld) -> Keys:
@@ -87,4 +107,13 @@ def random_keys(w: CompiledWorld) -> Keys:
         summit_partner=key(mid, Stream.SUMMIT_PARTNER),
         election=key(mid, Stream.ELECTION),
         history=key(by_neighbours, Stream.HISTORY_DISPUTE, runs[:, None, None]),
+        levers=np.stack(
+            [
+                key(by_pair, Stream.LEVER_COMMITMENT + k, runs[:, None, None])
+                for k in range(len(LEVERS))
+            ],
+            axis=-1,
+        ),
+        restraint=key(pol, Stream.RESTRAINT),
+        provocation=key(w.key_challenger, Stream.PROVOCATION, run_1),
     )

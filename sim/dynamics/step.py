@@ -7,10 +7,15 @@ from dataclasses import replace
 import numpy as np
 
 from sim.arrays import total
-from sim.decision import Choice
+from sim.decision import Choice, Response
 from sim.dynamics.challenger import (
+    adversary_reliability,
+    alliance_tightening,
     backing,
     challenger_tests,
+    engagement_offered,
+    momentum_after_summits,
+    momentum_fades,
     provocation,
     settle_threat,
     summit_with_challenger,
@@ -20,20 +25,26 @@ from sim.dynamics.challenger import (
 from sim.dynamics.clock import EVENT_INDEX
 from sim.dynamics.great_powers import (
     coerce,
+    coercion_eased,
     coercion_episodes,
     red_lines,
+    restriction_in_force,
     restrictions_fade,
     settle_restriction,
     summit_with_pole,
     tariff,
+    tariff_on_lever,
     tariff_shocks,
 )
+from sim.dynamics.levers import in_force, pairs, scheduled_levers
 from sim.dynamics.middle_powers import (
     decide,
     election,
     history_dispute,
     history_disputes,
     middle_power_context,
+    pledged,
+    pledges_drawn_down,
     remember,
     settle_ties,
     summit_draws,
@@ -49,9 +60,21 @@ from sim.dynamics.pressures import (
     taiwan_crisis,
 )
 from sim.dynamics.state import Keys, State
+from sim.influence import K, Pairs, lever_pulls, threat_pull
+from sim.opinion import opinion_target, opinion_update, switch_probability
 from sim.params import EVENT_KINDS
+from sim.strategy import (
+    active_slots,
+    challenger_choice,
+    forecast,
+    great_power_levers,
+    great_power_restraint,
+    provocation_incentive,
+    restraint_effect,
+    reviewing,
+)
 from sim.utility import Context
-from sim.world import CompiledWorld, ScheduledEventArrays, pressure_levers
+from sim.world import CompiledWorld, ScheduledEventArrays, lever_caps, pressure_levers
 
 
 # ----------------------------------------------------------------------------- the engine's step
@@ -62,12 +85,18 @@ def scheduled_event(
     s.events[:, EVENT_INDEX[ev.kind]] += 1
     m, i, p = ev.magnitude, ev.target, ev.partner_pole
     everyone = np.ones(w.runs, dtype=bool)
+    holding = w.dynamics.great_powers != "responsive"  # the great powers hold levers
     if ev.kind in ("missile_test", "nuclear_test"):
         s.threat = provocation(w, s.threat, ev.kind, m)
     elif ev.kind == "taiwan_crisis":
         s.taiwan_shock = taiwan_crisis(w, s.taiwan_shock, m)
     elif ev.kind == "coercion":
         s.restriction[:, i, p] = coerce(w, s.restriction[:, i, p], levers["coercion"][:, p], m)
+    elif ev.kind == "tariff_shock" and holding:
+        cap = lever_caps(w, levers)[:, p, K["tariff"]]
+        s.levers[:, i, p, K["tariff"]] = tariff_on_lever(
+            s.levers[:, i, p, K["tariff"]], cap, w.sizes.tariff_shock, m
+        )
     elif ev.kind == "tariff_shock":
         s.restriction[:, i, p], s.reliability_shock[:, p] = tariff(
             w, s.restriction[:, i, p], s.reliability_shock[:, p], m
@@ -77,14 +106,22 @@ def scheduled_event(
             s.reliability_shock[:, p], s.restriction[:, i, p] = summit_with_pole(
                 w, s.reliability_shock[:, p], s.restriction[:, i, p], everyone, m
             )
+            if holding:
+                s.levers[:, i, p, K["coercion"]] = coercion_eased(
+                    s.levers[:, i, p, K["coercion"]], everyone, m
+                )
         elif ev.partner_challenger:
             s.threat = summit_with_challenger(w, s.threat, m)
+            s.momentum = momentum_after_summits(w, s.momentum, m)
         else:
             j = ev.partner_state
             s.cooperation[:, i, j] = summit_with_neighbour(w, s.cooperation[:, i, j], m)
             s.cooperation[:, j, i] = summit_with_neighbour(w, s.cooperation[:, j, i], m)
+    elif ev.kind == "pledge":
+        s.pledge[:, i, p] = pledged(s.pledge[:, i, p], m)
     elif ev.kind == "election":
-        s.camp[:, i] = election(w, s.camp[:, i], everyone, ev.camp, keys.election[:, i], k, i)
+        odds = switch_probability(w, s.opinion, s.camp)[:, i]
+        s.camp[:, i] = election(w, s.camp[:, i], everyone, ev.camp, keys.election[:, i], k, odds)
     elif ev.kind == "history_dispute":
         j = ev.partner_state
         s.cooperation[:, i, j] = history_dispute(w, s.cooperation[:, i, j], everyone, m)
@@ -104,6 +141,9 @@ def apply_events(w: CompiledWorld, state: State, k: int, keys: Keys, pressures: 
         camp=state.camp.copy(),
         pressures=pressures,
         events=np.zeros((w.runs, len(EVENT_KINDS)), dtype=np.int16),
+        levers=scheduled_levers(w, state.levers, k).copy(),
+        momentum=state.momentum.copy(),
+        pledge=state.pledge.copy(),
     )
 
     for ev in w.events.get(k, []):
@@ -112,17 +152,23 @@ def apply_events(w: CompiledWorld, state: State, k: int, keys: Keys, pressures: 
     everyone = np.ones(w.runs, dtype=bool)
     for i in np.flatnonzero(w.elections[k]):  # the world file's term calendar
         s.events[:, EVENT_INDEX["election"]] += 1
-        s.camp[:, i] = election(w, s.camp[:, i], everyone, -1, keys.election[:, i], k, i)
+        odds = switch_probability(w, s.opinion, s.camp)[:, i]
+        s.camp[:, i] = election(w, s.camp[:, i], everyone, -1, keys.election[:, i], k, odds)
 
-    s.threat, missile, nuclear = challenger_tests(w, s.threat, keys.missile, keys.nuclear, k)
+    s.threat, missile, nuclear = challenger_tests(
+        w, s.threat, keys.missile, keys.nuclear, k, s.provocation
+    )
     s.taiwan_shock, crisis = taiwan_crises(w, s.taiwan_shock, keys.taiwan, k)
 
-    s.restriction, episode = coercion_episodes(
-        w, s.restriction, levers["coercion"], keys.coercion, k
-    )
-    s.restriction, s.reliability_shock, shock = tariff_shocks(
-        w, s.restriction, s.reliability_shock, levers["trade_pressure"], keys.tariff, k
-    )
+    if w.dynamics.great_powers == "responsive":  # the old random episodes and shocks
+        s.restriction, episode = coercion_episodes(
+            w, s.restriction, levers["coercion"], keys.coercion, k
+        )
+        s.restriction, s.reliability_shock, shock = tariff_shocks(
+            w, s.restriction, s.reliability_shock, levers["trade_pressure"], keys.tariff, k
+        )
+    else:  # the great powers' levers replace them
+        episode = shock = np.zeros(s.restriction.shape, dtype=bool)
 
     summit, partner = summit_draws(w, keys.summit, keys.summit_partner, k)
     for i in range(len(w.middle)):
@@ -134,7 +180,13 @@ def apply_events(w: CompiledWorld, state: State, k: int, keys: Keys, pressures: 
                 summit[:, i] & (partner[:, i] == p),
                 1.0,
             )
-    s.threat = summits_with_challenger(w, s.threat, summit & (partner == len(w.poles)))
+            if w.dynamics.great_powers != "responsive":
+                s.levers[:, i, p, K["coercion"]] = coercion_eased(
+                    s.levers[:, i, p, K["coercion"]], summit[:, i] & (partner[:, i] == p), 1.0
+                )
+    met = summit & (partner == len(w.poles))
+    s.threat = summits_with_challenger(w, s.threat, met)
+    s.momentum = momentum_after_summits(w, s.momentum, total(met, axis=1))
 
     dispute = history_disputes(w, keys.history, k)
     s.cooperation = ties_after_disputes(w, s.cooperation, dispute, np.swapaxes(dispute, 1, 2))
@@ -162,33 +214,133 @@ def stochastic_event_counts(
     return counts
 
 
-def decision_context(w: CompiledWorld, state: State) -> Context:
+def state_pairs(w: CompiledWorld, state: State) -> Pairs:
+    """What the great powers' levers make of every pair (state, great power) in `state`."""
+    return pairs(w, _dispositions(w, state), state.levers, state.restriction)
+
+
+def _dispositions(w: CompiledWorld, state: State) -> dict[str, np.ndarray]:
+    return effective_levers(w, state.pressures, state.reliability_shock, state.taiwan_shock)
+
+
+def decision_context(w: CompiledWorld, state: State, pair: Pairs | None = None) -> Context:
     """What every middle power sees: state-level arrays (R, M, 1), pole arrays (R, M, P, 1)."""
     return middle_power_context(
         w,
-        effective_levers(w, state.pressures, state.reliability_shock, state.taiwan_shock),
+        _dispositions(w, state),
         threat=state.threat,
         security=state.security,
         economic=state.economic,
         autonomy=state.autonomy,
         camp=state.camp,
-        restriction=state.restriction,
+        pairs=state_pairs(w, state) if pair is None else pair,
         memory=state.memory,
+        pledge=state.pledge,
         ties=state.cooperation,
         neighbour_security=state.security,
     )
 
 
-def respond(w: CompiledWorld, before: State, choice: Choice) -> State:
-    """Red lines, the threat spiral, and the decay of shocks toward their baselines."""
-    levers = pressure_levers(w, before.pressures)
+def challenger_decides(
+    w: CompiledWorld, before: State, security, pair: Pairs, held, k: int, keys
+) -> np.ndarray:
+    """Pyongyang's choice y (R,) from the middle powers' new `security` (R, M), the levers in
+    force `held` (R, M, P, K) and the restraint in force."""
+    if w.dynamics.challenger != "strategic":
+        return before.provocation
+    adversary = int(np.argmax(w.protector))
+    dispositions = _dispositions(w, before)
+    incentive = provocation_incentive(
+        w,
+        alliance_tightening(w, security, held[:, :, adversary, K["commitment"]]),
+        before.pressures["russia_dprk"],
+        dispositions["taiwan_risk"],
+        adversary_reliability(w, pair.reliability),
+        before.restraint,
+        before.momentum,
+        engagement_offered(w, before.camp),
+    )
+    return challenger_choice(w, sum(incentive.values()), before.provocation, k, keys.provocation)
+
+
+def great_powers_decide(
+    w: CompiledWorld,
+    before: State,
+    ctx: Context,
+    pair: Pairs,
+    response: Response,
+    k: int,
+    keys: Keys,
+    poles=slice(None),
+):
+    """The great powers `poles` choose next step's levers (R, M, P', K) and restraint (R, P')
+    on review steps; between reviews, and in other modes, they hold."""
+    levers, restraint = before.levers[:, :, poles], before.restraint[:, poles]
+    if w.dynamics.great_powers != "strategic":
+        return levers, restraint
+    review = reviewing(w, k)
+    if not review.any():
+        return levers, restraint
+    dispositions = _dispositions(w, before)
+    caps = lever_caps(w, dispositions)[:, poles]
+    held = in_force(levers, caps)
+    slots = active_slots(caps, np.arange(len(w.poles))[poles])
+    ids, _, lever = slots
+    g_s, g_e = lever_pulls(w, ctx, pair)
+    pledge = before.pledge
+    g_s, g_e = g_s[:, :, ids, lever], g_e[:, :, ids, lever]
+    fc = forecast(w, response, g_s, g_e, dispositions["rivalry"], ids, pledge)
+    new_levers = great_power_levers(w, fc, held, caps, k, keys.levers[:, :, poles], slots, pledge)
+    pull = threat_pull(w, pair, w.sign, w.protector)
+    effect = restraint_effect(w, before.pressures["russia_dprk"])
+    new_restraint = great_power_restraint(
+        w,
+        fc,
+        pull,
+        response,
+        pledge,
+        restraint,
+        effect,
+        dispositions["taiwan_risk"],
+        k,
+        keys.restraint[:, poles],
+        poles,
+    )
+    return (
+        np.where(review[:, None, None, None], new_levers, levers),
+        np.where(review[:, None], new_restraint, restraint),
+    )
+
+
+def respond(
+    w: CompiledWorld,
+    before: State,
+    choice: Choice,
+    response: Response,
+    ctx: Context,
+    pair: Pairs,
+    k: int,
+    keys: Keys,
+) -> State:
+    """Responses to the middle powers' decisions, synchronously from the state after them:
+    red lines (responsive), Pyongyang's choice, the great powers' next levers (on review
+    steps); then the threat follows its target, memory accumulates the restriction in force,
+    restrictions, shocks and summit momentum fade, ties recover."""
+    dispositions = pressure_levers(w, before.pressures)
     restriction = before.restriction
     counts = before.events.copy()
-    if w.dynamics.responsive:
+    if w.dynamics.great_powers == "responsive":
         restriction, crossed = red_lines(
-            w, restriction, levers["coercion"], before.security, choice.security
+            w, restriction, dispositions["coercion"], before.security, choice.security
         )
         counts[:, EVENT_INDEX["coercion"]] += total(crossed, axis=(1, 2)).astype(np.int16)
+    held = in_force(before.levers, lever_caps(w, dispositions))
+    y = challenger_decides(w, before, choice.security, pair, held, k, keys)
+    levers, restraint = great_powers_decide(w, before, ctx, pair, response, k, keys)
+    memory = remember(
+        w, before.memory, restriction_in_force(w, restriction, held[..., K["coercion"]])
+    )
+    target = opinion_target(w, memory, held[..., K["tariff"]])
     p = before.pressures
     support = backing(w, w.backing_effect, p["russia_dprk"])
     return replace(
@@ -196,13 +348,19 @@ def respond(w: CompiledWorld, before: State, choice: Choice) -> State:
         security=choice.security,
         economic=choice.economic,
         autonomy=choice.autonomy,
-        threat=threat_response(w, before.threat, p["dprk_threat"], support, choice.security),
+        threat=threat_response(w, before.threat, p["dprk_threat"], support, choice.security, y),
         restriction=restrictions_fade(w, restriction),
-        memory=remember(w, before.memory, restriction),
+        memory=memory,
+        opinion=opinion_update(w, before.opinion, target),
         reliability_shock=shocks_fade(w, before.reliability_shock),
         taiwan_shock=shocks_fade(w, before.taiwan_shock),
         cooperation=ties_recover(w, before.cooperation),
         events=counts,
+        levers=levers,
+        restraint=restraint,
+        provocation=y,
+        momentum=momentum_fades(w, before.momentum),
+        pledge=pledges_drawn_down(w, before.pledge),
     )
 
 
@@ -210,6 +368,7 @@ def step(w: CompiledWorld, state: State, k: int, keys: Keys) -> State:
     """The world from step k-1 to step k."""
     pressures = scheduled_pressures(w, state.pressures, k)
     shocked = apply_events(w, state, k, keys, pressures)
-    ctx = decision_context(w, shocked)
-    choice = decide(w, ctx, k, keys.decide)
-    return respond(w, shocked, choice)
+    pair = state_pairs(w, shocked)
+    ctx = decision_context(w, shocked, pair)
+    choice, response = decide(w, ctx, k, keys.decide)
+    return respond(w, shocked, choice, response, ctx, pair, k, keys)

@@ -35,10 +35,23 @@ EVENT_KINDS = (
     "summit",
     "election",
     "history_dispute",
+    "pledge",
 )
 
 
 DECISION_RULES = ("partial", "logit")
+
+
+# How the great powers and the challenger behave (issue 11): they choose (`strategic`), follow
+# the reaction rules of before (`responsive`), or hold what the scenario schedules (`scheduled`).
+GREAT_POWER_MODES = ("strategic", "responsive", "scheduled")
+CHALLENGER_MODES = ("strategic", "responsive")
+
+
+# A great power's levers toward each middle power (every lever exists for every great power;
+# what differs is a bound of 0 in the world file), and its one lever on the challenger.
+LEVERS = ("commitment", "inducement", "coercion", "tariff", "consent", "military")
+RESTRAINT = "restraint"
 
 
 def ranged(default: Any, allowed: tuple[float, float], doc: str = "") -> Any:
@@ -58,6 +71,9 @@ class Pressures:
     us_trade_pressure: float = ranged(0.5, UNIT, "US tariffs and demands on allies' economies")
     russia_dprk: float = ranged(0.6, UNIT, "Russian backing for North Korea")
     taiwan_risk: float = ranged(0.3, UNIT, "likelihood scale of a Taiwan contingency")
+    china_military: float = ranged(
+        0.3, UNIT, "China's baseline military pressure (grey zone, Yellow Sea, Taiwan drills)"
+    )
 
 
 PRESSURE_KEYS = tuple(f.name for f in dataclasses.fields(Pressures))
@@ -68,6 +84,7 @@ PRESSURE_LEVERS = {
     "us_reliability": ("USA", "reliability"),
     "us_trade_pressure": ("USA", "trade_pressure"),
     "china_coercion": ("CHN", "coercion"),
+    "china_military": ("CHN", "military"),
 }
 
 
@@ -91,6 +108,9 @@ class Weights:
     domestic: float = ranged(0.6, NONNEG, "8. distance from the government's ideal point")
     neighbours: float = ranged(0.3, NONNEG, "9. agreement with cooperating neighbours")
     inertia: float = ranged(0.5, NONNEG, "10. cost of changing course")
+    great_power_threat: float = ranged(
+        2.5, NONNEG, "11. balance of threat against a great power's military pressure"
+    )
 
 
 WEIGHT_KEYS = tuple(f.name for f in dataclasses.fields(Weights))
@@ -123,8 +143,16 @@ class Decision:
 class Dynamics:
     """Great-power levers, the challenger's threat and the memory of shocks."""
 
-    responsive: bool = field(
-        default=True, metadata={"doc": "levers respond to the middle powers (red lines, spiral)"}
+    great_powers: str = field(
+        default="strategic",
+        metadata={
+            "choices": GREAT_POWER_MODES,
+            "doc": "great powers choose their levers, follow reaction rules, or hold the schedule",
+        },
+    )
+    challenger: str = field(
+        default="strategic",
+        metadata={"choices": CHALLENGER_MODES, "doc": "the challenger chooses, or follows a rule"},
     )
     threat_half_life: float = ranged(0.5, POSITIVE, "years for the threat to close half the gap")
     spiral: float = ranged(0.1, NONNEG, "threat added by neighbours' alignment with its adversary")
@@ -142,6 +170,60 @@ class Dynamics:
     )
     cooperation_half_life: float = ranged(3.0, POSITIVE, "years for neighbour ties to recover half")
     diversification: float = ranged(1.0, NONNEG, "concavity of economic gains (why hedging pays)")
+    bandwagon: float = ranged(
+        0.25, NONNEG, "appeasement yield: value of aligning with the great power that threatens"
+    )
+    consent_complement: float = ranged(
+        1.0, NONNEG, "self-reliance with the patron's consent complements the alliance"
+    )
+    commitment_gain: float = ranged(
+        0.2, UNIT, "reliability gained per unit of commitment lever above its 2025 level"
+    )
+    attention_drain: float = ranged(
+        0.4, UNIT, "share of reliability a Taiwan crisis of size 1 draws away (dual contingency)"
+    )
+    pledge_value: float = ranged(
+        0.2, NONNEG, "market value added per unit of investment pledged to a great power"
+    )
+    pledge_half_life: float = ranged(5.0, POSITIVE, "years for a pledge to be half drawn down")
+    pledge_signal: float = ranged(
+        0.2, UNIT, "alignment the great powers read into a unit of pledge"
+    )
+
+
+# --------------------------------------------------------------------------- opinion
+@dataclass
+class Opinion:
+    """Public favourability toward each great power: how it moves, and how it sets the odds
+    of an election switching camps."""
+
+    half_life_up: float = ranged(3.0, POSITIVE, "years for favourability to recover half the gap")
+    half_life_down: float = ranged(0.25, POSITIVE, "years for favourability to fall half the gap")
+    coercion: float = ranged(0.6, NONNEG, "favourability lost per remembered restriction-year")
+    tariff: float = ranged(0.2, NONNEG, "favourability lost per unit of tariff in force")
+    election: float = ranged(
+        20.0, NONNEG, "log-odds of a switch per unit of favourability gained by the challenger camp"
+    )
+
+
+# --------------------------------------------------------------------------- strategy
+@dataclass
+class Strategy:
+    """How the great powers choose their levers (`dynamics.great_powers: strategic`)."""
+
+    stake: float = ranged(10.0, POSITIVE, "value of a middle power's full alignment (units)")
+    inertia: float = ranged(1.0, NONNEG, "cost of changing a lever, relative to its cost")
+    review_months: int = ranged(6, (1, 12), "months between reviews of the levers")
+    noise: float = ranged(0.0, NONNEG, "std of a lever's noise per review (partial rule)")
+    temperature: float = ranged(0.01, POSITIVE, "logit temperature (logit rule)")
+    grid: int = ranged(5, (2, 51), "levels per lever (logit rule)")
+    own_threat: float = ranged(
+        0.5, NONNEG, "cost to the challenger's adversary of a unit of provocation"
+    )
+    stability: float = ranged(0.2, NONNEG, "cost to every great power of a unit of provocation")
+    second_front: float = ranged(
+        0.5, NONNEG, "value of provocation to the adversary's rival, times Taiwan risk"
+    )
 
 
 # --------------------------------------------------------------------------- events
@@ -180,6 +262,23 @@ class Events:
 
 # --------------------------------------------------------------------------- world
 @dataclass
+class LeverSpec:
+    """One lever of a great power: its 2025 level, its bound and what it costs to use."""
+
+    initial: float = ranged(0.0, SIGNED, "level in 2025 (clipped to the bound)")
+    max: float = ranged(0.0, UNIT, "bound (times the disposition for coercion and tariff)")
+    cost: float = ranged(1.0, POSITIVE, "cost of a unit of the lever, squared")
+
+
+@dataclass
+class Aims:
+    """What a great power wants of a middle power: weights of security and economic alignment."""
+
+    security: float = ranged(0.5, UNIT, "weight of security alignment in its aim")
+    economic: float = ranged(0.5, UNIT, "weight of economic alignment in its aim")
+
+
+@dataclass
 class GreatPower:
     """One of the two poles. `pole` is +1 or -1: where full alignment with it lies."""
 
@@ -189,7 +288,10 @@ class GreatPower:
     reliability: float = ranged(0.5, UNIT, "credibility of the protection it offers")
     coercion: float = ranged(0.0, UNIT, "readiness to punish alignment with its rival")
     trade_pressure: float = ranged(0.0, UNIT, "tariffs and demands on rival-oriented economies")
-    inducement: float = ranged(0.0, UNIT, "extra market gains it offers (access, tourism)")
+    military: float = ranged(0.0, UNIT, "baseline military pressure on the middle powers")
+    levers: Dict[str, LeverSpec] = field(default_factory=dict)  # lever -> its bounds and cost
+    aims: Aims = field(default_factory=Aims)
+    deal: float = ranged(0.0, NONNEG, "cost to it of a unit of tariff on a unit of pledge")
     source: str = ""
 
 
@@ -197,6 +299,16 @@ class GreatPower:
 class Ideal:
     security: float = ranged(0.0, SIGNED, "ideal security alignment")
     economic: float = ranged(0.0, SIGNED, "ideal economic alignment")
+    neighbours: float = ranged(1.0, NONNEG, "weight the camp gives its ties with neighbours")
+    engagement: float = ranged(0.0, UNIT, "dialogue the camp offers the challenger")
+
+
+@dataclass
+class Favourability:
+    """A public's favourability toward a great power (share favourable)."""
+
+    start: float = ranged(0.5, UNIT, "share favourable at the start")
+    baseline: float = ranged(0.5, UNIT, "share favourable it returns to without events")
 
 
 @dataclass
@@ -230,6 +342,15 @@ class MiddlePower:
     neighbours: Dict[str, float] = field(
         default_factory=dict, metadata={"range": UNIT, "doc": "neighbour code -> cooperation"}
     )
+    memory: Dict[str, float] = field(
+        default_factory=dict,
+        metadata={"range": NONNEG, "doc": "great power -> remembered restriction at the start"},
+    )
+    opinion: Dict[str, Favourability] = field(default_factory=dict)  # great power -> its image
+    importance: float = ranged(1.0, NONNEG, "weight of this state in the great powers' aims")
+    military_exposure: float = ranged(
+        1.0, UNIT, "exposure to great powers' military pressure (proximity, bases)"
+    )
     source: str = ""
 
 
@@ -240,6 +361,26 @@ class Challenger:
     name: str = ""
     adversary: str = "USA"  # the great power its hostility targets
     threat: float = ranged(0.6, UNIT, "initial threat level")
+    provocation: float = ranged(0.3, SIGNED, "initial choice: -1 dialogue, 0 hold, +1 provoke")
+    hostility: float = ranged(0.0, (-10.0, 10.0), "baseline incentive to provoke")
+    spiral: float = ranged(0.4, NONNEG, "incentive per unit of alliance tightening")
+    opportunity: float = ranged(0.5, NONNEG, "incentive per unit of Taiwan risk times doubt")
+    restraint_response: float = ranged(0.5, NONNEG, "incentive lost per unit of restraint")
+    summit_response: float = ranged(2.0, NONNEG, "incentive lost per unit of summit momentum")
+    engagement_response: float = ranged(
+        0.2, NONNEG, "incentive lost per unit of dialogue its neighbours' governments offer"
+    )
+    cost: float = ranged(0.5, POSITIVE, "cost of provocation, squared")
+    inertia: float = ranged(0.5, NONNEG, "cost of changing course, squared")
+    threat_effect: float = ranged(0.15, UNIT, "threat target added per unit of provocation")
+    noise: float = ranged(0.2, NONNEG, "std of its choice per sqrt(year)")
+    leverage: Dict[str, float] = field(
+        default_factory=dict,
+        metadata={"range": UNIT, "doc": "great power -> leverage of its restraint"},
+    )
+    outside_option: float = ranged(
+        0.5, UNIT, "share of the patrons' leverage lost at full backing by its backers"
+    )
     source: str = ""
 
 
@@ -289,6 +430,18 @@ class ScheduledEvent:
 
 
 @dataclass
+class LeverChange:
+    """From `date` on, great power `great_power` sets `lever` toward `state` to `value`."""
+
+    date: str = ""
+    great_power: str = ""
+    state: str = ""
+    lever: str = ""
+    value: float = 0.0
+    note: str = ""
+
+
+@dataclass
 class Scenario:
     name: str = "custom"
     description: str = ""
@@ -297,6 +450,7 @@ class Scenario:
     step_months: int = ranged(3, (1, 12), "months per step")
     schedule: List[PressureChange] = field(default_factory=list)
     events: List[ScheduledEvent] = field(default_factory=list)
+    levers: List[LeverChange] = field(default_factory=list)
 
 
 @dataclass
@@ -312,5 +466,7 @@ class Params:
     weights: Weights = field(default_factory=Weights)
     decision: Decision = field(default_factory=Decision)
     dynamics: Dynamics = field(default_factory=Dynamics)
+    strategy: Strategy = field(default_factory=Strategy)
+    opinion: Opinion = field(default_factory=Opinion)
     events: Events = field(default_factory=Events)
     metrics: Metrics = field(default_factory=Metrics)

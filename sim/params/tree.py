@@ -11,10 +11,17 @@ import numpy as np
 from sim.errors import ParamError
 from sim.params.schema import Params
 
+# Keys that no longer exist, with what replaced them (a one-line refusal naming the new key).
+REMOVED = {
+    "dynamics.responsive": "removed; use dynamics.great_powers (strategic | responsive | scheduled)"
+}
+
 
 # --------------------------------------------------------------------------- helpers
 def get_path(params: Any, key: str) -> Any:
     """The value at a dotted key ("pressures.rivalry", "world.middle_powers.KOR.security")."""
+    if key in REMOVED:
+        raise ParamError(key, None, REMOVED[key])
     node = params
     for part in key.split("."):
         if isinstance(node, dict):
@@ -95,6 +102,9 @@ def _build(cls: type, data: Any, prefix: str) -> Any:
         )
     hints = typing.get_type_hints(cls)
     names = {f.name for f in dataclasses.fields(cls)}
+    for name in data:
+        if f"{prefix}{name}" in REMOVED:
+            raise ParamError(f"{prefix}{name}", data[name], REMOVED[f"{prefix}{name}"])
     unknown = set(data) - names
     if unknown:
         key = f"{prefix}{sorted(unknown)[0]}"

@@ -12,7 +12,16 @@ from typing import Any
 import numpy as np
 
 from sim.errors import ParamError
-from sim.params.schema import CAMPS, EVENT_KINDS, PRESSURE_KEYS, UNIT, Params, World
+from sim.params.schema import (
+    CAMPS,
+    EVENT_KINDS,
+    LEVERS,
+    PRESSURE_KEYS,
+    RESTRAINT,
+    UNIT,
+    Params,
+    World,
+)
 
 # --------------------------------------------------------------------------- validation
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -99,8 +108,17 @@ def _check_world(world: World) -> None:
         raise ParamError(
             "world.focus", world.focus, f"must be a middle power: {sorted(world.middle_powers)}"
         )
+    for code, gp in world.great_powers.items():
+        for lever, spec in gp.levers.items():
+            key = f"world.great_powers.{code}.levers.{lever}"
+            if lever not in (*LEVERS, RESTRAINT):
+                raise ParamError(key, lever, f"no such lever; allowed: {[*LEVERS, RESTRAINT]}")
+            if lever != RESTRAINT:
+                _check_number(f"{key}.initial", spec.initial, UNIT, None)
     for code, ch in world.challengers.items():
         _check_ref(f"world.challengers.{code}.adversary", ch.adversary, world.great_powers)
+        for gp in ch.leverage:
+            _check_ref(f"world.challengers.{code}.leverage.{gp}", gp, world.great_powers)
     for code, bk in world.backers.items():
         _check_ref(f"world.backers.{code}.backs", bk.backs, world.challengers)
     for code, mp in world.middle_powers.items():
@@ -109,6 +127,10 @@ def _check_world(world: World) -> None:
             _check_ref(f"{key}.exports.{gp}", gp, world.great_powers)
         for gp in mp.red_lines:
             _check_ref(f"{key}.red_lines.{gp}", gp, world.great_powers)
+        for gp in mp.memory:
+            _check_ref(f"{key}.memory.{gp}", gp, world.great_powers)
+        for gp in mp.opinion:
+            _check_ref(f"{key}.opinion.{gp}", gp, world.great_powers)
         for other in mp.neighbours:
             _check_ref(f"{key}.neighbours.{other}", other, world.middle_powers)
             if other == code:
@@ -171,18 +193,28 @@ def _check_scenario(params: Params) -> None:
                 raise ParamError(
                     f"{key}.{role}", code, f"unknown state code; allowed: {sorted(states)}"
                 )
-        if event.kind in ("coercion", "tariff_shock", "election", "history_dispute", "summit"):
+        if event.kind in (
+            "coercion",
+            "tariff_shock",
+            "election",
+            "history_dispute",
+            "summit",
+            "pledge",
+        ):
             if event.target not in world.middle_powers:
                 raise ParamError(
                     f"{key}.target",
                     event.target,
                     f"a {event.kind} needs a middle power: {sorted(world.middle_powers)}",
                 )
-        if event.kind in ("coercion", "tariff_shock") and event.partner not in world.great_powers:
+        if (
+            event.kind in ("coercion", "tariff_shock", "pledge")
+            and event.partner not in world.great_powers
+        ):
             raise ParamError(
                 f"{key}.partner",
                 event.partner,
-                f"the great power imposing it: {sorted(world.great_powers)}",
+                f"the great power imposing it (or pledged to): {sorted(world.great_powers)}",
             )
         if event.kind in ("summit", "history_dispute") and not event.partner:
             raise ParamError(
@@ -203,6 +235,16 @@ def _check_scenario(params: Params) -> None:
             )
         if event.camp and event.camp not in CAMPS:
             raise ParamError(f"{key}.camp", event.camp, f"one of {list(CAMPS)} or ''")
+    for i, change in enumerate(sc.levers):
+        key = f"scenario.levers[{i}]"
+        when = parse_date(f"{key}.date", change.date)
+        if when > horizon:
+            raise ParamError(f"{key}.date", change.date, f"after the horizon {horizon}")
+        _check_ref(f"{key}.great_power", change.great_power, world.great_powers)
+        _check_ref(f"{key}.state", change.state, world.middle_powers)
+        if change.lever not in LEVERS:
+            raise ParamError(f"{key}.lever", change.lever, f"must be one of {list(LEVERS)}")
+        _check_number(f"{key}.value", change.value, UNIT, None)
 
 
 # --------------------------------------------------------------------------- calendar and run ids

@@ -1,0 +1,50 @@
+"""Public opinion as state: favourability toward each great power, and the odds it sets for
+an election switching camps (issue 11, design §6; docs/model.md §7.9).
+
+Favourability f (R, M', P) relaxes toward a target that remembered coercion and tariffs in
+force pull down, f* = clip(baseline - chi_R memory - chi_tau tariff), fast when it falls and
+slowly when it recovers (two half-lives: the negativity bias of opinion, Soroka 2006). An
+election's switch odds rise for the camp closer to a great power liked more than usual."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.dynamics.clock import EVERY, decay
+from sim.utility import aligned
+
+
+def opinion_target(w, memory: np.ndarray, tariff: np.ndarray, rows=EVERY) -> np.ndarray:
+    """f* (R, M', P): the baseline less remembered restriction-years and tariffs in force."""
+    o = w.opinion
+    fall = o.coercion[:, None, None] * memory + o.tariff[:, None, None] * tariff
+    return np.clip(w.opinion_baseline[:, rows] - fall, 0.0, 1.0)
+
+
+def opinion_update(w, opinion: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """One step toward the target, with the half-life of a fall or of a recovery."""
+    falling = target < opinion
+    kept = np.where(
+        falling,
+        decay(w, w.opinion.half_life_down)[:, None, None],
+        decay(w, w.opinion.half_life_up)[:, None, None],
+    )
+    return target + kept * (opinion - target)
+
+
+def switch_probability(w, opinion: np.ndarray, camp: np.ndarray, rows=EVERY) -> np.ndarray:
+    """P (R, M') that the other camp wins an election held now: the base odds `p_switch`
+    shifted by `opinion.election` times how much more the public likes, than usual, the
+    great powers the other camp is closer to than the incumbent (pole-generic: a camp's
+    closeness to p is the share alpha_p of its mean ideal point)."""
+    lean = (w.ideal_security[:, rows] + w.ideal_economic[:, rows]) / 2.0  # (R, M', C)
+    closeness = aligned(w.sign[:, None], lean[:, :, None, :])  # (R, M', P, C)
+    liked = (opinion - w.opinion_baseline[:, rows])[..., None]  # (R, M', P, 1)
+    favour = (liked * closeness).sum(axis=2)  # (R, M', C)
+    camp = camp.astype(np.intp)[..., None]
+    incumbent = np.take_along_axis(favour, camp, axis=-1)[..., 0]
+    other = np.take_along_axis(favour, 1 - camp, axis=-1)[..., 0]
+    p = w.p_switch[:, rows]
+    # the odds form: exactly p_switch when the two camps fare the same
+    shift = np.exp(w.opinion.election[:, None] * (other - incumbent))
+    return p * shift / (1.0 - p + p * shift)

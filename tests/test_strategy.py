@@ -1,0 +1,159 @@
+"""Great powers that choose and a North Korea that chooses (issue 11), over many runs.
+
+Each comparison runs the same runs (seed, run ids) in two arms, common random numbers, and
+asks for a paired difference beyond K standard errors that also holds in a clear majority of
+runs (the helpers of test_properties). Strategic great powers and challenger (the defaults)
+unless a test says otherwise.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from test_properties import RUNS, SEED, assert_falls, assert_rises
+
+import sim
+from experiments import compose
+from sim.params import LEVERS, LeverChange, ScheduledEvent, with_values
+
+
+def kor(ds, variable):
+    return ds[variable].sel(state="KOR")
+
+
+def between(x, start: str, stop: str) -> np.ndarray:
+    """Per-run mean over the steps dated in [start, stop]."""
+    return (
+        x.sel(step=(x.time >= np.datetime64(start)) & (x.time <= np.datetime64(stop)))
+        .mean("step")
+        .values
+    )
+
+
+def with_events(params, *events):
+    return with_values(params, {"scenario.events": [*params.scenario.events, *events]})
+
+
+def simulate(params, runs=RUNS):
+    return sim.simulate(params, runs=runs, seed=SEED)
+
+
+def test_seouls_pivot_toward_the_us_draws_chinas_coercion_or_inducement(default_params):
+    """A conservative government from 2026 (ideal security 0.85, economic 0.3, against the
+    progressives' 0.4, 0.0): Beijing's coercion plus inducement toward Seoul is higher."""
+    pivot = with_events(
+        default_params,
+        ScheduledEvent(date="2026-01-01", kind="election", target="KOR", camp="conservative"),
+    )
+    calm, pivoted = simulate(default_params), simulate(pivot)
+
+    def china(ds):
+        levers = kor(ds, "lever").sel(great_power="CHN", lever_name=["coercion", "inducement"])
+        return between(levers.sum("lever_name"), "2026-07-01", "2028-01-01")
+
+    assert_rises("China's coercion + inducement toward Seoul", china(calm), china(pivoted))
+
+
+def test_more_chinese_military_pressure_moves_seouls_security_toward_the_us(default_params):
+    """Balancing (Walt 1987) at the sourced US reliability: r kappa > bandwagon."""
+    low = simulate(with_values(default_params, {"pressures.china_military": 0.1}))
+    high = simulate(with_values(default_params, {"pressures.china_military": 0.7}))
+    assert_rises(
+        "Seoul's security alignment (last two years)",
+        kor(low, "security").isel(step=slice(-8, None)).mean("step").values,
+        kor(high, "security").isel(step=slice(-8, None)).mean("step").values,
+    )
+
+
+def test_alliance_tightening_raises_pyongyangs_provocation(default_params):
+    """Scheduled great powers; the US commitment lever toward Seoul 1.0 instead of 0.5 from
+    2026: Pyongyang provokes more."""
+    scheduled = with_values(default_params, {"dynamics.great_powers": "scheduled"})
+
+    def commitment(value):
+        change = LeverChange(
+            date="2026-01-01", great_power="USA", state="KOR", lever="commitment", value=value
+        )
+        return simulate(with_values(scheduled, {"scenario.levers": [change]}))
+
+    usual, tight = commitment(0.5), commitment(1.0)
+    assert_rises(
+        "Pyongyang's provocation",
+        between(usual.provocation, "2026-01-01", "2028-01-01"),
+        between(tight.provocation, "2026-01-01", "2028-01-01"),
+    )
+
+
+def test_summits_with_pyongyang_lower_its_provocation(default_params):
+    summit = ScheduledEvent(date="2026-01-01", kind="summit", target="KOR", partner="PRK")
+    without, with_summit = simulate(default_params), simulate(with_events(default_params, summit))
+    assert_falls(
+        "Pyongyang's provocation over the next year",
+        between(without.provocation, "2026-01-01", "2026-12-31"),
+        between(with_summit.provocation, "2026-01-01", "2026-12-31"),
+    )
+
+
+def test_scheduled_great_powers_hold_their_levers_but_for_the_schedule():
+    """`scheduled`: every lever in force is its 2025 level within its bound at every step,
+    except the dated setting from its date on; restraint never moves."""
+    params = compose(["scenario=baseline", "dynamics.great_powers=scheduled"])
+    change = LeverChange(
+        date="2027-01-01", great_power="CHN", state="JPN", lever="inducement", value=0.4
+    )
+    params = with_values(params, {"scenario.levers": [change], "events.rates.summit": 0.0})
+    ds = sim.simulate(params, runs=20, seed=SEED)
+    lever = ds["lever"]
+    start = lever.isel(step=0)
+    dated = ds.time >= np.datetime64("2027-01-01")
+    moved = lever.sel(state="JPN", great_power="CHN", lever_name="inducement")
+    np.testing.assert_array_equal(moved.sel(step=dated).values, 0.4)
+    np.testing.assert_array_equal(
+        moved.sel(step=~dated).values,
+        start.sel(state="JPN", great_power="CHN", lever_name="inducement").values[:, None]
+        * np.ones((1, int((~dated).sum()))),
+    )
+    others = lever.where(
+        ~(
+            (lever.state == "JPN")
+            & (lever.great_power == "CHN")
+            & (lever.lever_name == "inducement")
+        )
+    )
+    np.testing.assert_array_equal(
+        others.values, np.broadcast_to(others.isel(step=0).values[:, None], others.shape)
+    )
+    assert bool((ds.restraint == ds.restraint.isel(step=0)).all())
+
+
+def test_strategic_great_powers_do_move_their_levers(default_params):
+    ds = sim.simulate(default_params, runs=20, seed=SEED)
+    moved = np.abs(ds.lever.isel(step=-1) - ds.lever.isel(step=0)).max(("run", "state"))
+    assert float(moved.sel(great_power="CHN", lever_name="inducement")) > 0.01
+    assert float(moved.sel(great_power="USA", lever_name="commitment")) > 0.01
+    # zero bounds stay zero: China offers Seoul no guarantee, the US does not boycott
+    assert float(ds.lever.sel(great_power="CHN", lever_name="commitment").max()) == 0.0
+    assert float(ds.lever.sel(great_power="USA", lever_name="coercion").max()) == 0.0
+    assert set(ds.lever_name.values) == set(LEVERS)
+
+
+def test_the_old_switch_is_refused_in_one_line_naming_the_new_one(default_params):
+    with pytest.raises(sim.ParamError, match="dynamics.great_powers"):
+        with_values(default_params, {"dynamics.responsive": False})
+
+
+@pytest.mark.parametrize(
+    "values, key",
+    [
+        ({"lever": "charm"}, "scenario.levers[0].lever"),
+        ({"great_power": "RUS"}, "scenario.levers[0].great_power"),
+        ({"state": "USA"}, "scenario.levers[0].state"),
+        ({"value": 1.5}, "scenario.levers[0].value"),
+    ],
+)
+def test_a_broken_dated_lever_is_named_in_one_line(default_params, values, key):
+    change = dict(date="2026-01-01", great_power="USA", state="KOR", lever="tariff", value=0.3)
+    change.update(values)
+    params = with_values(default_params, {"scenario.levers": [LeverChange(**change)]})
+    with pytest.raises(sim.ParamError, match=key.replace("[", r"\[").replace("]", r"\]")):
+        sim.simulate(params, runs=1, steps=2)
