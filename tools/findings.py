@@ -81,10 +81,14 @@ def the_alliance_by_2028() -> Finding:
     r0 = float(np.mean(kor["restriction"].values[:, start, china]))
     r1 = float(np.mean(kor["restriction"].values[:, later, china]))
     verdict = "no weaker" if s1 >= s0 - 0.005 else "weaker"
+    a0, a1 = (float(np.median(kor["autonomy"].values[:, i])) for i in (start, -1))
+    e0, e1 = (float(np.median(kor["economic"].values[:, i])) for i in (start, -1))
     text = (
         f"Seoul's median security alignment is {s0:+.2f} in {years[start]} and {s1:+.2f} in "
         f"{years[later]}: the alliance is {verdict} by then. China's mean restriction on "
-        f"Seoul goes from {r0:.2f} to {r1:.2f}."
+        f"Seoul goes from {r0:.2f} to {r1:.2f}. By {years[-1]} the median economy is at "
+        f"{e1:+.2f} (from {e0:+.2f}) and autonomy at {a1:.2f} (from {a0:.2f}); no observed "
+        "series disciplines autonomy yet (defence spending is issue 12's)."
     )
     return Finding(
         "The alliance by 2028",
@@ -267,6 +271,17 @@ def page(findings: list[Finding]) -> str:
     ]
     for f in findings:
         lines += [f"## {f.title}", "", f.text, "", f"*Runs:* {f.how}.", ""]
+    lines += [
+        "## The two planes, drawn",
+        "",
+        "Seoul's modal posture after ten years (`baseline`, 50 runs a cell). Redraw them with",
+        "`hedgesim sweep sweep=NAME scenario=baseline` and `hedgesim plot store=...`.",
+        "",
+        "![US reliability x China's coercion](figures/phase_reliability_coercion.png)",
+        "",
+        "![Rivalry x China's military pressure](figures/phase_rivalry_military.png)",
+        "",
+    ]
     return "\n".join(lines)
 
 
