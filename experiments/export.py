@@ -90,7 +90,7 @@ def job(cfg: DictConfig) -> None:
             log.info(f"wrote {source / FIGURE_FILE}")
 
 
-COMMAND = HydraCommand(config_name="commands/export", validate=options_of)
+COMMAND = HydraCommand(config_name="commands/export", validate=options_of, job_folders=False)
 
 
 def main(argv: list[str] | None = None) -> int:

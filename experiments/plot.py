@@ -275,7 +275,7 @@ def draw(options: PlotOptions) -> list[tuple[Path, Figure]]:
     ]
 
 
-COMMAND = HydraCommand(config_name="commands/plot", validate=options_of)
+COMMAND = HydraCommand(config_name="commands/plot", validate=options_of, job_folders=False)
 
 
 def job(cfg: DictConfig) -> None:

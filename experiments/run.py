@@ -16,6 +16,7 @@ status 2 and no results folder. A failure inside the job removes the job's new f
 from __future__ import annotations
 
 import inspect
+import io
 import logging
 from pathlib import Path
 from typing import Any
@@ -89,7 +90,11 @@ def write_results(ds, config: Config, cfg: DictConfig, folder: Path) -> dict[str
     (folder / CONFIG_FILE).write_text(OmegaConf.to_yaml(cfg, resolve=True))
     # zlib level 4: a third of the size and, on this data, faster than writing it raw.
     encoding = {name: {"zlib": True, "complevel": 4} for name in ds.data_vars}
-    ds.to_netcdf(folder / DATASET_FILE, engine="h5netcdf", encoding=encoding)
+    # Built in memory, then written as plain bytes: HDF5 writing straight onto a full disk
+    # can crash the process (exit 139); a plain write fails with an OSError, one line.
+    dataset = io.BytesIO()
+    ds.to_netcdf(dataset, engine="h5netcdf", encoding=encoding)
+    (folder / DATASET_FILE).write_bytes(dataset.getbuffer())
     summary = summarise(ds, engine=config.engine, decision_rule=ds.attrs.get("decision_rule"))
     write(summary, folder / SUMMARY_FILE)
     if config.figures:

@@ -61,7 +61,7 @@ def checked(cfg: DictConfig) -> tuple[SweepSpec, SweepPlan, bool]:
     return spec, plan, bool(config.progress)
 
 
-COMMAND = HydraCommand(config_name="commands/sweep", validate=checked)
+COMMAND = HydraCommand(config_name="commands/sweep", validate=checked, job_folders=False)
 
 
 def prepare(argv: list[str]) -> tuple[SweepSpec, SweepPlan, bool]:
