@@ -16,7 +16,6 @@ status 2 and no results folder. A failure inside the job removes the job's new f
 from __future__ import annotations
 
 import inspect
-import io
 import logging
 from pathlib import Path
 from typing import Any
@@ -92,9 +91,10 @@ def write_results(ds, config: Config, cfg: DictConfig, folder: Path) -> dict[str
     encoding = {name: {"zlib": True, "complevel": 4} for name in ds.data_vars}
     # Built in memory, then written as plain bytes: HDF5 writing straight onto a full disk
     # can crash the process (exit 139); a plain write fails with an OSError, one line.
-    dataset = io.BytesIO()
-    ds.to_netcdf(dataset, engine="h5netcdf", encoding=encoding)
-    (folder / DATASET_FILE).write_bytes(dataset.getbuffer())
+    # Copied out of xarray's buffer (a memoryview of a BytesIO): a failed write's traceback
+    # would otherwise keep the view alive, and freeing the BytesIO at exit crashes Python.
+    data = bytes(ds.to_netcdf(engine="h5netcdf", encoding=encoding))
+    (folder / DATASET_FILE).write_bytes(data)
     summary = summarise(ds, engine=config.engine, decision_rule=ds.attrs.get("decision_rule"))
     write(summary, folder / SUMMARY_FILE)
     if config.figures:

@@ -201,8 +201,8 @@ def test_a_signal_during_a_run_cleans_up(tmp_path, sent, status):
 
 
 # ----------------------------------------------------------------------------- full disks
-# The tmpfs tests are in the slow tier: run in-process next to other tests under xdist, one
-# crashed its worker once (a segfault inside Hydra's override parser after a tmpfs test).
+# Each command runs in its own process, as a user runs it: a full disk must end it with one
+# line and status 2, and whatever it does to its process stays out of the test's.
 @pytest.fixture
 def full_disk(tmp_path):
     """A tmpfs of 1 MiB (needs root and a kernel that allows it; skipped otherwise)."""
@@ -219,49 +219,66 @@ def full_disk(tmp_path):
         subprocess.run(["umount", str(mount)], check=True)
 
 
+def command_in_process_of_its_own(name: str, *argv: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", f"experiments.{name}", *argv],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+    )
+
+
 @pytest.mark.slow
-def test_a_run_onto_a_full_disk_is_one_line(full_disk, capsys):
+def test_a_run_onto_a_full_disk_is_one_line(full_disk, tmp_path):
     out = existing(full_disk / "out")
     before = snapshot(out)
-    with pytest.raises(SystemExit) as stop:  # 2,000 runs: ~3 MB of netCDF, more than fits
-        run_cli.main(["runs=2000", "progress=false", "figures=false", f"hydra.run.dir={out}"])
-    assert stop.value.code == 2
-    the_line(capsys.readouterr().err, "No space left on device")
+    # 2,000 runs: ~3 MB of netCDF, more than fits
+    done = command_in_process_of_its_own(
+        "run", "runs=2000", "progress=false", "figures=false", f"hydra.run.dir={out}", cwd=tmp_path
+    )
+    assert done.returncode == 2, done.stderr
+    the_line(done.stderr, "No space left on device")
     assert snapshot(out) == before
     assert sorted(p.name for p in full_disk.iterdir()) == ["out"]
 
 
 @pytest.mark.slow
-def test_a_run_onto_a_disk_without_room_for_hydra_is_refused_up_front(full_disk, capsys):
+def test_a_run_onto_a_disk_without_room_for_hydra_is_refused_up_front(full_disk, tmp_path):
     (full_disk / "filler").write_bytes(b"\0" * (900 << 10))  # most of it taken
-    with pytest.raises(SystemExit) as stop:
-        run_cli.main([*SMALL, f"hydra.run.dir={full_disk / 'out'}"])
-    assert stop.value.code == 2
-    the_line(capsys.readouterr().err, "bytes free", "nothing was written")
+    done = command_in_process_of_its_own(
+        "run", *SMALL, f"hydra.run.dir={full_disk / 'out'}", cwd=tmp_path
+    )
+    assert done.returncode == 2, done.stderr
+    the_line(done.stderr, "bytes free", "nothing was written")
     assert sorted(p.name for p in full_disk.iterdir()) == ["filler"]
 
 
 @pytest.mark.slow  # ~30 s: a store larger than the disk
-def test_a_sweep_onto_a_full_disk_is_one_line_and_resumable(full_disk, tmp_path, capsys):
+def test_a_sweep_onto_a_full_disk_is_one_line_and_resumable(full_disk, tmp_path):
     store = full_disk / "big.zarr"
     argv = ["sweep=rivalry_threat_grid", "sweep.chunk_runs=200", "scenario.steps=8"]
     argv += ["sweep.replicates=50", "progress=false"]
-    assert sweep_cli.main([*argv, f"sweep.store={store}"]) == 2
-    the_line(capsys.readouterr().err, "No space left on device")
+    done = command_in_process_of_its_own("sweep", *argv, f"sweep.store={store}", cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    the_line(done.stderr, "No space left on device")
     # What the store holds is whole: the finished chunks verify; the rest is computed on resume.
     elsewhere = tmp_path / "big.zarr"
     if store.exists():
         subprocess.run(["cp", "-a", str(store), str(elsewhere)], check=True)
-        assert sweep_cli.main([*argv, f"sweep.store={elsewhere}"]) == 0
+        resumed = command_in_process_of_its_own(
+            "sweep", *argv, f"sweep.store={elsewhere}", cwd=tmp_path
+        )
+        assert resumed.returncode == 0, resumed.stderr
 
 
 @pytest.mark.slow
-def test_plot_onto_a_full_disk_is_one_line(full_disk, small_store, capsys):
+def test_plot_onto_a_full_disk_is_one_line(full_disk, small_store, tmp_path):
     (full_disk / "filler").write_bytes(b"\0" * (1024 * 1024 - 8192))
     out = full_disk / "figs"
-    status = plot_cli.main([f"store={small_store}", f"out={out}"])
-    assert status == 2
-    the_line(capsys.readouterr().err, "No space left on device")
+    done = command_in_process_of_its_own("plot", f"store={small_store}", f"out={out}", cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    the_line(done.stderr, "No space left on device")
     assert not out.exists() or [p.name for p in out.iterdir()] == []
 
 
