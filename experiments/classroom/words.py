@@ -98,3 +98,21 @@ def explain_terms(
         verb = "pushed it this way" if value > 0 else "held it back"
         lines.append(f"{force[0].upper()}{force[1:]} {verb} ({value:+.3f}).")
     return lines or ["No force pushed it noticeably: it drifted by chance (decision noise)."]
+
+
+def country_name(params, code: str) -> str:
+    """A state's name as the world file gives it ("South Korea" for KOR); the code if none."""
+    world = params.world
+    for group in (world.great_powers, world.middle_powers, world.challengers, world.backers):
+        if code in group and getattr(group[code], "name", ""):
+            return group[code].name
+    return code
+
+
+def counted(n: int, thing: str) -> str:
+    """'1 nuclear test', '2 nuclear tests': a count with its noun in the right number."""
+    if n == 1:
+        return f"1 {thing}"
+    plural = {"crisis": "crises", "summit": "summits"}
+    last = thing.split()[-1]
+    return f"{n} {thing[: -len(last)]}{plural.get(last, last + 's')}"
