@@ -101,8 +101,14 @@ CSS = """
 .hs-glance-grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(92px, 1fr));
   gap: 6px 12px; }
 .hs-glance-cell { min-width: 0; }
+.hs-glance-wide { grid-column: 1 / -1; }
+.hs-glance .v-input { margin-top: 14px; }
 .hs-caveat { font-weight: 600; }
-.hs-schedule-past { opacity: 0.75; }
+.hs-schedule-past { font-style: italic; }
+/* Vuetify's dark primary (#2196f3) is light enough for outlined buttons' text on a dark
+   card, too light under white text: filled buttons and the app bar take a deeper blue. */
+.theme--dark .v-btn.primary:not(.v-btn--outlined):not(.v-btn--text),
+.theme--dark .v-app-bar.primary, .theme--dark header.primary { background-color: #1565c0 !important; }
 .theme--light .hs-muted { color: #4d4d4d; }
 .theme--dark .hs-muted { color: #c8c8c8; }
 .theme--light .hs-error { color: #b2182b; font-weight: 600; }
@@ -124,11 +130,18 @@ def names_of(model) -> dict[str, str]:
         max(ties, key=lambda code: (ties[code], code)) if ties else (others[0] if others else "")
     )
     codes = {"plus": plus, "minus": minus, "focus": model.focus, "neighbour": neighbour}
-    return {role: (name_of(model, code) if code else "") for role, code in codes.items()}
+    return {
+        role: (in_sentence(name_of(model, code)) if code else "") for role, code in codes.items()
+    }
 
 
 def name_of(model, code: str) -> str:
     return country_name(model.params, code)
+
+
+def in_sentence(name: str) -> str:
+    """A name as it reads inside a sentence: "the United States", "South Korea"."""
+    return f"the {name}" if name.startswith("United ") else name
 
 
 def all_names(model) -> dict[str, str]:
@@ -226,6 +239,7 @@ def Controls(session: Session):
     # `intrusive_cancel`: that traces every line of the model's step to be able to stop it.
     solara.use_thread(play, dependencies=[playing], intrusive_cancel=False)
     dates = [d.isoformat() for d in model.world.dates]
+    target = solara.use_reactive(dates[-1])
 
     with solara.Card(classes=["hs-card", "hs-controls"], margin=0):
         with solara.Row(style={"flex-wrap": "wrap", "align-items": "center", "gap": "4px"}):
@@ -252,14 +266,18 @@ def Controls(session: Session):
                 disabled=playing or not model.running,
                 classes=["hs-step"],
             )
+            # A date to pick, then "Go": the world moves only on the click (a select that
+            # moved the world itself would echo every step of a play back as a jump).
             with solara.Div(classes=["hs-run-to"]):
-                solara.Select(
-                    "Run to date",
-                    values=dates,
-                    value=dates[min(model.steps, model.horizon)],
-                    on_value=lambda when: session.go_to(dates.index(when)),
-                    disabled=playing,
-                )
+                solara.Select("Run to date", values=dates, value=target)
+            solara.Button(
+                "Go",
+                on_click=lambda: session.go_to(dates.index(target.value)),
+                color="primary",
+                outlined=True,
+                disabled=playing or target.value not in dates,
+                classes=["hs-go"],
+            )
             if session.pinned.value is None:
                 solara.Button(
                     "Pin this run",
@@ -333,7 +351,8 @@ def Glance(session: Session):
             with solara.Div(classes=["hs-glance-grid"]):
                 for label, value in _stance(model, code).items():
                     key = label.split()[-1]
-                    with solara.Div(classes=["hs-glance-cell"]):
+                    wide = ["hs-glance-wide"] if key == "posture" else []
+                    with solara.Div(classes=["hs-glance-cell", *wide]):
                         solara.Text(label, classes=["hs-muted"], style={"display": "block"})
                         solara.Text(
                             value,
@@ -421,17 +440,15 @@ def Levers(session: Session):
                         disabled=not model.running or needs_partner,
                         classes=[f"hs-event-{kind}"],
                     )
-        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
-            solara.Text("Summit with:")
-            solara.ToggleButtonsSingle(
-                value=summit_partner,
-                values=list(SUMMIT_PARTNERS),
-                on_value=set_summit_partner,
+        with solara.Div(classes=["hs-summit-partner"]):
+            solara.Select(
+                "Summit with",
+                values=[partner_names[code] for code in SUMMIT_PARTNERS],
+                value=partner_names[summit_partner],
+                on_value=lambda name: set_summit_partner(
+                    next(code for code, shown in partner_names.items() if shown == name)
+                ),
                 dense=True,
-                children=[
-                    solara.Button(partner_names[code], value=code, classes=[f"hs-partner-{code}"])
-                    for code in SUMMIT_PARTNERS
-                ],
             )
         queued = [e.label for e in model.pending_events]
         solara.Text(
@@ -630,7 +647,7 @@ def Blocs(session: Session):
         )
     with solara.Card("The blocs now", classes=["hs-card", "hs-blocs"], margin=0):
         for side, title in (
-            ("plus", f"With {name_of(model, plus)}"),
+            ("plus", f"With {in_sentence(name_of(model, plus))}"),
             ("hedge", "Hedging"),
             ("minus", f"With {name_of(model, minus)}"),
         ):

@@ -70,7 +70,10 @@ def describe_move(
     """One sentence: how far each choice moved and toward whom."""
     parts = []
     toward = {
-        "security": (f"toward the {names['plus']} alliance", f"toward the {names['minus']} camp"),
+        "security": (
+            f"toward the alliance with {names['plus']}",
+            f"toward {names['minus']}'s camp",
+        ),
         "economic": (f"toward {names['plus']}", f"toward {names['minus']}"),
         "autonomy": ("more own defence", "less own defence"),
     }
