@@ -102,7 +102,6 @@ CSS = """
   gap: 6px 12px; }
 .hs-glance-cell { min-width: 0; }
 .hs-glance-wide { grid-column: 1 / -1; }
-.hs-glance .v-input { margin-top: 14px; }
 .hs-caveat { font-weight: 600; }
 .hs-schedule-past { font-style: italic; }
 /* Vuetify's dark primary (#2196f3) is light enough for outlined buttons' text on a dark
@@ -360,13 +359,14 @@ def Glance(session: Session):
                             style={"font-size": "20px"} if key == "posture" else {},
                         )
         if others:
-            solara.Select(
-                "Also show",
-                values=["", *others],
-                value=second,
-                on_value=session.selected.set,
-                dense=True,
-            )
+            with solara.Div(style={"margin-top": "22px"}):
+                solara.Select(
+                    "Also show",
+                    values=["", *others],
+                    value=second,
+                    on_value=session.selected.set,
+                    dense=True,
+                )
         solara.Text(
             "security and economy from −1 (China) to +1 (US); gap: |security − economy|",
             classes=["hs-muted"],

@@ -14,10 +14,10 @@ from collections.abc import Mapping
 TERM_WORDS = {
     "protection": "protection by {plus} against North Korea's threat",
     "abandonment": "fear of being abandoned by a patron whose word is in doubt",
-    "entrapment": "fear of being dragged into a {plus}–{minus} war (Taiwan)",
+    "entrapment": "fear of being dragged into a war between {plus} and {minus} (Taiwan)",
     "economic": "gains from trading with both {plus} and {minus}",
     "coercion": "exposure to {minus}'s economic punishment",
-    "trade_pressure": "{plus}'s tariffs and demands on its economy",
+    "trade_pressure": "tariffs and demands from {plus} on its economy",
     "consistency": "the cost of splitting security and economy under rivalry",
     "autonomy": "the worth and the budget cost of its own defence",
     "domestic": "its government's own preferences",
