@@ -10,7 +10,7 @@ INSTALLED := $(VENV)/.installed-$(DEPS_HASH)
 TEST_INSTALLED := $(VENV)/.test-installed-$(DEPS_HASH)
 PYTEST := $(PY) -m pytest -p no:cacheprovider
 
-.PHONY: docs run test test-fast test-browser demo sweep bench analysis lint format clean
+.PHONY: docs run test test-fast test-browser demo notebook sweep bench analysis lint format clean
 
 $(INSTALLED):
 	@python=$$(tools/find-python) || exit 1; \
@@ -43,6 +43,11 @@ test-browser: $(TEST_INSTALLED)
 
 demo: $(INSTALLED)
 	$(PY) -m experiments.demo
+
+# Exercise 1 of docs/teaching.md as a notebook, opened in JupyterLab (the `notebook` extra).
+notebook: $(TEST_INSTALLED)
+	$(PY) -m pip install --quiet -e '.[notebook]'
+	$(VENV)/bin/jupyter lab notebooks/thaad_2016.ipynb
 
 sweep: $(INSTALLED)
 	$(PY) -m experiments.sweep sweep=rivalry_threat_grid

@@ -81,3 +81,40 @@ def test_retrenchment_means_more_own_defence_and_less_alliance(retrenchment):
 def test_retrenchment_means_hedging_not_bandwagoning_with_china(retrenchment):
     assert retrenchment["hedging_share_retrenchment"] > retrenchment["hedging_share_lee"] + 0.2
     assert retrenchment["china_side_share_retrenchment"] < 0.05
+
+
+def test_the_why_card_says_what_the_lesson_plan_quotes():
+    """docs/teaching.md quotes the page's why card word for word at its steps (seed 20250604)."""
+    from pathlib import Path
+
+    from experiments.classroom.components import names_of
+    from experiments.classroom.session import ClassroomModel
+    from experiments.classroom.words import explain_terms
+
+    plan = (Path(__file__).resolve().parents[1] / "docs" / "teaching.md").read_text()
+    quotes = {
+        (
+            "thaad_2016",
+            3,
+        ): "protection by the United States against North Korea's threat pushed it this way (+0.119)",
+        ("thaad_2016", 5): "exposure to China's economic punishment pushed it this way (+0.047)",
+        (
+            "taiwan_contingency",
+            8,
+        ): "the cost of splitting security and economy under rivalry pushed it this way (+0.037)",
+        (
+            "taiwan_contingency",
+            9,
+        ): "fear of being dragged into a war between the United States and China (Taiwan) pushed it this way (+0.016)",
+        (
+            "us_retrenchment",
+            4,
+        ): "fear of being abandoned by a patron whose word is in doubt pushed it this way (+0.024)",
+    }
+    for (scenario, step), quote in quotes.items():
+        model = ClassroomModel(scenario)
+        for _ in range(step):
+            model.step()
+        lines = " ".join(explain_terms(model.why().rows(), names_of(model))).lower()
+        assert quote.lower() in lines, (scenario, step)
+        assert quote.lower() in plan.lower(), (scenario, step)

@@ -44,11 +44,11 @@ def test_a_fired_event_is_queued_then_dated_where_it_happened():
     model = ClassroomModel()
     model.step()
     model.fire_event("summit", partner="CHN")
-    assert [e.label for e in model.pending_events] == ["Summit with CHN"]
+    assert [e.label for e in model.pending_events] == ["Summit with China"]  # partners named
     model.step()
     assert model.pending_events == []
     (event,) = model.hand_events
-    assert (event.kind, event.label, event.date) == ("summit", "Summit with CHN", model.date)
+    assert (event.kind, event.label, event.date) == ("summit", "Summit with China", model.date)
     assert model.last_events["summit"] >= 1
 
 

@@ -63,9 +63,18 @@ def page():
 
 def test_the_page_has_its_cards_and_controls_and_none_of_mesas(page):
     shown = all_text(page)
-    for card in ("Controls", "Model Parameters", "Pressures", "Why did KOR move?", "The blocs now"):
+    for card in (
+        "At a glance",
+        "Pressures",
+        "Why did South Korea move?",
+        "The blocs now",
+        "The scenario's schedule",
+        "Scenario",
+        "Seed (whole number)",
+        "A teaching model, not a forecast",
+    ):
         assert card in shown
-    for control in ("hs-reset", "hs-play", "hs-step", "hs-date"):
+    for control in ("hs-reset", "hs-play", "hs-step", "hs-back", "hs-pin", "hs-date"):
         find(page, control)
     for card in ("hs-map-card", "hs-series-card"):
         assert picture(page, card).startswith(b"\x89PNG")

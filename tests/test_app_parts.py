@@ -109,7 +109,7 @@ def test_a_move_is_told_with_its_direction_and_size():
     before = {"security": 0.50, "economic": -0.10, "autonomy": 0.30}
     after = {"security": 0.56, "economic": -0.13, "autonomy": 0.30}
     text = describe_move("KOR", before, after, NAMES)
-    assert "security +0.060 (toward the USA alliance)" in text
+    assert "security +0.060 (toward the alliance with USA)" in text
     assert "economy -0.030 (toward CHN)" in text
     assert "defence" not in text  # autonomy did not move
     assert describe_move("KOR", before, before, NAMES) == "KOR stayed where it was."

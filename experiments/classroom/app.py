@@ -2,16 +2,28 @@
 
 Start it with `make demo`, i.e. `python -m experiments.classroom.app` (see
 `experiments.classroom.launch`), or as any Solara app: `solara run experiments.classroom.app`.
-The page: a sidebar with the controls (RESET, play/pause, STEP) and the scenario and seed,
-then the cards of `experiments.classroom.components`: where we are, the pressures and events
-a class can turn and fire, the alignment map, the time series, why the focus state moved,
-and the blocs.
+The page: the controls bar and the header on top (never in a sidebar, so a projector or a
+phone always shows them), then four tabs: the dashboard (the cards of
+`experiments.classroom.components`), compare (many worlds of the current settings), info
+(what the model is, each slider, the caveat) and answers (one sheet per exercise).
 
 Each browser tab gets its own `Session` (created in `Page`), so a class of students can each
-steer their own world from one server. The model is stepped in this process.
+steer their own world from one server. The model is stepped in this process. The page's
+address holds the world (`experiments.classroom.address`): a reload or a shared link brings
+it back. In class mode (`launch.py --class`) the page asks for the join code printed when the
+server started.
+
+Role-play hook: whatever a seat chooses for an agent reaches the world through the session
+(`Session.set_pressure`, `Session.fire_event`, recorded as `Action`s), exactly as the levers
+card does; a seat's card is one more component in `COLUMNS`, and a class session shared by
+several tabs is one `Session` looked up by a class code instead of `use_memo(Session)` below
+(see `session_for`).
 """
 
 from __future__ import annotations
+
+import hmac
+import os
 
 if __name__ == "__main__":
     # `python -m experiments.classroom.app` only launches the server, which imports this module
@@ -21,47 +33,110 @@ if __name__ == "__main__":
     main()
 else:
     import solara
+    import solara.lab
 
+    from experiments.classroom import address as page_address
     from experiments.classroom.components import (
         AlignmentMap,
+        Answers,
         Blocs,
-        Choices,
         Controls,
+        Ensemble,
+        Glance,
         Header,
+        Info,
         Levers,
+        Schedule,
         TimeSeries,
         Why,
     )
+    from experiments.classroom.launch import JOIN_CODE_ENV
     from experiments.classroom.session import Session
 
     TITLE = "hedgesim · Seoul between Washington and Beijing"
     # Where each card goes. Every card is a component called as `Card(session)`; to add one,
     # write it in `components` and put it in a list here.
-    SIDEBAR = [Controls, Choices]
-    TOP = [Header]
-    # The columns below the header, left to right: (width out of 12, cards top to bottom).
-    # The levers down the left; the map and its time line in the middle, wide enough to read
-    # from the back of a classroom; "why" and the blocs on the right.
+    TOP = [Controls, Header]
+    # The dashboard tab's columns, left to right: (width out of 12 on a wide screen, cards top
+    # to bottom); on a narrow screen (a phone, a half-width window) they stack.
     COLUMNS = [
-        (3, [Levers]),
+        (3, [Glance, Levers]),
         (5, [AlignmentMap, TimeSeries]),
-        (4, [Why, Blocs]),
+        (4, [Why, Schedule, Blocs]),
     ]
-
+    COMPARE = [Ensemble]
     GAP = "16px"  # between the cards of a column
+
+    def session_for(found: page_address.Address) -> Session:
+        """The world a page load starts from: the one its address describes. (A role-play
+        class session would be looked up here, by a class code, and shared between tabs.)"""
+        return Session(found.scenario, found.seed, found.actions, found.step)
+
+    def admitted(join: str) -> bool:
+        """In class mode, only a page load that carries the printed join code."""
+        code = os.environ.get(JOIN_CODE_ENV, "")
+        return not code or hmac.compare_digest(join.strip().upper(), code)
+
+    @solara.component
+    def AddressBar(session: Session, join: str):
+        """Keeps the browser's address in step with the world, so a reload restores it."""
+        router = solara.use_router()
+        query = session.address(join)
+
+        def push() -> None:
+            # Rendered outside a server (solara.render in the tests) there is no address bar.
+            if router.set_path is not None and (router.search or "") != query:
+                router.push(f"{router.path}?{query}")
+
+        solara.use_effect(push, [query])
+
+    @solara.component
+    def Refused():
+        solara.Title("hedgesim dashboard: join code needed")
+        with solara.Card("This class needs its join code", classes=["hs-card", "hs-refused-page"]):
+            solara.Markdown(
+                "The teacher started this dashboard for a class. Open the address the teacher "
+                "gave, which ends in `?join=` and the code, or type the code after `?join=` "
+                "in the address bar. (A wrong code, or none, leads here.)"
+            )
 
     @solara.component
     def Page():
-        session = solara.use_memo(Session, dependencies=[])
-        solara.Title("hedgesim dashboard")
+        router = solara.use_router()
+        found = solara.use_memo(lambda: page_address.decode(router.search), dependencies=[])
         solara.AppBarTitle(TITLE)
-        with solara.Sidebar(), solara.Column(gap=GAP):
-            for card in SIDEBAR:
+        with solara.AppBar():
+            solara.lab.ThemeToggle()
+        if admitted(found.join):
+            Dashboard(found)
+        else:
+            Refused()
+
+    @solara.component
+    def Dashboard(found: page_address.Address):
+        session = solara.use_memo(lambda: session_for(found), dependencies=[])
+        if found.problems and not session.model.value.input_error:
+            session.model.value.input_error = "; ".join(found.problems)
+        solara.Title("hedgesim dashboard")
+        AddressBar(session, found.join)
+        with solara.Column(gap=GAP, classes=["hs-page"]):
+            for card in TOP:
                 card(session)
-        for card in TOP:
-            card(session)
-        with solara.Columns([width for width, _ in COLUMNS], gutters_dense=True):
-            for _, cards in COLUMNS:
-                with solara.Column(gap=GAP):
-                    for card in cards:
-                        card(session)
+            with solara.lab.Tabs():
+                with solara.lab.Tab("Dashboard", classes=["hs-tab-dashboard"]):
+                    with solara.ColumnsResponsive(
+                        default=12, large=[width for width, _ in COLUMNS], gutters_dense=True
+                    ):
+                        for _, cards in COLUMNS:
+                            with solara.Column(gap=GAP):
+                                for card in cards:
+                                    card(session)
+                with solara.lab.Tab("Compare", classes=["hs-tab-compare"]):
+                    with solara.Column(gap=GAP):
+                        for card in COMPARE:
+                            card(session)
+                with solara.lab.Tab("Info", classes=["hs-tab-info"]):
+                    Info(session)
+                with solara.lab.Tab("Answers", classes=["hs-tab-answers"]):
+                    with solara.Column(gap=GAP):
+                        Answers(session, found.join)

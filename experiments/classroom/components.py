@@ -10,17 +10,32 @@ elements with `hs-*` classes.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import io
 import threading
 
 import numpy as np
 import solara
 
-from experiments.classroom.drawing import alignment_map, time_series
+from experiments.classroom.drawing import (
+    alignment_map,
+    ensemble_figure,
+    posture_shares,
+    time_series,
+)
+from experiments.classroom.exercises import EXERCISES, answer_sheet, question_id
 from experiments.classroom.scenarios import scenario_description
-from experiments.classroom.session import SCENARIOS, Session
-from experiments.classroom.words import EVENTS, describe_move, explain_terms, fill
-from sim.params import ParamError
+from experiments.classroom.session import ENSEMBLE_RUNS, SCENARIOS, Session
+from experiments.classroom.words import (
+    EVENTS,
+    counted,
+    country_name,
+    describe_move,
+    explain_terms,
+    fill,
+)
+from sim.params import ParamError, Pressures
 
 PRESSURE_LABELS = {
     "rivalry": "US–China rivalry",
@@ -31,49 +46,105 @@ PRESSURE_LABELS = {
     "russia_dprk": "Russian backing for North Korea",
     "taiwan_risk": "Taiwan risk",
 }
+# What each slider's level means (the schema's one line for the pressure).
+PRESSURE_MEANINGS = {f.name: f.metadata["doc"] for f in dataclasses.fields(Pressures)}
 SUMMIT_PARTNERS = ("USA", "CHN", "PRK")
+# Events as counted in "events in the last step": a noun that takes a plural.
+EVENT_NOUNS = {
+    "missile_test": "missile test",
+    "nuclear_test": "nuclear test",
+    "coercion": "coercion episode",
+    "tariff_shock": "tariff shock",
+    "taiwan_crisis": "Taiwan crisis",
+    "summit": "summit",
+    "election": "election",
+    "history_dispute": "history dispute",
+}
+CAVEAT = (
+    "A teaching model, not a forecast: it shows how the forces of the lesson push a state, "
+    "not what Seoul will do."
+)
 
+# Colours that read on both of Vuetify's themes (WCAG AA, checked in the browser tests):
+# the text colour is the theme's own; only accents are set, once per theme.
 CSS = """
-.hs-card, .hs-card .v-card__text { font-size: 17px; line-height: 1.45; color: #222 !important; }
-.hs-card .v-card__title { font-size: 21px; font-weight: 600; }
+.hs-card, .hs-card .v-card__text { font-size: 17px; line-height: 1.45; }
+.hs-card .v-card__title { font-size: 21px; font-weight: 600; word-break: normal; }
 .hs-card .v-card__subtitle { font-size: 15px; }
 .hs-big { font-size: 21px; font-weight: 600; }
-.hs-scenario { display: block; color: #111; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-.hs-hint { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; min-width: 0; flex: 1 1 0; }
+.hs-scenario { display: block; }
 .hs-why-move { display: block; font-size: 18px; font-weight: 600; margin-bottom: 6px; }
-.hs-why-line, .hs-posture, .hs-last-events, .hs-queued, .hs-input-error, .hs-refused { display: block; }
+.hs-why-line, .hs-posture, .hs-last-events, .hs-queued, .hs-input-error, .hs-refused,
+.hs-caveat, .hs-schedule-line { display: block; }
 .hs-posture { margin-top: 8px; font-weight: 600; }
 /* pictures fill their column and stay whole on a 1000-px-high projector */
-.hs-map, .hs-series { display: block; margin: 0 auto; width: 100%; height: auto; object-fit: contain; }
+.hs-map, .hs-series, .hs-ensemble { display: block; margin: 0 auto; width: 100%; height: auto;
+  object-fit: contain; }
 .hs-map { max-height: 470px; }
-.hs-series { max-height: 435px; }
-.hs-controls .v-btn { min-width: 72px; }
-.hs-muted { color: #555; }
-.hs-error { color: #b2182b; font-weight: 600; }
-.hs-queued { color: #8c510a; font-weight: 600; }
+.hs-series, .hs-ensemble { max-height: 470px; }
+.hs-controls .v-btn { min-width: 48px !important; margin: 2px; }
+.hs-controls .v-input { max-width: 230px; min-width: 140px; margin: 0 8px; }
 .hs-why-line { margin: 3px 0; }
 .hs-chip { display: inline-block; padding: 3px 10px; margin: 3px; border-radius: 14px;
-           font-weight: 600; font-size: 16px; }
+           font-weight: 600; font-size: 16px; color: #111 !important; }
 .hs-bloc-plus { background: #d1e5f0; }
 .hs-bloc-hedge { background: #f2ecd9; }
 .hs-bloc-minus { background: #fddbc7; }
 .hs-lever-label { display: block; margin-top: 4px; font-weight: 500; }
 .hs-levers .v-input { margin-top: 0 !important; }
 .hs-levers .v-messages { display: none; }
-.hs-levers .v-btn { margin: 3px; text-transform: none; font-size: 15px !important; letter-spacing: 0; }
+.hs-levers .v-btn { margin: 3px; text-transform: none; font-size: 15px !important;
+  letter-spacing: 0; height: auto !important; min-height: 28px; white-space: normal;
+  max-width: 100%; }
+.hs-levers .v-btn__content { white-space: normal; flex-shrink: 1; }
+.hs-number { font-size: 30px; font-weight: 700; line-height: 1.1; }
+.hs-glance-grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(92px, 1fr));
+  gap: 6px 12px; }
+.hs-glance-cell { min-width: 0; }
+.hs-glance-wide { grid-column: 1 / -1; }
+.hs-caveat { font-weight: 600; }
+.hs-schedule-past { font-style: italic; }
+/* Vuetify's dark primary (#2196f3) is light enough for outlined buttons' text on a dark
+   card, too light under white text: filled buttons and the app bar take a deeper blue. */
+.theme--dark .v-btn.primary:not(.v-btn--outlined):not(.v-btn--text),
+.theme--dark .v-app-bar.primary, .theme--dark header.primary { background-color: #1565c0 !important; }
+.theme--light .hs-muted { color: #4d4d4d; }
+.theme--dark .hs-muted { color: #c8c8c8; }
+.theme--light .hs-error { color: #b2182b; font-weight: 600; }
+.theme--dark .hs-error { color: #ff9e9e; font-weight: 600; }
+.theme--light .hs-queued, .theme--light .hs-differs { color: #7a4606; font-weight: 600; }
+.theme--dark .hs-queued, .theme--dark .hs-differs { color: #f6c26b; font-weight: 600; }
+.theme--light .hs-caveat { color: #7a4606; }
+.theme--dark .hs-caveat { color: #f6c26b; }
 """
 
 
 def names_of(model) -> dict[str, str]:
     """The words the plain-language templates fill in: the poles, the focus and the
-    neighbour it is most tied to (for history disputes)."""
+    neighbour it is most tied to (for history disputes), by name."""
     plus, minus = _poles(model)
     ties = model.params.world.middle_powers[model.focus].neighbours
     others = [a.code for a in model.middle_powers if a.code != model.focus]
     neighbour = (
         max(ties, key=lambda code: (ties[code], code)) if ties else (others[0] if others else "")
     )
-    return {"plus": plus, "minus": minus, "focus": model.focus, "neighbour": neighbour}
+    codes = {"plus": plus, "minus": minus, "focus": model.focus, "neighbour": neighbour}
+    return {
+        role: (in_sentence(name_of(model, code)) if code else "") for role, code in codes.items()
+    }
+
+
+def name_of(model, code: str) -> str:
+    return country_name(model.params, code)
+
+
+def in_sentence(name: str) -> str:
+    """A name as it reads inside a sentence: "the United States", "South Korea"."""
+    return f"the {name}" if name.startswith("United ") else name
+
+
+def all_names(model) -> dict[str, str]:
+    return {code: name_of(model, code) for code in model.state_codes}
 
 
 def _poles(model) -> tuple[str, str]:
@@ -92,9 +163,12 @@ def _png(fig) -> bytes:
     return buffer.getvalue()
 
 
-def _data_version(model) -> tuple:
-    """What a picture depends on: the model object, its step and what was done by hand."""
-    return (id(model), model.steps, len(model.hand_events))
+def _data_version(session: Session) -> tuple:
+    """What a picture depends on: the model object, its step, what was done by hand, and the
+    pinned run."""
+    model = session.model.value
+    pinned = session.pinned.value
+    return (id(model), model.steps, len(model.hand_events), id(pinned))
 
 
 def _picture(session: Session, draw) -> bytes:
@@ -105,13 +179,54 @@ def _picture(session: Session, draw) -> bytes:
         with session.lock:  # never from a step half taken by the play loop
             return _png(draw(model))
 
-    return solara.use_memo(render, dependencies=[_data_version(model)])
+    return solara.use_memo(render, dependencies=[_data_version(session)])
 
 
-# ----------------------------------------------------------------------------- sidebar
+def schedule_of(model) -> list[tuple[dt.date, str]]:
+    """The scenario's own dated changes and events, in date order, in words."""
+    scenario = model.params.scenario
+    rows = [
+        (
+            dt.date.fromisoformat(c.date),
+            f"{PRESSURE_LABELS.get(c.pressure, c.pressure)} → {c.value:.2f}"
+            + (f" ({c.note})" if c.note else ""),
+        )
+        for c in scenario.schedule
+    ]
+    for event in scenario.events:
+        what = EVENT_NOUNS.get(event.kind, event.kind.replace("_", " "))
+        what = what[0].upper() + what[1:]
+        if event.partner:
+            what += f", {name_of(model, event.target)} and {name_of(model, event.partner)}"
+        rows.append(
+            (dt.date.fromisoformat(event.date), what + (f" ({event.note})" if event.note else ""))
+        )
+    last = model.world.dates[-1]
+    return sorted((row for row in rows if row[0] <= last), key=lambda row: row[0])
+
+
+def felt(model, name: str) -> float:
+    """A pressure as the world feels it now: the level in force (a scheduled change applies),
+    raised by crises and shocks where the model does so (rivalry and Taiwan risk by a Taiwan
+    crisis, the threat by tests and summits, US reliability by tariff shocks and summits)."""
+    plus, _ = _poles(model)
+    if name == "rivalry":
+        return model.rivalry
+    if name == "taiwan_risk":
+        return model.taiwan_risk
+    if name == "dprk_threat":
+        return model.threat
+    if name == "us_reliability":
+        return next(p.reliability for p in model.great_powers if p.code == plus)
+    return model.pressures[name]
+
+
+# ----------------------------------------------------------------------------- controls
 @solara.component
 def Controls(session: Session):
-    """RESET, play/pause and STEP; while the world plays, a thread steps it (`Session.play`)."""
+    """One bar for everything that moves time: RESET, play/pause, STEP, back, run to a date,
+    pin; the scenario and seed of the next RESET. On the page itself, not in a sidebar, so
+    nothing hides them on a projector or a phone."""
     model = session.watched_model()
     playing = session.playing.value
 
@@ -122,10 +237,20 @@ def Controls(session: Session):
     # A new thread whenever `playing` changes; pausing or closing the tab sets `stop`. Not
     # `intrusive_cancel`: that traces every line of the model's step to be able to stop it.
     solara.use_thread(play, dependencies=[playing], intrusive_cancel=False)
+    dates = [d.isoformat() for d in model.world.dates]
+    target = solara.use_reactive(dates[-1])
 
-    with solara.Card("Controls", classes=["hs-card", "hs-controls"], margin=0):
-        with solara.Row(justify="space-between"):
+    with solara.Card(classes=["hs-card", "hs-controls"], margin=0):
+        with solara.Row(style={"flex-wrap": "wrap", "align-items": "center", "gap": "4px"}):
             solara.Button("Reset", on_click=session.reset, color="primary", classes=["hs-reset"])
+            solara.Button(
+                "◀ Back",
+                on_click=session.step_back,
+                color="primary",
+                outlined=True,
+                disabled=playing or model.steps == 0,
+                classes=["hs-back"],
+            )
             solara.Button(
                 "❚❚" if playing else "▶",
                 on_click=session.toggle_play,
@@ -140,15 +265,37 @@ def Controls(session: Session):
                 disabled=playing or not model.running,
                 classes=["hs-step"],
             )
-
-
-@solara.component
-def Choices(session: Session):
-    """The scenario and the seed of the next RESET."""
-    with solara.Card("Model Parameters", classes=["hs-card", "hs-choices"], margin=0):
-        solara.Select("Scenario", values=SCENARIOS, value=session.scenario)
-        solara.InputText("Seed (whole number)", value=session.seed_text, continuous_update=True)
-        solara.Text("a change takes effect on RESET", classes=["hs-muted"])
+            # A date to pick, then "Go": the world moves only on the click (a select that
+            # moved the world itself would echo every step of a play back as a jump).
+            with solara.Div(classes=["hs-run-to"]):
+                solara.Select("Run to date", values=dates, value=target)
+            solara.Button(
+                "Go",
+                on_click=lambda: session.go_to(dates.index(target.value)),
+                color="primary",
+                outlined=True,
+                disabled=playing or target.value not in dates,
+                classes=["hs-go"],
+            )
+            if session.pinned.value is None:
+                solara.Button(
+                    "Pin this run",
+                    on_click=session.pin,
+                    outlined=True,
+                    color="primary",
+                    classes=["hs-pin"],
+                )
+            else:
+                solara.Button(
+                    "Unpin",
+                    on_click=session.unpin,
+                    outlined=True,
+                    color="primary",
+                    classes=["hs-unpin"],
+                )
+            solara.Select("Scenario", values=SCENARIOS, value=session.scenario)
+            solara.InputText("Seed (whole number)", value=session.seed_text, continuous_update=True)
+            solara.Text("scenario and seed act on RESET", classes=["hs-muted"])
 
 
 # ----------------------------------------------------------------------------- header
@@ -156,12 +303,12 @@ def Choices(session: Session):
 def Header(session: Session):
     model = session.watched_model()
     solara.Style(CSS)
-    with solara.Card(classes=["hs-card"], margin=0):
+    with solara.Card(classes=["hs-card", "hs-header"], margin=0):
         solara.Text(
             f"{model.scenario_name}: {scenario_description(model.scenario_name)}",
             classes=["hs-big", "hs-scenario"],
         )
-        with solara.Row(style={"align-items": "baseline", "flex-wrap": "nowrap", "gap": "28px"}):
+        with solara.Row(style={"align-items": "baseline", "flex-wrap": "wrap", "gap": "6px 28px"}):
             solara.Text(
                 f"{model.date.isoformat()}  ·  step {model.steps} of {model.horizon}",
                 classes=["hs-big", "hs-date"],
@@ -170,20 +317,71 @@ def Header(session: Session):
             solara.Text(
                 f"seed {model.seed}", classes=["hs-big", "hs-seed"], style={"white-space": "nowrap"}
             )
-            solara.Text(
-                "scenario and seed: sidebar, then RESET · STEP: one quarter · ▶: play",
-                classes=["hs-muted", "hs-hint"],
-            )
+            pinned = session.pinned.value
+            if pinned is not None:
+                solara.Text(f"pinned: {pinned[0]}", classes=["hs-muted", "hs-pinned"])
+        solara.Text(CAVEAT, classes=["hs-caveat"])
         if model.input_error:
             solara.Text(model.input_error, classes=["hs-error", "hs-input-error"])
+
+
+# ----------------------------------------------------------------------------- at a glance
+def _stance(model, code: str) -> dict[str, str]:
+    state = model.agent(code)
+    return {
+        "security": f"{state.security:+.2f}",
+        "economy": f"{state.economic:+.2f}",
+        "own defence": f"{state.autonomy:.2f}",
+        "gap": f"{abs(state.security - state.economic):.2f}",
+        "posture": state.posture_label,
+    }
+
+
+@solara.component
+def Glance(session: Session):
+    """The focus state's (and a chosen second state's) position as large numbers."""
+    model = session.watched_model()
+    others = [code for code in model.state_codes if code != model.focus]
+    names = all_names(model)
+    second = session.selected.value if session.selected.value in others else ""
+    with solara.Card("At a glance", classes=["hs-card", "hs-glance"], margin=0):
+        for code in [model.focus, *([second] if second else [])]:
+            solara.Text(names[code], classes=["hs-big"])
+            with solara.Div(classes=["hs-glance-grid"]):
+                for label, value in _stance(model, code).items():
+                    key = label.split()[-1]
+                    wide = ["hs-glance-wide"] if key == "posture" else []
+                    with solara.Div(classes=["hs-glance-cell", *wide]):
+                        solara.Text(label, classes=["hs-muted"], style={"display": "block"})
+                        solara.Text(
+                            value,
+                            classes=["hs-number", f"hs-glance-{key}-{code}"],
+                            style={"font-size": "20px"} if key == "posture" else {},
+                        )
+        if others:
+            with solara.Div(style={"margin-top": "22px"}):
+                solara.Select(
+                    "Also show",
+                    values=["", *others],
+                    value=second,
+                    on_value=session.selected.set,
+                    dense=True,
+                )
+        solara.Text(
+            "security and economy from −1 (China) to +1 (US); gap: |security − economy|",
+            classes=["hs-muted"],
+        )
 
 
 # ----------------------------------------------------------------------------- levers
 @solara.component
 def Levers(session: Session):
     model = session.watched_model()
-    summit_partner, set_summit_partner = solara.use_state("USA")
+    plus, minus = _poles(model)
+    summit_partner, set_summit_partner = solara.use_state(plus)
     names = names_of(model)
+    partner_names = {code: name_of(model, code) for code in SUMMIT_PARTNERS}
+    by_hand = model.set_by_hand()
 
     def set_pressure(name, value):
         session.set_pressure(name, round(float(value), 2))
@@ -204,11 +402,16 @@ def Levers(session: Session):
         margin=0,
     ):
         for name, label in PRESSURE_LABELS.items():
-            value = model.pending_pressures.get(name, model.pressures[name])
-            mark = "  → next step" if name in model.pending_pressures else ""
-            solara.Text(
-                f"{label}: {value:.2f}{mark}", classes=["hs-lever-label", f"hs-pressure-{name}"]
-            )
+            # "set": the slider, i.e. the level the class gave (pending, or last given), or the
+            # scenario's; "now": what the world feels, which a schedule or an event may move.
+            value = model.pending_pressures.get(name, by_hand.get(name, model.pressures[name]))
+            now = felt(model, name)
+            pending = "  → next step" if name in model.pending_pressures else ""
+            shown = f"{label}: {value:.2f}{pending}"
+            if f"{now:.2f}" != f"{value:.2f}" and not pending:
+                shown = f"{label}: set {value:.2f} · now {now:.2f}"
+            with solara.Tooltip(PRESSURE_MEANINGS[name]):
+                solara.Text(shown, classes=["hs-lever-label", f"hs-pressure-{name}"])
             with solara.Div(classes=[f"hs-slider-{name}"]):
                 solara.SliderFloat(
                     "",
@@ -222,25 +425,29 @@ def Levers(session: Session):
         solara.Text("Events: they happen at the next step", classes=["hs-big"])
         with solara.Row(style={"flex-wrap": "wrap", "gap": "0px"}):
             for kind, (label, partner, meaning) in EVENTS.items():
-                who = summit_partner if kind == "summit" else fill(partner, names)
+                who = partner_names[summit_partner] if kind == "summit" else fill(partner, names)
                 shown = f"{label} ({who})" if who else label
                 needs_partner = bool(partner) and not who  # no neighbour in this world
                 with solara.Tooltip(fill(meaning, {**names, "neighbour": who or "a neighbour"})):
                     solara.Button(
                         shown,
-                        on_click=lambda kind=kind, who=who: fire(kind, who),
+                        on_click=lambda kind=kind: fire(
+                            kind, summit_partner if kind == "summit" else ""
+                        ),
                         color="primary",
                         outlined=True,
                         small=True,
                         disabled=not model.running or needs_partner,
                         classes=[f"hs-event-{kind}"],
                     )
-        with solara.Row(style={"align-items": "center"}):
-            solara.Text("Summit with:")
-            solara.ToggleButtonsSingle(
-                value=summit_partner,
-                values=list(SUMMIT_PARTNERS),
-                on_value=set_summit_partner,
+        with solara.Div(classes=["hs-summit-partner"]):
+            solara.Select(
+                "Summit with",
+                values=[partner_names[code] for code in SUMMIT_PARTNERS],
+                value=partner_names[summit_partner],
+                on_value=lambda name: set_summit_partner(
+                    next(code for code, shown in partner_names.items() if shown == name)
+                ),
                 dense=True,
             )
         queued = [e.label for e in model.pending_events]
@@ -252,26 +459,138 @@ def Levers(session: Session):
             solara.Text(refused, classes=["hs-error", "hs-refused"])
 
 
+# ----------------------------------------------------------------------------- schedule
+@solara.component
+def Schedule(session: Session):
+    """The scenario's dated changes and events, numbered as on the time axis."""
+    model = session.watched_model()
+    rows = schedule_of(model)
+    with solara.Card("The scenario's schedule", classes=["hs-card", "hs-schedule"], margin=0):
+        if not rows:
+            solara.Text(
+                "Nothing scheduled: only chance and the class move this world.",
+                classes=["hs-muted"],
+            )
+        for number, (when, what) in enumerate(rows, start=1):
+            past = when <= model.date
+            solara.Text(
+                f"{number}. {when.isoformat()}: {what}" + ("  ✓" if past else ""),
+                classes=["hs-schedule-line"] + (["hs-schedule-past"] if past else []),
+            )
+
+
 # ----------------------------------------------------------------------------- pictures
 @solara.component
 def AlignmentMap(session: Session):
-    session.watched_model()
-    image = _picture(session, lambda model: alignment_map(model.to_dataset(), figsize=(5.0, 4.9)))
+    model = session.watched_model()
+    pinned = session.pinned.value
+    names = all_names(model)
+    image = _picture(
+        session,
+        lambda model: alignment_map(
+            model.to_dataset(),
+            figsize=(5.0, 4.9),
+            names=names,
+            pinned=pinned[1] if pinned else None,
+        ),
+    )
     with solara.Card(classes=["hs-card", "hs-map-card"], margin=0):
         solara.Image(image, classes=["hs-map"])
+        solara.FileDownload(
+            image,
+            filename=f"{_file_stem(model)}_map.png",
+            label="Map (PNG)",
+            mime_type="image/png",
+        )
+
+
+def _file_stem(model) -> str:
+    return f"hedgesim_{model.scenario_name}_seed{model.seed}_{model.date.isoformat()}"
+
+
+def _schedule_marks(model) -> list[tuple[np.datetime64, str]]:
+    return [(np.datetime64(when), what) for when, what in schedule_of(model)]
 
 
 @solara.component
 def TimeSeries(session: Session):
-    session.watched_model()
+    model = session.watched_model()
+    pinned = session.pinned.value
+    span = (np.datetime64(model.world.dates[0]), np.datetime64(model.world.dates[-1]))
 
     def draw(model):
         marks = [(np.datetime64(e.date), e.label) for e in model.hand_events]
-        return time_series(model.to_dataset(), marks=marks, figsize=(5.6, 4.4))
+        return time_series(
+            model.to_dataset(),
+            marks=marks,
+            figsize=(5.6, 4.4),
+            span=span,
+            schedule=_schedule_marks(model),
+            pinned=pinned[1] if pinned else None,
+            name=name_of(model, model.focus),
+        )
 
     image = _picture(session, draw)
     with solara.Card(classes=["hs-card", "hs-series-card"], margin=0):
         solara.Image(image, classes=["hs-series"])
+        solara.Text(
+            "numbered ticks: the scenario's schedule (list on the right)", classes=["hs-muted"]
+        )
+        Readout(session)
+        with solara.Row(style={"flex-wrap": "wrap"}):
+            solara.FileDownload(
+                image,
+                filename=f"{_file_stem(model)}_series.png",
+                label="Chart (PNG)",
+                mime_type="image/png",
+            )
+            solara.FileDownload(
+                lambda: run_csv(model),
+                filename=f"{_file_stem(model)}.csv",
+                label="Run (CSV)",
+                mime_type="text/csv",
+            )
+
+
+def run_csv(model) -> str:
+    """The run so far, one row per step and state: date, choices, posture, the forces."""
+    ds = model.to_dataset().isel(run=0)
+    plus, minus = _poles(model)
+    frame = ds[["security", "economic", "autonomy", "hedging"]].to_dataframe().reset_index()
+    labels = model.posture_labels
+    frame["posture"] = [
+        labels[int(c)] for c in ds["posture"].transpose("step", "state").values.ravel()
+    ]
+    frame["threat"] = np.repeat(ds["threat"].values, ds.sizes["state"])
+    frame["rivalry"] = np.repeat(ds["rivalry"].values, ds.sizes["state"])
+    frame = frame.drop(columns=[c for c in ("run",) if c in frame.columns])
+    return frame.to_csv(index=False, float_format="%.4f")
+
+
+@solara.component
+def Readout(session: Session):
+    """The charts' values at any date of the run so far: a slider over the steps done."""
+    model = session.watched_model()
+    at, set_at = solara.use_state(-1)
+    step = model.steps if at < 0 or at > model.steps else at
+    ds = model.to_dataset().isel(run=0, step=step)
+    focus = ds.sel(state=model.focus)
+    solara.SliderInt(
+        "Read the charts at step",
+        value=step,
+        min=0,
+        max=max(model.steps, 1),
+        on_value=set_at,
+        disabled=model.steps == 0,
+        thumb_label=False,
+    )
+    when = model.world.dates[step].isoformat()
+    solara.Text(
+        f"{when}: security {float(focus['security']):+.2f}, economy "
+        f"{float(focus['economic']):+.2f}, own defence {float(focus['autonomy']):.2f}, "
+        f"threat {float(ds['threat']):.2f}, rivalry {float(ds['rivalry']):.2f}",
+        classes=["hs-readout"],
+    )
 
 
 # ----------------------------------------------------------------------------- why
@@ -282,7 +601,7 @@ def Why(session: Session):
     explanation = model.why(model.focus)
     focus = model.agent(model.focus)
     with solara.Card(
-        f"Why did {model.focus} move?",
+        f"Why did {names['focus']} move?",
         subtitle=f"its last step, to {model.date.isoformat()}",
         classes=["hs-card", "hs-why"],
         margin=0,
@@ -294,7 +613,7 @@ def Why(session: Session):
             )
         else:
             solara.Text(
-                describe_move(model.focus, explanation.before, explanation.after, names),
+                describe_move(names["focus"], explanation.before, explanation.after, names),
                 classes=["hs-why-move"],
             )
             for line in explain_terms(explanation.rows(), names):
@@ -315,24 +634,27 @@ def Blocs(session: Session):
     model = session.watched_model()
     plus, minus = _poles(model)
     members = {
-        "plus": [plus],
+        "plus": [(plus, name_of(model, plus))],
         "hedge": [],
-        "minus": [minus, model.challenger.code, *[b.code for b in model.backers]],
+        "minus": [
+            (code, name_of(model, code))
+            for code in (minus, model.challenger.code, *[b.code for b in model.backers])
+        ],
     }
     for state in model.middle_powers:
-        members[_bloc_of(state.posture)].append(f"{state.code} · {state.posture_label}")
+        members[_bloc_of(state.posture)].append(
+            (state.code, f"{name_of(model, state.code)} · {state.posture_label}")
+        )
     with solara.Card("The blocs now", classes=["hs-card", "hs-blocs"], margin=0):
         for side, title in (
-            ("plus", f"With {plus}"),
+            ("plus", f"With {in_sentence(name_of(model, plus))}"),
             ("hedge", "Hedging"),
-            ("minus", f"With {minus}"),
+            ("minus", f"With {name_of(model, minus)}"),
         ):
             with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
                 solara.Text(f"{title}:", classes=["hs-big"], style={"min-width": "110px"})
-                for member in members[side] or ["nobody"]:
-                    solara.Text(
-                        member, classes=["hs-chip", f"hs-bloc-{side}", f"hs-member-{member[:3]}"]
-                    )
+                for code, member in members[side] or [("", "nobody")]:
+                    solara.Text(member, classes=["hs-chip", f"hs-bloc-{side}", f"hs-member-{code}"])
         _forces(model, plus, minus)
 
 
@@ -341,17 +663,156 @@ def _forces(model, plus: str, minus: str) -> None:
     reliability = next(p.reliability for p in model.great_powers if p.code == plus)
     restriction = (focus.restrictions or {}).get(minus, 0.0)
     happened = {kind: n for kind, n in (model.last_events or {}).items() if n}
+    plus_name, minus_name = name_of(model, plus), name_of(model, minus)
     rows = [
         ("hs-threat", "North Korean threat", f"{model.challenger.threat:.3f}"),
         ("hs-rivalry", "US–China rivalry", f"{model.rivalry:.2f}"),
-        ("hs-reliability", f"{plus} reliability", f"{reliability:.2f}"),
-        ("hs-restriction", f"{minus} trade restriction on {model.focus}", f"{restriction:.2f}"),
+        ("hs-reliability", f"{plus_name}'s reliability", f"{reliability:.2f}"),
+        (
+            "hs-restriction",
+            f"{minus_name}'s trade restriction on {name_of(model, model.focus)}",
+            f"{restriction:.2f}",
+        ),
         ("hs-taiwan", "Taiwan risk", f"{model.taiwan_risk:.2f}"),
     ]
     with solara.Column(gap="0px", style={"margin-top": "8px"}):
         for css, label, value in rows:
-            with solara.Row(justify="space-between"):
+            with solara.Row(justify="space-between", style={"flex-wrap": "nowrap"}):
                 solara.Text(label)
                 solara.Text(value, classes=["hs-big", css])
-        shown = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in happened.items()) or "none"
+        shown = (
+            ", ".join(
+                counted(n, EVENT_NOUNS.get(kind, kind.replace("_", " ")))
+                for kind, n in happened.items()
+            )
+            or "none"
+        )
         solara.Text(f"Events in the last step: {shown}", classes=["hs-muted", "hs-last-events"])
+
+
+# ----------------------------------------------------------------------------- compare
+@solara.component
+def Ensemble(session: Session):
+    """Many worlds of the current settings, one click, the vectorised engine."""
+    model = session.watched_model()
+    ensemble = session.ensemble.value
+    names = names_of(model)
+
+    def draw() -> bytes | None:
+        if ensemble is None:
+            return None
+        with session.lock:
+            page_run = model.to_dataset()
+        return _png(ensemble_figure(ensemble, page_run, name=names["focus"]))
+
+    image = solara.use_memo(draw, dependencies=[id(ensemble), _data_version(session)])
+    with solara.Card(
+        f"Many worlds: {ENSEMBLE_RUNS} runs of these settings",
+        subtitle="the scenario, the seed and everything done by hand so far, run by the engine",
+        classes=["hs-card", "hs-ensemble-card"],
+        margin=0,
+    ):
+        solara.Button(
+            f"Run {ENSEMBLE_RUNS} worlds",
+            on_click=session.run_ensemble,
+            color="primary",
+            classes=["hs-run-ensemble"],
+        )
+        if ensemble is None:
+            solara.Text(
+                "One run is one possible history (events happen by chance). Press the button to "
+                "see the median, the 5–95% band and how often each posture occurs.",
+                classes=["hs-muted"],
+            )
+            return
+        solara.Image(image, classes=["hs-ensemble"])
+        step = min(model.steps, ensemble.sizes["step"] - 1)
+        shares = posture_shares(ensemble).iloc[step]
+        focus = ensemble.sel(state=model.focus).isel(step=step)
+        solara.Text(
+            f"At {model.date.isoformat()}: median security "
+            f"{float(focus['security'].median()):+.2f}, economy "
+            f"{float(focus['economic'].median()):+.2f}",
+            classes=["hs-big", "hs-ensemble-median"],
+        )
+        solara.Text(
+            "Posture shares: "
+            + ", ".join(f"{label} {share:.0%}" for label, share in shares.items()),
+            classes=["hs-ensemble-shares"],
+        )
+
+
+# ----------------------------------------------------------------------------- info
+@solara.component
+def Info(session: Session):
+    model = session.watched_model()
+    names = names_of(model)
+    with solara.Card("About this model", classes=["hs-card", "hs-info"], margin=0):
+        solara.Markdown(
+            f"""
+**{CAVEAT}**
+
+**What it is.** hedgesim is an agent-based model of how middle powers — here
+{names["focus"]} and its neighbours — align between {names["plus"]} and {names["minus"]}.
+Each quarter every middle power chooses three things: its **security** alignment (−1 with
+{names["minus"]}'s camp … +1 in {names["plus"]}'s alliance), its **economic** orientation
+(−1 trade toward {names["minus"]} … +1 toward {names["plus"]}) and its **own defence**
+(0 … 1). It moves a little toward what serves it best, weighing protection, fear of
+abandonment and of entrapment, the gains of trade, exposure to punishment, the cost of
+splitting security from economy under rivalry, its neighbours and its government. The
+great powers coerce, tax and reassure; North Korea tests. Posture (Kuik's zones): the mean
+of security and economy, from anchored with one side through leaning to **hedging** in the
+middle.
+
+**The sliders** (each in 0 … 1; a change acts from the next step, as a scheduled change would):
+"""
+            + "\n".join(
+                f"- **{label}**: {PRESSURE_MEANINGS[name]}"
+                for name, label in PRESSURE_LABELS.items()
+            )
+            + """
+
+**The lesson.** Three exercises (THAAD 2016–17, a Taiwan “dual contingency”, US
+retrenchment): `docs/teaching.md` in the project, with the questions of the *Answers* tab.
+
+**Sources.** The mechanisms and their sources: `docs/model.md`; the scenarios' dates and
+notes: `conf/scenario/*.yaml`; the world's numbers (trade, capability): `conf/world/` and
+`data/`. Kuik (2008) for hedging postures; Snyder (1984) for the alliance security dilemma.
+"""
+        )
+
+
+# ----------------------------------------------------------------------------- answers
+@solara.component
+def Answers(session: Session, join: str = ""):
+    """One answer sheet per exercise of docs/teaching.md, downloadable as a file."""
+    answers = session.answers.value
+    address = session.address(join)
+
+    def write(key: str, text: str) -> None:
+        session.answers.value = {**session.answers.value, key: text}
+
+    for exercise in EXERCISES:
+        with solara.Card(
+            exercise.title,
+            subtitle=f"scenario {exercise.scenario}",
+            classes=["hs-card", f"hs-answers-{exercise.key}"],
+            margin=0,
+        ):
+            for number, question in enumerate(exercise.questions, start=1):
+                key = question_id(exercise, number)
+                solara.Text(f"{number}. {question}", style={"display": "block"})
+                with solara.Div(classes=[f"hs-answer-{key}"]):
+                    solara.InputTextArea(
+                        "your answer",
+                        value=answers.get(key, ""),
+                        on_value=lambda text, key=key: write(key, text),
+                        continuous_update=True,
+                        rows=2,
+                    )
+            solara.FileDownload(
+                lambda exercise=exercise: answer_sheet(exercise, session.answers.value, address),
+                filename=f"answers_{exercise.key}.md",
+                label="Download the answer sheet",
+                mime_type="text/markdown",
+            )

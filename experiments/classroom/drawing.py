@@ -17,11 +17,13 @@ from matplotlib import patheffects
 from matplotlib.figure import Figure
 
 from experiments.plots.style import (
+    POSTURE_COLOURS,
     fill_zones,
     ordered_states,
     poles,
     state_colour,
 )
+from sim.metrics import labels_of
 
 FONT = 13  # readable from the back of a classroom
 
@@ -48,13 +50,58 @@ def draw_zones(ax, ds: xr.Dataset) -> None:
         )
 
 
-def alignment_map(ds: xr.Dataset, figsize=(6.4, 6.0)) -> Figure:
-    """Every middle power in the security x economic plane: its path so far and where it is."""
+LABEL_ROOM = 0.16  # data units a label needs beside its dot (the plane is 2 x 2)
+
+
+def label_offsets(points: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    """Where each state's name goes, in points from its dot: to the right and above, but
+    toward the middle near an edge, and on the other side of a dot that is too close (so
+    "South Korea" never sits on Japan's dot, nor two names on one another)."""
+    offsets = {}
+    placed: list[tuple[float, float, float]] = []  # (x, y, side) of labels placed so far
+    for code, (x, y) in points.items():
+        side = -1.0 if x > 1 - 4 * LABEL_ROOM else 1.0  # a name runs off the right edge
+        up = -1.0 if y > 1 - LABEL_ROOM else 1.0
+        for other_x, other_y, other_up in placed:
+            if abs(other_x - x) < 4 * LABEL_ROOM and abs(other_y - y) < LABEL_ROOM:
+                up = -other_up  # one name above the pair of dots, the other below
+        placed.append((x, y, up))
+        offsets[code] = (12 * side, 10 * up)
+    return offsets
+
+
+def alignment_map(
+    ds: xr.Dataset, figsize=(6.4, 6.0), names: dict | None = None, pinned: xr.Dataset | None = None
+) -> Figure:
+    """Every middle power in the security x economic plane: its path so far and where it is;
+    `pinned`, a run kept for comparison, as faint paths behind; `names` label the states."""
+    names = names or {}
     minus, plus = poles(ds)
     run = ds.isel(run=0)
     fig = Figure(figsize=figsize, layout="constrained")
     ax = fig.subplots()
     draw_zones(ax, ds)
+    if pinned is not None:
+        for code in ordered_states(pinned):
+            ghost = pinned.isel(run=0).sel(state=code)
+            ax.plot(
+                ghost["security"],
+                ghost["economic"],
+                color=state_colour(pinned, code),
+                lw=1.5,
+                alpha=0.35,
+                ls="--",
+                zorder=2,
+                gid=f"pinned-{code}",
+            )
+    now = {
+        code: (
+            float(run["security"].sel(state=code)[-1]),
+            float(run["economic"].sel(state=code)[-1]),
+        )
+        for code in ordered_states(ds)
+    }
+    offsets = label_offsets(now)
     for code in reversed(ordered_states(ds)):  # the focus last, on top
         colour = state_colour(ds, code)
         path_s = run["security"].sel(state=code).values
@@ -62,11 +109,14 @@ def alignment_map(ds: xr.Dataset, figsize=(6.4, 6.0)) -> Figure:
         ax.plot(path_s, path_e, color=colour, lw=2, alpha=0.9, zorder=3, path_effects=_halo())
         ax.plot(path_s[0], path_e[0], "o", color=colour, ms=6, mec="white", zorder=4)
         ax.plot(path_s[-1], path_e[-1], "o", color=colour, ms=16, mec="white", mew=2, zorder=5)
+        dx, dy = offsets[code]
         ax.annotate(
-            code,
+            names.get(code, code),
             (path_s[-1], path_e[-1]),
-            xytext=(10, 8),
+            xytext=(dx, dy),
             textcoords="offset points",
+            ha="left" if dx > 0 else "right",
+            va="bottom" if dy > 0 else "top",
             fontsize=FONT + 2,
             fontweight="bold",
             color=colour,
@@ -83,15 +133,28 @@ def alignment_map(ds: xr.Dataset, figsize=(6.4, 6.0)) -> Figure:
     ax.set_ylabel(f"economy:  toward {minus}  ←→  toward {plus}", fontsize=FONT)
     ax.grid(alpha=0.25)
     when = np.datetime_as_string(run["time"].values[-1], unit="D")
-    ax.set_title(f"Alignment map, {when}\nsmall dot = start, big dot = now", fontsize=FONT)
+    pinned_note = ", dashed = pinned run" if pinned is not None else ""
+    ax.set_title(
+        f"Alignment map, {when}\nsmall dot = start, big dot = now{pinned_note}", fontsize=FONT
+    )
     return fig
 
 
 def time_series(
-    ds: xr.Dataset, marks: list[tuple[np.datetime64, str]] = (), figsize=(7.2, 6.0)
+    ds: xr.Dataset,
+    marks: list[tuple[np.datetime64, str]] = (),
+    figsize=(7.2, 6.0),
+    *,
+    span: tuple[np.datetime64, np.datetime64] | None = None,
+    schedule: list[tuple[np.datetime64, str]] = (),
+    pinned: xr.Dataset | None = None,
+    name: str | None = None,
 ) -> Figure:
     """Above: the focus state's three choices; below: the forces on it. `marks` are
-    (date, label) of events fired by hand, drawn as dashed lines."""
+    (date, label) of events fired by hand, drawn as dashed lines; `schedule` the scenario's
+    dated changes and events, numbered ticks along the top as in the schedule list; `span`
+    the whole scenario, so the axis does not jump as the run grows; `pinned` a run kept for
+    comparison, faint behind."""
     focus = ds.attrs["focus"]
     minus, plus = poles(ds)
     run = ds.isel(run=0)
@@ -100,13 +163,18 @@ def time_series(
     top, bottom = fig.subplots(2, 1, sharex=True)
     state = run.sel(state=focus)
     colour = state_colour(ds, focus)
+    if pinned is not None:
+        ghost = pinned.isel(run=0).sel(state=focus)
+        for variable, style in (("security", "-"), ("economic", "--")):
+            top.plot(pinned["time"], ghost[variable], color=colour, lw=1.5, ls=style, alpha=0.3)
+        top.plot([], [], color="0.5", lw=1.5, alpha=0.5, label="pinned run")
     top.plot(time, state["security"], color=colour, lw=2.5, label="security")
     top.plot(time, state["economic"], color=colour, lw=2.5, ls="--", label="economy")
     top.plot(time, state["autonomy"], color="0.35", lw=2, ls=":", label="own defence")
     top.axhline(0, color="0.5", lw=0.8)
     top.set_ylim(-1.05, 1.6)  # headroom above +1 holds the legend clear of the lines
     top.set_yticks([-1, 0, 1], [f"{minus} −1", "0", f"{plus} +1"], fontsize=FONT - 2)
-    top.set_title(f"{focus}: its choices", fontsize=FONT)
+    top.set_title(f"{name or focus}: its choices", fontsize=FONT)
     top.legend(loc="upper center", fontsize=FONT - 2, ncols=3, framealpha=0.9)
 
     plus_index = list(ds["great_power"].values).index(plus)
@@ -130,7 +198,7 @@ def time_series(
     )
     bottom.set_ylim(-0.02, 1.45)
     bottom.set_yticks([0, 0.5, 1], ["0", "0.5", "1"], fontsize=FONT - 2)
-    bottom.set_title(f"Forces on {focus}", fontsize=FONT)
+    bottom.set_title(f"Forces on {name or focus}", fontsize=FONT)
     bottom.legend(loc="upper center", fontsize=FONT - 2, ncols=2, framealpha=0.9)
     for ax in (top, bottom):
         ax.grid(alpha=0.3)
@@ -147,9 +215,81 @@ def time_series(
             fontsize=FONT - 3,
             color="0.2",
         )
-    if len(time) > 1:
-        locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
+    for number, (when, _label) in enumerate(schedule, start=1):
+        bottom.axvline(when, color="0.55", lw=0.8, ls=":", zorder=0)
+        bottom.annotate(
+            str(number),
+            (when, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(0, 2),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=FONT - 4,
+            color="0.25",
+            gid=f"schedule-{number}",
+        )
+    if span is not None:
+        bottom.set_xlim(span)
+    locator = mdates.YearLocator(base=2) if span is not None or len(time) > 1 else None
+    if locator is not None:
         bottom.xaxis.set_major_locator(locator)
-        bottom.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        bottom.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     bottom.tick_params(labelsize=FONT - 2)
     return fig
+
+
+def ensemble_figure(
+    ensemble: xr.Dataset,
+    page_run: xr.Dataset | None = None,
+    name: str | None = None,
+    figsize=(7.2, 6.0),
+) -> Figure:
+    """Many worlds of one setting: the focus state's median security and economy with their
+    5-95% band (above), and the share of runs in each posture (below); `page_run`, the one
+    world on the page, as a line through the band."""
+    focus = ensemble.attrs["focus"]
+    minus, plus = poles(ensemble)
+    time = ensemble["time"].values
+    fig = Figure(figsize=figsize, layout="constrained")
+    top, bottom = fig.subplots(2, 1, sharex=True)
+    colour = state_colour(ensemble, focus)
+    for variable, style, label in (("security", "-", "security"), ("economic", "--", "economy")):
+        values = ensemble[variable].sel(state=focus)
+        low, mid, high = (values.quantile(q, "run").values for q in (0.05, 0.5, 0.95))
+        top.fill_between(time, low, high, color=colour, alpha=0.15 if style == "-" else 0.08)
+        top.plot(time, mid, color=colour, lw=2.5, ls=style, label=f"{label}: median, 5–95%")
+    if page_run is not None:
+        top.plot(
+            page_run["time"],
+            page_run["security"].isel(run=0).sel(state=focus),
+            color="0.15",
+            lw=1.2,
+            label="the run on the page",
+        )
+    top.axhline(0, color="0.5", lw=0.8)
+    top.set_ylim(-1.05, 1.6)
+    top.set_yticks([-1, 0, 1], [f"{minus} −1", "0", f"{plus} +1"], fontsize=FONT - 2)
+    top.set_title(f"{name or focus}: {ensemble.sizes['run']} runs", fontsize=FONT)
+    top.legend(loc="upper center", fontsize=FONT - 3, ncols=2, framealpha=0.9)
+    shares = posture_shares(ensemble)
+    bottom.stackplot(time, shares.values.T, colors=POSTURE_COLOURS, labels=list(shares.columns))
+    bottom.set_ylim(0, 1)
+    bottom.set_yticks([0, 0.5, 1], ["0%", "50%", "100%"], fontsize=FONT - 2)
+    bottom.set_title("Share of runs in each posture", fontsize=FONT)
+    bottom.legend(loc="upper left", fontsize=FONT - 4, ncols=3, framealpha=0.9)
+    bottom.xaxis.set_major_locator(mdates.YearLocator(base=2))
+    bottom.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    bottom.tick_params(labelsize=FONT - 2)
+    return fig
+
+
+def posture_shares(ensemble: xr.Dataset):
+    """A table (step x posture label) of the share of runs of the focus state in each posture."""
+    import pandas as pd
+
+    focus = ensemble.attrs["focus"]
+    labels = labels_of(ensemble["posture"])
+    codes = ensemble["posture"].sel(state=focus).values  # (run, step)
+    table = {label: (codes == code).mean(axis=0) for code, label in enumerate(labels)}
+    return pd.DataFrame(table, index=pd.DatetimeIndex(ensemble["time"].values))

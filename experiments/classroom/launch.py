@@ -1,4 +1,9 @@
-"""Starting the dashboard: `python -m experiments.classroom.app [--host H] [--port N]` (what `make demo` runs).
+"""Starting the dashboard: `python -m experiments.classroom.app [--host H] [--port N] [--class]` (what `make demo` runs).
+
+By default the server listens on this machine only (127.0.0.1). Serving a room's network is
+opt-in: `--class` (all addresses, 0.0.0.0) or any `--host` other than a loopback one; then a
+join code is drawn, printed with the address, and every page load must carry it
+(`?join=CODE`), so a page left open on the school's network is not anyone's to steer.
 
 The server is solara's own (`solara run experiments.classroom.app`), started in production mode and made
 fit for an offline classroom: no version check against PyPI, no telemetry, no browser
@@ -10,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import socket
 import sys
 
@@ -18,6 +24,12 @@ from sim.errors import HedgesimError
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 APP_MODULE = "experiments.classroom.app"
+CLASS_HOST = "0.0.0.0"
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+JOIN_CODE_ENV = "HEDGESIM_JOIN_CODE"  # how the server tells the page the class's code
+# Letters and digits a class reads off a projector without confusing them (no 0/O, 1/I/L).
+JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_LENGTH = 6
 
 # Solara reads these at start-up. An offline classroom must not wait on, or report to, the
 # internet (telemetry); a projector needs every pixel (no "runs on Solara" banner over the
@@ -39,8 +51,16 @@ def parse(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument(
         "--host",
-        default=DEFAULT_HOST,
-        help=f"address to listen on (default {DEFAULT_HOST}; 0.0.0.0 lets a class connect)",
+        default=None,
+        help=f"address to listen on (default {DEFAULT_HOST}, this machine only; any other "
+        "address needs the join code)",
+    )
+    parser.add_argument(
+        "--class",
+        dest="for_class",
+        action="store_true",
+        help=f"serve the room's network ({CLASS_HOST} unless --host says otherwise) behind a "
+        "join code printed at start",
     )
     parser.add_argument(
         "--port",
@@ -49,7 +69,25 @@ def parse(argv: list[str]) -> argparse.Namespace:
     )
     args = parser.parse_args(argv)
     args.port = check_port(args.port)
+    if args.host is None:
+        args.host = CLASS_HOST if args.for_class else DEFAULT_HOST
+    args.join_code = join_code() if args.for_class or args.host not in LOOPBACK else ""
     return args
+
+
+def join_code() -> str:
+    return "".join(secrets.choice(JOIN_ALPHABET) for _ in range(JOIN_LENGTH))
+
+
+def lan_address() -> str:
+    """This machine's address on the room's network, for the printed link (no packet sent:
+    a UDP socket's connect only picks the outgoing interface)."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("10.255.255.255", 1))
+            return probe.getsockname()[0]
+    except OSError:
+        return socket.gethostname()
 
 
 def check_port(text: str) -> int:
@@ -106,7 +144,18 @@ def main(argv: list[str] | None = None) -> None:
     except LaunchError as error:
         print(f"error: {error}", file=sys.stderr)
         raise SystemExit(2) from None
-    shown = "localhost" if args.host in ("127.0.0.1", "localhost") else args.host
-    print(f"hedgesim dashboard: http://{shown}:{port}/   (Ctrl-C stops it)", flush=True)
+    environment = {**os.environ, **SERVER_ENV}
+    environment.pop(JOIN_CODE_ENV, None)
+    if args.join_code:
+        shown = lan_address() if args.host == CLASS_HOST else args.host
+        environment[JOIN_CODE_ENV] = args.join_code
+        print(
+            f"hedgesim dashboard for a class: http://{shown}:{port}/?join={args.join_code}\n"
+            f"join code: {args.join_code}   (every page needs it; Ctrl-C stops the server)",
+            flush=True,
+        )
+    else:
+        shown = "localhost" if args.host in LOOPBACK else args.host
+        print(f"hedgesim dashboard: http://{shown}:{port}/   (Ctrl-C stops it)", flush=True)
     # exec: Ctrl-C and a kill reach the server itself, with nothing in between to orphan it.
-    os.execve(sys.executable, solara_command(args.host, port), {**os.environ, **SERVER_ENV})
+    os.execve(sys.executable, solara_command(args.host, port), environment)

@@ -25,14 +25,31 @@ import solara
 
 from agents import GeopoliticsModel
 from experiments.classroom.scenarios import DEFAULT_SCENARIO, load_scenario, scenario_names
-from experiments.classroom.words import EVENTS
-from sim.params import ParamError
+from experiments.classroom.words import EVENTS, country_name
+from sim import simulate
+from sim.params import ParamError, Params, PressureChange, ScheduledEvent, with_values
 
 DEFAULT_SEED = 20250604  # as conf/experiment/default.yaml: Lee Jae-myung's inauguration
 SEED_LIMIT = 2**63
 # One quarter every this many seconds while the world plays: slow enough to read the "why"
 # card aloud between steps, fast enough to watch a decade go by.
 PLAY_SECONDS = 0.6
+
+
+@dataclass(frozen=True)
+class Action:
+    """What the class did by hand while the world stood at `step`: it acts at step + 1.
+
+    `kind` is "pressure" (`name` a pressure, `value` its new level) or "event" (`name` the
+    event kind, `partner` a summit's partner). The run is a function of the scenario, the
+    seed and these actions, so a list of them is enough to rebuild it (step back, the page
+    address, the ensemble of the same settings)."""
+
+    step: int
+    kind: str
+    name: str
+    value: float = 0.0
+    partner: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,10 +89,65 @@ class ClassroomModel(GeopoliticsModel):
         self.pending_pressures: dict[str, float] = {}
         self.pending_events: list[HandEvent] = []  # dated when the next step is taken
         self.hand_events: list[HandEvent] = []
+        self.actions: list[Action] = []  # everything done by hand, in order
+
+    @classmethod
+    def replayed(
+        cls, scenario_name: str, seed: object, actions: list[Action], to_step: int
+    ) -> ClassroomModel:
+        """The same world rebuilt: `actions` taken at their steps, stepped to `to_step`; the
+        actions taken at `to_step` itself wait for the next step, as they did."""
+        model = cls(scenario_name, seed)
+        to_step = max(0, min(int(to_step), model.horizon))
+        for k in range(to_step + 1):
+            for action in actions:
+                if action.step == k:
+                    model.act(action)
+            if k < to_step:
+                model.step()
+        return model
+
+    def act(self, action: Action) -> None:
+        if action.kind == "pressure":
+            self.set_pressure(action.name, action.value)
+        else:
+            self.fire_event(action.name, partner=action.partner)
 
     def set_pressure(self, name: str, value: float) -> None:
         super().set_pressure(name, value)
         self.pending_pressures[name] = float(value)
+        self.actions.append(Action(self.steps, "pressure", name, float(value)))
+
+    def set_by_hand(self) -> dict[str, float]:
+        """The last level the class gave each pressure (a slider), where it gave one."""
+        return {a.name: a.value for a in self.actions if a.kind == "pressure"}
+
+    def hand_params(self) -> Params:
+        """The scenario with what the class did by hand written into its schedule and events,
+        dated as the model dated them: what the vectorised engine runs for "the same settings"."""
+        scenario = self.params.scenario
+        dates = self.world.dates
+        changes = [
+            PressureChange(
+                date=dates[a.step + 1].isoformat(), pressure=a.name, value=a.value, note="by hand"
+            )
+            for a in self.actions
+            if a.kind == "pressure" and a.step + 1 < len(dates)
+        ]
+        events = [
+            ScheduledEvent(
+                date=dates[a.step].isoformat(), kind=a.name, target=self.focus, partner=a.partner
+            )
+            for a in self.actions
+            if a.kind == "event"
+        ]
+        return with_values(
+            load_scenario(self.scenario_name),
+            {
+                "scenario.schedule": [*scenario.schedule, *changes],
+                "scenario.events": [*scenario.events, *events],
+            },
+        )
 
     def fire_event(
         self,
@@ -90,7 +162,8 @@ class ClassroomModel(GeopoliticsModel):
         )
         label = EVENTS[kind][0] if kind in EVENTS else kind.replace("_", " ")
         if kind == "summit" and partner:
-            label = f"Summit with {partner}"
+            label = f"Summit with {country_name(self.params, partner)}"
+        self.actions.append(Action(self.steps, "event", kind, partner=partner))
         self.pending_events.append(HandEvent(kind=kind, label=label, date=self.date))
 
     def step(self) -> None:
@@ -105,15 +178,31 @@ class ClassroomModel(GeopoliticsModel):
 SCENARIOS = scenario_names()
 
 
-class Session:
-    """One browser tab's world: the model, what the sidebar has chosen, whether it plays."""
+ENSEMBLE_RUNS = 200  # the "many worlds" view: enough for a 5-95% band, under a second
 
-    def __init__(self, scenario_name: str = DEFAULT_SCENARIO, seed: object = DEFAULT_SEED):
-        self.scenario = solara.Reactive(scenario_name)  # the sidebar's choice; used on reset
+
+class Session:
+    """One browser tab's world: the model, what the controls have chosen, whether it plays,
+    a pinned run to compare with, the ensemble of the current settings and the answers."""
+
+    def __init__(
+        self,
+        scenario_name: str = DEFAULT_SCENARIO,
+        seed: object = DEFAULT_SEED,
+        actions: list[Action] = (),
+        step: int = 0,
+    ):
+        self.scenario = solara.Reactive(scenario_name)  # the controls' choice; used on reset
         self.seed_text = solara.Reactive(str(seed))
-        self.model = solara.Reactive(ClassroomModel(scenario_name, seed))
+        self.model = solara.Reactive(
+            ClassroomModel.replayed(scenario_name, seed, list(actions), step)
+        )
         self.version = solara.Reactive(0)  # moves whenever the model changes in place
         self.playing = solara.Reactive(False)
+        self.pinned = solara.Reactive(None)  # (label, Dataset) of a run kept for comparison
+        self.ensemble = solara.Reactive(None)  # Dataset of ENSEMBLE_RUNS runs, current settings
+        self.answers = solara.Reactive({})  # question id -> what the student wrote
+        self.selected = solara.Reactive("")  # a second state shown beside the focus
         # The play loop steps the model from its own thread while a student may click; one
         # change at a time, and no picture drawn from a half-taken step. Never held while a
         # reactive value is set: that draws the page, which takes the lock for its pictures.
@@ -126,10 +215,60 @@ class Session:
         return self.model.value
 
     def reset(self) -> None:
-        """A new world from the sidebar's scenario and seed, at step 0."""
+        """A new world from the chosen scenario and seed, at step 0."""
         self.playing.value = False
         self.model.value = ClassroomModel(self.scenario.value, self.seed_text.value)
+        self.ensemble.value = None  # it belonged to the settings just left
         self._changed()
+
+    def address(self, join: str = "") -> str:
+        """The query string that rebuilds this world (experiments.classroom.address)."""
+        from experiments.classroom.address import Address, encode
+
+        model = self.watched_model()
+        return encode(
+            Address(model.scenario_name, str(model.seed), model.steps, model.actions, join)
+        )
+
+    def go_to(self, step: int) -> None:
+        """The world at `step`: forward by stepping, back by rebuilding it from the seed and
+        what was done by hand (the same random numbers, so the same history)."""
+        self.playing.value = False
+        with self.lock:
+            model = self.model.value
+            if step >= model.steps:
+                while model.steps < min(step, model.horizon) and model.running:
+                    model.step()
+                rebuilt = None
+            else:
+                kept = [a for a in model.actions if a.step <= step]
+                rebuilt = ClassroomModel.replayed(model.scenario_name, model.seed, kept, step)
+                rebuilt.input_error = model.input_error
+        if rebuilt is not None:
+            self.model.value = rebuilt
+        self._changed()
+
+    def step_back(self) -> None:
+        self.go_to(max(0, self.model.value.steps - 1))
+
+    def pin(self) -> None:
+        """Keep the run shown as a faint trace behind the next one."""
+        model = self.model.value
+        with self.lock:
+            ds = model.to_dataset()
+        label = f"{model.scenario_name}, seed {model.seed}, {len(model.actions)} by hand"
+        self.pinned.value = (label, ds)
+
+    def unpin(self) -> None:
+        self.pinned.value = None
+
+    def run_ensemble(self, runs: int = ENSEMBLE_RUNS) -> None:
+        """`runs` worlds of the current settings (scenario, seed, everything done by hand) in
+        one call of the vectorised engine; run 0 is the world on the page."""
+        model = self.model.value
+        with self.lock:
+            params = model.hand_params()
+        self.ensemble.value = simulate(params, runs=runs, seed=model.seed)
 
     def toggle_play(self) -> None:
         self.playing.value = not self.playing.value and bool(self.model.value.running)

@@ -14,10 +14,10 @@ from collections.abc import Mapping
 TERM_WORDS = {
     "protection": "protection by {plus} against North Korea's threat",
     "abandonment": "fear of being abandoned by a patron whose word is in doubt",
-    "entrapment": "fear of being dragged into a {plus}–{minus} war (Taiwan)",
+    "entrapment": "fear of being dragged into a war between {plus} and {minus} (Taiwan)",
     "economic": "gains from trading with both {plus} and {minus}",
     "coercion": "exposure to {minus}'s economic punishment",
-    "trade_pressure": "{plus}'s tariffs and demands on its economy",
+    "trade_pressure": "tariffs and demands from {plus} on its economy",
     "consistency": "the cost of splitting security and economy under rivalry",
     "autonomy": "the worth and the budget cost of its own defence",
     "domestic": "its government's own preferences",
@@ -70,7 +70,10 @@ def describe_move(
     """One sentence: how far each choice moved and toward whom."""
     parts = []
     toward = {
-        "security": (f"toward the {names['plus']} alliance", f"toward the {names['minus']} camp"),
+        "security": (
+            f"toward the alliance with {names['plus']}",
+            f"toward {names['minus']}'s camp",
+        ),
         "economic": (f"toward {names['plus']}", f"toward {names['minus']}"),
         "autonomy": ("more own defence", "less own defence"),
     }
@@ -98,3 +101,21 @@ def explain_terms(
         verb = "pushed it this way" if value > 0 else "held it back"
         lines.append(f"{force[0].upper()}{force[1:]} {verb} ({value:+.3f}).")
     return lines or ["No force pushed it noticeably: it drifted by chance (decision noise)."]
+
+
+def country_name(params, code: str) -> str:
+    """A state's name as the world file gives it ("South Korea" for KOR); the code if none."""
+    world = params.world
+    for group in (world.great_powers, world.middle_powers, world.challengers, world.backers):
+        if code in group and getattr(group[code], "name", ""):
+            return group[code].name
+    return code
+
+
+def counted(n: int, thing: str) -> str:
+    """'1 nuclear test', '2 nuclear tests': a count with its noun in the right number."""
+    if n == 1:
+        return f"1 {thing}"
+    plural = {"crisis": "crises", "summit": "summits"}
+    last = thing.split()[-1]
+    return f"{n} {thing[: -len(last)]}{plural.get(last, last + 's')}"

@@ -76,7 +76,7 @@ def test_a_slider_an_event_and_a_step_change_what_is_shown(
     assert "missile test" in text(page, ".hs-last-events")
     assert text(page, ".hs-pending") == "Queued: nothing"
     assert text(page, ".hs-pressure-rivalry") == "US–China rivalry: 1.00"
-    assert text(page, ".hs-why-move").startswith("KOR moved")
+    assert text(page, ".hs-why-move").startswith("South Korea moved")
     focus = steered.agent("KOR")
     assert text(page, ".hs-posture").startswith(f"Posture now: {focus.posture_label}")
     assert page.locator(".hs-map").get_attribute("src") != map_before
