@@ -58,12 +58,16 @@ bench: $(TEST_INSTALLED)
 	$(PY) benchmarks/bench_sweep.py --runs 10000 100000 1000000 --executor dask --workers 2
 	$(PY) benchmarks/bench_mesa.py
 
-# The four analyses of issue 5, each writing to results/.
+# The analyses, each writing to results/; the calibration refreshes conf/calibrated/ and
+# tools/gallery.py writes docs/gallery.md from their outputs.
 analysis: $(INSTALLED)
 	$(PY) -m experiments.sensitivity
 	$(PY) -m experiments.discover
-	$(PY) -m experiments.calibrate analysis.save_as=''
+	$(PY) -m experiments.calibrate
 	$(PY) -m experiments.replay
+	$(PY) -m experiments.sensitivity calibrated=kor_2000_2014 name=sensitivity_calibrated 'analysis.weights=[protection,abandonment,entrapment,economic,coercion,trade_pressure,consistency]'
+	$(PY) -m experiments.discover calibrated=kor_2000_2014 name=discover_calibrated
+	$(PY) tools/gallery.py
 
 lint: $(TEST_INSTALLED)
 	$(VENV)/bin/ruff check .

@@ -170,7 +170,7 @@ def calibrated_configs(config, result, rmse_final: float) -> dict[str, str]:
         f"# {result.generations} generations, {result.evaluations} candidates x {settings.replicates} runs.\n"
         f"# Data: Seoul's export orientation {years}, data/kor_trade_2000_2015.csv.\n"
         f"# Fit: RMSE {rmse_final:.3f} over the observed years ({settings.final_replicates} fresh runs).\n"
-        f"# Do not edit by hand: run the command again (see docs/readme/analysis.md).\n"
+        f"# Do not edit by hand: run the command again (see docs/analysis.md).\n"
     )
     general = (
         "# @package _global_\n"

@@ -1,0 +1,145 @@
+"""docs/gallery.md from the analyses' own outputs: `python tools/gallery.py` after `make analysis`.
+
+Each section is one command: its figure (copied to docs/figures/) and the summary the
+command itself printed and logged, verbatim, from the newest results folder of that command.
+Nothing in the gallery is typed by hand, so it says what the model said when it was made; the
+page records the hedgesim version and commit of each run.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS, DOCS = ROOT / "results", ROOT / "docs"
+
+# (results name, figure in the folder, figure in docs/figures, title, command, what it shows)
+SECTIONS = (
+    (
+        "sensitivity",
+        "sensitivity.png",
+        "analysis_sensitivity.png",
+        "Global sensitivity: which pressures matter",
+        "hedgesim sensitivity",
+        "Sobol' first-order and total indices of Seoul's security, economy and hedging after "
+        "ten years of `baseline`, over the pressures and the utility weights (SALib; ±95% "
+        "bootstrap intervals; the dashed line is the run-to-run noise left after averaging).",
+    ),
+    (
+        "sensitivity_calibrated",
+        "sensitivity.png",
+        "analysis_sensitivity_calibrated.png",
+        "The same, with the weights fitted to 2000–2014",
+        "hedgesim sensitivity calibrated=kor_2000_2014 name=sensitivity_calibrated "
+        "'analysis.weights=[protection,abandonment,entrapment,economic,coercion,trade_pressure,consistency]'",
+        "The same design with the calibrated weights; the domestic weight, fitted to 0 (its "
+        "bound), cannot be varied by a factor and is held there.",
+    ),
+    (
+        "discover",
+        "discovery.png",
+        "analysis_discovery.png",
+        "Scenario discovery: which combinations tip Seoul",
+        "hedgesim discover",
+        "PRIM (EMA Workbench) over a Latin hypercube of the pressures: for each outcome the "
+        "peeling trajectory (coverage against density) and the chosen box as a rule; an outcome "
+        "no point reaches has no box.",
+    ),
+    (
+        "discover_calibrated",
+        "discovery.png",
+        "analysis_discovery_calibrated.png",
+        "The same, with the weights fitted to 2000–2014",
+        "hedgesim discover calibrated=kor_2000_2014 name=discover_calibrated",
+        "The same design with the calibrated weights.",
+    ),
+    (
+        "calibrate",
+        "calibration.png",
+        "analysis_calibration.png",
+        "Calibration to 2000–2014",
+        "hedgesim calibrate",
+        "Seoul's economic alignment in `history_2000_2025` with five parameters fitted by "
+        "differential evolution to the export orientation of the years with both shares (dots); "
+        "the band is 10–90% of fresh runs. Only 2000–2014 is fitted.",
+    ),
+    (
+        "replay",
+        "replay.png",
+        "analysis_replay.png",
+        "History replay 2000–2025",
+        "hedgesim replay",
+        "The calibrated model over the dated events of `data/kor_events.csv`; everything "
+        "after 2014 (shaded) is reached from the schedule alone and compared with years never "
+        "fitted.",
+    ),
+)
+LOG_PREFIX = re.compile(r"^\[[^\]]*\]\[[^\]]*\]\[[A-Z]+\] - ")
+
+
+def newest(name: str) -> Path | None:
+    folders = sorted(p for p in (RESULTS / name).glob("*/") if (p / "config.yaml").exists())
+    return folders[-1] if folders else None
+
+
+def summary(folder: Path) -> str:
+    log = next(folder.glob("*.log"), None)
+    if log is None:
+        return "(no log)"
+    lines = [LOG_PREFIX.sub("", line.rstrip()) for line in log.read_text().splitlines()]
+    return "\n".join(line for line in lines if line and not line.startswith("wrote "))
+
+
+def provenance(folder: Path) -> str:
+    for candidate in ("design.nc", "dataset.nc"):
+        path = folder / candidate
+        if path.exists():
+            import xarray as xr
+
+            with xr.open_dataset(path) as ds:
+                attrs = ds.attrs
+            return f"hedgesim {attrs.get('hedgesim_version', '?')}, commit {str(attrs.get('hedgesim_commit', '?'))[:9]}"
+    return "hedgesim (version in the results folder's config)"
+
+
+def main() -> int:
+    lines = [
+        "# Figures gallery: what drives Seoul",
+        "",
+        "Written by `python tools/gallery.py` from the newest results folder of each command",
+        "(`make analysis` makes them): the figure and the summary the command printed, verbatim.",
+        "",
+    ]
+    missing = []
+    for name, figure, target, title, command, what in SECTIONS:
+        folder = newest(name)
+        if folder is None or not (folder / figure).exists():
+            missing.append(name)
+            continue
+        shutil.copyfile(folder / figure, DOCS / "figures" / target)
+        lines += [
+            f"## {title}",
+            "",
+            f"![{title}](figures/{target})",
+            "",
+            f"`{command}` — {what} Made {folder.name} by {provenance(folder)}.",
+            "",
+            "```",
+            summary(folder),
+            "```",
+            "",
+        ]
+    (DOCS / "gallery.md").write_text("\n".join(lines))
+    if missing:
+        print(f"no results for {', '.join(missing)}: run `make analysis` first", file=sys.stderr)
+        return 1
+    print(json.dumps({"wrote": "docs/gallery.md", "sections": len(SECTIONS)}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
