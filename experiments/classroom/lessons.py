@@ -4,8 +4,13 @@ measured over many runs of the engine.
 The dashboard runs one world at a time, and one run wanders (events are random). The lesson
 plan states what holds across runs: the median of `RUNS` runs of each scenario, compared with
 a counterfactual (the same scenario without China's coercion; lee_2025 without the Taiwan
-crisis or the US retrenchment). `python -m experiments.classroom.lessons` prints the table the lesson
-plan quotes; tests/test_app_lessons.py holds each claim to its direction.
+crisis or the US retrenchment). `python -m experiments.classroom.lessons` prints the numbers
+and the Markdown blocks (tables and "what students should observe") that docs/teaching.md
+quotes word for word; tests/test_app_lessons.py fails when the two differ, so a change of the
+model that moves a number, or turns a result round, cannot leave the lesson plan behind.
+
+The sentences are written from the numbers, whichever way they come out: a teacher must not
+promise students a result the model does not give.
 """
 
 from __future__ import annotations
@@ -21,6 +26,25 @@ from sim.params import with_values
 RUNS = 1000
 SEED = 20250604
 FOCUS = "KOR"
+VARIABLES = (
+    "security",
+    "economic",
+    "autonomy",
+    "threat",
+    "restriction",
+    "lever",
+    "provocation",
+    "effective_reliability",
+    "opinion",
+)
+
+
+def _step(ds: xr.Dataset, date: str) -> int:
+    return int(np.searchsorted(ds["time"].values, np.datetime64(date)))
+
+
+def _median(values: xr.DataArray, ds: xr.Dataset, date: str) -> float:
+    return float(values.isel(step=_step(ds, date)).median("run"))
 
 
 def at(ds: xr.Dataset, variable: str, date: str, state: str = FOCUS) -> float:
@@ -28,7 +52,18 @@ def at(ds: xr.Dataset, variable: str, date: str, state: str = FOCUS) -> float:
     values = ds[variable]
     if "state" in values.dims:
         values = values.sel(state=state)
-    return float(values.isel(step=_step(ds, date)).median("run"))
+    return _median(values, ds, date)
+
+
+def toward(ds: xr.Dataset, variable: str, great_power: str, date: str) -> float:
+    """Median of a per-great-power variable of the focus state (opinion, effective reliability)."""
+    return _median(ds[variable].sel(state=FOCUS, great_power=great_power), ds, date)
+
+
+def lever(ds: xr.Dataset, great_power: str, name: str, date: str) -> float:
+    """Median of a great power's lever toward the focus state, in force at `date`."""
+    values = ds["lever"].sel(state=FOCUS, great_power=great_power, lever_name=name)
+    return _median(values, ds, date)
 
 
 def share(ds: xr.Dataset, posture: str, date: str, state: str = FOCUS) -> float:
@@ -44,46 +79,48 @@ def gap(ds: xr.Dataset, date: str, state: str = FOCUS) -> float:
     return float(abs(diff).isel(step=_step(ds, date)).median("run"))
 
 
-def _step(ds: xr.Dataset, date: str) -> int:
-    return int(np.searchsorted(ds["time"].values, np.datetime64(date)))
-
-
 def run(scenario: str, runs: int = RUNS, seed: int = SEED, **pressures: float) -> xr.Dataset:
     params = load_scenario(scenario)
     if pressures:
         params = with_values(params, {f"pressures.{k}": v for k, v in pressures.items()})
-    return simulate(
-        params,
-        runs=runs,
-        seed=seed,
-        variables=("security", "economic", "autonomy", "threat", "restriction"),
-    )
+    return simulate(params, runs=runs, seed=seed, variables=VARIABLES)
 
 
 def thaad(runs: int = RUNS, seed: int = SEED) -> dict[str, float]:
-    """Exercise 1: deterrence while coercion bites, de-risking after."""
+    """Exercise 1: deterrence while coercion bites, de-risking after; opinion turns on China."""
     coerced = run("thaad_2016", runs, seed)
     spared = run("thaad_2016", runs, seed, china_coercion=0.0)
     return {
-        "restriction_2017_04": float(
-            coerced["restriction"]
-            .sel(state=FOCUS, great_power="CHN")
-            .isel(step=_step(coerced, "2017-04-01"))
-            .median("run")
-        ),
+        "restriction_2017_04": at_restriction(coerced, "2017-04-01"),
+        "restriction_2017_04_spared": at_restriction(spared, "2017-04-01"),
         "security_2017_07_coerced": at(coerced, "security", "2017-07-01"),
         "security_2017_07_spared": at(spared, "security", "2017-07-01"),
+        "opinion_china_2018_01_coerced": toward(coerced, "opinion", "CHN", "2018-01-01"),
+        "opinion_china_2018_01_spared": toward(spared, "opinion", "CHN", "2018-01-01"),
         "economic_2016_01": at(coerced, "economic", "2016-01-01"),
         "economic_2026_01_coerced": at(coerced, "economic", "2026-01-01"),
         "economic_2026_01_spared": at(spared, "economic", "2026-01-01"),
     }
 
 
+def at_restriction(ds: xr.Dataset, date: str) -> float:
+    """Median of China's trade restriction on the focus state in force at `date`."""
+    return _median(ds["restriction"].sel(state=FOCUS, great_power="CHN"), ds, date)
+
+
 def taiwan(runs: int = RUNS, seed: int = SEED) -> dict[str, float]:
-    """Exercise 2: a Taiwan crisis in mid-2027 on top of lee_2025, a year later."""
+    """Exercise 2: a Taiwan crisis in mid-2027 on top of lee_2025, a year later.
+
+    The dual contingency is a link of the model: the crisis draws US attention away (Seoul's
+    effective US reliability) and gives Pyongyang an opening (its provocation, then the threat).
+    """
     crisis, calm = run("taiwan_contingency", runs, seed), run("lee_2025", runs, seed)
     when = "2028-07-01"
     return {
+        "reliability_crisis": toward(crisis, "effective_reliability", "USA", when),
+        "reliability_calm": toward(calm, "effective_reliability", "USA", when),
+        "provocation_crisis": at(crisis, "provocation", when),
+        "provocation_calm": at(calm, "provocation", when),
         "threat_crisis": at(crisis, "threat", when),
         "threat_calm": at(calm, "threat", when),
         "security_crisis": at(crisis, "security", when),
@@ -98,18 +135,256 @@ def taiwan(runs: int = RUNS, seed: int = SEED) -> dict[str, float]:
 
 
 def retrenchment(runs: int = RUNS, seed: int = SEED) -> dict[str, float]:
-    """Exercise 3: US reliability falls from 2026; four years on (mid-2029)."""
+    """Exercise 3: US reliability falls from 2026; four years on (mid-2029).
+
+    Seoul's answer (alliance, own defence, posture) and the great powers' levers toward it.
+    """
     alone, backed = run("us_retrenchment", runs, seed), run("lee_2025", runs, seed)
     when = "2029-07-01"
-    minus_labels = [label for label in posture_labels(alone) if label.startswith("CHN")]
+    china_side = [label for label in posture_labels(alone) if label.startswith("CHN")]
     return {
+        "reliability_retrenchment": toward(alone, "effective_reliability", "USA", when),
+        "reliability_lee": toward(backed, "effective_reliability", "USA", when),
         "security_retrenchment": at(alone, "security", when),
         "security_lee": at(backed, "security", when),
         "autonomy_retrenchment": at(alone, "autonomy", when),
         "autonomy_lee": at(backed, "autonomy", when),
+        "anchored_share_retrenchment": share(alone, "USA-anchored", when),
+        "anchored_share_lee": share(backed, "USA-anchored", when),
         "hedging_share_retrenchment": share(alone, "hedging", when),
         "hedging_share_lee": share(backed, "hedging", when),
-        "china_side_share_retrenchment": sum(share(alone, label, when) for label in minus_labels),
+        "china_side_share_retrenchment": sum(share(alone, label, when) for label in china_side),
+        "china_side_share_lee": sum(share(backed, label, when) for label in china_side),
+        "us_commitment_retrenchment": lever(alone, "USA", "commitment", when),
+        "us_commitment_lee": lever(backed, "USA", "commitment", when),
+        "china_inducement_retrenchment": lever(alone, "CHN", "inducement", when),
+        "china_inducement_lee": lever(backed, "CHN", "inducement", when),
+        "china_coercion_retrenchment": lever(alone, "CHN", "coercion", when),
+        "china_coercion_lee": lever(backed, "CHN", "coercion", when),
+        "opinion_us_retrenchment": toward(alone, "opinion", "USA", when),
+        "opinion_us_lee": toward(backed, "opinion", "USA", when),
+    }
+
+
+# --- the Markdown the lesson plan quotes -------------------------------------------------
+
+
+def signed(x: float) -> str:
+    return f"{x:+.2f}"
+
+
+def plain(x: float) -> str:
+    return f"{x:.2f}"
+
+
+def percent(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+def than(a: float, b: float, more: str, less: str, same: str = "the same as", digits: int = 2):
+    """'more'/'less'/'same' as the two numbers compare once rounded as the lesson prints them."""
+    a, b = round(a, digits), round(b, digits)
+    return more if a > b else less if a < b else same
+
+
+def _table(header: tuple[str, str, str], rows: list[tuple[str, str, str]]) -> str:
+    lines = [f"| {header[0]} | {header[1]} | {header[2]} |", "|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    return "\n".join(lines)
+
+
+def thaad_markdown(n: dict[str, float]) -> str:
+    table = _table(
+        ("", "with coercion", "without (china_coercion = 0)"),
+        [
+            (
+                "China's restriction, 2017-04",
+                plain(n["restriction_2017_04"]),
+                plain(n["restriction_2017_04_spared"]),
+            ),
+            (
+                "security alignment, 2017-07",
+                signed(n["security_2017_07_coerced"]),
+                signed(n["security_2017_07_spared"]),
+            ),
+            (
+                "Koreans favourable to China, 2018-01",
+                percent(n["opinion_china_2018_01_coerced"]),
+                percent(n["opinion_china_2018_01_spared"]),
+            ),
+            (
+                f"economic orientation, 2026-01 (from {signed(n['economic_2016_01'])} in 2016)",
+                signed(n["economic_2026_01_coerced"]),
+                signed(n["economic_2026_01_spared"]),
+            ),
+        ],
+    )
+    security = than(
+        n["security_2017_07_coerced"],
+        n["security_2017_07_spared"],
+        "further toward Washington than",
+        "less close to Washington than",
+    )
+    economy = than(
+        n["economic_2026_01_coerced"],
+        n["economic_2026_01_spared"],
+        "further toward the US",
+        "further toward China",
+        "where it would be",
+    )
+    opinion = than(
+        n["opinion_china_2018_01_coerced"],
+        n["opinion_china_2018_01_spared"],
+        "warmer",
+        "colder",
+        "unchanged",
+    )
+    observe = (
+        f"*What students should observe.* While the ban bites, Seoul stands {security} it "
+        f"would unpunished (security {signed(n['security_2017_07_coerced'])} against "
+        f"{signed(n['security_2017_07_spared'])} in 2017-07); the public's view of China turns "
+        f"{opinion} ({percent(n['opinion_china_2018_01_coerced'])} favourable in 2018 against "
+        f"{percent(n['opinion_china_2018_01_spared'])}); and by 2026 Seoul's economy stands "
+        f"{economy} ({signed(n['economic_2026_01_coerced'])} against "
+        f"{signed(n['economic_2026_01_spared'])})."
+    )
+    return table + "\n\n" + observe
+
+
+def taiwan_markdown(n: dict[str, float]) -> str:
+    table = _table(
+        ("", "Taiwan crisis", "lee_2025 (no crisis)"),
+        [
+            (
+                "US reliability as Seoul sees it",
+                plain(n["reliability_crisis"]),
+                plain(n["reliability_calm"]),
+            ),
+            (
+                "North Korea's provocation (−1 dialogue … +1 provoke)",
+                signed(n["provocation_crisis"]),
+                signed(n["provocation_calm"]),
+            ),
+            ("North Korea's threat", plain(n["threat_crisis"]), plain(n["threat_calm"])),
+            ("security alignment", signed(n["security_crisis"]), signed(n["security_calm"])),
+            ("economic orientation", signed(n["economic_crisis"]), signed(n["economic_calm"])),
+            ("gap between security and economy", plain(n["gap_crisis"]), plain(n["gap_calm"])),
+            ("own defence (autonomy)", plain(n["autonomy_crisis"]), plain(n["autonomy_calm"])),
+        ],
+    )
+    pair = lambda key: f"{key[1](n[key[0] + '_crisis'])} against {key[1](n[key[0] + '_calm'])}"  # noqa: E731
+    reliability = than(n["reliability_crisis"], n["reliability_calm"], "raises", "lowers", "leaves")
+    provocation = than(
+        n["provocation_crisis"], n["provocation_calm"], "provokes more", "provokes less", "holds"
+    )
+    threat = than(n["threat_crisis"], n["threat_calm"], "higher", "lower", "the same")
+    security = than(
+        n["security_crisis"], n["security_calm"], "closer to", "further from", "as close to"
+    )
+    gap_word = than(n["gap_crisis"], n["gap_calm"], "widens", "narrows", "leaves")
+    economy = than(
+        n["economic_crisis"], n["economic_calm"], "toward the US", "toward China", "nowhere"
+    )
+    observe = (
+        f"*What students should observe.* The dual contingency is a chain: the crisis "
+        f"{reliability} the US reliability Seoul counts on ({pair(('reliability', plain))}), "
+        f"Pyongyang {provocation} ({pair(('provocation', signed))}) and North Korea's threat "
+        f"ends {threat} ({pair(('threat', plain))}). Seoul stands {security} Washington "
+        f"(security {pair(('security', signed))}); the crisis {gap_word} the room for a middle "
+        f"way (gap {pair(('gap', plain))}), and Seoul's economy moves {economy} "
+        f"({pair(('economic', signed))})."
+    )
+    return table + "\n\n" + observe
+
+
+def retrenchment_markdown(n: dict[str, float]) -> str:
+    rows = [
+        (
+            "US reliability as Seoul sees it",
+            plain(n["reliability_retrenchment"]),
+            plain(n["reliability_lee"]),
+        ),
+        ("security alignment", signed(n["security_retrenchment"]), signed(n["security_lee"])),
+        ("own defence (autonomy)", plain(n["autonomy_retrenchment"]), plain(n["autonomy_lee"])),
+        (
+            "runs in which Seoul is *USA-anchored*",
+            percent(n["anchored_share_retrenchment"]),
+            percent(n["anchored_share_lee"]),
+        ),
+        (
+            "runs in which Seoul is *hedging*",
+            percent(n["hedging_share_retrenchment"]),
+            percent(n["hedging_share_lee"]),
+        ),
+        (
+            "runs in which Seoul leans to or anchors with China",
+            percent(n["china_side_share_retrenchment"]),
+            percent(n["china_side_share_lee"]),
+        ),
+        (
+            "Washington's commitment lever toward Seoul",
+            plain(n["us_commitment_retrenchment"]),
+            plain(n["us_commitment_lee"]),
+        ),
+        (
+            "Beijing's inducement lever toward Seoul",
+            plain(n["china_inducement_retrenchment"]),
+            plain(n["china_inducement_lee"]),
+        ),
+        (
+            "Beijing's coercion lever toward Seoul",
+            plain(n["china_coercion_retrenchment"]),
+            plain(n["china_coercion_lee"]),
+        ),
+        (
+            "Koreans favourable to the US",
+            percent(n["opinion_us_retrenchment"]),
+            percent(n["opinion_us_lee"]),
+        ),
+    ]
+    table = _table(("", "us_retrenchment", "lee_2025"), rows)
+    pair = lambda key, fmt: f"{fmt(n[key + '_retrenchment'])} against {fmt(n[key + '_lee'])}"  # noqa: E731
+    security = than(n["security_retrenchment"], n["security_lee"], "raises", "lowers", "leaves")
+    autonomy = than(n["autonomy_retrenchment"], n["autonomy_lee"], "raises", "lowers", "leaves")
+    commitment = than(
+        n["us_commitment_retrenchment"], n["us_commitment_lee"], "more", "less", "as much"
+    )
+    observe = (
+        f"*What students should observe.* Retrenchment {security} Seoul's security alignment "
+        f"({pair('security', signed)}) and {autonomy} its own defence "
+        f"({pair('autonomy', plain)}). Seoul is USA-anchored in "
+        f"{pair('anchored_share', percent)} of runs, hedging in "
+        f"{pair('hedging_share', percent)} and on China's side in "
+        f"{pair('china_side_share', percent)}. Washington signals {commitment} commitment "
+        f"({pair('us_commitment', plain)}); Beijing's levers toward Seoul "
+        f"{levers_move(n)}."
+    )
+    return table + "\n\n" + observe
+
+
+def levers_move(n: dict[str, float], barely: float = 0.05) -> str:
+    """How Beijing's levers under retrenchment compare with lee_2025's, in words."""
+    parts = []
+    for name, noun in (("inducement", "inducement"), ("coercion", "coercion")):
+        a, b = n[f"china_{name}_retrenchment"], n[f"china_{name}_lee"]
+        if abs(a - b) < barely:
+            parts.append(f"{noun} {plain(a)} against {plain(b)}")
+        else:
+            parts.append(f"{noun} {than(a, b, 'up', 'down')}, {plain(a)} against {plain(b)}")
+    moved = any(
+        abs(n[f"china_{k}_retrenchment"] - n[f"china_{k}_lee"]) >= barely
+        for k in ("inducement", "coercion")
+    )
+    return ("move" if moved else "hardly move") + " (" + "; ".join(parts) + ")"
+
+
+def markdown(runs: int = RUNS, seed: int = SEED) -> dict[str, str]:
+    """The block of docs/teaching.md each exercise quotes: its 1,000-run table and what
+    students should observe."""
+    return {
+        "thaad": thaad_markdown(thaad(runs, seed)),
+        "taiwan": taiwan_markdown(taiwan(runs, seed)),
+        "retrenchment": retrenchment_markdown(retrenchment(runs, seed)),
     }
 
 
@@ -122,6 +397,9 @@ def main() -> None:
         print(f"{name} ({RUNS} runs, seed {SEED}, medians for {FOCUS})")
         for key, value in measure().items():
             print(f"  {key:34s} {value:+.3f}")
+    print("\nThe blocks docs/teaching.md quotes:\n")
+    for block in markdown().values():
+        print(block, end="\n\n")
 
 
 if __name__ == "__main__":
