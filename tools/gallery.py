@@ -2,8 +2,7 @@
 
 Each section is one command: its figure (copied to docs/figures/) and the summary the
 command itself printed and logged, verbatim, from the newest results folder of that command.
-Nothing in the gallery is typed by hand, so it says what the model said when it was made; the
-page records the hedgesim version and commit of each run.
+Nothing in the gallery is typed by hand, so it says what the model said when it was made.
 """
 
 from __future__ import annotations
@@ -94,18 +93,6 @@ def summary(folder: Path) -> str:
     return "\n".join(line for line in lines if line and not line.startswith("wrote "))
 
 
-def provenance(folder: Path) -> str:
-    for candidate in ("design.nc", "dataset.nc"):
-        path = folder / candidate
-        if path.exists():
-            import xarray as xr
-
-            with xr.open_dataset(path) as ds:
-                attrs = ds.attrs
-            return f"hedgesim {attrs.get('hedgesim_version', '?')}, commit {str(attrs.get('hedgesim_commit', '?'))[:9]}"
-    return "hedgesim (version in the results folder's config)"
-
-
 def main() -> int:
     lines = [
         "# Figures gallery: what drives Seoul",
@@ -126,7 +113,7 @@ def main() -> int:
             "",
             f"![{title}](figures/{target})",
             "",
-            f"`{command}` — {what} Made {folder.name} by {provenance(folder)}.",
+            f"`{command}` — {what} Run of {folder.name.replace('_', ' ')}.",
             "",
             "```",
             summary(folder),
