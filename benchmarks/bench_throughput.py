@@ -30,15 +30,15 @@ import numpy as np  # noqa: E402
 from experiments import compose  # noqa: E402
 from sim import simulate, with_values  # noqa: E402
 from sim.params import PRESSURE_KEYS  # noqa: E402
-from sim.sweep.spec import SweepSpec  # noqa: E402
 
 SUMMARY_VARIABLES = ("security", "economic", "autonomy", "threat")  # sweep defaults record these
+CHUNK_RUNS = 25_000  # conf/sweep/settings/common.yaml: chunk_runs
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, nargs="+", default=[1_000, 10_000, 100_000])
-    parser.add_argument("--chunk-runs", type=int, default=SweepSpec.chunk_runs)
+    parser.add_argument("--chunk-runs", type=int, default=CHUNK_RUNS)
     parser.add_argument("--all-variables", action="store_true", help="record every variable")
     parser.add_argument("--fixed", action="store_true", help="the same parameters in every run")
     args = parser.parse_args()

@@ -93,15 +93,18 @@ def answer(curvature: np.ndarray) -> np.ndarray:
     return np.where(flat, 0.0, 1.0 / np.where(flat, -1.0, -2.0 * curvature))
 
 
-def forecast(w, response: Response, g_s, g_e, rivalry, poles, pledge) -> Forecast:
+def forecast(w, response: Response, g_s, g_e, rivalry, poles, pledge, alignment=None) -> Forecast:
     """alpha_hat and its gain per lever for lever slots of the great powers `poles` (global
     pole index of each slot, (A,)): g_s, g_e (R, M, A) from `lever_pulls`, `response` the
-    middle powers' targets and curvatures (R, M)."""
+    middle powers' targets and curvatures (R, M). `alignment`: alpha_hat (M, A, R) if the
+    caller has it already (`alignment_forecast`), else computed here."""
     aims = runs_last(w.aims[:, poles])  # (A, 2, R)
     shift = aims[:, 0] * runs_last(g_s) * answer(response.curvature_security)
     shift = shift + aims[:, 1] * runs_last(g_e) * answer(response.curvature_economic)
+    if alignment is None:
+        alignment = alignment_forecast(w, response, poles, pledge)
     return Forecast(
-        alignment_forecast(w, response, poles, pledge),
+        alignment,
         stake(w, rivalry),
         w.sign[poles][:, None] * shift / 2.0,
     )
@@ -133,10 +136,15 @@ def great_power_levers(
         slope[:, tariff] = slope[:, tariff] - deal
     curvature = -fc.stake * fc.gain**2 - cost * (1.0 + w.strategy.inertia)
     hi = np.broadcast_to(runs_last(caps[:, pole_of, lever]), now.shape)
-    draws = None if keys is None else runs_last(keys[:, :, pole_of, lever])
+    draws = runs_last(keys[:, :, pole_of, lever]) if draws_needed(w, keys) else None
     chosen = np.zeros(levers.shape)
     chosen[:, :, pole_of, lever] = runs_first(choose(w, slope, curvature, now, 0.0, hi, k, draws))
     return chosen
+
+
+def draws_needed(w, keys) -> bool:
+    """Whether `choose` reads its random draws: under the logit rule, or with noise."""
+    return keys is not None and (w.decision.rule == "logit" or bool(np.any(w.strategy.noise > 0)))
 
 
 def choose(w, slope, curvature, current, lo, hi, k, keys):
@@ -151,7 +159,7 @@ def choose(w, slope, curvature, current, lo, hi, k, keys):
         u = slope * move + curvature * move**2
         return logit_pick(u, levels, st.temperature, uniform_at(keys, k))
     target = vertex(slope, curvature, current, lo, hi)
-    if not np.any(st.noise > 0):  # no draws at all: the result is the same either way
+    if not np.any(st.noise > 0):  # no draws at all (see `draws_needed`): the same either way
         return target
     return adjust(current, target, 1.0, st.noise, normal_at(keys, k), lo, hi)
 
@@ -180,13 +188,15 @@ def great_power_restraint(
     k: int,
     keys: np.ndarray | None,
     poles=EVERY,
+    alignment=None,
 ) -> np.ndarray:
     """New restraint (R, P') of the great powers `poles` on the challenger. `threat_pull`
     (R, M) from `sim.influence.threat_pull`, `effect` (R, P) from `restraint_effect`,
-    `taiwan` the effective Taiwan risk (R,)."""
+    `taiwan` the effective Taiwan risk (R,); `alignment` as in `forecast`, (M, P', R)."""
     sign, effect = w.sign[poles][:, None], runs_last(effect[:, poles])  # (P', 1), (P', R)
     protector = w.protector
-    alignment = alignment_forecast(w, response, poles, pledge)  # (M, P', R)
+    if alignment is None:
+        alignment = alignment_forecast(w, response, poles, pledge)  # (M, P', R)
     # a unit of restraint lowers y* by `effect`, the threat target by threat_effect times that
     dthreat = -w.challenger_params.threat_effect * effect  # (P', R)
     g_s = runs_last(threat_pull)[:, None] * dthreat  # (M, P', R)
@@ -205,7 +215,7 @@ def great_power_restraint(
     slope = slope + st.stake * cost_of_provocation * effect - 2.0 * cost * now
     curvature = -(fc.stake * gain**2).sum(axis=0) - cost * (1.0 + st.inertia)
     bound = runs_last(w.restraint_max[:, poles])
-    draws = None if keys is None else runs_last(keys)
+    draws = runs_last(keys) if draws_needed(w, keys) else None
     return runs_first(choose(w, slope, curvature, now, -bound, bound, k, draws))
 
 

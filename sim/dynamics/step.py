@@ -65,6 +65,7 @@ from sim.opinion import opinion_target, opinion_update, switch_probability
 from sim.params import EVENT_KINDS
 from sim.strategy import (
     active_slots,
+    alignment_forecast,
     challenger_choice,
     forecast,
     great_power_levers,
@@ -220,7 +221,14 @@ def state_pairs(w: CompiledWorld, state: State) -> Pairs:
 
 
 def _dispositions(w: CompiledWorld, state: State) -> dict[str, np.ndarray]:
-    return effective_levers(w, state.pressures, state.reliability_shock, state.taiwan_shock)
+    """The dispositions in force in `state`, computed once per state: a step reads them four
+    times, and a state is not changed once built (`apply_events` changes its own copy
+    before anyone reads it)."""
+    cached = state.__dict__.get("_dispositions")
+    if cached is None:
+        cached = effective_levers(w, state.pressures, state.reliability_shock, state.taiwan_shock)
+        state.__dict__["_dispositions"] = cached
+    return cached
 
 
 def decision_context(w: CompiledWorld, state: State, pair: Pairs | None = None) -> Context:
@@ -285,11 +293,14 @@ def great_powers_decide(
     caps = lever_caps(w, dispositions)[:, poles]
     held = in_force(levers, caps)
     slots = active_slots(caps, np.arange(len(w.poles))[poles])
-    ids, _, lever = slots
+    ids, pole_of, lever = slots
     g_s, g_e = lever_pulls(w, ctx, pair)
     pledge = before.pledge
     g_s, g_e = g_s[:, :, ids, lever], g_e[:, :, ids, lever]
-    fc = forecast(w, response, g_s, g_e, dispositions["rivalry"], ids, pledge)
+    alignment = alignment_forecast(w, response, poles, pledge)  # (M, P', R), once for both
+    fc = forecast(
+        w, response, g_s, g_e, dispositions["rivalry"], ids, pledge, alignment[:, pole_of]
+    )
     new_levers = great_power_levers(w, fc, held, caps, k, keys.levers[:, :, poles], slots, pledge)
     pull = threat_pull(w, pair, w.sign, w.protector)
     effect = restraint_effect(w, before.pressures["russia_dprk"])
@@ -305,7 +316,10 @@ def great_powers_decide(
         k,
         keys.restraint[:, poles],
         poles,
+        alignment,
     )
+    if review.all():  # the usual case: every run reviews at once (the same numbers)
+        return new_levers, new_restraint
     return (
         np.where(review[:, None, None, None], new_levers, levers),
         np.where(review[:, None], new_restraint, restraint),
