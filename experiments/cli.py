@@ -27,7 +27,7 @@ COMMANDS = {
     "discover": "scenario discovery (PRIM): which pressures tip the focus state",
     "calibrate": "fit weights and the 2000 state to the observed 2000-2014 trade",
     "replay": "replay 2000-2025 with the calibrated model",
-    "demo": "the classroom dashboard in the browser (--host, --port)",
+    "demo": "the classroom dashboard in the browser (--host, --port, --class)",
     "export": "a results folder, multirun or sweep store as one CSV/Parquet table",
 }
 # command -> the optional extra it needs (pyproject.toml); the rest run on a core install
