@@ -232,7 +232,9 @@ class MiddlePower(mesa.Agent):
             seat = self.model.seat_choice(self.code)
             own = self.choice
             named = seat[1] if seat else {}
-            self.choice = Choice(*(named.get(d, x) for d, x in zip(Choice._fields, own, strict=True)))
+            self.choice = Choice(
+                *(named.get(d, x) for d, x in zip(Choice._fields, own, strict=True))
+            )
             self.model.seat_moved(self.code, self.model.focus, own, self.choice)
 
     def commit(self) -> None:
