@@ -184,7 +184,17 @@ class GreatPower(mesa.Agent):
             m.keys,
             self.columns,
         )
-        self._chosen = (levers[0, :, 0], float(restraint[0, 0]))
+        chosen = levers[0, :, 0]
+        seat = m.seat_choice(self.code) if m.seats else None
+        if self.code in m.seats:  # role play: a student's levers replace what they name
+            toward = seat[0] if seat else m.focus
+            i = m.state_codes.index(toward)
+            chosen = chosen.copy()  # may be a view of `m.before`, which the "why" reads
+            own = chosen[i].copy()
+            for name, value in (seat[1] if seat else {}).items():
+                chosen[i, K[name]] = value
+            m.seat_moved(self.code, toward, own, chosen[i])
+        self._chosen = (chosen, float(restraint[0, 0]))
 
     def advance(self) -> None:
         """Commit the choice of `step` (synchronous: every agent chose from the same state)."""

@@ -228,6 +228,14 @@ class MiddlePower(mesa.Agent):
         choice, response = dynamics.decide(self.model.world, self.context, self.model.steps, keys)
         self.choice = Choice(*(float(x[0, 0]) for x in choice))
         self.response = tuple(float(x[0, 0]) for x in response)
+        if self.code in self.model.seats:  # role play: a student's positions replace its own
+            seat = self.model.seat_choice(self.code)
+            own = self.choice
+            named = seat[1] if seat else {}
+            self.choice = Choice(
+                *(named.get(d, x) for d, x in zip(Choice._fields, own, strict=True))
+            )
+            self.model.seat_moved(self.code, self.model.focus, own, self.choice)
 
     def commit(self) -> None:
         """Adopt the choice; remember this step's restrictions in force (the great powers'

@@ -28,7 +28,10 @@ For a dashboard (experiments/classroom/app.py) — see agents/API.md for the ful
 - `model.set_pressure(name, value)`: in force from the next step (as a scheduled change);
 - `model.fire_event(kind, target=..., partner=..., magnitude=1.0, camp="")`: happens in the
   next step, exactly as the same event in a scenario file;
-- `model.why(code)`: each utility term's contribution to the state's last move;
+- `model.why(code)`: each utility term's contribution to the state's last move (a great
+  power: the parts of its levers' slopes toward the focus; the challenger: of its provocation);
+- role play (agents/seats.py): `model.take_seat(code)`, `model.choose(code, **choice)`,
+  `model.waiting`, `model.debrief(code)`, `model.leave_seat(code)`;
 - `model.datacollector` (Mesa's DataCollector) and `model.to_dataset()` (the engine's layout).
 """
 
@@ -42,15 +45,24 @@ import xarray as xr
 
 from agents.challenger import Backer, Challenger
 from agents.collect import make_datacollector
-from agents.explain import Explanation, explain
+from agents.explain import (
+    Explanation,
+    LeverExplanation,
+    ProvocationExplanation,
+    explain,
+    explain_challenger,
+    explain_great_power,
+)
 from agents.great_power import GreatPower
 from agents.middle_power import MiddlePower
+from agents.seats import POSITIONS, Debrief, checked_choice, seat_kind
 from sim import dynamics
 from sim import engine as _engine  # its record and dataset layout (see `record`, `to_dataset`)
 from sim.decision import Response
 from sim.metrics import posture_labels
 from sim.params import (
     EVENT_KINDS,
+    LEVERS,
     PRESSURE_KEYS,
     ParamError,
     Params,
@@ -129,6 +141,10 @@ class GeopoliticsModel(mesa.Model):
         self._live_pressures: dict[str, float] = {}
         self._fired: list = []
         self.before = self.before_pairs = self.before_context = None  # set in each `_respond`
+        # role play: seat code -> (toward, choice) for the next step, or None until it chooses
+        self._seats: dict[str, tuple[str, dict[str, float]] | None] = {}
+        self._seat_moves: dict[str, tuple] = {}  # seat code -> (toward, own, chosen) this step
+        self._debriefs: dict[str, Debrief] = {}
         self.levers = self._levers_in_force()
         self._records = [self.record()]
         self.datacollector = make_datacollector(self)
@@ -155,6 +171,8 @@ class GeopoliticsModel(mesa.Model):
         self.middle_powers.shuffle_do("decide")  # synchronous: the order changes nothing
         self._respond()
         self.levers = self._levers_in_force()
+        if self._seats:
+            self._debrief_seats()
         self._records.append(self.record())
         self.datacollector.collect(self)
         self.running = k < self.horizon
@@ -287,12 +305,97 @@ class GeopoliticsModel(mesa.Model):
         """A parameter's value for this run, (1,) (arrays over runs: this run's element)."""
         return _per_run(value, slice(self.element, self.element + 1), 1)
 
-    def why(self, code: str | None = None) -> Explanation:
-        """Why a middle power (default: the focus) made its last move, term by term."""
+    def why(
+        self, code: str | None = None, toward: str | None = None
+    ) -> Explanation | LeverExplanation | ProvocationExplanation:
+        """Why an agent made its last choice: a middle power's (default: the focus) move term
+        by term; a great power's levers toward middle power `toward` (default: the focus),
+        the parts of each lever's slope; the challenger's provocation, the parts of its
+        incentive."""
         agent = self.agent(code or self.focus)
-        if not isinstance(agent, MiddlePower):
-            raise ParamError("code", code, f"a middle power: {list(self.state_codes)}")
-        return explain(agent)
+        if isinstance(agent, MiddlePower):
+            return explain(agent)
+        if isinstance(agent, GreatPower):
+            return explain_great_power(agent, self._middle_code(toward))
+        if isinstance(agent, Challenger):
+            return explain_challenger(agent)
+        allowed = [*self.state_codes, *self.pole_codes, self.challenger.code]
+        raise ParamError("code", code, f"an agent that chooses: {allowed}")
+
+    def _middle_code(self, code: str | None) -> str:
+        code = self.focus if code is None else code
+        if code not in self.state_codes:
+            raise ParamError("toward", code, f"a middle power: {list(self.state_codes)}")
+        return code
+
+    # ------------------------------------------------------------------ role play
+    @property
+    def seats(self) -> list[str]:
+        """The seats taken, in the order they were taken."""
+        return list(self._seats)
+
+    @property
+    def waiting(self) -> list[str]:
+        """The seats that have not chosen for the next step."""
+        return [code for code, choice in self._seats.items() if choice is None]
+
+    def take_seat(self, code: str) -> None:
+        """A student takes agent `code`'s seat (a middle power or a great power): from now on
+        what it `choose`s replaces that agent's own choice."""
+        seat_kind(self, code)
+        self._seats.setdefault(code, None)
+
+    def leave_seat(self, code: str) -> None:
+        """The model's agent chooses for itself again."""
+        self._seats.pop(code, None)
+        self._debriefs.pop(code, None)
+
+    def choose(self, code: str, toward: str | None = None, **choice: float) -> None:
+        """The seat's choice for the next step. A middle power: its new `security`,
+        `economic`, `autonomy`; a great power: its levers (LEVERS) toward middle power
+        `toward` (default: the focus). A name left out is as the model's agent chooses it."""
+        if code not in self._seats:
+            raise ParamError("seat", code, f"a seat taken first (take_seat); taken: {self.seats}")
+        if toward is not None and seat_kind(self, code) == "middle_power":
+            raise ParamError("toward", toward, "only for a great power's seat")
+        self._seats[code] = (self._middle_code(toward), checked_choice(self, code, choice))
+
+    def seat_choice(self, code: str) -> tuple[str, dict[str, float]] | None:
+        """(toward, choice) of seat `code` for the step under way, None if it has none."""
+        return self._seats.get(code)
+
+    def seat_moved(self, code: str, toward: str, own, chosen) -> None:
+        """An agent reports its own choice and the seat's that replaced it (for the debrief)."""
+        self._seat_moves[code] = (toward, np.asarray(own, float), np.asarray(chosen, float))
+
+    def debrief(self, code: str) -> Debrief | None:
+        """Seat `code`'s last step: its choice, the model's agent's own, and why; None before
+        the seat's first step."""
+        return self._debriefs.get(code)
+
+    def _debrief_seats(self) -> None:
+        """After a step: each seat's debrief; the seats wait for their next choice."""
+        for code, seat in self._seats.items():
+            agent = self._by_code[code]
+            toward, own, chosen = self._seat_moves.pop(code)
+            if isinstance(agent, MiddlePower):
+                names, why = POSITIONS, explain(agent, position=own)
+            else:
+                names = LEVERS
+                why = explain_great_power(agent, toward, after=own)
+            own_d = dict(zip(names, map(float, own), strict=True))
+            chosen_d = dict(zip(names, map(float, chosen), strict=True))
+            self._debriefs[code] = Debrief(
+                code=code,
+                step=int(self.steps),
+                chosen=chosen_d,
+                own=own_d,
+                why=why,
+                toward="" if isinstance(agent, MiddlePower) else toward,
+                by_seat=seat is not None,
+                differences={n: chosen_d[n] - own_d[n] for n in names},
+            )
+            self._seats[code] = None
 
     # ------------------------------------------------------------------ live controls
     def set_pressure(self, name: str, value: float) -> None:

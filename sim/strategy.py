@@ -254,3 +254,51 @@ def challenger_choice(w, incentive: np.ndarray, last: np.ndarray, k: int, keys) 
     target = vertex(slope, curvature, last, -1.0, 1.0)
     noise = ch.noise * np.sqrt(w.dt_years)
     return adjust(last, target, 1.0, noise, normal_at(keys, k), -1.0, 1.0)
+
+
+# ----------------------------------------------------------------------------- the "why"
+def lever_terms(
+    w, fc: Forecast, levers: np.ndarray, caps: np.ndarray, slots, pledge: np.ndarray
+) -> dict[str, np.ndarray]:
+    """The parts of the slope of V_p at the levers in force that `great_power_levers` judges
+    from, each (R, M, P', K) (0 in slots bounded at 0 everywhere), and its `curvature`:
+
+    - `alignment`: 2 St (1 - alpha_hat) d alpha_hat / d L, what moving the middle power
+      toward p is worth;
+    - `cost`: -2 c L^t, the lever's running cost;
+    - `deal`: -deal x pledge, a tariff's threat to the investment pledged to p (tariffs only).
+
+    Inertia, eta (L - L^t)^2, has no slope at L^t: it only steepens the curvature (how far a
+    review goes), as the middle power's answer does; `curvature` holds the sum. The parts add
+    up to the slope, so `vertex(sum of parts, curvature, L^t, 0, bound)` is the choice."""
+    poles, pole_of, lever = slots
+    cost = runs_last(w.lever_cost[:, poles, lever])  # (A, R)
+    now = runs_last(levers[:, :, pole_of, lever])  # (M, A, R)
+    parts = {
+        "alignment": 2.0 * fc.stake * (1.0 - fc.alignment) * fc.gain,
+        "cost": -2.0 * cost * now,
+        "deal": np.zeros(now.shape),
+    }
+    tariff = lever == LEVERS.index("tariff")
+    if tariff.any():
+        parts["deal"][:, tariff] = -runs_last(
+            w.deal[:, None, poles[tariff]] * pledge[:, :, poles[tariff]]
+        )
+    parts["curvature"] = np.broadcast_to(
+        -fc.stake * fc.gain**2 - cost * (1.0 + w.strategy.inertia), now.shape
+    )
+    terms = {}
+    for name, value in parts.items():
+        full = np.zeros(levers.shape)
+        full[:, :, pole_of, lever] = runs_first(value)
+        terms[name] = full
+    return terms
+
+
+def provocation_terms(
+    w, incentive: dict[str, np.ndarray], last: np.ndarray
+) -> dict[str, np.ndarray]:
+    """The parts of the slope of Pyongyang's U(y) at its last choice y_t, each (R,): the parts
+    of its incentive z (`provocation_incentive`) and `cost`, -2 cost y_t (inertia has no
+    slope at y_t). `challenger_choice` moves toward the clipped vertex of their sum."""
+    return {**incentive, "cost": -2.0 * w.challenger_params.cost * last}

@@ -13,17 +13,20 @@ address holds the world (`experiments.classroom.address`): a reload or a shared 
 it back. In class mode (`launch.py --class`) the page asks for the join code printed when the
 server started.
 
-Role-play hook: whatever a seat chooses for an agent reaches the world through the session
-(`Session.set_pressure`, `Session.fire_event`, recorded as `Action`s), exactly as the levers
-card does; a seat's card is one more component in `COLUMNS`, and a class session shared by
-several tabs is one `Session` looked up by a class code instead of `use_memo(Session)` below
-(see `session_for`).
+Play a side (role play): the `Seats` card lets a tab take Seoul's, Washington's or
+Beijing's seat (`Session.take_seat`, `Session.choose`, over the Mesa layer's
+`model.take_seat`/`model.choose`). Tabs opened with the same class session in the address
+(`?session=abc`) share one world (`session_for`, `experiments.classroom.session.Classroom`):
+each takes a seat, the world steps when every seat taken has chosen (or on STEP), and every
+tab draws the new state (`Follow`).
 """
 
 from __future__ import annotations
 
 import hmac
 import os
+import threading
+from urllib.parse import parse_qs, urlencode
 
 if __name__ == "__main__":
     # `python -m experiments.classroom.app` only launches the server, which imports this module
@@ -47,11 +50,12 @@ else:
         Info,
         Levers,
         Schedule,
+        Seats,
         TimeSeries,
         Why,
     )
     from experiments.classroom.launch import JOIN_CODE_ENV
-    from experiments.classroom.session import Session
+    from experiments.classroom.session import Session, classroom
 
     TITLE = "hedgesim · Seoul between Washington and Beijing"
     # Where each card goes. Every card is a component called as `Card(session)`; to add one,
@@ -62,15 +66,33 @@ else:
     COLUMNS = [
         (3, [Glance, Levers]),
         (5, [AlignmentMap, TimeSeries]),
-        (4, [Why, Schedule, Blocs]),
+        (4, [Seats, Why, Schedule, Blocs]),
     ]
     COMPARE = [Ensemble]
     GAP = "16px"  # between the cards of a column
 
-    def session_for(found: page_address.Address) -> Session:
-        """The world a page load starts from: the one its address describes. (A role-play
-        class session would be looked up here, by a class code, and shared between tabs.)"""
-        return Session(found.scenario, found.seed, found.actions, found.step)
+    def session_for(found: page_address.Address, class_session: str = "") -> Session:
+        """The world a page load starts from: the one its address describes, or, with a class
+        session (`?session=abc`), that class's shared world (made from the address of the
+        first tab that names it)."""
+        if not class_session:
+            return Session(found.scenario, found.seed, found.actions, found.step)
+        shared = classroom(class_session, found.scenario, found.seed, found.actions, found.step)
+        return Session(found.scenario, found.seed, shared=shared)
+
+    def class_session_of(search: str | None) -> str:
+        """The class session named in the address (`session=`), or ""."""
+        return parse_qs(search or "").get("session", [""])[-1].strip()
+
+    @solara.component
+    def Follow(session: Session):
+        """In a class session, draws this tab again when another tab changes the world."""
+
+        def follow(stop: threading.Event) -> None:
+            if session.shared is not None:
+                session.follow(stop)
+
+        solara.use_thread(follow, dependencies=[], intrusive_cancel=False)
 
     def admitted(join: str) -> bool:
         """In class mode, only a page load that carries the printed join code."""
@@ -78,10 +100,13 @@ else:
         return not code or hmac.compare_digest(join.strip().upper(), code)
 
     @solara.component
-    def AddressBar(session: Session, join: str):
-        """Keeps the browser's address in step with the world, so a reload restores it."""
+    def AddressBar(session: Session, join: str, class_session: str = ""):
+        """Keeps the browser's address in step with the world, so a reload restores it (and,
+        in a class session, keeps the session's name so a reload rejoins it)."""
         router = solara.use_router()
         query = session.address(join)
+        if class_session:
+            query += "&" + urlencode({"session": class_session})
 
         def push() -> None:
             # Rendered outside a server (solara.render in the tests) there is no address bar.
@@ -104,21 +129,23 @@ else:
     def Page():
         router = solara.use_router()
         found = solara.use_memo(lambda: page_address.decode(router.search), dependencies=[])
+        class_session = solara.use_memo(lambda: class_session_of(router.search), dependencies=[])
         solara.AppBarTitle(TITLE)
         with solara.AppBar():
             solara.lab.ThemeToggle()
         if admitted(found.join):
-            Dashboard(found)
+            Dashboard(found, class_session)
         else:
             Refused()
 
     @solara.component
-    def Dashboard(found: page_address.Address):
-        session = solara.use_memo(lambda: session_for(found), dependencies=[])
+    def Dashboard(found: page_address.Address, class_session: str = ""):
+        session = solara.use_memo(lambda: session_for(found, class_session), dependencies=[])
         if found.problems and not session.model.value.input_error:
             session.model.value.input_error = "; ".join(found.problems)
         solara.Title("hedgesim dashboard")
-        AddressBar(session, found.join)
+        AddressBar(session, found.join, class_session)
+        Follow(session)
         with solara.Column(gap=GAP, classes=["hs-page"]):
             for card in TOP:
                 card(session)

@@ -26,16 +26,20 @@ from experiments.classroom.drawing import (
 )
 from experiments.classroom.exercises import EXERCISES, answer_sheet, question_id
 from experiments.classroom.scenarios import scenario_description
-from experiments.classroom.session import ENSEMBLE_RUNS, SCENARIOS, Session
+from experiments.classroom.session import ENSEMBLE_RUNS, SCENARIOS, SEATS, Session
 from experiments.classroom.words import (
     EVENTS,
+    LEVER_WORDS,
     counted,
     country_name,
+    describe_levers,
     describe_move,
+    describe_provocation,
+    describe_seat_choice,
     explain_terms,
     fill,
 )
-from sim.params import ParamError, Pressures
+from sim.params import LEVERS, ParamError, Pressures
 
 PRESSURE_LABELS = {
     "rivalry": "US–China rivalry",
@@ -141,6 +145,12 @@ def name_of(model, code: str) -> str:
 def in_sentence(name: str) -> str:
     """A name as it reads inside a sentence: "the United States", "South Korea"."""
     return f"the {name}" if name.startswith("United ") else name
+
+
+def every_name(model) -> dict[str, str]:
+    """The template roles of `names_of` and every agent's code, each by its name in a sentence."""
+    codes = [*model.state_codes, *model.pole_codes, model.challenger.code]
+    return {**names_of(model), **{code: in_sentence(name_of(model, code)) for code in codes}}
 
 
 def all_names(model) -> dict[str, str]:
@@ -622,6 +632,15 @@ def Why(session: Session):
             f"Posture now: {focus.posture_label}  ·  government: {focus.government}",
             classes=["hs-posture"],
         )
+        if model.steps > 0:
+            words = every_name(model)
+            solara.Text("The great powers and Pyongyang", classes=["hs-big"])
+            for code in model.pole_codes:
+                for line in describe_levers(words[code], model.why(code), words):
+                    solara.Text("• " + line, classes=["hs-why-line", f"hs-why-{code}"])
+            prk = model.challenger.code
+            for line in describe_provocation(words[prk], model.why(prk), words):
+                solara.Text("• " + line, classes=["hs-why-line", f"hs-why-{prk}"])
 
 
 # ----------------------------------------------------------------------------- blocs
@@ -816,3 +835,147 @@ def Answers(session: Session, join: str = ""):
                 label="Download the answer sheet",
                 mime_type="text/markdown",
             )
+
+
+# ----------------------------------------------------------------------------- role play
+POSITION_WORDS = {
+    "security": ("Security", -1.0, 1.0, "-1 {minus}'s camp … +1 alliance with {plus}"),
+    "economic": ("Economy", -1.0, 1.0, "-1 toward {minus} … +1 toward {plus}"),
+    "autonomy": ("Own defence", 0.0, 1.0, "0 none … 1 full"),
+}
+
+
+def seat_now(model, code: str) -> dict[str, float]:
+    """Where seat `code` stands now: a middle power's positions, a great power's levers in
+    force toward the focus."""
+    agent = model.agent(code)
+    if code in model.state_codes:
+        return {name: float(getattr(agent, name)) for name in POSITION_WORDS}
+    return agent.levers_in_force[model.focus]
+
+
+@solara.component
+def Seats(session: Session):
+    """Play a side: this tab takes Seoul's, Washington's or Beijing's seat and chooses for it
+    each quarter; the world steps when every seat taken has chosen (or on STEP). Then the
+    debrief: what the model's own agent would have chosen, and why."""
+    model = session.watched_model()
+    words = every_name(model)
+    seat = session.seat.value
+    draft = solara.use_reactive({})
+    refused, set_refused = solara.use_state("")
+
+    def take(code: str) -> None:
+        draft.set({})
+        session.take_seat(code)
+
+    def choose() -> None:
+        try:
+            session.choose(**{**seat_now(model, seat), **draft.value})
+            draft.set({})
+            set_refused("")
+        except ParamError as error:
+            set_refused(str(error))
+
+    with solara.Card(
+        "Play a side",
+        subtitle="take a seat; the model plays the others",
+        classes=["hs-card", "hs-seats"],
+        margin=0,
+    ):
+        with solara.Row(style={"flex-wrap": "wrap", "gap": "4px"}):
+            for code in SEATS:
+                if code not in model.state_codes and code not in model.pole_codes:
+                    continue
+                solara.Button(
+                    f"Play {words[code]}",
+                    on_click=lambda code=code: take(code),
+                    color="primary",
+                    outlined=seat != code,
+                    small=True,
+                    classes=[f"hs-seat-{code}"],
+                )
+            if seat:
+                solara.Button(
+                    "Leave the seat",
+                    on_click=session.leave_seat,
+                    small=True,
+                    text=True,
+                    classes=["hs-seat-leave"],
+                )
+        taken = model.seats
+        if taken:
+            status = [
+                f"{words[code]}: {'waiting' if code in model.waiting else 'chosen'}"
+                for code in taken
+            ]
+            solara.Text("Seats: " + " · ".join(status), classes=["hs-seat-status"])
+        if not seat:
+            solara.Text("Take a seat to choose for that side each quarter.", classes=["hs-muted"])
+            return
+        now = seat_now(model, seat)
+        if seat in model.state_codes:
+            solara.Text(f"{words[seat]}'s positions next quarter", classes=["hs-big"])
+            rows = [
+                (name, label, lo, hi, fill(hint, words))
+                for name, (label, lo, hi, hint) in POSITION_WORDS.items()
+            ]
+        else:
+            toward = words[model.focus]
+            solara.Text(f"{words[seat]}'s levers toward {toward}", classes=["hs-big"])
+            rows = [
+                (lever, fill(LEVER_WORDS[lever], {**words, "toward": toward}), 0.0, 1.0, "")
+                for lever in LEVERS
+            ]
+        for name, label, lo, hi, hint in rows:
+            value = draft.value.get(name, now[name])
+            solara.Text(f"{label[0].upper()}{label[1:]}: {value:.2f}", classes=["hs-seat-label"])
+            with solara.Div(classes=[f"hs-seat-slider-{name}"]):
+                solara.SliderFloat(
+                    hint,
+                    value=value,
+                    min=lo,
+                    max=hi,
+                    step=0.05,
+                    on_value=lambda v, name=name: draft.set(
+                        {**draft.value, name: round(float(v), 2)}
+                    ),
+                    thumb_label=False,
+                )
+        chosen = seat not in model.waiting and seat in model.seats
+        solara.Button(
+            "Chosen: waiting for the others" if chosen else "Choose",
+            on_click=choose,
+            color="primary",
+            disabled=chosen or not model.running,
+            classes=["hs-seat-choose"],
+        )
+        if refused:
+            solara.Text(refused, classes=["hs-error", "hs-refused"])
+        Debriefing(session)
+
+
+@solara.component
+def Debriefing(session: Session):
+    """What the model's own agent would have chosen last quarter in this tab's seat, and why."""
+    model = session.watched_model()
+    seat = session.seat.value
+    debrief = model.debrief(seat) if seat else None
+    if debrief is None:
+        return
+    words = every_name(model)
+    actor = words[seat]
+    with solara.Div(classes=["hs-debrief"]):
+        solara.Text(f"Debrief, quarter to {model.date.isoformat()}", classes=["hs-big"])
+        solara.Text(describe_seat_choice(actor, debrief, words), classes=["hs-debrief-choice"])
+        why = debrief.why
+        if seat in model.state_codes:
+            solara.Text(
+                describe_move(f"The model's {actor}", why.before, why.after, words),
+                classes=["hs-debrief-line"],
+            )
+            lines = explain_terms(why.rows(), words, limit=3)
+        else:
+            lines = describe_levers(f"The model's {actor}", why, words)
+        for line in lines:
+            solara.Text("• " + line, classes=["hs-debrief-line"])

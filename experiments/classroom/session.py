@@ -176,6 +176,43 @@ class ClassroomModel(GeopoliticsModel):
 
 
 SCENARIOS = scenario_names()
+SEATS = ("KOR", "USA", "CHN")  # the seats a class can take (role play): Seoul, Washington, Beijing
+
+
+class Classroom:
+    """One world shared by the browser tabs of a class session (`?session=...`): each tab has
+    its own `Session` (its controls, its seat), all around this classroom's model. A change
+    in one tab moves `generation`; the other tabs wait for it (`wait`) and draw again."""
+
+    def __init__(self, scenario_name: str, seed: object, actions=(), step: int = 0):
+        self.model = ClassroomModel.replayed(scenario_name, seed, list(actions), step)
+        self.lock = threading.RLock()
+        self.generation = 0
+        self._moved = threading.Condition()
+
+    def changed(self, model: ClassroomModel) -> None:
+        with self._moved:
+            self.model = model
+            self.generation += 1
+            self._moved.notify_all()
+
+    def wait(self, seen: int, timeout: float) -> int:
+        """The generation after `seen`, or `seen` if nothing changed within `timeout` s."""
+        with self._moved:
+            self._moved.wait_for(lambda: self.generation != seen, timeout)
+            return self.generation
+
+
+_CLASSROOMS: dict[str, Classroom] = {}
+_CLASSROOMS_LOCK = threading.Lock()
+
+
+def classroom(name: str, scenario_name: str, seed: object, actions=(), step: int = 0) -> Classroom:
+    """The class session `name`, made from the first tab's address if it is new."""
+    with _CLASSROOMS_LOCK:
+        if name not in _CLASSROOMS:
+            _CLASSROOMS[name] = Classroom(scenario_name, seed, actions, step)
+        return _CLASSROOMS[name]
 
 
 ENSEMBLE_RUNS = 200  # the "many worlds" view: enough for a 5-95% band, under a second
@@ -191,12 +228,17 @@ class Session:
         seed: object = DEFAULT_SEED,
         actions: list[Action] = (),
         step: int = 0,
+        shared: Classroom | None = None,
     ):
         self.scenario = solara.Reactive(scenario_name)  # the controls' choice; used on reset
         self.seed_text = solara.Reactive(str(seed))
+        self.shared = shared  # the class session this tab is part of, if any
         self.model = solara.Reactive(
-            ClassroomModel.replayed(scenario_name, seed, list(actions), step)
+            shared.model
+            if shared is not None
+            else ClassroomModel.replayed(scenario_name, seed, list(actions), step)
         )
+        self.seat = solara.Reactive("")  # the seat this tab plays (role play), if any
         self.version = solara.Reactive(0)  # moves whenever the model changes in place
         self.playing = solara.Reactive(False)
         self.pinned = solara.Reactive(None)  # (label, Dataset) of a run kept for comparison
@@ -206,7 +248,8 @@ class Session:
         # The play loop steps the model from its own thread while a student may click; one
         # change at a time, and no picture drawn from a half-taken step. Never held while a
         # reactive value is set: that draws the page, which takes the lock for its pictures.
-        self.lock = threading.RLock()
+        # The tabs of a class session share the classroom's lock.
+        self.lock = threading.RLock() if shared is None else shared.lock
 
     def watched_model(self) -> ClassroomModel:
         """The model, for a component to draw: reading `version` here makes Solara draw the
@@ -306,5 +349,55 @@ class Session:
             self.model.value.fire_event(kind, partner=partner)
         self._changed()
 
+    # ------------------------------------------------------------------ role play
+    def take_seat(self, code: str) -> None:
+        """This tab plays `code` (one of SEATS); the seat it held before goes back to the model."""
+        with self.lock:
+            model = self.model.value
+            if self.seat.value and self.seat.value != code:
+                model.leave_seat(self.seat.value)
+            model.take_seat(code)
+        self.seat.value = code
+        self._changed()
+
+    def leave_seat(self) -> None:
+        with self.lock:
+            if self.seat.value:
+                self.model.value.leave_seat(self.seat.value)
+        self.seat.value = ""
+        self._changed()
+
+    def choose(self, **choice: float) -> None:
+        """This tab's seat chooses for the next quarter; when every seat taken has chosen, the
+        world steps (the teacher's STEP steps it anyway: a seat that has not chosen leaves the
+        choice to the model's agent). ParamError (one line) for a choice the model refuses."""
+        code = self.seat.value
+        with self.lock:
+            model = self.model.value
+            if code not in model.seats:  # a RESET or a step back gave a world without the seat
+                model.take_seat(code)
+            model.choose(code, **choice)
+            everyone = not model.waiting
+        if everyone:
+            self.step()
+        else:
+            self._changed()
+
+    def follow(self, stop: threading.Event, timeout: float = 0.5) -> None:
+        """In a class session: draw again whenever another tab changes the shared world, until
+        `stop` (the tab closed)."""
+        shared = self.shared
+        seen = shared.generation
+        while not stop.is_set():
+            now = shared.wait(seen, timeout)
+            if now == seen:
+                continue
+            seen = now
+            if shared.model is not self.model.value:
+                self.model.value = shared.model
+            self.version.value += 1
+
     def _changed(self) -> None:
         self.version.value += 1
+        if self.shared is not None:
+            self.shared.changed(self.model.value)

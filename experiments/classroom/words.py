@@ -119,3 +119,115 @@ def counted(n: int, thing: str) -> str:
     plural = {"crisis": "crises", "summit": "summits"}
     last = thing.split()[-1]
     return f"{n} {thing[: -len(last)]}{plural.get(last, last + 's')}"
+
+
+# ----------------------------------------------------------------------------- the great powers
+# A great power's levers toward a middle power (sim.params.LEVERS), as a noun.
+LEVER_WORDS = {
+    "commitment": "its security commitment",
+    "inducement": "investment and aid",
+    "coercion": "economic coercion",
+    "tariff": "tariffs",
+    "consent": "consent to {toward}'s own weapons",
+    "military": "military pressure",
+}
+# The parts of a lever's slope (sim.strategy.lever_terms): what each says when it pushes up.
+LEVER_PART_WORDS = {
+    "alignment": (
+        "it expects this to pull {toward} its way",
+        "it expects this to push {toward} away",
+    ),
+    "cost": ("", "the lever costs it to keep up"),
+    "deal": ("", "{toward}'s pledged investment would be put at risk"),
+}
+# The parts of Pyongyang's incentive (sim.strategy.provocation_terms), and which way they pull.
+PROVOCATION_WORDS = {
+    "hostility": "its hostility",
+    "alliance_tightening": "its neighbours drawing closer to {plus}",
+    "backing": "Russia's backing",
+    "opportunity": "the opening a Taiwan crisis and doubts about {plus} offer",
+    "restraint": "restraint urged by its patrons",
+    "summits": "the momentum of summits",
+    "engagement": "engagement offered by its neighbours' governments",
+    "cost": "the cost of keeping up its last course",
+}
+
+
+def _because(parts: Mapping[str, float], words: Mapping[str, tuple[str, str]], names) -> str:
+    """The strongest reason, in words, for the sign of the sum of `parts`."""
+    total = sum(parts.values())
+    side = 0 if total > 0 else 1
+    ranked = sorted(
+        ((value, name) for name, value in parts.items() if (value > 0) == (side == 0) and value),
+        key=lambda item: -abs(item[0]),
+    )
+    for _, name in ranked:
+        text = words.get(name, ("", ""))[side]
+        if text:
+            return fill(text, names)
+    return "its costs and gains balanced"
+
+
+def describe_levers(
+    actor: str, why, names: Mapping[str, str], limit: int = 2, threshold: float = 0.005
+) -> list[str]:
+    """One sentence per lever that moved at a great power's last review, the largest moves
+    first: "China raised economic coercion toward South Korea (0.10 → 0.15) because ..."."""
+    toward = names.get(why.toward, why.toward)
+    words = {**names, "toward": toward}
+    if not why.reviewed:
+        return [
+            f"{actor} held its levers toward {toward} this quarter (it reviews them twice a year)."
+        ]
+    lines = []
+    for lever, move in why.rows()[:limit]:
+        if abs(move) < threshold:
+            continue
+        verb = "raised" if move > 0 else "lowered"
+        noun = fill(LEVER_WORDS[lever], words)
+        reason = _because(why.terms[lever], LEVER_PART_WORDS, words)
+        lines.append(
+            f"{actor} {verb} {noun} toward {toward} "
+            f"({why.before[lever]:.2f} → {why.after[lever]:.2f}) because {reason}."
+        )
+    return lines or [
+        f"{actor} kept its levers toward {toward} as they were: costs and gains balance."
+    ]
+
+
+def describe_provocation(actor: str, why, names: Mapping[str, str], limit: int = 2) -> list[str]:
+    """Pyongyang's last choice and its strongest reasons either way."""
+    if not why.terms:
+        return [f"{actor} follows its fixed threat rule in this setting (it does not choose)."]
+    move = why.after - why.before
+    way = "toward provocation" if move > 0 else "toward dialogue"
+    if abs(move) < SMALL:
+        head = f"{actor} kept its course ({why.after:+.2f}, from -1 dialogue to +1 provocation)."
+    else:
+        head = (
+            f"{actor} moved {way} ({why.before:+.2f} → {why.after:+.2f}, "
+            "from -1 dialogue to +1 provocation)."
+        )
+    lines = [head]
+    for name, value in why.rows()[:limit]:
+        if abs(value) < SMALL:
+            continue
+        force = fill(PROVOCATION_WORDS.get(name, name), names)
+        pull = "pulled toward provocation" if value > 0 else "pulled toward dialogue"
+        lines.append(f"{force[0].upper()}{force[1:]} {pull} ({value:+.3f}).")
+    return lines
+
+
+def describe_seat_choice(actor: str, debrief, names: Mapping[str, str]) -> str:
+    """The debrief's first line: the seat's choice against the model's agent's own."""
+    differences = sorted(debrief.differences.items(), key=lambda item: -abs(item[1]))
+    if not debrief.by_seat:
+        return f"Nobody chose for {actor} last quarter: the model's {actor} did."
+    big = [(n, d) for n, d in differences if abs(d) >= SMALL]
+    if not big:
+        return f"You chose as the model's {actor} would have."
+    parts = [
+        f"{name} {debrief.chosen[name]:.2f} (the model: {debrief.own[name]:.2f})"
+        for name, _ in big[:3]
+    ]
+    return f"You chose {'; '.join(parts)}."
