@@ -105,7 +105,7 @@ def forecast(w, response: Response, g_s, g_e, rivalry, poles, pledge, alignment=
 
 def slot_forecast(w, response: Response, g_s, g_e, rivalry, poles, alignment) -> Forecast:
     """`forecast` with the pulls g_s, g_e laid out runs last, (M, A, R) (`sim.influence.pulls`)."""
-    aims = runs_last(w.aims[:, poles])  # (A, 2, R)
+    aims = runs_last(w.aims)[poles]  # (A, 2, R): rows of runs gathered, not runs of rows
     shift = aims[:, 0] * g_s * answer(response.curvature_security)
     shift = shift + aims[:, 1] * g_e * answer(response.curvature_economic)
     return Forecast(

@@ -217,7 +217,8 @@ def stochastic_event_counts(
 
 def state_pairs(w: CompiledWorld, state: State) -> Pairs:
     """What the great powers' levers make of every pair (state, great power) in `state`."""
-    return pairs(w, _dispositions(w, state), state.levers, state.restriction)
+    caps, held = _held(w, state)
+    return pairs(w, _dispositions(w, state), state.levers, state.restriction, caps=caps, held=held)
 
 
 def _dispositions(w: CompiledWorld, state: State) -> dict[str, np.ndarray]:
@@ -228,6 +229,19 @@ def _dispositions(w: CompiledWorld, state: State) -> dict[str, np.ndarray]:
     if cached is None:
         cached = effective_levers(w, state.pressures, state.reliability_shock, state.taiwan_shock)
         state.__dict__["_dispositions"] = cached
+    return cached
+
+
+def _held(w: CompiledWorld, state: State) -> tuple[np.ndarray, np.ndarray]:
+    """The bounds in force (R, P, K) and the levers in force (R, M, P, K) of `state`, once per
+    state like `_dispositions`: `pairs`, `respond` and the great powers' choice read them.
+    The bounds read only the dispositions the pressures set (`sim.world.CAPPED_BY`), which
+    the shocks leave alone."""
+    cached = state.__dict__.get("_held")
+    if cached is None:
+        caps = lever_caps(w, _dispositions(w, state))
+        cached = (caps, in_force(state.levers, caps))
+        state.__dict__["_held"] = cached
     return cached
 
 
@@ -290,8 +304,8 @@ def great_powers_decide(
     if not review.any():
         return levers, restraint
     dispositions = _dispositions(w, before)
-    caps = lever_caps(w, dispositions)[:, poles]
-    held = in_force(levers, caps)
+    caps, held = _held(w, before)
+    caps, held = caps[:, poles], held[:, :, poles]
     slots = active_slots(caps, np.arange(len(w.poles))[poles])
     ids, pole_of, lever = slots
     g_s, g_e = pulls(w, pole_view(ctx), pairs_runs_last(pair))  # (M, K, P, R)
@@ -338,15 +352,13 @@ def respond(
     red lines (responsive), Pyongyang's choice, the great powers' next levers (on review
     steps); then the threat follows its target, memory accumulates the restriction in force,
     restrictions, shocks and summit momentum fade, ties recover."""
-    dispositions = pressure_levers(w, before.pressures)
     restriction = before.restriction
     counts = before.events.copy()
     if w.dynamics.great_powers == "responsive":
-        restriction, crossed = red_lines(
-            w, restriction, dispositions["coercion"], before.security, choice.security
-        )
+        coercion = pressure_levers(w, before.pressures)["coercion"]
+        restriction, crossed = red_lines(w, restriction, coercion, before.security, choice.security)
         counts[:, EVENT_INDEX["coercion"]] += total(crossed, axis=(1, 2)).astype(np.int16)
-    held = in_force(before.levers, lever_caps(w, dispositions))
+    held = _held(w, before)[1]
     y = challenger_decides(w, before, choice.security, pair, held, k, keys)
     levers, restraint = great_powers_decide(w, before, ctx, pair, response, k, keys)
     memory = remember(
