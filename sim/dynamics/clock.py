@@ -34,6 +34,15 @@ def decay(w: CompiledWorld, half_life: np.ndarray) -> np.ndarray:
 DECAY_CACHE = 32  # more half-life arrays than a world has
 
 
+def governing(table: np.ndarray, camp: np.ndarray) -> np.ndarray:
+    """The entries (..., 1) of the governing camps `camp` (...) in a per-camp `table` (..., C).
+    With two camps a selection, which costs a tenth of NumPy's gather at a block's size."""
+    camp = camp[..., None]
+    if table.shape[-1] == 2:
+        return np.where(camp == 1, table[..., 1:], table[..., :1])
+    return np.take_along_axis(table, camp.astype(np.intp), axis=-1)
+
+
 def chance(w: CompiledWorld, rate: np.ndarray) -> np.ndarray:
     """Probability of at least one event in a step for a Poisson rate per year."""
     return 1.0 - np.exp(-rate * w.dt_years)
