@@ -98,11 +98,16 @@ def forecast(w, response: Response, g_s, g_e, rivalry, poles, pledge, alignment=
     pole index of each slot, (A,)): g_s, g_e (R, M, A) from `lever_pulls`, `response` the
     middle powers' targets and curvatures (R, M). `alignment`: alpha_hat (M, A, R) if the
     caller has it already (`alignment_forecast`), else computed here."""
-    aims = runs_last(w.aims[:, poles])  # (A, 2, R)
-    shift = aims[:, 0] * runs_last(g_s) * answer(response.curvature_security)
-    shift = shift + aims[:, 1] * runs_last(g_e) * answer(response.curvature_economic)
     if alignment is None:
         alignment = alignment_forecast(w, response, poles, pledge)
+    return slot_forecast(w, response, runs_last(g_s), runs_last(g_e), rivalry, poles, alignment)
+
+
+def slot_forecast(w, response: Response, g_s, g_e, rivalry, poles, alignment) -> Forecast:
+    """`forecast` with the pulls g_s, g_e laid out runs last, (M, A, R) (`sim.influence.pulls`)."""
+    aims = runs_last(w.aims)[poles]  # (A, 2, R): rows of runs gathered, not runs of rows
+    shift = aims[:, 0] * g_s * answer(response.curvature_security)
+    shift = shift + aims[:, 1] * g_e * answer(response.curvature_economic)
     return Forecast(
         alignment,
         stake(w, rivalry),
@@ -127,19 +132,20 @@ def great_power_levers(
     middle power that pledged investment to the great power costs it `deal` per unit of
     tariff and pledge (tariffs jeopardise the investment: the pledge buys relief)."""
     poles, pole_of, lever = slots
-    cost = runs_last(w.lever_cost[:, poles, lever])  # (A, R)
-    now = runs_last(levers[:, :, pole_of, lever])  # (M, A, R)
+    # every array laid out runs last once, then the slots gathered from rows of runs
+    cost = runs_last(w.lever_cost)[poles, lever]  # (A, R)
+    now = runs_last(levers)[:, pole_of, lever]  # (M, A, R)
     slope = 2.0 * fc.stake * (1.0 - fc.alignment) * fc.gain - 2.0 * cost * now
     tariff = lever == LEVERS.index("tariff")
     if tariff.any():
         deal = runs_last(w.deal[:, None, poles[tariff]] * pledge[:, :, poles[tariff]])
         slope[:, tariff] = slope[:, tariff] - deal
     curvature = -fc.stake * fc.gain**2 - cost * (1.0 + w.strategy.inertia)
-    hi = np.broadcast_to(runs_last(caps[:, pole_of, lever]), now.shape)
-    draws = runs_last(keys[:, :, pole_of, lever]) if draws_needed(w, keys) else None
-    chosen = np.zeros(levers.shape)
-    chosen[:, :, pole_of, lever] = runs_first(choose(w, slope, curvature, now, 0.0, hi, k, draws))
-    return chosen
+    hi = np.broadcast_to(runs_last(caps)[pole_of, lever], now.shape)
+    draws = runs_last(keys)[:, pole_of, lever] if draws_needed(w, keys) else None
+    chosen = np.zeros(levers.shape[1:] + levers.shape[:1])  # (M, P', K, R)
+    chosen[:, pole_of, lever] = choose(w, slope, curvature, now, 0.0, hi, k, draws)
+    return runs_first(chosen)
 
 
 def draws_needed(w, keys) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.arrays import total
-from sim.dynamics.clock import chance, decay
+from sim.dynamics.clock import chance, decay, governing
 from sim.random import uniform_at
 from sim.world import CompiledWorld
 
@@ -70,7 +70,7 @@ def alliance_tightening(w: CompiledWorld, security: np.ndarray, commitment: np.n
 def engagement_offered(w: CompiledWorld, camp: np.ndarray) -> np.ndarray:
     """E (R,): the exposure-weighted dialogue the middle powers' governments offer the
     challenger (their camps' `engagement`; `camp` (R, M))."""
-    offered = np.take_along_axis(w.ideal_engagement, camp[..., None].astype(np.intp), -1)[..., 0]
+    offered = governing(w.ideal_engagement, camp)[..., 0]
     exposure = w.threat_exposure
     return total(exposure * offered, axis=1) / np.maximum(total(exposure, axis=1), 1e-12)
 

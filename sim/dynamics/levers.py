@@ -47,12 +47,15 @@ def pairs(
     levers: np.ndarray,
     restriction: np.ndarray,
     rows=EVERY,
+    caps: np.ndarray | None = None,
+    held: np.ndarray | None = None,
 ) -> Pairs:
     """What the levers in force make of each pair (middle powers `rows`, every great power):
     `dispositions` from `sim.dynamics.effective_levers` (reliability with its shocks, the
-    rivalry in force), `levers` (R, M', P, K) uncapped, `restriction` (R, M', P) from events."""
-    caps = lever_caps(w, dispositions)
-    held = in_force(levers, caps)
+    rivalry in force), `levers` (R, M', P, K) uncapped, `restriction` (R, M', P) from events;
+    `caps` (`lever_caps`) and `held` (`in_force`) if the caller has them already."""
+    caps = lever_caps(w, dispositions) if caps is None else caps
+    held = in_force(levers, caps) if held is None else held
     reference = np.minimum(np.clip(w.lever_initial, 0.0, w.lever_max), caps)[:, None]
     dyn = w.dynamics
     signals = dyn.commitment_gain[:, None, None] * (

@@ -9,7 +9,7 @@ import numpy as np
 
 from sim.arrays import total
 from sim.decision import Choice, Response, logit_response, partial_response
-from sim.dynamics.clock import EVERY, chance, decay
+from sim.dynamics.clock import EVERY, chance, decay, governing
 from sim.influence import Pairs
 from sim.random import normal_at, uniform_at
 from sim.utility import Context, aligned
@@ -110,7 +110,9 @@ def middle_power_context(
     ) + dyn.pledge_value[:, None, None] * pledge  # turning from a pledgee costs the pledge
 
     def ideal(table):  # the governing camp's ideal point, (R, M', 1)
-        return np.take_along_axis(table[:, rows], camp[..., None].astype(np.intp), axis=-1)
+        return governing(table[:, rows], camp)
+
+    neighbours = ideal(w.ideal_neighbours)
 
     return Context(
         threat=col(threat[:, None] * w.threat_exposure[:, rows]),
@@ -120,9 +122,8 @@ def middle_power_context(
         diversification=dyn.diversification[:, None, None],
         ideal_security=ideal(w.ideal_security),
         ideal_economic=ideal(w.ideal_economic),
-        neighbour_ties=ideal(w.ideal_neighbours) * col(total(ties, axis=-1)),
-        neighbour_alignment=ideal(w.ideal_neighbours)
-        * col(total(ties * neighbour_security[:, None, :], axis=-1)),
+        neighbour_ties=neighbours * col(total(ties, axis=-1)),
+        neighbour_alignment=neighbours * col(total(ties * neighbour_security[:, None, :], axis=-1)),
         last_security=col(security),
         last_economic=col(economic),
         last_autonomy=col(autonomy),

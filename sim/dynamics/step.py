@@ -60,19 +60,19 @@ from sim.dynamics.pressures import (
     taiwan_crisis,
 )
 from sim.dynamics.state import Keys, State
-from sim.influence import K, Pairs, lever_pulls, threat_pull
+from sim.influence import K, Pairs, pairs_runs_last, pole_view, pulls, threat_pull
 from sim.opinion import opinion_target, opinion_update, switch_probability
 from sim.params import EVENT_KINDS
 from sim.strategy import (
     active_slots,
     alignment_forecast,
     challenger_choice,
-    forecast,
     great_power_levers,
     great_power_restraint,
     provocation_incentive,
     restraint_effect,
     reviewing,
+    slot_forecast,
 )
 from sim.utility import Context
 from sim.world import CompiledWorld, ScheduledEventArrays, lever_caps, pressure_levers
@@ -217,7 +217,8 @@ def stochastic_event_counts(
 
 def state_pairs(w: CompiledWorld, state: State) -> Pairs:
     """What the great powers' levers make of every pair (state, great power) in `state`."""
-    return pairs(w, _dispositions(w, state), state.levers, state.restriction)
+    caps, held = _held(w, state)
+    return pairs(w, _dispositions(w, state), state.levers, state.restriction, caps=caps, held=held)
 
 
 def _dispositions(w: CompiledWorld, state: State) -> dict[str, np.ndarray]:
@@ -228,6 +229,19 @@ def _dispositions(w: CompiledWorld, state: State) -> dict[str, np.ndarray]:
     if cached is None:
         cached = effective_levers(w, state.pressures, state.reliability_shock, state.taiwan_shock)
         state.__dict__["_dispositions"] = cached
+    return cached
+
+
+def _held(w: CompiledWorld, state: State) -> tuple[np.ndarray, np.ndarray]:
+    """The bounds in force (R, P, K) and the levers in force (R, M, P, K) of `state`, once per
+    state like `_dispositions`: `pairs`, `respond` and the great powers' choice read them.
+    The bounds read only the dispositions the pressures set (`sim.world.CAPPED_BY`), which
+    the shocks leave alone."""
+    cached = state.__dict__.get("_held")
+    if cached is None:
+        caps = lever_caps(w, _dispositions(w, state))
+        cached = (caps, in_force(state.levers, caps))
+        state.__dict__["_held"] = cached
     return cached
 
 
@@ -290,17 +304,15 @@ def great_powers_decide(
     if not review.any():
         return levers, restraint
     dispositions = _dispositions(w, before)
-    caps = lever_caps(w, dispositions)[:, poles]
-    held = in_force(levers, caps)
+    caps, held = _held(w, before)
+    caps, held = caps[:, poles], held[:, :, poles]
     slots = active_slots(caps, np.arange(len(w.poles))[poles])
     ids, pole_of, lever = slots
-    g_s, g_e = lever_pulls(w, ctx, pair)
+    g_s, g_e = pulls(w, pole_view(ctx), pairs_runs_last(pair))  # (M, K, P, R)
     pledge = before.pledge
-    g_s, g_e = g_s[:, :, ids, lever], g_e[:, :, ids, lever]
+    g_s, g_e = g_s[:, lever, ids], g_e[:, lever, ids]  # (M, A, R)
     alignment = alignment_forecast(w, response, poles, pledge)  # (M, P', R), once for both
-    fc = forecast(
-        w, response, g_s, g_e, dispositions["rivalry"], ids, pledge, alignment[:, pole_of]
-    )
+    fc = slot_forecast(w, response, g_s, g_e, dispositions["rivalry"], ids, alignment[:, pole_of])
     new_levers = great_power_levers(w, fc, held, caps, k, keys.levers[:, :, poles], slots, pledge)
     pull = threat_pull(w, pair, w.sign, w.protector)
     effect = restraint_effect(w, before.pressures["russia_dprk"])
@@ -340,15 +352,13 @@ def respond(
     red lines (responsive), Pyongyang's choice, the great powers' next levers (on review
     steps); then the threat follows its target, memory accumulates the restriction in force,
     restrictions, shocks and summit momentum fade, ties recover."""
-    dispositions = pressure_levers(w, before.pressures)
     restriction = before.restriction
     counts = before.events.copy()
     if w.dynamics.great_powers == "responsive":
-        restriction, crossed = red_lines(
-            w, restriction, dispositions["coercion"], before.security, choice.security
-        )
+        coercion = pressure_levers(w, before.pressures)["coercion"]
+        restriction, crossed = red_lines(w, restriction, coercion, before.security, choice.security)
         counts[:, EVENT_INDEX["coercion"]] += total(crossed, axis=(1, 2)).astype(np.int16)
-    held = in_force(before.levers, lever_caps(w, dispositions))
+    held = _held(w, before)[1]
     y = challenger_decides(w, before, choice.security, pair, held, k, keys)
     levers, restraint = great_powers_decide(w, before, ctx, pair, response, k, keys)
     memory = remember(
