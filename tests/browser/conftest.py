@@ -9,6 +9,7 @@ request leaving the machine, or a front-end file the server cannot serve, fails 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -83,22 +84,16 @@ def stop(server: subprocess.Popen) -> None:
         server.wait(timeout=15)
 
 
-@pytest.fixture(scope="module")
-def dashboard_url(tmp_path_factory):
-    """The URL of a dashboard served by `python -m experiments.classroom.app` (what `make demo` runs)."""
+@contextlib.contextmanager
+def served(folder: Path, *flags: str):
+    """`python -m experiments.classroom.app` on a free loopback port (what `make demo` runs),
+    with `flags`; yields (url, log path) once it serves, and stops it after."""
     port = free_port()
-    log = tmp_path_factory.mktemp("dashboard") / "server.log"
+    log = folder / "server.log"
     with open(log, "w") as out:
         server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "experiments.classroom.app",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
+            [sys.executable, "-m", "experiments.classroom.app", *flags]
+            + ["--host", "127.0.0.1", "--port", str(port)],
             cwd=ROOT,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -107,9 +102,16 @@ def dashboard_url(tmp_path_factory):
     url = f"http://127.0.0.1:{port}/"
     try:
         wait_until_serving(url, server, log)
-        yield url
+        yield url, log
     finally:
         stop(server)
+
+
+@pytest.fixture(scope="module")
+def dashboard_url(tmp_path_factory):
+    """The URL of a dashboard served as `make demo` serves it."""
+    with served(tmp_path_factory.mktemp("dashboard")) as (url, _):
+        yield url
 
 
 class Traffic:
