@@ -6,6 +6,8 @@ session; tests derive variants with `sim.params.with_values`, which copies and n
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from experiments import compose
@@ -46,3 +48,20 @@ def mirrored(params: Params) -> Params:
 @pytest.fixture(scope="session")
 def mirror():
     return mirrored
+
+
+@pytest.fixture
+def restore_logging():
+    """A Hydra job configures logging for the whole process (root at INFO, its handlers);
+    put it back so that the tests after see the logging they would see alone."""
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    yield
+    for handler in root.handlers:
+        if handler not in handlers:
+            root.removeHandler(handler)
+            handler.close()
+    for handler in handlers:
+        if handler not in root.handlers:
+            root.addHandler(handler)
+    root.setLevel(level)

@@ -7,7 +7,6 @@ subprocess to hold the `-m` entry point itself to the same promise."""
 
 from __future__ import annotations
 
-import logging
 import subprocess
 import sys
 from pathlib import Path
@@ -26,21 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 QUIET = ["progress=false"]
 
 
-@pytest.fixture(autouse=True)
-def restore_logging():
-    """A Hydra job configures logging for the whole process (root at INFO, its handlers);
-    put it back so that the tests after these see the logging they would see alone."""
-    root = logging.getLogger()
-    level, handlers = root.level, list(root.handlers)
-    yield
-    for handler in root.handlers:
-        if handler not in handlers:
-            root.removeHandler(handler)
-            handler.close()
-    for handler in handlers:
-        if handler not in root.handlers:
-            root.addHandler(handler)
-    root.setLevel(level)
+pytestmark = pytest.mark.usefixtures("restore_logging")  # tests/conftest.py
 
 
 def run(command, tmp_path: Path, *overrides: str) -> Path:

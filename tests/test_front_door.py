@@ -5,7 +5,6 @@ folder, a multirun folder or a sweep store into one flat table."""
 from __future__ import annotations
 
 import importlib
-import logging
 import os
 import subprocess
 import sys
@@ -25,20 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 QUICK = ["runs=6", "scenario.steps=4", "progress=false", "figures=false"]
 
 
-@pytest.fixture(autouse=True)
-def restore_logging():
-    """A Hydra job configures the process's logging; put it back for the tests after."""
-    root = logging.getLogger()
-    level, handlers = root.level, list(root.handlers)
-    yield
-    for handler in root.handlers:
-        if handler not in handlers:
-            root.removeHandler(handler)
-            handler.close()
-    for handler in handlers:
-        if handler not in root.handlers:
-            root.addHandler(handler)
-    root.setLevel(level)
+pytestmark = pytest.mark.usefixtures("restore_logging")  # tests/conftest.py
 
 
 # ----------------------------------------------------------------------------- the dispatcher
