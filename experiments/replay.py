@@ -30,6 +30,7 @@ import sim
 from experiments.analysis.command import calibration_choice, command_main
 from experiments.analysis.history import TRADE, annual_mean, events, orientation
 from experiments.analysis.markets import with_markets
+from experiments.analysis.patterns import patterns
 from experiments.config import ConfigError, params_of
 from experiments.resources import DATA_DIR
 from sim.calendar import step_dates
@@ -141,6 +142,16 @@ def work(config, cfg, folder: Path) -> str:
         f"RMSE of the observable export orientation against the observed: {err['in_sample_rmse']:.3f} up to {fit_until} "
         f"(fitted), {err['out_of_sample_rmse']:.3f} after (not fitted)"
     )
+    times = pd.DatetimeIndex(ds["time"].values)
+    if (
+        focus == "KOR"
+        and times[0] <= pd.Timestamp("2016-01-01") <= pd.Timestamp("2023-10-01") <= times[-1]
+    ):
+        lines.append(
+            "pattern targets (test-period episodes: reported, never fitted), share of runs:"
+        )
+        for pattern in patterns(ds, focus):
+            lines.append(f"  {pattern.share:5.0%}  {pattern.name}")
     return "\n".join(lines)
 
 
