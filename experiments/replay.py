@@ -44,6 +44,8 @@ OBSERVED_EXPORTS = {
     "JPN": (DATA_DIR / "jpn_exports_2000_2014.csv", DATA_DIR / "jpn_exports_2015_2024.csv"),
 }
 
+FITTED_STATES = ("KOR",)  # the calibration fits Seoul only
+
 
 @dataclass
 class ReplaySettings:
@@ -140,7 +142,8 @@ def work(config, cfg, folder: Path) -> str:
         )
     lines.append(
         f"RMSE of the observable export orientation against the observed: {err['in_sample_rmse']:.3f} up to {fit_until} "
-        f"(fitted), {err['out_of_sample_rmse']:.3f} after (not fitted)"
+        f"({'fitted' if focus in FITTED_STATES else 'not fitted: a test country'}), "
+        f"{err['out_of_sample_rmse']:.3f} after (not fitted)"
     )
     times = pd.DatetimeIndex(ds["time"].values)
     if (
