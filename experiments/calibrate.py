@@ -7,7 +7,7 @@
 The scenario (default history_2000_2025) schedules the dated events of data/kor_events.csv;
 the fitted parameters (analysis.parameters: dotted keys with bounds) are chosen by SciPy's
 differential evolution to bring Seoul's yearly economic alignment closest to the observed
-export orientation of the years analysis.fit_from..fit_until (data/kor_trade_2000_2015.csv).
+export orientation of the years analysis.fit_from..fit_until (data/kor_trade_2000_2014.csv).
 The years after fit_until are not fitted: the replay reaches them from the schedule alone.
 
 The fit is written as two configs (and a copy of each in the results folder):
@@ -168,7 +168,7 @@ def calibrated_configs(config, result, rmse_final: float) -> dict[str, str]:
         f"# Fitted by `python -m experiments.calibrate` on {dt.date.today()} (hedgesim), scenario\n"
         f"# {config.scenario.name}, seed {config.seed}: differential evolution over {len(result.keys)} parameters,\n"
         f"# {result.generations} generations, {result.evaluations} candidates x {settings.replicates} runs.\n"
-        f"# Data: Seoul's export orientation {years}, data/kor_trade_2000_2015.csv.\n"
+        f"# Data: Seoul's export orientation {years}, data/kor_trade_2000_2014.csv.\n"
         f"# Fit: RMSE {rmse_final:.3f} over the observed years ({settings.final_replicates} fresh runs).\n"
         f"# Do not edit by hand: run the command again (see docs/analysis.md).\n"
     )

@@ -226,8 +226,10 @@ def plot_replay(
     fit_until: int,
     path: Path,
     title: str,
+    observable_runs=None,
 ) -> None:
-    """Security and economic alignment 2000-2025 against the observed export orientation;
+    """Security and economic alignment 2000-2025 (and, given `observable_runs`, the model's
+    observable export orientation, issue 12) against the observed export orientation;
     the fitted window unshaded, the years reached from the schedule alone shaded; the dated
     events numbered along the top and listed underneath."""
     times = pd.to_datetime(times)
@@ -246,6 +248,8 @@ def plot_replay(
     )
     _band(ax, times, security_runs, "#2a9d8f", "model: security alignment")
     _band(ax, times, economic_runs, US_COLOUR, "model: economic alignment")
+    if observable_runs is not None:
+        _band(ax, times, observable_runs, "#e76f51", "model: export orientation (observable)")
     _observed(ax, observed, later)
     for number, (_, event) in enumerate(shown.iterrows(), start=1):
         when = pd.Timestamp(event["date"])
