@@ -30,6 +30,7 @@ import sim
 from experiments.analysis.command import calibration_choice, command_main
 from experiments.analysis.history import TRADE, annual_mean, events, orientation
 from experiments.analysis.markets import with_markets
+from experiments.analysis.observed import errors as observable_errors
 from experiments.analysis.patterns import patterns
 from experiments.config import ConfigError, params_of
 from experiments.resources import DATA_DIR
@@ -145,6 +146,20 @@ def work(config, cfg, folder: Path) -> str:
         f"({'fitted' if focus in FITTED_STATES else 'not fitted: a test country'}), "
         f"{err['out_of_sample_rmse']:.3f} after (not fitted)"
     )
+    if focus == "KOR":
+        lines.append(
+            "RMSE per observable (model's yearly mean over runs; test years never fitted):"
+        )
+        for row in observable_errors(ds, focus, fit_until).itertuples():
+            lines.append(
+                f"  {row.observable:20s} {row.rmse_in:7.3f} ({row.years_in} years to {fit_until})"
+                f"  {row.rmse_out:7.3f} ({row.years_out} years after)"
+                + (
+                    "  level anchored on a placeholder in 2000"
+                    if row.observable == "fdi_orientation"
+                    else ""
+                )
+            )
     times = pd.DatetimeIndex(ds["time"].values)
     if (
         focus == "KOR"
