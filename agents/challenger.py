@@ -16,6 +16,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from agents.seats import seated_provocation
 from sim import dynamics
 from sim.world import lever_caps, pressure_levers
 
@@ -88,7 +89,7 @@ class Challenger(mesa.Agent):
         after = np.array([[mp.choice.security for mp in m.middle_powers]])
         held = dynamics.in_force(m.before.levers, lever_caps(w, pressure_levers(w, m._pressures)))
         y = dynamics.challenger_decides(w, m.before, after, m.before_pairs, held, m.steps, m.keys)
-        self._chosen = float(y[0])
+        self._chosen = seated_provocation(m, self.code, float(y[0]))  # role play (agents/seats.py)
 
     def advance(self) -> None:
         self.provocation, self._chosen = self._chosen, None

@@ -843,6 +843,8 @@ POSITION_WORDS = {
     "economic": ("Economy", -1.0, 1.0, "-1 toward {minus} … +1 toward {plus}"),
     "autonomy": ("Own defence", 0.0, 1.0, "0 none … 1 full"),
 }
+# Pyongyang's seat: its course, one number (agents.seats.PROVOCATION_BOUNDS)
+COURSE_WORDS = {"provocation": ("Its course", -1.0, 1.0, "-1 dialogue … +1 provocation")}
 
 
 def seat_now(model, code: str) -> dict[str, float]:
@@ -851,13 +853,21 @@ def seat_now(model, code: str) -> dict[str, float]:
     agent = model.agent(code)
     if code in model.state_codes:
         return {name: float(getattr(agent, name)) for name in POSITION_WORDS}
+    if code == model.challenger.code:
+        return {"provocation": float(agent.provocation)}
     return agent.levers_in_force[model.focus]
+
+
+def chooses(model) -> bool:
+    """Whether Pyongyang chooses in this world (dynamics.challenger=strategic), so that its
+    seat can be taken."""
+    return model.world.dynamics.challenger == "strategic"
 
 
 @solara.component
 def Seats(session: Session):
-    """Play a side: this tab takes Seoul's, Washington's or Beijing's seat and chooses for it
-    each quarter; the world steps when every seat taken has chosen (or on STEP). Then the
+    """Play a side: this tab takes Seoul's, Washington's, Beijing's or Pyongyang's seat and
+    chooses for it each quarter; the world steps when every seat taken has chosen (or on STEP). Then the
     debrief: what the model's own agent would have chosen, and why."""
     model = session.watched_model()
     words = every_name(model)
@@ -885,7 +895,9 @@ def Seats(session: Session):
     ):
         with solara.Row(style={"flex-wrap": "wrap", "gap": "4px"}):
             for code in SEATS:
-                if code not in model.state_codes and code not in model.pole_codes:
+                if code not in (*model.state_codes, *model.pole_codes, model.challenger.code):
+                    continue
+                if code == model.challenger.code and not chooses(model):
                     continue
                 solara.Button(
                     f"Play {words[code]}",
@@ -920,6 +932,9 @@ def Seats(session: Session):
                 (name, label, lo, hi, fill(hint, words))
                 for name, (label, lo, hi, hint) in POSITION_WORDS.items()
             ]
+        elif seat == model.challenger.code:
+            solara.Text(f"{words[seat]}'s course next quarter", classes=["hs-big"])
+            rows = [(name, *spec) for name, spec in COURSE_WORDS.items()]
         else:
             toward = words[model.focus]
             solara.Text(f"{words[seat]}'s levers toward {toward}", classes=["hs-big"])
@@ -942,14 +957,18 @@ def Seats(session: Session):
                     ),
                     thumb_label=False,
                 )
+        # Chosen already (or queued again by a step back): choosing again replaces it.
         chosen = seat not in model.waiting and seat in model.seats
         solara.Button(
-            "Chosen: waiting for the others" if chosen else "Choose",
+            "Chosen (choose again to change)" if chosen else "Choose",
             on_click=choose,
             color="primary",
-            disabled=chosen or not model.running,
+            outlined=chosen,
+            disabled=not model.running,
             classes=["hs-seat-choose"],
         )
+        if chosen and model.waiting:
+            solara.Text("Waiting for the others.", classes=["hs-muted"])
         if refused:
             solara.Text(refused, classes=["hs-error", "hs-refused"])
         Debriefing(session)
@@ -975,6 +994,8 @@ def Debriefing(session: Session):
                 classes=["hs-debrief-line"],
             )
             lines = explain_terms(why.rows(), words, limit=3)
+        elif seat == model.challenger.code:
+            lines = describe_provocation(f"The model's {actor}", why, words, limit=3)
         else:
             lines = describe_levers(f"The model's {actor}", why, words)
         for line in lines:
