@@ -50,6 +50,8 @@ PRESSURE_LABELS = {
     "russia_dprk": "Russian backing for North Korea",
     "taiwan_risk": "Taiwan risk",
 }
+# Every pressure by name, with those that have no slider (a scenario's schedule may move them)
+PRESSURE_NAMES = {**PRESSURE_LABELS, "china_military": "China's military pressure"}
 # What each slider's level means (the schema's one line for the pressure).
 PRESSURE_MEANINGS = {f.name: f.metadata["doc"] for f in dataclasses.fields(Pressures)}
 SUMMIT_PARTNERS = ("USA", "CHN", "PRK")
@@ -63,6 +65,7 @@ EVENT_NOUNS = {
     "summit": "summit",
     "election": "election",
     "history_dispute": "history dispute",
+    "pledge": "investment pledge",
 }
 CAVEAT = (
     "A teaching model, not a forecast: it shows how the forces of the lesson push a state, "
@@ -198,7 +201,7 @@ def schedule_of(model) -> list[tuple[dt.date, str]]:
     rows = [
         (
             dt.date.fromisoformat(c.date),
-            f"{PRESSURE_LABELS.get(c.pressure, c.pressure)} → {c.value:.2f}"
+            f"{PRESSURE_NAMES.get(c.pressure, c.pressure.replace('_', ' '))} → {c.value:.2f}"
             + (f" ({c.note})" if c.note else ""),
         )
         for c in scenario.schedule
@@ -677,23 +680,63 @@ def Blocs(session: Session):
         _forces(model, plus, minus)
 
 
-def _forces(model, plus: str, minus: str) -> None:
+def seen_reliability(model, code: str) -> float:
+    """Great power `code`'s reliability as the focus state sees it (its commitment lever,
+    a Taiwan crisis drawing its attention away, its shocks)."""
+    focus = model.agent(model.focus)
+    return float(focus.pairs().reliability.reshape(-1)[model.pole_codes.index(code)])
+
+
+def forces(model) -> list[tuple[str, str, str]]:
+    """The forces on the focus state as the blocs card lists them: (class, label, value)."""
+    plus, minus = _poles(model)
     focus = model.agent(model.focus)
     reliability = next(p.reliability for p in model.great_powers if p.code == plus)
     restriction = (focus.restrictions or {}).get(minus, 0.0)
-    happened = {kind: n for kind, n in (model.last_events or {}).items() if n}
     plus_name, minus_name = name_of(model, plus), name_of(model, minus)
-    rows = [
+    focus_name = name_of(model, model.focus)
+    people = f"{focus_name}'s public favourable to"
+    return [
         ("hs-threat", "North Korean threat", f"{model.challenger.threat:.3f}"),
+        (
+            "hs-provocation",
+            "North Korea's course (−1 dialogue … +1 provocation)",
+            f"{model.challenger.provocation:+.2f}",
+        ),
         ("hs-rivalry", "US–China rivalry", f"{model.rivalry:.2f}"),
         ("hs-reliability", f"{plus_name}'s reliability", f"{reliability:.2f}"),
         (
+            "hs-seen-reliability",
+            f"… as {focus_name} sees it",
+            f"{seen_reliability(model, plus):.2f}",
+        ),
+        (
             "hs-restriction",
-            f"{minus_name}'s trade restriction on {name_of(model, model.focus)}",
+            f"{minus_name}'s trade restriction on {focus_name}",
             f"{restriction:.2f}",
         ),
         ("hs-taiwan", "Taiwan risk", f"{model.taiwan_risk:.2f}"),
+        (
+            f"hs-favourable-{plus}",
+            f"{people} {in_sentence(plus_name)}",
+            f"{100 * focus.favourability[plus]:.0f}%",
+        ),
+        (
+            f"hs-favourable-{minus}",
+            f"{people} {minus_name}",
+            f"{100 * focus.favourability[minus]:.0f}%",
+        ),
+        (
+            "hs-odds",
+            "odds the other camp wins an election now",
+            f"{float(focus.odds[0]):.2f}",
+        ),
     ]
+
+
+def _forces(model, plus: str, minus: str) -> None:
+    happened = {kind: n for kind, n in (model.last_events or {}).items() if n}
+    rows = forces(model)
     with solara.Column(gap="0px", style={"margin-top": "8px"}):
         for css, label, value in rows:
             with solara.Row(justify="space-between", style={"flex-wrap": "nowrap"}):
