@@ -14,7 +14,7 @@ import solara
 
 from experiments.classroom import address as page_address
 from experiments.classroom import app
-from experiments.classroom.components import felt, run_csv, schedule_of
+from experiments.classroom.components import felt, posture_of, run_csv, schedule_of
 from experiments.classroom.drawing import LABEL_ROOM, alignment_map, label_offsets
 from experiments.classroom.exercises import EXERCISES, answer_sheet
 from experiments.classroom.launch import JOIN_CODE_ENV, parse
@@ -129,7 +129,7 @@ def test_the_page_shows_set_and_now_and_the_numbers_at_a_glance():
         assert text(box, "hs-glance-security-KOR") == f"{korea.security:+.2f}"
         assert text(box, "hs-glance-economy-KOR") == f"{korea.economic:+.2f}"
         assert text(box, "hs-glance-gap-KOR") == f"{abs(korea.security - korea.economic):.2f}"
-        assert text(box, "hs-glance-posture-KOR") == korea.posture_label
+        assert text(box, "hs-glance-posture-KOR") == posture_of(korea.model, korea)
         threat = text(box, "hs-pressure-dprk_threat")
         assert (
             threat

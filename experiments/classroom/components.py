@@ -38,6 +38,7 @@ from experiments.classroom.words import (
     describe_seat_choice,
     explain_terms,
     fill,
+    posture_words,
 )
 from sim.params import LEVERS, ParamError, Pressures
 
@@ -148,6 +149,11 @@ def name_of(model, code: str) -> str:
 def in_sentence(name: str) -> str:
     """A name as it reads inside a sentence: "the United States", "South Korea"."""
     return f"the {name}" if name.startswith("United ") else name
+
+
+def posture_of(model, state) -> str:
+    """A middle power's posture in words ("leaning to the United States")."""
+    return posture_words(state.posture_label, every_name(model))
 
 
 def every_name(model) -> dict[str, str]:
@@ -346,7 +352,7 @@ def _stance(model, code: str) -> dict[str, str]:
         "economy": f"{state.economic:+.2f}",
         "own defence": f"{state.autonomy:.2f}",
         "gap": f"{abs(state.security - state.economic):.2f}",
-        "posture": state.posture_label,
+        "posture": posture_of(model, state),
     }
 
 
@@ -632,7 +638,7 @@ def Why(session: Session):
             for line in explain_terms(explanation.rows(), names):
                 solara.Text("• " + line, classes=["hs-why-line"])
         solara.Text(
-            f"Posture now: {focus.posture_label}  ·  government: {focus.government}",
+            f"Posture now: {posture_of(model, focus)}  ·  government: {focus.government}",
             classes=["hs-posture"],
         )
         if model.steps > 0:
@@ -665,7 +671,7 @@ def Blocs(session: Session):
     }
     for state in model.middle_powers:
         members[_bloc_of(state.posture)].append(
-            (state.code, f"{name_of(model, state.code)} · {state.posture_label}")
+            (state.code, f"{name_of(model, state.code)} · {posture_of(model, state)}")
         )
     with solara.Card("The blocs now", classes=["hs-card", "hs-blocs"], margin=0):
         for side, title in (
@@ -799,7 +805,10 @@ def Ensemble(session: Session):
         )
         solara.Text(
             "Posture shares: "
-            + ", ".join(f"{label} {share:.0%}" for label, share in shares.items()),
+            + ", ".join(
+                f"{posture_words(label, every_name(model))} {share:.0%}"
+                for label, share in shares.items()
+            ),
             classes=["hs-ensemble-shares"],
         )
 

@@ -469,7 +469,7 @@ def lower_first(text: str) -> str:
 def seen(model) -> Seen:
     """The numbers the page shows now (experiments.classroom.components: the glance, the
     blocs card, the why card)."""
-    from experiments.classroom.components import names_of, seen_reliability
+    from experiments.classroom.components import names_of, posture_of, seen_reliability
     from experiments.classroom.words import explain_terms
 
     focus = model.agent(model.focus)
@@ -480,7 +480,7 @@ def seen(model) -> Seen:
         security=focus.security,
         economic=focus.economic,
         autonomy=focus.autonomy,
-        posture=focus.posture_label,
+        posture=posture_of(model, focus),  # in words, as the page shows it
         threat=model.threat,
         rivalry=model.rivalry,
         reliability=model.agent("USA").reliability,
@@ -672,7 +672,7 @@ def retrenchment_run_markdown(runs: dict[str, list[Seen]], seed: int = SEED) -> 
     r = runs["retrenchment"]
     s1, s4, s16, s40 = (r[k] for k in (1, 4, 16, 40))
     us1, us4 = s1.favourable["USA"], s4.favourable["USA"]
-    china_side = s16.posture.startswith("CHN")
+    china_side = s16.posture.endswith("China")
     rows = [
         (
             s4,
@@ -689,7 +689,7 @@ def retrenchment_run_markdown(runs: dict[str, list[Seen]], seed: int = SEED) -> 
             s16,
             f"US reliability as Seoul sees it **{s16.seen_reliability:.2f}**: security "
             f"{s16.security:+.2f}, own defence **{s16.autonomy:.2f}**; Seoul is "
-            f"{'with China' if china_side else f'still {s16.posture}, not with China'}.",
+            f"{s16.posture if china_side else f'still {s16.posture}, not with China'}.",
         ),
         (
             s40,

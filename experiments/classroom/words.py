@@ -113,6 +113,18 @@ def country_name(params, code: str) -> str:
     return code
 
 
+def posture_words(label: str, names: Mapping[str, str]) -> str:
+    """A posture label of the model ("USA-anchored", "CHN-leaning", "hedging") in words, the
+    great power by its name in `names` (code -> name): "anchored with the United States"."""
+    code, dash, kind = label.partition("-")
+    if not dash:
+        return label
+    name = names.get(code, code)
+    return {"anchored": f"anchored with {name}", "leaning": f"leaning to {name}"}.get(
+        kind, f"{kind} ({name})"
+    )
+
+
 def counted(n: int, thing: str) -> str:
     """'1 nuclear test', '2 nuclear tests': a count with its noun in the right number."""
     if n == 1:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from experiments.classroom.components import posture_of
 from experiments.classroom.session import DEFAULT_SEED, ClassroomModel
 
 pytestmark = pytest.mark.browser
@@ -78,7 +79,7 @@ def test_a_slider_an_event_and_a_step_change_what_is_shown(
     assert text(page, ".hs-pressure-rivalry") == "US–China rivalry: 1.00"
     assert text(page, ".hs-why-move").startswith("South Korea moved")
     focus = steered.agent("KOR")
-    assert text(page, ".hs-posture").startswith(f"Posture now: {focus.posture_label}")
+    assert text(page, ".hs-posture").startswith(f"Posture now: {posture_of(steered, focus)}")
     assert page.locator(".hs-map").get_attribute("src") != map_before
 
     shot = results_dir / "dashboard_lee_2025.png"
