@@ -8,11 +8,11 @@ from). The page's text is scanned for country codes and code identifiers along t
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
 
 from experiments.classroom import lessons
 from experiments.classroom.lessons import Seen, seen
 from experiments.classroom.session import DEFAULT_SEED, ClassroomModel
+from tests.browser.checks import shows
 from tests.test_app_words import codes_of, raw_labels
 
 pytestmark = pytest.mark.browser
@@ -77,11 +77,8 @@ def assert_page_shows(page, s: Seen, codes: set[str]) -> None:
     and no code."""
     page.locator(".hs-date", has_text=f"step {s.step} of").wait_for()
     assert text(page, ".hs-date").startswith(s.date)
-    for css, value in expected(s).items():  # the cards are drawn one after another
-        try:
-            expect(page.locator(css).first).to_have_text(value, timeout=30_000)
-        except AssertionError:
-            raise AssertionError(f"{css} shows {text(page, css)!r}, in-process {value!r}") from None
+    for css, value in expected(s).items():
+        shows(page, css, value)
     why = page.locator(".hs-why").inner_text()
     for line in s.why:
         assert line in why, line
