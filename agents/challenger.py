@@ -89,10 +89,12 @@ class Challenger(mesa.Agent):
         after = np.array([[mp.choice.security for mp in m.middle_powers]])
         held = dynamics.in_force(m.before.levers, lever_caps(w, pressure_levers(w, m._pressures)))
         y = dynamics.challenger_decides(w, m.before, after, m.before_pairs, held, m.steps, m.keys)
-        self._chosen = seated_provocation(m, self.code, float(y[0]))  # role play (agents/seats.py)
+        self._chosen = float(y[0])
 
     def advance(self) -> None:
-        self.provocation, self._chosen = self._chosen, None
+        # role play (agents/seats.py): a seat's course, if it chose one, replaces its own
+        chosen = seated_provocation(self.model, self.code, self._chosen)
+        self.provocation, self._chosen = chosen, None
 
     def respond(self, security_after: np.ndarray) -> None:
         """Relax toward the target set by its baseline and its choice (or, responsive, its
