@@ -16,6 +16,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from agents.seats import seated_provocation
 from sim import dynamics
 from sim.world import lever_caps, pressure_levers
 
@@ -91,7 +92,9 @@ class Challenger(mesa.Agent):
         self._chosen = float(y[0])
 
     def advance(self) -> None:
-        self.provocation, self._chosen = self._chosen, None
+        # role play (agents/seats.py): a seat's course, if it chose one, replaces its own
+        chosen = seated_provocation(self.model, self.code, self._chosen)
+        self.provocation, self._chosen = chosen, None
 
     def respond(self, security_after: np.ndarray) -> None:
         """Relax toward the target set by its baseline and its choice (or, responsive, its

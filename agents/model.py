@@ -340,8 +340,8 @@ class GeopoliticsModel(mesa.Model):
         return [code for code, choice in self._seats.items() if choice is None]
 
     def take_seat(self, code: str) -> None:
-        """A student takes agent `code`'s seat (a middle power or a great power): from now on
-        what it `choose`s replaces that agent's own choice."""
+        """A student takes agent `code`'s seat (a middle power, a great power or the
+        challenger): from now on what it `choose`s replaces that agent's own choice."""
         seat_kind(self, code)
         self._seats.setdefault(code, None)
 
@@ -353,10 +353,11 @@ class GeopoliticsModel(mesa.Model):
     def choose(self, code: str, toward: str | None = None, **choice: float) -> None:
         """The seat's choice for the next step. A middle power: its new `security`,
         `economic`, `autonomy`; a great power: its levers (LEVERS) toward middle power
-        `toward` (default: the focus). A name left out is as the model's agent chooses it."""
+        `toward` (default: the focus); the challenger: its `provocation` (-1 dialogue ... +1).
+        A name left out is as the model's agent chooses it."""
         if code not in self._seats:
             raise ParamError("seat", code, f"a seat taken first (take_seat); taken: {self.seats}")
-        if toward is not None and seat_kind(self, code) == "middle_power":
+        if toward is not None and seat_kind(self, code) != "great_power":
             raise ParamError("toward", toward, "only for a great power's seat")
         self._seats[code] = (self._middle_code(toward), checked_choice(self, code, choice))
 
@@ -380,6 +381,9 @@ class GeopoliticsModel(mesa.Model):
             toward, own, chosen = self._seat_moves.pop(code)
             if isinstance(agent, MiddlePower):
                 names, why = POSITIONS, explain(agent, position=own)
+            elif isinstance(agent, Challenger):  # its reasons, ending at its own choice
+                names = ("provocation",)
+                why = dataclasses.replace(explain_challenger(agent), after=float(own[0]))
             else:
                 names = LEVERS
                 why = explain_great_power(agent, toward, after=own)
@@ -391,7 +395,7 @@ class GeopoliticsModel(mesa.Model):
                 chosen=chosen_d,
                 own=own_d,
                 why=why,
-                toward="" if isinstance(agent, MiddlePower) else toward,
+                toward=toward if isinstance(agent, GreatPower) else "",
                 by_seat=seat is not None,
                 differences={n: chosen_d[n] - own_d[n] for n in names},
             )

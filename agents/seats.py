@@ -1,5 +1,5 @@
-"""Seats for role play: a student (or a team) takes a middle power's or a great power's seat
-and chooses for it, while the model's other agents answer.
+"""Seats for role play: a student (or a team) takes a middle power's, a great power's or the
+challenger's (Pyongyang's) seat and chooses for it, while the model's other agents answer.
 
     model.take_seat("USA")
     model.choose("USA", commitment=0.8, tariff=0.2)  # its levers toward the focus (Seoul)
@@ -7,10 +7,13 @@ and chooses for it, while the model's other agents answer.
     model.choose("KOR", security=0.4)                # Seoul's new positions
     model.step()                                     # seated choices replace the agents' own
     model.debrief("USA")                             # what the model's agent would have chosen
+    model.take_seat("PRK")                           # with dynamics.challenger=strategic
+    model.choose("PRK", provocation=-0.5)            # -1 dialogue ... +1 provocation
 
 A seated agent still makes its own choice in its `step` (or `decide`), from the same state,
 by the same functions; the seat's choice then replaces the part it names (a great power's
-levers toward one middle power; a middle power's positions), and the agent's own choice is
+levers toward one middle power; a middle power's positions; the challenger's provocation),
+and the agent's own choice is
 kept for the debrief. What a seat leaves unnamed stays as the agent would have had it: a
 lever not named keeps the level in force, a position not named stays where it is. A seat that
 has not chosen when the world steps leaves the choice to the model's agent. Without a seat
@@ -27,6 +30,13 @@ from sim.params import LEVERS, ParamError
 POSITIONS = ("security", "economic", "autonomy")
 POSITION_BOUNDS = dict(zip(POSITIONS, zip(LOWER, UPPER, strict=True), strict=True))
 LEVER_BOUNDS = (0.0, 1.0)  # a lever's level; the bound in force caps it further
+PROVOCATION_BOUNDS = (-1.0, 1.0)  # the challenger's choice: -1 dialogue ... +1 provocation
+# What each kind of seat chooses, and the bounds of each level
+CHOICE_BOUNDS = {
+    "middle_power": POSITION_BOUNDS,
+    "great_power": dict.fromkeys(LEVERS, LEVER_BOUNDS),
+    "challenger": {"provocation": PROVOCATION_BOUNDS},
+}
 
 
 @dataclass(frozen=True)
@@ -45,7 +55,9 @@ class Debrief:
 
 
 def seat_kind(model, code: str) -> str:
-    """'middle_power' or 'great_power'; ParamError for any other code."""
+    """'middle_power', 'great_power' or 'challenger'; ParamError for any other code, and for
+    the challenger when it does not choose (`dynamics.challenger` other than strategic)."""
+    from agents.challenger import Challenger
     from agents.great_power import GreatPower
     from agents.middle_power import MiddlePower
 
@@ -54,17 +66,22 @@ def seat_kind(model, code: str) -> str:
         return "middle_power"
     if isinstance(agent, GreatPower):
         return "great_power"
-    seats = [*model.state_codes, *model.pole_codes]
-    raise ParamError("seat", code, f"a middle or great power of this world: {seats}")
+    if isinstance(agent, Challenger):
+        if model.world.dynamics.challenger != "strategic":
+            raise ParamError(
+                "seat",
+                code,
+                "a seat that chooses: the challenger chooses only with dynamics.challenger="
+                f"strategic (here {model.world.dynamics.challenger})",
+            )
+        return "challenger"
+    seats = [*model.state_codes, *model.pole_codes, model.challenger.code]
+    raise ParamError("seat", code, f"a middle or great power or the challenger: {seats}")
 
 
 def checked_choice(model, code: str, choice: dict[str, float]) -> dict[str, float]:
     """The choice of seat `code`, each name and level checked (ParamError, one line)."""
-    bounds = (
-        POSITION_BOUNDS
-        if seat_kind(model, code) == "middle_power"
-        else dict.fromkeys(LEVERS, LEVER_BOUNDS)
-    )
+    bounds = CHOICE_BOUNDS[seat_kind(model, code)]
     checked = {}
     for name, value in choice.items():
         if name not in bounds:
@@ -78,3 +95,14 @@ def checked_choice(model, code: str, choice: dict[str, float]) -> dict[str, floa
             raise ParamError(f"choose.{name}", value, f"a number in [{lo:g}, {hi:g}]")
         checked[name] = number
     return checked
+
+
+def seated_provocation(model, code: str, own: float) -> float:
+    """The challenger's provocation for the step under way: the seat's, if it is taken and has
+    chosen, else `own` (the model's agent's); reported for the debrief when seated."""
+    if code not in model.seats:
+        return own
+    seat = model.seat_choice(code)
+    chosen = float(seat[1].get("provocation", own)) if seat else own
+    model.seat_moved(code, "", [own], [chosen])
+    return chosen

@@ -14,7 +14,7 @@ import solara
 
 from experiments.classroom import address as page_address
 from experiments.classroom import app
-from experiments.classroom.components import felt, run_csv, schedule_of
+from experiments.classroom.components import felt, posture_of, run_csv, schedule_of
 from experiments.classroom.drawing import LABEL_ROOM, alignment_map, label_offsets
 from experiments.classroom.exercises import EXERCISES, answer_sheet
 from experiments.classroom.launch import JOIN_CODE_ENV, parse
@@ -129,7 +129,7 @@ def test_the_page_shows_set_and_now_and_the_numbers_at_a_glance():
         assert text(box, "hs-glance-security-KOR") == f"{korea.security:+.2f}"
         assert text(box, "hs-glance-economy-KOR") == f"{korea.economic:+.2f}"
         assert text(box, "hs-glance-gap-KOR") == f"{abs(korea.security - korea.economic):.2f}"
-        assert text(box, "hs-glance-posture-KOR") == korea.posture_label
+        assert text(box, "hs-glance-posture-KOR") == posture_of(korea.model, korea)
         threat = text(box, "hs-pressure-dprk_threat")
         assert (
             threat
@@ -232,3 +232,81 @@ def test_the_notebook_target_is_documented_and_its_extra_declared():
         timeout=60,
     )
     assert done.returncode == 2 and "join" not in done.stdout
+
+
+# ----------------------------------------------------------------------------- seats' history
+def seated_twin(choices: list[dict[str, dict[str, float]]]) -> ClassroomModel:
+    """The world the seats' choices give, quarter by quarter, on a model in this process."""
+    twin = ClassroomModel()
+    for quarter in choices:
+        for code, choice in quarter.items():
+            if code not in twin.seats:
+                twin.take_seat(code)
+            twin.choose(code, **choice)
+        twin.step()
+    return twin
+
+
+QUARTERS = [
+    {"USA": {"commitment": 1.0}, "CHN": {"coercion": 0.6}, "PRK": {"provocation": -1.0}},
+    {"USA": {"tariff": 0.8}, "CHN": {"inducement": 0.9}, "PRK": {"provocation": 1.0}},
+    {"USA": {"commitment": 0.0}, "CHN": {"coercion": 0.0}, "PRK": {"provocation": 0.5}},
+]
+
+
+def test_step_back_in_a_class_session_replays_the_seats_choices():
+    tabs = {code: app.session_for(page_address.decode(""), "keep-seats-1") for code in QUARTERS[0]}
+    for code, session in tabs.items():
+        session.take_seat(code)
+    for quarter in QUARTERS:
+        for code, choice in quarter.items():
+            tabs[code].choose(**choice)  # the last seat to choose steps the world
+    shared = tabs["USA"].model.value
+    assert shared.steps == 3
+    assert shared.trajectories()["security"].tolist() == (
+        seated_twin(QUARTERS).trajectories()["security"].tolist()
+    )
+    tabs["CHN"].step_back()  # any tab: the class's world goes back for every tab
+    back = tabs["CHN"].model.value
+    assert back is tabs["CHN"].shared.model and back.steps == 2  # the other tabs follow it
+    twin = seated_twin(QUARTERS[:2])
+    unseated = ClassroomModel()
+    unseated.run_for(2)
+    for field in ("security", "economic", "autonomy"):
+        assert back.trajectories()[field].tolist() == twin.trajectories()[field].tolist()
+    assert back.threat == twin.threat != unseated.threat
+    assert back.challenger.provocation == 1.0  # Pyongyang's seat chose provocation at step 1
+    kor = back.state_codes.index("KOR")
+    assert back.agent("USA").levers[kor].tolist() == twin.agent("USA").levers[kor].tolist()
+    # the debrief of the quarter stepped back to is the one the class saw then
+    assert back.debrief("CHN") == twin.debrief("CHN")
+    # the seats are still taken, and step 2's choices wait for the next step, as they did
+    assert back.seats == ["USA", "CHN", "PRK"] and back.waiting == []
+    back_step = tabs["CHN"]
+    back_step.step()
+    assert back_step.model.value.trajectories()["security"].tolist() == (
+        seated_twin(QUARTERS).trajectories()["security"].tolist()
+    )
+
+
+def test_the_address_keeps_the_seats_choices_through_a_reload():
+    session = Session()
+    session.take_seat("PRK")
+    session.choose(provocation=-0.5)
+    session.take_seat("USA")
+    session.choose(commitment=0.9, tariff=0.0)
+    query = session.address()
+    assert "s=0:PRK:provocation=-0.5" in query and "s=1:USA:" in query and "seat=USA" in query
+    found = page_address.decode(query)
+    assert found.problems == [] and found.seat == "USA"
+    reloaded = app.session_for(found)
+    model, again = session.model.value, reloaded.model.value
+    assert again.steps == model.steps == 2 and reloaded.seat.value == "USA"
+    assert again.trajectories()["security"].tolist() == model.trajectories()["security"].tolist()
+    assert again.debrief("USA") == model.debrief("USA")
+
+
+def test_an_unreadable_seat_choice_in_the_address_is_named():
+    found = page_address.decode("s=0:USA:commitment=2&s=0:JPN:security=0&s=1:PRK:provocation=-1")
+    assert [p.split(" ")[0] for p in found.problems] == ["s", "s"]
+    assert [(a.name, a.choice) for a in found.actions] == [("PRK", (("provocation", -1.0),))]

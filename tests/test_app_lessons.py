@@ -8,6 +8,7 @@ claims the exercises are built on are also held to their direction, with margins
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,37 @@ def test_the_plan_quotes_the_taiwan_block(taiwan, plan):
 
 def test_the_plan_quotes_the_retrenchment_block(retrenchment, plan):
     assert_quoted(app_lessons.retrenchment_markdown(retrenchment), plan)
+
+
+@pytest.fixture(scope="module")
+def single_runs():
+    return app_lessons.run_markdown()
+
+
+@pytest.mark.parametrize("exercise", ["thaad", "taiwan", "retrenchment"])
+def test_the_plan_quotes_what_the_dashboard_shows_in_one_run(single_runs, plan, exercise):
+    """The tables "what the class sees (seed 20250604)" and the counterfactual and slider
+    sentences: written from the dashboard's world stepped in this process."""
+    assert_quoted(single_runs[exercise], plan)
+
+
+def test_the_single_run_sentences_follow_the_numbers():
+    """A run in which Seoul's security fell and the ban did not bite reads so."""
+    runs = app_lessons.thaad_run()
+    coerced = runs["coerced"]
+    first = coerced[1]
+    coerced[1] = dataclasses.replace(
+        first, security=coerced[0].security - 0.1, restriction=coerced[0].restriction + 0.2
+    )
+    text = app_lessons.thaad_run_markdown(runs)
+    assert "Seoul's security alignment falls from" in text
+    assert "restriction on Korea rises to" in text
+    crisis = app_lessons.taiwan_run()
+    nine = crisis["crisis"][9]
+    crisis["crisis"][9] = dataclasses.replace(nine, moved={**nine.moved, "security": 0.05})
+    assert "and Seoul's security alignment *rises* by **0.050**" in (
+        app_lessons.taiwan_run_markdown(crisis)
+    )
 
 
 def test_the_sentences_follow_the_numbers():

@@ -12,6 +12,7 @@ import pytest
 import solara
 
 from experiments.classroom import app
+from experiments.classroom.components import posture_of
 from experiments.classroom.session import DEFAULT_SEED, ClassroomModel
 
 warnings.filterwarnings("ignore", category=PendingDeprecationWarning)
@@ -104,7 +105,8 @@ def test_a_slider_an_event_and_a_step_show_what_the_model_does(page):
     assert text(page, "hs-rivalry") == "1.00"
     assert "missile test" in text(page, "hs-last-events")
     assert text(page, "hs-pending") == "Queued: nothing"
-    assert text(page, "hs-posture").startswith(f"Posture now: {steered.agent('KOR').posture_label}")
+    korea = steered.agent("KOR")
+    assert text(page, "hs-posture").startswith(f"Posture now: {posture_of(steered, korea)}")
     assert picture(page, "hs-map-card") != map_before
 
 

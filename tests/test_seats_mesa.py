@@ -148,10 +148,47 @@ def test_leaving_the_seat_gives_the_agent_back(default_params):
         np.testing.assert_array_equal(a, b)
 
 
+def test_pyongyangs_seat_sets_its_course_and_the_debrief_gives_its_own_and_why(
+    quiet_challenger,
+):
+    """North Korea's seat replaces its provocation; the debrief's `own` is what an unseated
+    twin chose in the same step, and its reasons are the twin's (the same parts, ending at the
+    twin's choice); the course chosen then acts on the world (the threat it relaxes toward)."""
+    played, twin = stepped(quiet_challenger, 2), stepped(quiet_challenger, 2)
+    played.take_seat("PRK")
+    played.choose("PRK", provocation=-1.0)
+    played.step(), twin.step()
+    assert played.challenger.provocation == -1.0
+    own = twin.challenger.provocation
+    assert own > -0.9  # the model's Pyongyang would not have chosen full dialogue
+    debrief = played.debrief("PRK")
+    assert debrief.by_seat and debrief.own == {"provocation": own}
+    assert debrief.chosen == {"provocation": -1.0}
+    assert debrief.differences["provocation"] == pytest.approx(-1.0 - own)
+    assert debrief.why.after == own and debrief.why.terms == twin.why("PRK").terms
+    assert played.threat < twin.threat  # dialogue lowers the threat it relaxes toward
+    assert played.waiting == ["PRK"]
+    played.step(), twin.step()  # a seat that does not choose leaves it to the model's agent
+    assert not played.debrief("PRK").by_seat
+
+
+def test_pyongyangs_seat_needs_a_pyongyang_that_chooses(default_params):
+    from sim.params import with_values
+
+    responsive = with_values(default_params, {"dynamics.challenger": "responsive"})
+    model = GeopoliticsModel(responsive, rng=SEED)
+    with pytest.raises(HedgesimError, match="dynamics.challenger") as error:
+        model.take_seat("PRK")
+    assert "\n" not in str(error.value)
+
+
 @pytest.mark.parametrize(
     ("call", "match"),
     [
-        (lambda m: m.take_seat("PRK"), "seat"),
+        (lambda m: m.take_seat("RUS"), "seat"),
+        (lambda m: (m.take_seat("PRK"), m.choose("PRK", provocation=1.5)), r"\[-1, 1\]"),
+        (lambda m: (m.take_seat("PRK"), m.choose("PRK", commitment=0.5)), "choose.commitment"),
+        (lambda m: (m.take_seat("PRK"), m.choose("PRK", toward="KOR", provocation=0)), "toward"),
         (lambda m: m.choose("CHN", coercion=0.5), "take_seat"),
         (lambda m: (m.take_seat("USA"), m.choose("USA", bribe=0.5)), "choose.bribe"),
         (lambda m: (m.take_seat("USA"), m.choose("USA", tariff=1.5)), r"\[0, 1\]"),

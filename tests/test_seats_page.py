@@ -109,3 +109,25 @@ def test_the_page_plays_a_side_and_shows_the_debrief():
         assert "North Korea" in shown
     finally:
         context.close()
+
+
+def test_the_page_plays_pyongyang_and_the_debrief_says_what_the_models_would_have_done():
+    from tests.test_app_page import find
+
+    box, context = solara.render(solara.AppLayout(children=[app.Page()]), handle_error=False)
+    try:
+        find(box, "hs-seat-PRK").click()
+        assert "North Korea's course next quarter" in texts(box)
+        find(box, "hs-seat-choose").click()  # its course as it stands: the world steps
+        shown = texts(box)
+        twin = ClassroomModel(DEFAULT_SCENARIO, DEFAULT_SEED)
+        twin.take_seat("PRK")
+        twin.choose("PRK", provocation=twin.challenger.provocation)
+        twin.step()
+        own = twin.debrief("PRK").own["provocation"]
+        assert f"provocation {twin.challenger.provocation:.2f} (the model: {own:.2f})" in shown
+        names = {"plus": "the United States", "minus": "China"}
+        for line in describe_provocation("The model's North Korea", twin.debrief("PRK").why, names):
+            assert line in shown
+    finally:
+        context.close()

@@ -4,8 +4,10 @@ comes back at the same step.
     ?scenario=thaad_2016&seed=7&step=5&p=0:china_coercion:0&e=2:summit:CHN&join=K7Q2MX
 
 `p` is a pressure set by hand (the step the world stood at, the pressure, the level), `e` an
-event fired by hand (the step, the kind, a summit's partner); `join` is a class's join code,
-kept so that a reload stays admitted. The run is a function of these (the random numbers are
+event fired by hand (the step, the kind, a summit's partner), `s` a seat's choice in role play
+(the step, the seat, its levels, e.g. `s=3:USA:commitment=0.9,tariff=0`, and a great power's
+target if not the focus, `:JPN`), `seat` the seat this tab plays; `join` is a class's join
+code, kept so that a reload stays admitted. The run is a function of these (the random numbers are
 keyed by seed, step and state), so `ClassroomModel.replayed` rebuilds it exactly.
 
 What cannot be read (a hand-edited address) is left out, and `problems` says what, in one
@@ -17,8 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlencode
 
+from agents.seats import CHOICE_BOUNDS
 from experiments.classroom.scenarios import DEFAULT_SCENARIO
-from experiments.classroom.session import DEFAULT_SEED, SCENARIOS, Action
+from experiments.classroom.session import DEFAULT_SEED, SCENARIOS, SEAT_KINDS, SEATS, Action
 from experiments.classroom.words import EVENTS
 from sim.params import PRESSURE_KEYS
 
@@ -33,6 +36,7 @@ class Address:
     actions: list[Action] = field(default_factory=list)
     join: str = ""
     problems: list[str] = field(default_factory=list)
+    seat: str = ""  # the seat this tab plays (role play), if any
 
 
 def encode(address: Address) -> str:
@@ -41,11 +45,17 @@ def encode(address: Address) -> str:
     for a in address.actions:
         if a.kind == "pressure":
             pairs.append(("p", f"{a.step}:{a.name}:{a.value:g}"))
+        elif a.kind == "seat":
+            levels = ",".join(f"{name}={value:g}" for name, value in a.choice)
+            toward = f":{a.partner}" if a.partner else ""
+            pairs.append(("s", f"{a.step}:{a.name}:{levels}{toward}"))
         else:
             pairs.append(("e", f"{a.step}:{a.name}" + (f":{a.partner}" if a.partner else "")))
+    if address.seat:
+        pairs.append(("seat", address.seat))
     if address.join:
         pairs.append(("join", address.join))
-    return urlencode(pairs, safe=":")
+    return urlencode(pairs, safe=":,=")  # readable: s=3:USA:commitment=0.9,tariff=0
 
 
 def decode(search: str | None) -> Address:
@@ -91,5 +101,37 @@ def decode(search: str | None) -> Address:
                 f"e = {text!r} in the address: step:event[:partner], an event of "
                 f"{list(EVENT_KINDS_BY_HAND)}"
             )
+    for text in query.get("s", []):
+        try:
+            address.actions.append(seat_choice(text))
+        except ValueError:
+            address.problems.append(
+                f"s = {text!r} in the address: step:seat:name=level,...[:toward], a seat of "
+                f"{list(SEATS)} and its levels in their bounds"
+            )
+    if "seat" in first:
+        if first["seat"] in SEATS:
+            address.seat = first["seat"]
+        else:
+            address.problems.append(f"seat = {first['seat']!r} in the address: one of {SEATS}")
     address.actions.sort(key=lambda a: a.step)  # stable: the order within a step is kept
     return address
+
+
+def seat_choice(text: str) -> Action:
+    """A seat's choice from `step:seat:name=level,...[:toward]`; ValueError if unreadable.
+    The names and bounds are the Mesa layer's (agents.seats), so a choice read here is one
+    the model takes."""
+    parts = text.split(":")
+    if len(parts) not in (3, 4) or parts[1] not in SEATS:
+        raise ValueError(text)
+    bounds = CHOICE_BOUNDS[SEAT_KINDS[parts[1]]]
+    choice = []
+    for item in parts[2].split(","):
+        name, _, level = item.partition("=")
+        value = float(level)
+        if name not in bounds or not bounds[name][0] <= value <= bounds[name][1]:
+            raise ValueError(text)
+        choice.append((name, value))
+    toward = parts[3] if len(parts) == 4 else ""
+    return Action(int(parts[0]), "seat", parts[1], partner=toward, choice=tuple(choice))

@@ -76,9 +76,9 @@ else:
         session (`?session=abc`), that class's shared world (made from the address of the
         first tab that names it)."""
         if not class_session:
-            return Session(found.scenario, found.seed, found.actions, found.step)
+            return Session(found.scenario, found.seed, found.actions, found.step, seat=found.seat)
         shared = classroom(class_session, found.scenario, found.seed, found.actions, found.step)
-        return Session(found.scenario, found.seed, shared=shared)
+        return Session(found.scenario, found.seed, shared=shared, seat=found.seat)
 
     def class_session_of(search: str | None) -> str:
         """The class session named in the address (`session=`), or ""."""

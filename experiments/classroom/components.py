@@ -38,6 +38,7 @@ from experiments.classroom.words import (
     describe_seat_choice,
     explain_terms,
     fill,
+    posture_words,
 )
 from sim.params import LEVERS, ParamError, Pressures
 
@@ -50,6 +51,8 @@ PRESSURE_LABELS = {
     "russia_dprk": "Russian backing for North Korea",
     "taiwan_risk": "Taiwan risk",
 }
+# Every pressure by name, with those that have no slider (a scenario's schedule may move them)
+PRESSURE_NAMES = {**PRESSURE_LABELS, "china_military": "China's military pressure"}
 # What each slider's level means (the schema's one line for the pressure).
 PRESSURE_MEANINGS = {f.name: f.metadata["doc"] for f in dataclasses.fields(Pressures)}
 SUMMIT_PARTNERS = ("USA", "CHN", "PRK")
@@ -63,6 +66,7 @@ EVENT_NOUNS = {
     "summit": "summit",
     "election": "election",
     "history_dispute": "history dispute",
+    "pledge": "investment pledge",
 }
 CAVEAT = (
     "A teaching model, not a forecast: it shows how the forces of the lesson push a state, "
@@ -147,6 +151,11 @@ def in_sentence(name: str) -> str:
     return f"the {name}" if name.startswith("United ") else name
 
 
+def posture_of(model, state) -> str:
+    """A middle power's posture in words ("leaning to the United States")."""
+    return posture_words(state.posture_label, every_name(model))
+
+
 def every_name(model) -> dict[str, str]:
     """The template roles of `names_of` and every agent's code, each by its name in a sentence."""
     codes = [*model.state_codes, *model.pole_codes, model.challenger.code]
@@ -198,7 +207,7 @@ def schedule_of(model) -> list[tuple[dt.date, str]]:
     rows = [
         (
             dt.date.fromisoformat(c.date),
-            f"{PRESSURE_LABELS.get(c.pressure, c.pressure)} → {c.value:.2f}"
+            f"{PRESSURE_NAMES.get(c.pressure, c.pressure.replace('_', ' '))} → {c.value:.2f}"
             + (f" ({c.note})" if c.note else ""),
         )
         for c in scenario.schedule
@@ -343,7 +352,7 @@ def _stance(model, code: str) -> dict[str, str]:
         "economy": f"{state.economic:+.2f}",
         "own defence": f"{state.autonomy:.2f}",
         "gap": f"{abs(state.security - state.economic):.2f}",
-        "posture": state.posture_label,
+        "posture": posture_of(model, state),
     }
 
 
@@ -629,7 +638,7 @@ def Why(session: Session):
             for line in explain_terms(explanation.rows(), names):
                 solara.Text("• " + line, classes=["hs-why-line"])
         solara.Text(
-            f"Posture now: {focus.posture_label}  ·  government: {focus.government}",
+            f"Posture now: {posture_of(model, focus)}  ·  government: {focus.government}",
             classes=["hs-posture"],
         )
         if model.steps > 0:
@@ -662,7 +671,7 @@ def Blocs(session: Session):
     }
     for state in model.middle_powers:
         members[_bloc_of(state.posture)].append(
-            (state.code, f"{name_of(model, state.code)} · {state.posture_label}")
+            (state.code, f"{name_of(model, state.code)} · {posture_of(model, state)}")
         )
     with solara.Card("The blocs now", classes=["hs-card", "hs-blocs"], margin=0):
         for side, title in (
@@ -677,23 +686,63 @@ def Blocs(session: Session):
         _forces(model, plus, minus)
 
 
-def _forces(model, plus: str, minus: str) -> None:
+def seen_reliability(model, code: str) -> float:
+    """Great power `code`'s reliability as the focus state sees it (its commitment lever,
+    a Taiwan crisis drawing its attention away, its shocks)."""
+    focus = model.agent(model.focus)
+    return float(focus.pairs().reliability.reshape(-1)[model.pole_codes.index(code)])
+
+
+def forces(model) -> list[tuple[str, str, str]]:
+    """The forces on the focus state as the blocs card lists them: (class, label, value)."""
+    plus, minus = _poles(model)
     focus = model.agent(model.focus)
     reliability = next(p.reliability for p in model.great_powers if p.code == plus)
     restriction = (focus.restrictions or {}).get(minus, 0.0)
-    happened = {kind: n for kind, n in (model.last_events or {}).items() if n}
     plus_name, minus_name = name_of(model, plus), name_of(model, minus)
-    rows = [
+    focus_name = name_of(model, model.focus)
+    people = f"{focus_name}'s public favourable to"
+    return [
         ("hs-threat", "North Korean threat", f"{model.challenger.threat:.3f}"),
+        (
+            "hs-provocation",
+            "North Korea's course (−1 dialogue … +1 provocation)",
+            f"{model.challenger.provocation:+.2f}",
+        ),
         ("hs-rivalry", "US–China rivalry", f"{model.rivalry:.2f}"),
         ("hs-reliability", f"{plus_name}'s reliability", f"{reliability:.2f}"),
         (
+            "hs-seen-reliability",
+            f"… as {focus_name} sees it",
+            f"{seen_reliability(model, plus):.2f}",
+        ),
+        (
             "hs-restriction",
-            f"{minus_name}'s trade restriction on {name_of(model, model.focus)}",
+            f"{minus_name}'s trade restriction on {focus_name}",
             f"{restriction:.2f}",
         ),
         ("hs-taiwan", "Taiwan risk", f"{model.taiwan_risk:.2f}"),
+        (
+            f"hs-favourable-{plus}",
+            f"{people} {in_sentence(plus_name)}",
+            f"{100 * focus.favourability[plus]:.0f}%",
+        ),
+        (
+            f"hs-favourable-{minus}",
+            f"{people} {minus_name}",
+            f"{100 * focus.favourability[minus]:.0f}%",
+        ),
+        (
+            "hs-odds",
+            "odds the other camp wins an election now",
+            f"{float(focus.odds[0]):.2f}",
+        ),
     ]
+
+
+def _forces(model, plus: str, minus: str) -> None:
+    happened = {kind: n for kind, n in (model.last_events or {}).items() if n}
+    rows = forces(model)
     with solara.Column(gap="0px", style={"margin-top": "8px"}):
         for css, label, value in rows:
             with solara.Row(justify="space-between", style={"flex-wrap": "nowrap"}):
@@ -756,7 +805,10 @@ def Ensemble(session: Session):
         )
         solara.Text(
             "Posture shares: "
-            + ", ".join(f"{label} {share:.0%}" for label, share in shares.items()),
+            + ", ".join(
+                f"{posture_words(label, every_name(model))} {share:.0%}"
+                for label, share in shares.items()
+            ),
             classes=["hs-ensemble-shares"],
         )
 
@@ -843,6 +895,8 @@ POSITION_WORDS = {
     "economic": ("Economy", -1.0, 1.0, "-1 toward {minus} … +1 toward {plus}"),
     "autonomy": ("Own defence", 0.0, 1.0, "0 none … 1 full"),
 }
+# Pyongyang's seat: its course, one number (agents.seats.PROVOCATION_BOUNDS)
+COURSE_WORDS = {"provocation": ("Its course", -1.0, 1.0, "-1 dialogue … +1 provocation")}
 
 
 def seat_now(model, code: str) -> dict[str, float]:
@@ -851,13 +905,21 @@ def seat_now(model, code: str) -> dict[str, float]:
     agent = model.agent(code)
     if code in model.state_codes:
         return {name: float(getattr(agent, name)) for name in POSITION_WORDS}
+    if code == model.challenger.code:
+        return {"provocation": float(agent.provocation)}
     return agent.levers_in_force[model.focus]
+
+
+def chooses(model) -> bool:
+    """Whether Pyongyang chooses in this world (dynamics.challenger=strategic), so that its
+    seat can be taken."""
+    return model.world.dynamics.challenger == "strategic"
 
 
 @solara.component
 def Seats(session: Session):
-    """Play a side: this tab takes Seoul's, Washington's or Beijing's seat and chooses for it
-    each quarter; the world steps when every seat taken has chosen (or on STEP). Then the
+    """Play a side: this tab takes Seoul's, Washington's, Beijing's or Pyongyang's seat and
+    chooses for it each quarter; the world steps when every seat taken has chosen (or on STEP). Then the
     debrief: what the model's own agent would have chosen, and why."""
     model = session.watched_model()
     words = every_name(model)
@@ -885,7 +947,9 @@ def Seats(session: Session):
     ):
         with solara.Row(style={"flex-wrap": "wrap", "gap": "4px"}):
             for code in SEATS:
-                if code not in model.state_codes and code not in model.pole_codes:
+                if code not in (*model.state_codes, *model.pole_codes, model.challenger.code):
+                    continue
+                if code == model.challenger.code and not chooses(model):
                     continue
                 solara.Button(
                     f"Play {words[code]}",
@@ -920,6 +984,9 @@ def Seats(session: Session):
                 (name, label, lo, hi, fill(hint, words))
                 for name, (label, lo, hi, hint) in POSITION_WORDS.items()
             ]
+        elif seat == model.challenger.code:
+            solara.Text(f"{words[seat]}'s course next quarter", classes=["hs-big"])
+            rows = [(name, *spec) for name, spec in COURSE_WORDS.items()]
         else:
             toward = words[model.focus]
             solara.Text(f"{words[seat]}'s levers toward {toward}", classes=["hs-big"])
@@ -942,14 +1009,18 @@ def Seats(session: Session):
                     ),
                     thumb_label=False,
                 )
+        # Chosen already (or queued again by a step back): choosing again replaces it.
         chosen = seat not in model.waiting and seat in model.seats
         solara.Button(
-            "Chosen: waiting for the others" if chosen else "Choose",
+            "Chosen (choose again to change)" if chosen else "Choose",
             on_click=choose,
             color="primary",
-            disabled=chosen or not model.running,
+            outlined=chosen,
+            disabled=not model.running,
             classes=["hs-seat-choose"],
         )
+        if chosen and model.waiting:
+            solara.Text("Waiting for the others.", classes=["hs-muted"])
         if refused:
             solara.Text(refused, classes=["hs-error", "hs-refused"])
         Debriefing(session)
@@ -975,6 +1046,8 @@ def Debriefing(session: Session):
                 classes=["hs-debrief-line"],
             )
             lines = explain_terms(why.rows(), words, limit=3)
+        elif seat == model.challenger.code:
+            lines = describe_provocation(f"The model's {actor}", why, words, limit=3)
         else:
             lines = describe_levers(f"The model's {actor}", why, words)
         for line in lines:

@@ -9,11 +9,18 @@ and the Markdown blocks (tables and "what students should observe") that docs/te
 quotes word for word; tests/test_app_lessons.py fails when the two differ, so a change of the
 model that moves a number, or turns a result round, cannot leave the lesson plan behind.
 
+The tables of what the class sees on the dashboard in one run (seed 20250604, `run_markdown`)
+are written the same way, from the dashboard's world stepped in this process (`walk`, `seen`:
+the numbers as the page's cards show them); the browser tests drive the same steps on the
+page and compare.
+
 The sentences are written from the numbers, whichever way they come out: a teacher must not
 promise students a result the model does not give.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import xarray as xr
@@ -400,7 +407,310 @@ def main() -> None:
     print("\nThe blocks docs/teaching.md quotes:\n")
     for block in markdown().values():
         print(block, end="\n\n")
+    print(f"The single-run blocks (seed {SEED}, what the dashboard shows):\n")
+    for block in run_markdown().values():
+        print(block, end="\n\n")
 
 
 if __name__ == "__main__":
     main()
+
+
+# --- one run, as the dashboard shows it ---------------------------------------------------
+# The tables "what the class sees (seed 20250604)" of docs/teaching.md: the dashboard's world
+# stepped in this process (the same `ClassroomModel` a browser tab steers), read as its cards
+# show it. The sentences are written from the numbers, whichever way they come out.
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What the dashboard shows of the focus state and its world at one step."""
+
+    step: int
+    date: str
+    security: float
+    economic: float
+    autonomy: float
+    posture: str
+    threat: float
+    rivalry: float
+    reliability: float  # the US's reliability (the blocs card)
+    seen_reliability: float  # ... as Seoul sees it
+    restriction: float  # China's trade restriction on Seoul
+    provocation: float  # North Korea's course
+    favourable: dict[str, float]  # Seoul's public favourable to each great power
+    odds: float  # the other camp's odds at an election held now
+    coercion: float  # China's coercion lever toward Seoul, in force
+    moved: dict[str, float]  # the last move of each choice (the why card's first line)
+    why: tuple[str, ...]  # the why card's lines
+    events: dict[str, int]  # the events of the last step
+
+    @property
+    def gap(self) -> float:
+        return abs(self.security - self.economic)
+
+    def line(self, *terms: str) -> str:
+        """The why card's lines for `terms` (in the card's order), each in italics, or its
+        first line if none of them is on the card."""
+        from experiments.classroom.words import TERM_WORDS
+
+        picked = [
+            line
+            for line in self.why
+            if any(line.lower().startswith(TERM_WORDS[t].split("{")[0].lower()) for t in terms)
+        ]
+        return "; ".join(f"*{lower_first(line).rstrip('.')}*" for line in picked or self.why[:1])
+
+
+def lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def seen(model) -> Seen:
+    """The numbers the page shows now (experiments.classroom.components: the glance, the
+    blocs card, the why card)."""
+    from experiments.classroom.components import names_of, posture_of, seen_reliability
+    from experiments.classroom.words import explain_terms
+
+    focus = model.agent(model.focus)
+    why = model.why()
+    return Seen(
+        step=int(model.steps),
+        date=model.date.isoformat(),
+        security=focus.security,
+        economic=focus.economic,
+        autonomy=focus.autonomy,
+        posture=posture_of(model, focus),  # in words, as the page shows it
+        threat=model.threat,
+        rivalry=model.rivalry,
+        reliability=model.agent("USA").reliability,
+        seen_reliability=seen_reliability(model, "USA"),
+        restriction=focus.restrictions["CHN"],
+        provocation=model.challenger.provocation,
+        favourable=dict(focus.favourability),
+        odds=float(focus.odds[0]),
+        coercion=float(model.agent("CHN").levers_in_force[model.focus]["coercion"]),
+        moved={c: why.after[c] - why.before[c] for c in ("security", "economic", "autonomy")},
+        why=tuple(explain_terms(why.rows(), names_of(model))) if model.steps else (),
+        events={kind: n for kind, n in model.last_events.items() if n},
+    )
+
+
+def walk(scenario: str, steps: int, seed: int = SEED, **pressures: float) -> list[Seen]:
+    """What the page shows at each step 0..`steps` of `scenario` (seed `seed`), with
+    `pressures` set by hand before the first step."""
+    from experiments.classroom.session import ClassroomModel
+
+    model = ClassroomModel(scenario, seed)
+    for name, value in pressures.items():
+        model.set_pressure(name, value)
+    shown = [seen(model)]
+    for _ in range(steps):
+        model.step()
+        shown.append(seen(model))
+    return shown
+
+
+def _changes(a: float, b: float, up: str, down: str, same: str, digits: int = 2) -> str:
+    return than(b, a, up, down, same, digits)
+
+
+def _run_table(rows: list[tuple[Seen, str]], seed: int = SEED) -> str:
+    lines = [f"| step, date | what the class sees (seed {seed}) |", "|---|---|"]
+    lines += [f"| {s.step}, {s.date} | {text} |" for s, text in rows]
+    return "\n".join(lines)
+
+
+def _tests(s: Seen) -> str:
+    """North Korea's tests of the quarter, as the blocs card counts them."""
+    from experiments.classroom.words import counted
+
+    kinds = (("missile_test", "missile test"), ("nuclear_test", "nuclear test"))
+    tests = [counted(s.events[kind], noun) for kind, noun in kinds if s.events.get(kind)]
+    return " and ".join(tests) if tests else "No test this quarter"
+
+
+def _again(run: list[Seen], step: int) -> str:
+    """' again' when the posture at `step` was held before and then left."""
+    posture = run[step].posture
+    held = [s.posture == posture for s in run[:step]]
+    return " again" if True in held and False in held[held.index(True) :] else ""
+
+
+def _security_move(change: float) -> str:
+    toward = "toward the alliance with the United States" if change > 0 else "toward China's camp"
+    return f"**{change:+.3f}** {toward}"
+
+
+def _economy_move(change: float) -> str:
+    return f"**{change:+.3f}** toward " + ("the US" if change > 0 else "China")
+
+
+def _percent(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+def thaad_run(seed: int = SEED) -> dict[str, list[Seen]]:
+    return {
+        "coerced": walk("thaad_2016", 40, seed),
+        "spared": walk("thaad_2016", 40, seed, china_coercion=0.0),
+    }
+
+
+def thaad_run_markdown(runs: dict[str, list[Seen]], seed: int = SEED) -> str:
+    r, spared = runs["coerced"], runs["spared"]
+    s0, s1, s3, s4, s5, s6, s40 = (r[k] for k in (0, 1, 3, 4, 5, 6, 40))
+    punished = s1.events.get("coercion") or round(s1.restriction, 2) > round(s0.restriction, 2)
+    watch = "" if punished else ": Beijing watches, it does not punish yet"
+    china4, china5, china6 = (s.favourable["CHN"] for s in (s4, s5, s6))
+    ratio = s6.coercion / s5.coercion if s5.coercion else 1.0
+    lever = (
+        "halves"
+        if 0.4 <= ratio <= 0.6
+        else _changes(s5.coercion, s6.coercion, "rises", "falls", "holds")
+    )
+    moved = s6.security - s5.security
+    election = "Moon Jae-in's election" if s6.events.get("election") else "No election yet"
+    rows = [
+        (
+            s1,
+            f"Seoul's security alignment "
+            f"{_changes(s0.security, s1.security, 'rises', 'falls', 'stays')} from "
+            f"{s0.security:+.2f} to {s1.security:+.2f}; China's trade restriction on Korea "
+            f"{_changes(s0.restriction, s1.restriction, 'rises to', 'falls to', 'stays at')} "
+            f"**{s1.restriction:.2f}**{watch}.",
+        ),
+        (
+            s3,
+            f"{_tests(s3)}: North Korea's threat reaches **{s3.threat:.2f}**. Why card: Seoul "
+            f"moved {_security_move(s3.moved['security'])}; "
+            f"{s3.line('protection', 'coercion')}.",
+        ),
+        (
+            s5,
+            f"The ban: restriction **{s5.restriction:.2f}**. Seoul's economy moves "
+            f"{_economy_move(s5.moved['economic'])}; Why: {s5.line('coercion')}"
+            f"{', the first sign of de-risking' if s5.moved['economic'] > 0 else ''}. Koreans "
+            f"favourable to China {_changes(china4, china5, 'rise', 'fall', 'stay')} from "
+            f"{_percent(china4)} to **{_percent(china5)}**.",
+        ),
+        (
+            s6,
+            f"{election} (the other camp's odds of winning stood at {s5.odds:.2f}): Seoul's "
+            f"security alignment {'barely moves' if abs(moved) < 0.02 else 'moves'} "
+            f"({s6.security:+.2f}), and China answers: its coercion lever toward Seoul "
+            f"{lever} ({s5.coercion:.2f} to **{s6.coercion:.2f}**). Favourable to China: "
+            f"**{_percent(china6)}**.",
+        ),
+        (
+            s40,
+            f"Seoul's economy stands at **{s40.economic:+.2f}** (it began at "
+            f"{s0.economic:+.2f}), security at {s40.security:+.2f}: {s40.posture}.",
+        ),
+    ]
+    spared6, spared_economy = spared[6], spared[40].economic
+    counterfactual = (
+        f"With seed {seed} Seoul's security alignment in 2017-07 is "
+        f"**{spared6.security:+.2f}** (against {s6.security:+.2f} with coercion), "
+        f"{_percent(spared6.favourable['CHN'])} of Koreans are favourable to China (against "
+        f"{_percent(china6)}), and its economy in 2026 stands at **{spared_economy:+.2f}** "
+        f"(against {s40.economic:+.2f})."
+    )
+    return _run_table(rows, seed) + "\n\n" + counterfactual
+
+
+def taiwan_run(seed: int = SEED) -> dict[str, list[Seen]]:
+    return {"crisis": walk("taiwan_contingency", 12, seed)}
+
+
+def taiwan_run_markdown(runs: dict[str, list[Seen]], seed: int = SEED) -> str:
+    r = runs["crisis"]
+    s7, s8, s9, s12 = (r[k] for k in (7, 8, 9, 12))
+    fell = s9.moved["security"] < 0
+    rows = [
+        (
+            s7,
+            f"Before the crisis: security {s7.security:+.2f}, economy {s7.economic:+.2f} — a gap "
+            f'of {s7.gap:.2f} between "security from Washington" and "prosperity from Beijing".',
+        ),
+        (
+            s8,
+            f"The crisis: rivalry **{s8.rivalry:.2f}**. The US reliability Seoul sees "
+            f"{_changes(s7.seen_reliability, s8.seen_reliability, 'rises', 'falls', 'stays')} "
+            f"from {s7.seen_reliability:.2f} to **{s8.seen_reliability:.2f}**; Pyongyang's "
+            f"provocation {_changes(s7.provocation, s8.provocation, 'rises', 'falls', 'stays')} "
+            f"from {s7.provocation:+.2f} to **{s8.provocation:+.2f}**. Seoul's economy moves "
+            f"{_economy_move(s8.moved['economic'])}; Why: {s8.line('consistency')}.",
+        ),
+        (
+            s9,
+            f"{_tests(s9)} and China's warning: threat **{s9.threat:.2f}**, "
+            f"{'yet' if fell else 'and'} Seoul's security alignment "
+            f"*{'falls' if fell else 'rises'}* by **{abs(s9.moved['security']):.3f}**; Why: "
+            f"{s9.line('entrapment')}, while {s9.line('protection')}.",
+        ),
+        (
+            s12,
+            f"Security {s12.security:+.2f}, economy {s12.economic:+.2f}: the gap has "
+            f"{_changes(s7.gap, s12.gap, 'grown', 'shrunk', 'stayed')} from {s7.gap:.2f} to "
+            f"**{s12.gap:.2f}** in a year; Pyongyang's provocation stands at "
+            f"**{s12.provocation:+.2f}**.",
+        ),
+    ]
+    return _run_table(rows, seed)
+
+
+def retrenchment_run(seed: int = SEED) -> dict[str, list[Seen]]:
+    return {
+        "retrenchment": walk("us_retrenchment", 40, seed),
+        "slider": walk("lee_2025", 16, seed, us_reliability=0.2),
+        "lee": walk("lee_2025", 16, seed),
+    }
+
+
+def retrenchment_run_markdown(runs: dict[str, list[Seen]], seed: int = SEED) -> str:
+    r = runs["retrenchment"]
+    s1, s4, s16, s40 = (r[k] for k in (1, 4, 16, 40))
+    us1, us4 = s1.favourable["USA"], s4.favourable["USA"]
+    china_side = s16.posture.endswith("China")
+    rows = [
+        (
+            s4,
+            f"US reliability {_changes(r[3].reliability, s4.reliability, 'rises', 'falls', 'stays')}"
+            f" to **{s4.reliability:.2f}**. Seoul's own defence "
+            f"{_changes(0, s4.moved['autonomy'], 'rises', 'falls', 'stays')} "
+            f"**{s4.moved['autonomy']:+.3f}** while its security alignment "
+            f"{'slips' if s4.moved['security'] < 0 else 'rises'} "
+            f"{abs(s4.moved['security']):.3f}; Why: {s4.line('abandonment')}. After the tariff "
+            f"shock, Koreans favourable to the US {_changes(us1, us4, 'rise', 'fall', 'stay')} "
+            f"from {_percent(us1)} in late 2025 to **{_percent(us4)}**.",
+        ),
+        (
+            s16,
+            f"US reliability as Seoul sees it **{s16.seen_reliability:.2f}**: security "
+            f"{s16.security:+.2f}, own defence **{s16.autonomy:.2f}**; Seoul is "
+            f"{s16.posture if china_side else f'still {s16.posture}, not with China'}.",
+        ),
+        (
+            s40,
+            f"Own defence **{s40.autonomy:.2f}**, security {s40.security:+.2f}: {s40.posture}"
+            f"{_again(r, 40)}.",
+        ),
+    ]
+    slider, lee = runs["slider"][16], runs["lee"][16]
+    version = (
+        f"With seed {seed}, in {slider.date[:7]} Seoul's security alignment is "
+        f"**{slider.security:+.2f}** ({lee.security:+.2f} without the change) and its own "
+        f"defence **{slider.autonomy:.2f}** ({lee.autonomy:.2f} without)."
+    )
+    return _run_table(rows, seed) + "\n\n" + version
+
+
+def run_markdown(seed: int = SEED) -> dict[str, str]:
+    """The single-run blocks of docs/teaching.md: each exercise's table of what the class sees
+    with seed `seed`, and the counterfactual or slider version the exercise asks for."""
+    return {
+        "thaad": thaad_run_markdown(thaad_run(seed), seed),
+        "taiwan": taiwan_run_markdown(taiwan_run(seed), seed),
+        "retrenchment": retrenchment_run_markdown(retrenchment_run(seed), seed),
+    }

@@ -40,16 +40,20 @@ PLAY_SECONDS = 0.6
 class Action:
     """What the class did by hand while the world stood at `step`: it acts at step + 1.
 
-    `kind` is "pressure" (`name` a pressure, `value` its new level) or "event" (`name` the
-    event kind, `partner` a summit's partner). The run is a function of the scenario, the
-    seed and these actions, so a list of them is enough to rebuild it (step back, the page
-    address, the ensemble of the same settings)."""
+    `kind` is "pressure" (`name` a pressure, `value` its new level), "event" (`name` the
+    event kind, `partner` a summit's partner) or "seat" (role play: `name` the seat's code,
+    `choice` what it chose as (name, level) pairs, `partner` the middle power a great power's
+    levers aim at, if not the focus). The run is a function of the scenario, the seed and
+    these actions, so a list of them is enough to rebuild it (step back, the page address,
+    the ensemble of the same settings, which leaves the seats' choices to the model's agents:
+    the engine has no seats)."""
 
     step: int
     kind: str
     name: str
     value: float = 0.0
     partner: str = ""
+    choice: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,11 +97,20 @@ class ClassroomModel(GeopoliticsModel):
 
     @classmethod
     def replayed(
-        cls, scenario_name: str, seed: object, actions: list[Action], to_step: int
+        cls,
+        scenario_name: str,
+        seed: object,
+        actions: list[Action],
+        to_step: int,
+        seats: tuple[str, ...] | list[str] = (),
     ) -> ClassroomModel:
         """The same world rebuilt: `actions` taken at their steps, stepped to `to_step`; the
-        actions taken at `to_step` itself wait for the next step, as they did."""
+        actions taken at `to_step` itself wait for the next step, as they did. `seats`: the
+        seats taken, taken from the start (a seat that does not choose changes nothing, so
+        the history is the same, and the seats still wait for their players afterwards)."""
         model = cls(scenario_name, seed)
+        for code in seats:
+            model.take_seat(code)
         to_step = max(0, min(int(to_step), model.horizon))
         for k in range(to_step + 1):
             for action in actions:
@@ -110,8 +123,27 @@ class ClassroomModel(GeopoliticsModel):
     def act(self, action: Action) -> None:
         if action.kind == "pressure":
             self.set_pressure(action.name, action.value)
+        elif action.kind == "seat":
+            if action.name not in self.seats:
+                self.take_seat(action.name)
+            self.choose(action.name, toward=action.partner or None, **dict(action.choice))
         else:
             self.fire_event(action.name, partner=action.partner)
+
+    def choose(self, code: str, toward: str | None = None, **choice: float) -> None:
+        """A seat's choice for the next step (the Mesa layer's), remembered with what was
+        done by hand: stepping back or reloading the page replays it at its quarter."""
+        super().choose(code, toward=toward, **choice)
+        _, checked = self.seat_choice(code)
+        self.actions.append(
+            Action(
+                self.steps,
+                "seat",
+                code,
+                partner=toward or "",
+                choice=tuple((name, float(value)) for name, value in checked.items()),
+            )
+        )
 
     def set_pressure(self, name: str, value: float) -> None:
         super().set_pressure(name, value)
@@ -176,7 +208,15 @@ class ClassroomModel(GeopoliticsModel):
 
 
 SCENARIOS = scenario_names()
-SEATS = ("KOR", "USA", "CHN")  # the seats a class can take (role play): Seoul, Washington, Beijing
+# The seats a class can take (role play), and what each chooses (agents.seats.CHOICE_BOUNDS):
+# Seoul its positions, Washington and Beijing their levers toward Seoul, Pyongyang its course.
+SEAT_KINDS = {
+    "KOR": "middle_power",
+    "USA": "great_power",
+    "CHN": "great_power",
+    "PRK": "challenger",
+}
+SEATS = tuple(SEAT_KINDS)
 
 
 class Classroom:
@@ -229,6 +269,7 @@ class Session:
         actions: list[Action] = (),
         step: int = 0,
         shared: Classroom | None = None,
+        seat: str = "",
     ):
         self.scenario = solara.Reactive(scenario_name)  # the controls' choice; used on reset
         self.seed_text = solara.Reactive(str(seed))
@@ -239,6 +280,9 @@ class Session:
             else ClassroomModel.replayed(scenario_name, seed, list(actions), step)
         )
         self.seat = solara.Reactive("")  # the seat this tab plays (role play), if any
+        if seat:  # from the page address: a reload keeps the tab's seat
+            self.model.value.take_seat(seat)
+            self.seat.value = seat
         self.version = solara.Reactive(0)  # moves whenever the model changes in place
         self.playing = solara.Reactive(False)
         self.pinned = solara.Reactive(None)  # (label, Dataset) of a run kept for comparison
@@ -270,7 +314,14 @@ class Session:
 
         model = self.watched_model()
         return encode(
-            Address(model.scenario_name, str(model.seed), model.steps, model.actions, join)
+            Address(
+                model.scenario_name,
+                str(model.seed),
+                model.steps,
+                model.actions,
+                join,
+                seat=self.seat.value,
+            )
         )
 
     def go_to(self, step: int) -> None:
@@ -285,7 +336,9 @@ class Session:
                 rebuilt = None
             else:
                 kept = [a for a in model.actions if a.step <= step]
-                rebuilt = ClassroomModel.replayed(model.scenario_name, model.seed, kept, step)
+                rebuilt = ClassroomModel.replayed(
+                    model.scenario_name, model.seed, kept, step, seats=model.seats
+                )
                 rebuilt.input_error = model.input_error
         if rebuilt is not None:
             self.model.value = rebuilt

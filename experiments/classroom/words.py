@@ -23,6 +23,7 @@ TERM_WORDS = {
     "domestic": "its government's own preferences",
     "neighbours": "keeping in step with its neighbours (the trilateral)",
     "inertia": "the cost of changing course",
+    "great_power_threat": "{minus}'s military pressure (to balance against, or to appease)",
 }
 
 # Buttons: event kind -> (button label, who is the partner, what the event does).
@@ -97,7 +98,7 @@ def explain_terms(
     for term, value in rows[:limit]:
         if abs(value) < SMALL:
             continue
-        force = fill(TERM_WORDS.get(term, term), names)
+        force = fill(TERM_WORDS.get(term, term.replace("_", " ")), names)
         verb = "pushed it this way" if value > 0 else "held it back"
         lines.append(f"{force[0].upper()}{force[1:]} {verb} ({value:+.3f}).")
     return lines or ["No force pushed it noticeably: it drifted by chance (decision noise)."]
@@ -110,6 +111,18 @@ def country_name(params, code: str) -> str:
         if code in group and getattr(group[code], "name", ""):
             return group[code].name
     return code
+
+
+def posture_words(label: str, names: Mapping[str, str]) -> str:
+    """A posture label of the model ("USA-anchored", "CHN-leaning", "hedging") in words, the
+    great power by its name in `names` (code -> name): "anchored with the United States"."""
+    code, dash, kind = label.partition("-")
+    if not dash:
+        return label
+    name = names.get(code, code)
+    return {"anchored": f"anchored with {name}", "leaning": f"leaning to {name}"}.get(
+        kind, f"{kind} ({name})"
+    )
 
 
 def counted(n: int, thing: str) -> str:
@@ -212,7 +225,7 @@ def describe_provocation(actor: str, why, names: Mapping[str, str], limit: int =
     for name, value in why.rows()[:limit]:
         if abs(value) < SMALL:
             continue
-        force = fill(PROVOCATION_WORDS.get(name, name), names)
+        force = fill(PROVOCATION_WORDS.get(name, name.replace("_", " ")), names)
         pull = "pulled toward provocation" if value > 0 else "pulled toward dialogue"
         lines.append(f"{force[0].upper()}{force[1:]} {pull} ({value:+.3f}).")
     return lines

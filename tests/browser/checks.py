@@ -87,3 +87,16 @@ CONTRAST_JS = """
   return {checked, failures: failures.slice(0, 25)};
 }
 """
+
+
+def shows(page, css: str, value: str, timeout: float = 30_000) -> None:
+    """The element `css` shows exactly `value`, waiting for it: after a step the header's date
+    can arrive before the other cards are drawn again, so a number read at once may be the
+    last step's."""
+    from playwright.sync_api import expect
+
+    try:
+        expect(page.locator(css).first).to_have_text(value, timeout=timeout)
+    except AssertionError:
+        shown = page.locator(css).first.inner_text().strip()
+        raise AssertionError(f"{css} shows {shown!r}, expected {value!r}") from None

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from experiments.classroom.session import ClassroomModel
-from tests.browser.checks import CONTRAST_JS, GEOMETRY_JS
+from tests.browser.checks import CONTRAST_JS, GEOMETRY_JS, shows
 from tests.browser.conftest import served
 
 pytestmark = pytest.mark.browser
@@ -92,7 +92,7 @@ def test_the_address_keeps_the_world_through_a_reload(page, traffic, dashboard_u
     expected.step()
     expected.step()
     assert shown == f"{expected.agent('KOR').security:+.2f}"
-    assert page.locator(".hs-threat").inner_text() == f"{expected.threat:.3f}"
+    shows(page, ".hs-threat", f"{expected.threat:.3f}")
     # step back: the world of step 1, the address with it
     page.locator(".hs-back").click()
     page.locator(".hs-date", has_text="step 1 of").wait_for()
@@ -113,9 +113,7 @@ def test_exercise_1_pinned_against_its_counterfactual_and_many_worlds(
     coerced = ClassroomModel("thaad_2016")
     for _ in range(6):
         coerced.step()
-    assert page.locator(".hs-glance-security-KOR").inner_text() == (
-        f"{coerced.agent('KOR').security:+.2f}"
-    )
+    shows(page, ".hs-glance-security-KOR", f"{coerced.agent('KOR').security:+.2f}")
     page.locator(".hs-pin").click()
     page.locator(".hs-pinned").wait_for()
     open_dashboard(page, dashboard_url + "?scenario=thaad_2016&p=0:china_coercion:0&step=6")
@@ -123,9 +121,7 @@ def test_exercise_1_pinned_against_its_counterfactual_and_many_worlds(
     spared.set_pressure("china_coercion", 0.0)
     for _ in range(6):
         spared.step()
-    assert page.locator(".hs-glance-security-KOR").inner_text() == (
-        f"{spared.agent('KOR').security:+.2f}"
-    )
+    shows(page, ".hs-glance-security-KOR", f"{spared.agent('KOR').security:+.2f}")
     assert spared.agent("KOR").security > coerced.agent("KOR").security  # the lesson's claim
 
     page.get_by_role("tab", name="Compare").click()
