@@ -1,20 +1,20 @@
-"""`python -m experiments.replay`: Seoul 2000-2025, replayed with the calibrated model.
+"""`python -m experiments.replay`: Seoul 2000-2025 replayed from the posterior, with bands.
 
     python -m experiments.replay                          # history_2000_2025, kor_2000_2014_history
     python -m experiments.replay calibrated=none          # the configured (uncalibrated) weights
-    python -m experiments.replay runs=2000 seed=7
+    python -m experiments.replay runs=2000 analysis.draws=200 seed=7
 
 The scenario history_2000_2025 schedules the pressures and events of data/kor_events.csv and
-the presidents' inaugurations; the calibrated config (conf/calibrated/, written by
-`python -m experiments.calibrate`) sets the weights and Seoul's state in 2000 fitted to
-2000-2014. The years after `analysis.fit_until` are reached from the schedule alone; the
-figure sets the model's security and economic alignment against the observed export
-orientation (filled: fitted years; open: later years, not fitted).
+the presidents' inaugurations. With a calibrated config (conf/calibrated/, written by
+`python -m experiments.calibrate`) the replay draws `analysis.draws` parameter sets from its
+posterior (<name>_posterior.csv) and runs each runs/draws times: the bands are the median
+and 5-95% over draws x runs, per observable (experiments/analysis/observed.py). Without a
+posterior (calibrated=none) all runs use the configured values. The years after
+`analysis.fit_until` are test years: shaded in the figure, scored apart (out-of-sample RMSE),
+never fitted.
 
-The same run without the figure: python -m experiments.run scenario=history_2000_2025
-+calibrated=kor_2000_2014_history.
-
-Writes results/replay/<time>/: config.yaml, dataset.nc, replay_years.csv, replay.png.
+Writes results/replay/<time>/: config.yaml, dataset.nc, replay_years.csv (observable, year,
+quantiles, observed), errors.csv (in- and out-of-sample RMSE per observable), replay.png.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-import sim
 from experiments.analysis.command import calibration_choice, command_main
-from experiments.analysis.history import TRADE, TRADE_LATER, annual_mean, events, orientation
+from experiments.analysis.observed import FIT_UNTIL, OBSERVABLES, all_series
+from experiments.calibrate import CALIBRATED_DIR, POSTERIOR_SUFFIX
 from experiments.config import params_of
 from sim.params import ranged
 
@@ -35,80 +35,119 @@ from sim.params import ranged
 @dataclass
 class ReplaySettings:
     fit_until: int = ranged(
-        2014, (1900, 2100), "last year the calibration fitted (shading and errors)"
+        FIT_UNTIL, (1900, 2100), "last year the calibration fitted (shading and errors)"
     )
+    draws: int = ranged(100, (1, 100_000), "posterior draws (each run runs/draws times)")
 
 
-def short(description: str, width: int = 40) -> str:
-    text = description.split(" (")[0]
-    return text if len(text) <= width else text[: width - 1] + "…"
+def posterior_file(calibrated: str) -> Path | None:
+    """The posterior saved beside a calibrated config (kor_2000_2014_history ->
+    conf/calibrated/kor_2000_2014_posterior.csv), or None (calibrated=none, or none saved)."""
+    name = calibrated.removesuffix("_history")
+    path = CALIBRATED_DIR / f"{name}{POSTERIOR_SUFFIX}"
+    return path if calibrated != "none" and path.exists() else None
 
 
-def yearly(ds, focus: str) -> pd.DataFrame:
-    """Per calendar year: model security and economic alignment (mean and 10-90% of runs)
-    and the observed export orientation."""
-    times = ds["time"].values
-    first, last = pd.Timestamp(times[1]).year, (pd.Timestamp(times[-1]) - pd.Timedelta(days=1)).year
-    years = list(range(first, last + 1))
-    table = {"year": years}
-    for name in ("security", "economic"):
-        runs = ds[name].sel(state=focus).values  # (run, step)
-        per_run = annual_mean(runs, times, years)  # (run, year)
-        table[f"{name}_mean"] = per_run.mean(axis=0)
-        table[f"{name}_p10"], table[f"{name}_p90"] = np.quantile(per_run, [0.1, 0.9], axis=0)
-    observed = pd.concat([orientation(TRADE), orientation(TRADE_LATER)])
-    table["observed"] = [observed.get(y, np.nan) for y in years]
-    return pd.DataFrame(table)
+def posterior_sample(path: Path | None, draws: int, seed: int) -> pd.DataFrame | None:
+    """`draws` parameter sets resampled by weight from a saved posterior (None: no posterior)."""
+    if path is None:
+        return None
+    from experiments.analysis.abcsmc import posterior_draws
+
+    table = pd.read_csv(path)
+    weights = table.pop("weight").to_numpy(dtype=float)
+    return posterior_draws(table, weights, draws, seed)
 
 
-def errors(table: pd.DataFrame, fit_until: int) -> dict[str, float]:
-    seen = table.dropna(subset=["observed"])
-    gap = seen["economic_mean"] - seen["observed"]
-    inside = seen["year"] <= fit_until
-    rmse = lambda x: float(np.sqrt(np.mean(x**2))) if len(x) else float("nan")  # noqa: E731
-    return {"in_sample_rmse": rmse(gap[inside]), "out_of_sample_rmse": rmse(gap[~inside])}
+def replay_bands(config, draws: pd.DataFrame | None, replicates: int):
+    """The runs and the yearly table of every observable and of security alignment."""
+    from experiments.analysis.predictive import predictive_runs, yearly_bands
+
+    params = params_of(config)
+    names = list(OBSERVABLES)
+    ds = predictive_runs(params, draws, replicates=replicates, seed=config.seed, names=names)
+    observed = {n: all_series(n) for n in names}
+    table = yearly_bands(ds, params.world.focus, ["security", *names], observed)
+    return ds, table
+
+
+def errors(table: pd.DataFrame, fit_until: int) -> pd.DataFrame:
+    """Per observable: RMSE of the median against the observations, fit years and test years."""
+
+    def rmse(x: pd.Series) -> float:
+        return float(np.sqrt(np.mean(x**2))) if len(x) else float("nan")
+
+    rows = []
+    for name, group in table.dropna(subset=["observed"]).groupby("observable", sort=False):
+        gap = group["median"] - group["observed"]
+        inside = group["year"] <= fit_until
+        rows.append(
+            {
+                "observable": name,
+                "in_sample_rmse": rmse(gap[inside]),
+                "in_sample_years": int(inside.sum()),
+                "out_of_sample_rmse": rmse(gap[~inside]),
+                "out_of_sample_years": int((~inside).sum()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def error_lines(err: pd.DataFrame, fit_until: int) -> list[str]:
+    lines = [
+        f"RMSE of the median against the observations: fitted years (<= {fit_until}) and test years (after, not fitted)"
+    ]
+    for row in err.itertuples():
+        lines.append(
+            f"  {row.observable:22s} in sample {row.in_sample_rmse:7.3f} ({row.in_sample_years} years)   "
+            f"out of sample {row.out_of_sample_rmse:7.3f} ({row.out_of_sample_years} years)"
+        )
+    return lines
 
 
 def work(config, cfg, folder: Path) -> str:
     params = params_of(config)
     focus = params.world.focus
-    ds = sim.simulate(params, config.runs, config.seed, progress=config.progress)
-    ds.to_netcdf(folder / "dataset.nc", engine="h5netcdf")
-    table = yearly(ds, focus)
-    table.to_csv(folder / "replay_years.csv", index=False, float_format="%.4f")
-    fit_until = config.analysis.fit_until
-    err = errors(table, fit_until)
+    settings = config.analysis
     calibrated = calibration_choice()
-    if config.figures:
-        from experiments.analysis.figures import plot_replay
-
-        marks = events()
-        marks = marks.assign(short=[short(d) for d in marks["description"]])
-        plot_replay(
-            ds["time"].values,
-            ds["security"].sel(state=focus).values,
-            ds["economic"].sel(state=focus).values,
-            orientation(TRADE, last=fit_until),
-            pd.concat([orientation(TRADE, first=fit_until + 1), orientation(TRADE_LATER)]),
-            marks,
-            fit_until,
-            folder / "replay.png",
-            title=(
-                f"{focus} {params.scenario.name}, calibrated={calibrated}: {config.runs} runs (mean, 10-90%); "
-                f"RMSE in sample {err['in_sample_rmse']:.2f}, after {fit_until} {err['out_of_sample_rmse']:.2f}"
-            ),
-        )
-    lines = [f"{focus} in {params.scenario.name} (calibrated={calibrated}), {config.runs} runs"]
-    lines.append("  year  security  economic  observed")
-    for _, row in table.iterrows():
-        observed = "" if np.isnan(row.observed) else f"{row.observed:+.2f}"
-        lines.append(
-            f"  {int(row.year)}   {row.security_mean:+.2f}     {row.economic_mean:+.2f}     {observed}"
-        )
-    lines.append(
-        f"RMSE of economic alignment against export orientation: {err['in_sample_rmse']:.3f} up to {fit_until} "
-        f"(fitted), {err['out_of_sample_rmse']:.3f} after (not fitted)"
+    source = posterior_file(calibrated)
+    draws = min(settings.draws, config.runs) if source else 0
+    replicates = config.runs // draws if draws else config.runs
+    sample = posterior_sample(source, draws, config.seed) if source else None
+    ds, table = replay_bands(config, sample, replicates)
+    ds.to_netcdf(folder / "dataset.nc", engine="h5netcdf")
+    table.to_csv(folder / "replay_years.csv", index=False, float_format="%.4f")
+    err = errors(table, settings.fit_until)
+    err.to_csv(folder / "errors.csv", index=False, float_format="%.4f")
+    where = (
+        f"{draws} posterior draws ({source.name}) x {replicates} runs"
+        if source
+        else f"{config.runs} runs, no posterior"
     )
+    if config.figures:
+        from experiments.analysis.posterior_figures import plot_bands
+
+        plot_bands(
+            table,
+            ["security", *OBSERVABLES],
+            settings.fit_until,
+            folder / "replay.png",
+            title=f"{focus} {params.scenario.name}, calibrated={calibrated}: {where}; median and 5-95%",
+            errors={
+                r.observable: (r.in_sample_rmse, r.out_of_sample_rmse) for r in err.itertuples()
+            },
+        )
+    lines = [f"{focus} in {params.scenario.name} (calibrated={calibrated}): {where}"]
+    for name in ["security", *OBSERVABLES]:
+        rows = table[table["observable"] == name]
+        lines.append(f"  {name}: year  median  [5%, 95%]  observed")
+        for row in rows.itertuples():
+            seen = "" if np.isnan(row.observed) else f"{row.observed:+.3g}"
+            mark = "" if row.year <= settings.fit_until else " (test)"
+            lines.append(
+                f"    {row.year}  {row.median:+.3g}  [{row.q05:+.3g}, {row.q95:+.3g}]  {seen}{mark if seen else ''}"
+            )
+    lines.extend(error_lines(err, settings.fit_until))
     return "\n".join(lines)
 
 
