@@ -33,7 +33,7 @@ def simulate(
     for i in range(runs):
         model = GeopoliticsModel(params, rng=seed, run=first_run + i, element=i, steps=steps)
         model.run_for(model.horizon)
-        parts.append(model.trajectories())
+        parts.append(_engine.with_observables(model.world, model.trajectories()))
         if bar is not None:
             bar.update(1)
     if bar is not None:

@@ -491,9 +491,8 @@ class GeopoliticsModel(mesa.Model):
     def to_dataset(self) -> xr.Dataset:
         """The steps done so far in the engine's dataset layout (a run dimension of one)."""
         world = dataclasses.replace(self.world, dates=self.world.dates[: len(self._records)])
-        return _engine.dataset(
-            self.params, world, np.array([self.run]), self.seed, self.trajectories()
-        )
+        traj = _engine.with_observables(world, self.trajectories())
+        return _engine.dataset(self.params, world, np.array([self.run]), self.seed, traj)
 
 
 def _check_whole(key, value, allowed, *, lower=0, upper=None, optional=False) -> None:

@@ -47,6 +47,7 @@ from experiments.analysis.abcsmc import (
     summary,
 )
 from experiments.analysis.command import command_main
+from experiments.analysis.markets import with_markets
 from experiments.analysis.observed import FIT_UNTIL, OBSERVABLES, fit_series, observable
 from experiments.config import CONF_DIR, ConfigError, params_of
 from sim.calendar import step_dates
@@ -181,13 +182,20 @@ def targets_of(settings) -> list[Target]:
     ]
 
 
+def fit_params(config):
+    """The configured parameters with the markets' sizes of the fit years only (the US's and
+    China's import demand, data/market_size_imports_2000_2014.csv): the test-period file stays
+    closed."""
+    return with_markets(params_of(config), config.analysis.fit_until)
+
+
 def calibrate(config, database: Path) -> tuple[Posterior, list[Target]]:
     """The posterior of analysis.parameters given the fit years of analysis.observables."""
     settings = config.analysis
     budget = settings.budget()
     targets = targets_of(settings)
     posterior = run_abc(
-        params_of(config),
+        fit_params(config),
         priors_of(settings),
         targets,
         replicates=budget["replicates"],
@@ -212,7 +220,7 @@ def predictive_fit(config, posterior: Posterior, targets: list[Target]) -> pd.Da
     draws = posterior_draws(posterior.particles, posterior.weights, budget["draws"], config.seed)
     names = [t.name for t in targets]
     ds = predictive_runs(
-        params_of(config),
+        fit_params(config),
         draws,
         replicates=4,
         seed=config.seed + 1,  # other run numbers than the search's

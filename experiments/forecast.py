@@ -6,7 +6,8 @@
 Draws `analysis.draws` parameter sets from the calibrated posterior
 (conf/calibrated/<calibrated>_posterior.csv; the behavioural keys only: the fitted world of
 2000 does not describe 2025) and runs each `runs / draws` times in the scenario (default
-lee_2025, Seoul from July 2025). Per year of analysis.years and per outcome, the quantiles
+lee_2025, Seoul from July 2025; the markets' sizes from data through 2025, then the stated
+growth of observation.market_growth). Per year of analysis.years and per outcome, the quantiles
 5/25/50/75/95 % over draws x runs of the yearly mean. The file's header names the date, the
 commit, the config, the seed and the posterior (with its SHA-256), so a later version can
 score it against what happened.
@@ -28,7 +29,7 @@ from experiments.analysis.command import calibration_choice, command_main
 from experiments.analysis.observed import OBSERVABLES
 from experiments.calibrate import PERIOD_SECTIONS
 from experiments.config import ConfigError, params_of
-from experiments.replay import posterior_file, posterior_sample
+from experiments.replay import posterior_file, posterior_sample, replay_params
 from sim.calendar import step_dates
 from sim.params import ranged
 from sim.version import provenance
@@ -40,7 +41,7 @@ ALIGNMENTS = ("security", "economic", "autonomy")
 class ForecastSettings:
     years: list[int] = field(default_factory=lambda: [2026, 2027, 2028])
     outcomes: list[str] = field(
-        default_factory=lambda: ["export_orientation", "autonomy", "security"]
+        default_factory=lambda: ["export_orientation", "defence_spending", "security"]
     )
     draws: int = ranged(200, (1, 100_000), "posterior draws (each run runs/draws times)")
     save_to: str = "results/forecasts"
@@ -68,7 +69,7 @@ def forecast_table(config, draws: pd.DataFrame | None, replicates: int) -> pd.Da
     from experiments.analysis.predictive import predictive_runs, yearly_bands
 
     settings = config.analysis
-    params = params_of(config)
+    params = replay_params(config)  # the markets from data through 2025, then stated growth
     names = [n for n in settings.outcomes if n in OBSERVABLES]
     ds = predictive_runs(params, draws, replicates=replicates, seed=config.seed, names=names)
     table = yearly_bands(ds, params.world.focus, list(settings.outcomes))
@@ -83,10 +84,10 @@ def header(config, source: Path | None, draws: int, replicates: int) -> str:
         f"# hedgesim forecast made {dt.date.today()} by `python -m experiments.forecast`: "
         f"{params_of(config).world.focus} {', '.join(map(str, config.analysis.years))}, quantiles over posterior draws x runs of each year's mean.\n"
         f"# commit {made['hedgesim_commit']} (dirty: {made['hedgesim_dirty']}), version {made['hedgesim_version']}\n"
-        f"# config: scenario={config.scenario.name} calibrated={calibration_choice()} seed={config.seed} runs={draws * replicates}\n"
+        f"# config: scenario={config.scenario.name} calibrated={calibration_choice()} seed={config.seed} runs={max(draws, 1) * replicates}\n"
         f"# posterior: {source.name if source else 'none'} (sha256 {digest}), {draws} draws x {replicates} runs, behavioural keys only\n"
-        "# outcomes: export_orientation = (US - China)/(US + China) of Seoul's exports (model observable); "
-        "security, autonomy = alignments on [-1, 1] (autonomy stands for defence spending until its observable lands)\n"
+        "# outcomes: export_orientation = (US - China)/(US + China) of exports, defence_spending = military expenditure "
+        "(% of GDP, SIPRI basis) (observables, sim/observables.py); security = alignment on [-1, 1]\n"
     )
 
 

@@ -3,6 +3,7 @@
     python -m experiments.replay                          # history_2000_2025, kor_2000_2014_history
     python -m experiments.replay calibrated=none          # the configured (uncalibrated) weights
     python -m experiments.replay runs=2000 analysis.draws=200 seed=7
+    python -m experiments.replay analysis.state=JPN          # Tokyo as a test country, never fitted
 
 The scenario history_2000_2025 schedules the pressures and events of data/kor_events.csv and
 the presidents' inaugurations. With a calibrated config (conf/calibrated/, written by
@@ -11,7 +12,11 @@ posterior (<name>_posterior.csv) and runs each runs/draws times: the bands are t
 and 5-95% over draws x runs, per observable (experiments/analysis/observed.py). Without a
 posterior (calibrated=none) all runs use the configured values. The years after
 `analysis.fit_until` are test years: shaded in the figure, scored apart (out-of-sample RMSE),
-never fitted.
+never fitted. The markets' sizes (US and China import demand) are read from data through the
+scenario's last year: an input here, which the calibration reads for its fit years only.
+`analysis.state=JPN` scores Tokyo with Seoul's fitted behaviour, without refitting; for Seoul
+the pattern targets of the test-period episodes (experiments/analysis/patterns.py) are
+reported as shares of runs, never fitted.
 
 Writes results/replay/<time>/: config.yaml, dataset.nc, replay_years.csv (observable, year,
 quantiles, observed), errors.csv (in- and out-of-sample RMSE per observable), replay.png.
@@ -19,6 +24,7 @@ quantiles, observed), errors.csv (in- and out-of-sample RMSE per observable), re
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,10 +32,15 @@ import numpy as np
 import pandas as pd
 
 from experiments.analysis.command import calibration_choice, command_main
+from experiments.analysis.markets import with_markets
 from experiments.analysis.observed import FIT_UNTIL, OBSERVABLES, all_series
+from experiments.analysis.patterns import patterns
 from experiments.calibrate import CALIBRATED_DIR, POSTERIOR_SUFFIX
-from experiments.config import params_of
+from experiments.config import ConfigError, params_of
+from sim.calendar import step_dates
 from sim.params import ranged
+
+FITTED_STATES = ("KOR",)  # the states whose fit years the calibration read
 
 
 @dataclass
@@ -38,6 +49,29 @@ class ReplaySettings:
         FIT_UNTIL, (1900, 2100), "last year the calibration fitted (shading and errors)"
     )
     draws: int = ranged(100, (1, 100_000), "posterior draws (each run runs/draws times)")
+    state: str = ""  # the state scored ('' = the world's focus): KOR, or JPN as a test country
+
+    def check(self, config) -> None:
+        state = self.state or config.world.focus
+        if not names_of(state):
+            known = sorted({s for o in OBSERVABLES.values() for s in o.files})
+            raise ConfigError(
+                f"analysis.state = {state!r}: no observed series; choose from {known}"
+            )
+
+
+def names_of(state: str) -> list[str]:
+    """The observables with an observed series of `state`."""
+    return [name for name, o in OBSERVABLES.items() if state in o.files]
+
+
+def replay_params(config):
+    """The configured parameters with the markets' sizes from data through the scenario's
+    last year (the test-period file is an input of the replay)."""
+    params = params_of(config)
+    sc = params.scenario
+    last_year = (step_dates(sc.start, sc.steps, sc.step_months)[-1] - dt.timedelta(days=1)).year
+    return with_markets(params, last_year)
 
 
 def posterior_file(calibrated: str) -> Path | None:
@@ -59,15 +93,21 @@ def posterior_sample(path: Path | None, draws: int, seed: int) -> pd.DataFrame |
     return posterior_draws(table, weights, draws, seed)
 
 
-def replay_bands(config, draws: pd.DataFrame | None, replicates: int):
-    """The runs and the yearly table of every observable and of security alignment."""
+def replay_bands(config, draws: pd.DataFrame | None, replicates: int, state: str):
+    """The runs and the yearly table of `state`'s observables and security alignment."""
     from experiments.analysis.predictive import predictive_runs, yearly_bands
 
-    params = params_of(config)
-    names = list(OBSERVABLES)
-    ds = predictive_runs(params, draws, replicates=replicates, seed=config.seed, names=names)
-    observed = {n: all_series(n) for n in names}
-    table = yearly_bands(ds, params.world.focus, ["security", *names], observed)
+    names = names_of(state)
+    ds = predictive_runs(
+        replay_params(config),
+        draws,
+        replicates=replicates,
+        seed=config.seed,
+        names=names,
+        every_variable=True,  # the pattern targets read ties, restrictions and levers
+    )
+    observed = {n: all_series(n, state) for n in names}
+    table = yearly_bands(ds, state, ["security", *names], observed)
     return ds, table
 
 
@@ -105,20 +145,33 @@ def error_lines(err: pd.DataFrame, fit_until: int) -> list[str]:
     return lines
 
 
+def pattern_lines(ds, state: str) -> list[str]:
+    times = pd.DatetimeIndex(ds["time"].values)
+    if (
+        state != "KOR"
+        or not times[0] <= pd.Timestamp("2016-01-01") <= pd.Timestamp("2023-10-01") <= times[-1]
+    ):
+        return []
+    lines = ["pattern targets (test-period episodes: reported, never fitted), share of runs:"]
+    lines += [f"  {p.share:5.0%}  {p.name}" for p in patterns(ds, state)]
+    return lines
+
+
 def work(config, cfg, folder: Path) -> str:
     params = params_of(config)
-    focus = params.world.focus
     settings = config.analysis
+    focus = settings.state or params.world.focus
     calibrated = calibration_choice()
     source = posterior_file(calibrated)
     draws = min(settings.draws, config.runs) if source else 0
     replicates = config.runs // draws if draws else config.runs
     sample = posterior_sample(source, draws, config.seed) if source else None
-    ds, table = replay_bands(config, sample, replicates)
+    ds, table = replay_bands(config, sample, replicates, focus)
     ds.to_netcdf(folder / "dataset.nc", engine="h5netcdf")
     table.to_csv(folder / "replay_years.csv", index=False, float_format="%.4f")
     err = errors(table, settings.fit_until)
     err.to_csv(folder / "errors.csv", index=False, float_format="%.4f")
+    fitted = "fitted" if focus in FITTED_STATES else "a test country: never fitted"
     where = (
         f"{draws} posterior draws ({source.name}) x {replicates} runs"
         if source
@@ -129,7 +182,7 @@ def work(config, cfg, folder: Path) -> str:
 
         plot_bands(
             table,
-            ["security", *OBSERVABLES],
+            ["security", *names_of(focus)],
             settings.fit_until,
             folder / "replay.png",
             title=f"{focus} {params.scenario.name}, calibrated={calibrated}: {where}; median and 5-95%",
@@ -137,8 +190,8 @@ def work(config, cfg, folder: Path) -> str:
                 r.observable: (r.in_sample_rmse, r.out_of_sample_rmse) for r in err.itertuples()
             },
         )
-    lines = [f"{focus} in {params.scenario.name} (calibrated={calibrated}): {where}"]
-    for name in ["security", *OBSERVABLES]:
+    lines = [f"{focus} ({fitted}) in {params.scenario.name} (calibrated={calibrated}): {where}"]
+    for name in ["security", *names_of(focus)]:
         rows = table[table["observable"] == name]
         lines.append(f"  {name}: year  median  [5%, 95%]  observed")
         for row in rows.itertuples():
@@ -148,6 +201,7 @@ def work(config, cfg, folder: Path) -> str:
                 f"    {row.year}  {row.median:+.3g}  [{row.q05:+.3g}, {row.q95:+.3g}]  {seen}{mark if seen else ''}"
             )
     lines.extend(error_lines(err, settings.fit_until))
+    lines.extend(pattern_lines(ds, focus))
     return "\n".join(lines)
 
 

@@ -24,6 +24,9 @@ from sim.dynamics import (
     step,
 )
 from sim.metrics import flags, hedging_index, posture, posture_labels
+from sim.observables import DESCRIBED as OBSERVABLE_DESCRIBED
+from sim.observables import DIMS as OBSERVABLE_DIMS
+from sim.observables import observe
 from sim.opinion import switch_probability
 from sim.params import CAMPS, LEVERS, PRESSURE_KEYS, ParamError, Params, to_plain, validate
 from sim.progress import progress_bar
@@ -50,6 +53,7 @@ ALL_VARIABLES = (
     "pledge",
     "opinion",
     "switch_odds",
+    "ties",
 )
 
 
@@ -87,7 +91,7 @@ def simulate(
         parts.append(_run_block(w, variables, bar))
     if bar is not None:
         bar.close()
-    trajectories = {name: np.concatenate([p[name] for p in parts], axis=0) for name in variables}
+    trajectories = {name: np.concatenate([p[name] for p in parts], axis=0) for name in parts[0]}
     ds = dataset(params, w, run_ids, seed, trajectories, params_attr=params_attr)
     return checks.outputs(ds, params)
 
@@ -131,6 +135,7 @@ RECORDERS = {
     "pledge": lambda w, state: state.pledge,
     "opinion": lambda w, state: state.opinion,
     "switch_odds": lambda w, state: switch_probability(w, state.opinion, state.camp),
+    "ties": lambda w, state: state.cooperation.sum(axis=-1),
 }
 
 
@@ -156,7 +161,13 @@ def _run_block(w, variables, bar) -> dict[str, np.ndarray]:
             out[name][:, k] = now[name]
         if bar is not None:
             bar.update(1)
-    return out
+    return with_observables(w, out)
+
+
+def with_observables(w, traj: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The recorded trajectories plus the observables computed from them (sim.observables);
+    the Mesa layer calls this too, so both layers hold the same numbers."""
+    return {**traj, **observe(w.observation, traj)}
 
 
 def dataset(params, w, run_ids, seed, traj, params_attr: bool = True) -> xr.Dataset:
@@ -181,6 +192,8 @@ def dataset(params, w, run_ids, seed, traj, params_attr: bool = True) -> xr.Data
         "pledge": ("run", "step", "state", "great_power"),
         "opinion": ("run", "step", "state", "great_power"),
         "switch_odds": ("run", "step", "state"),
+        "ties": ("run", "step", "state"),
+        **OBSERVABLE_DIMS,
     }
     data = {name: (dims[name], values) for name, values in traj.items()}
     if "security" in traj and "economic" in traj:
@@ -230,6 +243,10 @@ def dataset(params, w, run_ids, seed, traj, params_attr: bool = True) -> xr.Data
         "pledge": dict(long_name="investment pledged to the great power, outstanding"),
         "opinion": dict(long_name="public favourability toward the great power", units="0..1"),
         "switch_odds": dict(long_name="probability the other camp wins an election held now"),
+        "ties": dict(
+            long_name="sum of the state's ties with its neighbours", units="0..neighbours"
+        ),
+        **OBSERVABLE_DESCRIBED,
     }
     for name, attrs in described.items():
         if name in ds:

@@ -15,6 +15,7 @@ import numpy as np
 
 from sim.calendar import parse_date, step_dates
 from sim.codes import code_key
+from sim.observables import ObservationInputs, compile_observation
 from sim.params import (
     CAMPS,
     LEVERS,
@@ -112,6 +113,7 @@ class CompiledWorld:
     strategy: SimpleNamespace = field(default_factory=SimpleNamespace)
     opinion: SimpleNamespace = field(default_factory=SimpleNamespace)
     challenger_params: SimpleNamespace = field(default_factory=SimpleNamespace)
+    observation: ObservationInputs | None = None  # what the observables read (sim.observables)
 
     @property
     def runs(self) -> int:
@@ -367,6 +369,9 @@ def compile_world(
             temperature=runs(params.decision.temperature),
             economic_stickiness=runs(params.decision.economic_stickiness),
             autonomy_stickiness=runs(params.decision.autonomy_stickiness),
+        ),
+        observation=compile_observation(
+            params, runs, dates, middle, poles, sign, per_mp("threat_exposure")
         ),
     )
 

@@ -43,6 +43,7 @@ SECTIONS = [
     ("Dynamics (`dynamics.*`)", "dynamics", P.Dynamics),
     ("Great powers' choices (`strategy.*`)", "strategy", P.Strategy),
     ("Opinion (`opinion.*`)", "opinion", P.Opinion),
+    ("Observables (`observation.*`)", "observation", P.Observation),
     ("Event rates per year (`events.rates.*`)", "events.rates", P.EventRates),
     ("Event sizes (`events.sizes.*`)", "events.sizes", P.EventSizes),
     ("Scenario and metrics (`scenario.*`, `metrics.*`)", "scenario", P.Scenario),

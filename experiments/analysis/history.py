@@ -15,9 +15,9 @@ import pandas as pd
 from experiments.resources import DATA_DIR
 from sim.metrics import export_orientation
 
-TRADE = DATA_DIR / "kor_trade_2000_2015.csv"
-TRADE_LATER = DATA_DIR / "kor_trade_outofsample.csv"
-FDI = DATA_DIR / "kor_fdi_insample.csv"
+TRADE = DATA_DIR / "kor_trade_2000_2014.csv"
+TRADE_LATER = DATA_DIR / "kor_trade_2015_2024.csv"
+FDI = DATA_DIR / "kor_fdi_2000_2014.csv"
 EVENTS = DATA_DIR / "kor_events.csv"
 PRESIDENTS = DATA_DIR / "kor_presidents.csv"
 

@@ -1,12 +1,12 @@
 """The observables the calibration fits and the replay scores: each one a simulated variable
-of the focus state and an observed series by year, split into fit years and test years.
+of a state and an observed series by year, split into fit years and test years.
 
 An observable is named once here, with
-- the model side: a variable of the engine's Dataset (and a selection, e.g. the great power
-  a favourability is about), times a unit factor (1 for an orientation, 100 for a percent);
+- the model side: a variable of the engine's Dataset (sim/observables.py, in the observed
+  units) and a selection (e.g. the great power a favourability is about);
 - the data side: the file of its fit years (2000-2014) and the file of its test years
-  (2015-2025), physically apart, so that the calibration path can be held to opening only the
-  first (tests/test_analysis_abc.py audits the files it opens).
+  (2015 on), physically apart, so that the calibration path can be held to opening only the
+  first (tests/test_analysis_calibrate.py audits the files it opens).
 
 `fit_series` is the only loader the calibration uses; it refuses a year after `FIT_UNTIL` with
 one line (`TestYearError`). `held_out_series` is for the replay and the forecast's scoring only.
@@ -26,6 +26,7 @@ import xarray as xr
 from experiments.resources import DATA_DIR
 from sim.errors import HedgesimError
 from sim.metrics import export_orientation
+from sim.observables import NEEDS as OBSERVABLE_NEEDS
 
 # The last year any calibration may read: the issue's fit period is 2000-2014, the years after
 # it are test data only (no parameter, prior, start value or structural input is set from them).
@@ -48,7 +49,7 @@ def read_table(path: Path) -> pd.DataFrame:
 
 
 def orientation_of(table: pd.DataFrame) -> pd.Series:
-    """Export orientation (US - China) / (US + China) of the years with both shares."""
+    """(US - China) / (US + China) of the years with both shares (exports or outward FDI)."""
     table = table.dropna(subset=["china_share_pct", "us_share_pct"])
     values = export_orientation(table["us_share_pct"], table["china_share_pct"])
     return pd.Series(np.asarray(values), index=table["year"].astype(int).to_numpy())
@@ -76,7 +77,6 @@ class Observable:
     files: dict[str, tuple[str, str]]
     read: Callable[[pd.DataFrame], pd.Series]
     select: dict[str, str] = field(default_factory=dict)  # e.g. {"great_power": "USA"}
-    unit: float = 1.0  # model value x unit = observed value
     needs: tuple[str, ...] = ()  # the recorded variables it is computed from (default: variable)
 
     def recorded(self) -> tuple[str, ...]:
@@ -98,37 +98,60 @@ class Observable:
             raise ObservableError(
                 f"observable {self.name!r}: the engine's dataset has no variable {self.variable!r}"
             )
-        return ds[self.variable].sel(state=state, **self.select) * self.unit
+        return ds[self.variable].sel(state=state, **self.select)
 
 
+# The model side is sim/observables.py (issue 12): each observable a dataset variable computed
+# from recorded trajectories (NEEDS), in the observed units (orientation, % of GDP, %).
 OBSERVABLES: dict[str, Observable] = {
     o.name: o
     for o in [
         Observable(
             name="export_orientation",
             label="export orientation (US - China)/(US + China)",
-            variable="economic",
-            # kor_trade_2000_2015.csv holds rows 2000-2014 only, despite its name
-            files={"KOR": ("kor_trade_2000_2015.csv", "kor_trade_outofsample.csv")},
+            variable="export_orientation",
+            # fit years: the sourced shares; test years: the yearly levels (mixed confidence).
+            # Japan is a test country: its fit-period file is never read by a calibration.
+            files={
+                "KOR": ("kor_trade_2000_2014.csv", "kor_exports_2015_2025.csv"),
+                "JPN": ("jpn_exports_2000_2014.csv", "jpn_exports_2015_2024.csv"),
+            },
             read=orientation_of,
+            needs=OBSERVABLE_NEEDS["export_orientation"],
         ),
         Observable(
-            name="us_favourability",
+            name="fdi_orientation",
+            label="outward-FDI orientation (US - China)/(US + China)",
+            variable="fdi_orientation",
+            files={"KOR": ("kor_fdi_2000_2014.csv", "kor_fdi_2015_2024.csv")},
+            read=orientation_of,
+            needs=OBSERVABLE_NEEDS["fdi_orientation"],
+        ),
+        Observable(
+            name="defence_spending",
+            label="military expenditure (% of GDP)",
+            variable="defence_spending",
+            files={"KOR": ("kor_defence_2000_2014.csv", "kor_defence_2015_2024.csv")},
+            read=column("milex_pct_gdp"),
+            needs=OBSERVABLE_NEEDS["defence_spending"],
+        ),
+        Observable(
+            name="favourability_usa",
             label="favourable view of the US (%)",
-            variable="opinion",
-            files={"KOR": ("kor_opinion_2000_2014.csv", "kor_opinion_2015_2025.csv")},
+            variable="favourability",
+            files={"KOR": ("kor_opinion_2000_2014.csv", "kor_opinion_2015_2023.csv")},
             read=column("us_favourable_pct"),
             select={"great_power": "USA"},
-            unit=100.0,
+            needs=OBSERVABLE_NEEDS["favourability"],
         ),
         Observable(
-            name="china_favourability",
+            name="favourability_chn",
             label="favourable view of China (%)",
-            variable="opinion",
-            files={"KOR": ("kor_opinion_2000_2014.csv", "kor_opinion_2015_2025.csv")},
+            variable="favourability",
+            files={"KOR": ("kor_opinion_2000_2014.csv", "kor_opinion_2015_2023.csv")},
             read=column("china_favourable_pct"),
             select={"great_power": "CHN"},
-            unit=100.0,
+            needs=OBSERVABLE_NEEDS["favourability"],
         ),
     ]
 }

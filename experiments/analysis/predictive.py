@@ -18,6 +18,7 @@ import sim
 from experiments.analysis.abcsmc import steps_until
 from experiments.analysis.history import annual_mean
 from experiments.analysis.observed import observable
+from sim.engine import ALL_VARIABLES
 from sim.params import Params
 from sim.sweep.plan import design_runs
 
@@ -34,12 +35,16 @@ def predictive_runs(
     seed: int,
     names: Sequence[str] = (),
     until_year: int | None = None,
+    every_variable: bool = False,
 ) -> xr.Dataset:
     """Run every draw (a row of parameter values by dotted key) `replicates` times; run r is
-    replicate r % replicates of draw r // replicates. No draws: `replicates` runs of `params`."""
+    replicate r % replicates of draw r // replicates. No draws: `replicates` runs of `params`.
+    Records the alignments and what `names` need, or every variable (`every_variable`)."""
     variables = tuple(
         sorted(set(ALIGNMENTS) | {v for n in names for v in observable(n).recorded()})
     )
+    if every_variable:
+        variables = ALL_VARIABLES
     steps = None if until_year is None else steps_until(params, until_year)
     if draws is None or draws.empty:
         return sim.simulate(params, replicates, seed, steps=steps, variables=variables)

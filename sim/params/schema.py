@@ -206,6 +206,52 @@ class Opinion:
     )
 
 
+# --------------------------------------------------------------------------- observation
+@dataclass
+class Observation:
+    """How the observables are read off the model's states (issue 12; `sim/observables.py`):
+    export and outward-FDI orientation (structure and policy apart), defence spending."""
+
+    market_elasticity: float = ranged(
+        1.0, NONNEG, "elasticity of a great power's export share to its import demand"
+    )
+    export_policy: float = ranged(
+        1.0, NONNEG, "log US/China export ratio per unit of policy orientation"
+    )
+    export_half_life: float = ranged(
+        1.5, POSITIVE, "years for export orientation to close half the gap to its target"
+    )
+    tariff_rate: float = ranged(0.4167, UNIT, "tariff rate per unit of the tariff lever")
+    trade_elasticity: float = ranged(4.0, NONNEG, "elasticity of exports to 1 + the tariff rate")
+    fdi_market_elasticity: float = ranged(
+        1.0, NONNEG, "elasticity of a great power's FDI share to its import demand"
+    )
+    fdi_policy: float = ranged(1.0, NONNEG, "log US/China FDI ratio per unit of policy orientation")
+    fdi_half_life: float = ranged(
+        1.0, POSITIVE, "years for FDI orientation to close half the gap to its target"
+    )
+    tariff_jumping: float = ranged(
+        1.0, NONNEG, "elasticity of FDI toward a tariff-setter to 1 + its tariff rate"
+    )
+    pledge_draw: float = ranged(1.0, NONNEG, "log FDI share gained per unit of pledge outstanding")
+    inducement_draw: float = ranged(
+        1.0, NONNEG, "log FDI share gained per unit of inducement (subsidies, market access)"
+    )
+    defence_per_autonomy: float = ranged(
+        2.0, NONNEG, "defence spending (% of GDP) per unit of autonomy"
+    )
+    defence_per_threat: float = ranged(
+        0.5, NONNEG, "defence spending (% of GDP) per unit of the threat faced"
+    )
+    market_growth: Dict[str, float] = field(
+        default_factory=dict,
+        metadata={
+            "range": (-0.5, 0.5),
+            "doc": "great power -> yearly growth of its imports after the last year of data",
+        },
+    )
+
+
 # --------------------------------------------------------------------------- strategy
 @dataclass
 class Strategy:
@@ -319,6 +365,15 @@ class Election:
 
 
 @dataclass
+class ObservedStart:
+    """What is observed of a middle power at the scenario's start: the observables' anchor."""
+
+    export_orientation: float = ranged(0.0, SIGNED, "(US - China)/(US + China) of exports")
+    fdi_orientation: float = ranged(0.0, SIGNED, "(US - China)/(US + China) of outward FDI")
+    defence_spending: float = ranged(2.0, (0.0, 100.0), "military expenditure, % of GDP")
+
+
+@dataclass
 class MiddlePower:
     """A state that chooses its security, economic and autonomy positions every step."""
 
@@ -351,6 +406,7 @@ class MiddlePower:
     military_exposure: float = ranged(
         1.0, UNIT, "exposure to great powers' military pressure (proximity, bases)"
     )
+    observed: ObservedStart = field(default_factory=ObservedStart)
     source: str = ""
 
 
@@ -442,6 +498,15 @@ class LeverChange:
 
 
 @dataclass
+class MarketYear:
+    """One year's market size: each great power's import demand (US$ bn), from data."""
+
+    year: int = 0
+    imports: Dict[str, float] = field(default_factory=dict)
+    note: str = ""
+
+
+@dataclass
 class Scenario:
     name: str = "custom"
     description: str = ""
@@ -451,6 +516,7 @@ class Scenario:
     schedule: List[PressureChange] = field(default_factory=list)
     events: List[ScheduledEvent] = field(default_factory=list)
     levers: List[LeverChange] = field(default_factory=list)
+    markets: List[MarketYear] = field(default_factory=list)  # composed from data by experiments/
 
 
 @dataclass
@@ -468,5 +534,6 @@ class Params:
     dynamics: Dynamics = field(default_factory=Dynamics)
     strategy: Strategy = field(default_factory=Strategy)
     opinion: Opinion = field(default_factory=Opinion)
+    observation: Observation = field(default_factory=Observation)
     events: Events = field(default_factory=Events)
     metrics: Metrics = field(default_factory=Metrics)
