@@ -47,7 +47,7 @@ from experiments.analysis.abcsmc import (
     summary,
 )
 from experiments.analysis.command import command_main
-from experiments.analysis.markets import with_markets
+from experiments.analysis.markets import MARKETS_FIT, with_markets
 from experiments.analysis.observed import FIT_UNTIL, OBSERVABLES, fit_series, observable
 from experiments.config import CONF_DIR, ConfigError, params_of
 from sim.calendar import step_dates
@@ -263,6 +263,7 @@ def provenance_of(config, posterior: Posterior, fit: pd.DataFrame) -> str:
     settings = config.analysis
     budget = settings.budget()
     files = sorted({f"data/{observable(o.name).fit_file()}" for o in settings.observables})
+    files.append(f"data/{MARKETS_FIT} (markets)")
     rmse = "; ".join(
         f"{name} {rmse_of(group):.3g}" for name, group in fit.groupby("observable", sort=False)
     )
