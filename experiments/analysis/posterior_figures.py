@@ -3,6 +3,7 @@ each observable (the fit years for the calibration; fit and test years for the r
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -131,11 +132,12 @@ def plot_bands(
         )
         if errors and name in errors:
             inside, outside = errors[name]
-            label += f"\nRMSE fit {inside:.3g}, test {outside:.3g}"
+            fitted = "no fit year" if np.isnan(inside) else f"fit {inside:.3g}"
+            label += f"\nRMSE {fitted}, test {outside:.3g}"
         ax.set_ylabel(label, fontsize=8)
     axes[0, 0].legend(fontsize=7, ncol=4, loc="best")
     axes[-1, 0].set_xlabel(f"year (shaded: test years after {fit_until}, never fitted)")
-    fig.suptitle(title, fontsize=10)
+    fig.suptitle(textwrap.fill(title, 100), fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
