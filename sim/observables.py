@@ -18,6 +18,7 @@ market size, policy, restrictions and tariffs since the start move it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -226,6 +227,10 @@ def favourability_pct(opinion: np.ndarray) -> np.ndarray:
 def observe(ob: ObservationInputs, traj: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Every observable whose recorded inputs are in `traj` (a sweep may record fewer)."""
     have = lambda name: all(v in traj for v in NEEDS[name])  # noqa: E731
+    if not traj:
+        return {}
+    steps = next(iter(traj.values())).shape[1]  # a Mesa model part-way: the steps done
+    ob = dataclasses.replace(ob, log_market=ob.log_market[:, :steps])
     out = {}
     if have("export_orientation") or have("fdi_orientation"):
         tariff = traj["lever"][..., TARIFF]
