@@ -10,7 +10,7 @@ INSTALLED := $(VENV)/.installed-$(DEPS_HASH)
 TEST_INSTALLED := $(VENV)/.test-installed-$(DEPS_HASH)
 PYTEST := $(PY) -m pytest -p no:cacheprovider
 
-.PHONY: docs run test test-fast test-browser demo notebook sweep bench analysis lint format clean
+.PHONY: docs run test test-fast test-browser demo notebook sweep bench analysis forecast lint format clean
 
 $(INSTALLED):
 	@python=$$(tools/find-python) || exit 1; \
@@ -68,6 +68,11 @@ analysis: $(INSTALLED)
 	$(PY) -m experiments.sensitivity calibrated=kor_2000_2014 name=sensitivity_calibrated 'analysis.weights=[protection,abandonment,entrapment,economic,coercion,trade_pressure,consistency]'
 	$(PY) -m experiments.discover calibrated=kor_2000_2014 name=discover_calibrated
 	$(PY) tools/gallery.py
+
+# A dated forecast of Seoul 2026-2028 from the committed posterior (conf/calibrated/):
+# results/forecasts/forecast_<date>.csv, to be committed and scored against what happens.
+forecast: $(INSTALLED)
+	$(PY) -m experiments.forecast
 
 lint: $(TEST_INSTALLED)
 	$(VENV)/bin/ruff check .

@@ -25,8 +25,9 @@ COMMANDS = {
     "plot": "figures of a sweep store: phase diagram and outcome distributions",
     "sensitivity": "Sobol' indices: which pressures and weights matter most",
     "discover": "scenario discovery (PRIM): which pressures tip the focus state",
-    "calibrate": "fit weights and the 2000 state to the observed 2000-2014 trade",
-    "replay": "replay 2000-2025 with the calibrated model",
+    "calibrate": "a posterior (ABC-SMC) for the weights and the 2000 state from 2000-2014",
+    "replay": "replay 2000-2025 from the posterior, bands and out-of-sample errors",
+    "forecast": "a dated forecast of Seoul 2026-2028 with quantiles (results/forecasts/)",
     "demo": "the classroom dashboard in the browser (--host, --port, --class)",
     "export": "a results folder, multirun or sweep store as one CSV/Parquet table",
 }
@@ -36,6 +37,7 @@ NEEDS = {
     "plot": "sweep",
     "sensitivity": "analysis",
     "discover": "analysis",
+    "calibrate": "analysis",
     "demo": "viz",
 }
 USAGE_ERROR = 2

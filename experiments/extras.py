@@ -17,7 +17,7 @@ from sim.errors import HedgesimError
 EXTRAS: dict[str, tuple[str, ...]] = {
     "viz": ("solara", "ipyvue", "ipyvuetify", "mesa.visualization"),
     "sweep": ("zarr", "dask.distributed", "SALib"),
-    "analysis": ("SALib", "ema_workbench"),
+    "analysis": ("SALib", "ema_workbench", "pyabc"),
 }
 
 

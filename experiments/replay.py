@@ -1,20 +1,25 @@
-"""`python -m experiments.replay`: Seoul 2000-2025, replayed with the calibrated model.
+"""`python -m experiments.replay`: Seoul 2000-2025 replayed from the posterior, with bands.
 
     python -m experiments.replay                          # history_2000_2025, kor_2000_2014_history
     python -m experiments.replay calibrated=none          # the configured (uncalibrated) weights
-    python -m experiments.replay runs=2000 seed=7
+    python -m experiments.replay runs=2000 analysis.draws=200 seed=7
+    python -m experiments.replay analysis.state=JPN          # Tokyo as a test country, never fitted
 
 The scenario history_2000_2025 schedules the pressures and events of data/kor_events.csv and
-the presidents' inaugurations; the calibrated config (conf/calibrated/, written by
-`python -m experiments.calibrate`) sets the weights and Seoul's state in 2000 fitted to
-2000-2014. The years after `analysis.fit_until` are reached from the schedule alone; the
-figure sets the model's security and economic alignment against the observed export
-orientation (filled: fitted years; open: later years, not fitted).
+the presidents' inaugurations. With a calibrated config (conf/calibrated/, written by
+`python -m experiments.calibrate`) the replay draws `analysis.draws` parameter sets from its
+posterior (<name>_posterior.csv) and runs each runs/draws times: the bands are the median
+and 5-95% over draws x runs, per observable (experiments/analysis/observed.py). Without a
+posterior (calibrated=none) all runs use the configured values. The years after
+`analysis.fit_until` are test years: shaded in the figure, scored apart (out-of-sample RMSE),
+never fitted. The markets' sizes (US and China import demand) are read from data through the
+scenario's last year: an input here, which the calibration reads for its fit years only.
+`analysis.state=JPN` scores Tokyo with Seoul's fitted behaviour, without refitting; for Seoul
+the pattern targets of the test-period episodes (experiments/analysis/patterns.py) are
+reported as shares of runs, never fitted.
 
-The same run without the figure: python -m experiments.run scenario=history_2000_2025
-+calibrated=kor_2000_2014_history.
-
-Writes results/replay/<time>/: config.yaml, dataset.nc, replay_years.csv, replay.png.
+Writes results/replay/<time>/: config.yaml, dataset.nc, replay_years.csv (observable, year,
+quantiles, observed), errors.csv (in- and out-of-sample RMSE per observable), replay.png.
 """
 
 from __future__ import annotations
@@ -26,150 +31,177 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-import sim
 from experiments.analysis.command import calibration_choice, command_main
-from experiments.analysis.history import TRADE, annual_mean, events, orientation
 from experiments.analysis.markets import with_markets
-from experiments.analysis.observed import errors as observable_errors
+from experiments.analysis.observed import FIT_UNTIL, OBSERVABLES, all_series
 from experiments.analysis.patterns import patterns
+from experiments.calibrate import CALIBRATED_DIR, POSTERIOR_SUFFIX
 from experiments.config import ConfigError, params_of
-from experiments.resources import DATA_DIR
 from sim.calendar import step_dates
 from sim.params import ranged
 
-# Observed export orientation per state: (fit-period file, test-period file). Seoul's fit
-# years are the sourced shares; its test years the yearly levels (mixed confidence). Japan
-# and Australia are test countries (issue 12, item 5): never fitted, whatever the year.
-OBSERVED_EXPORTS = {
-    "KOR": (TRADE, DATA_DIR / "kor_exports_2015_2025.csv"),
-    "JPN": (DATA_DIR / "jpn_exports_2000_2014.csv", DATA_DIR / "jpn_exports_2015_2024.csv"),
-}
-
-FITTED_STATES = ("KOR",)  # the calibration fits Seoul only
+FITTED_STATES = ("KOR",)  # the states whose fit years the calibration read
 
 
 @dataclass
 class ReplaySettings:
     fit_until: int = ranged(
-        2014, (1900, 2100), "last year the calibration fitted (shading and errors)"
+        FIT_UNTIL, (1900, 2100), "last year the calibration fitted (shading and errors)"
     )
+    draws: int = ranged(100, (1, 100_000), "posterior draws (each run runs/draws times)")
     state: str = ""  # the state scored ('' = the world's focus): KOR, or JPN as a test country
 
     def check(self, config) -> None:
         state = self.state or config.world.focus
-        if state not in OBSERVED_EXPORTS:
+        if not names_of(state):
+            known = sorted({s for o in OBSERVABLES.values() for s in o.files})
             raise ConfigError(
-                f"analysis.state = {state!r}: no observed export series; choose from {sorted(OBSERVED_EXPORTS)}"
+                f"analysis.state = {state!r}: no observed series; choose from {known}"
             )
 
 
-def short(description: str, width: int = 40) -> str:
-    text = description.split(" (")[0]
-    return text if len(text) <= width else text[: width - 1] + "…"
+def names_of(state: str) -> list[str]:
+    """The observables with an observed series of `state`."""
+    return [name for name, o in OBSERVABLES.items() if state in o.files]
 
 
-def yearly(ds, focus: str) -> pd.DataFrame:
-    """Per calendar year: model security and economic alignment and the observable export
-    orientation (mean and 10-90% of runs), and the observed export orientation."""
-    times = ds["time"].values
-    first, last = pd.Timestamp(times[1]).year, (pd.Timestamp(times[-1]) - pd.Timedelta(days=1)).year
-    years = list(range(first, last + 1))
-    table = {"year": years}
-    for name in ("security", "economic", "export_orientation"):
-        runs = ds[name].sel(state=focus).values  # (run, step)
-        per_run = annual_mean(runs, times, years)  # (run, year)
-        table[f"{name}_mean"] = per_run.mean(axis=0)
-        table[f"{name}_p10"], table[f"{name}_p90"] = np.quantile(per_run, [0.1, 0.9], axis=0)
-    observed = pd.concat([orientation(path) for path in OBSERVED_EXPORTS[focus]])
-    table["observed"] = [observed.get(y, np.nan) for y in years]
-    return pd.DataFrame(table)
+def replay_params(config):
+    """The configured parameters with the markets' sizes from data through the scenario's
+    last year (the test-period file is an input of the replay)."""
+    params = params_of(config)
+    sc = params.scenario
+    last_year = (step_dates(sc.start, sc.steps, sc.step_months)[-1] - dt.timedelta(days=1)).year
+    return with_markets(params, last_year)
 
 
-def errors(table: pd.DataFrame, fit_until: int) -> dict[str, float]:
-    seen = table.dropna(subset=["observed"])
-    gap = seen["export_orientation_mean"] - seen["observed"]
-    inside = seen["year"] <= fit_until
-    rmse = lambda x: float(np.sqrt(np.mean(x**2))) if len(x) else float("nan")  # noqa: E731
-    return {"in_sample_rmse": rmse(gap[inside]), "out_of_sample_rmse": rmse(gap[~inside])}
+def posterior_file(calibrated: str) -> Path | None:
+    """The posterior saved beside a calibrated config (kor_2000_2014_history ->
+    conf/calibrated/kor_2000_2014_posterior.csv), or None (calibrated=none, or none saved)."""
+    name = calibrated.removesuffix("_history")
+    path = CALIBRATED_DIR / f"{name}{POSTERIOR_SUFFIX}"
+    return path if calibrated != "none" and path.exists() else None
+
+
+def posterior_sample(path: Path | None, draws: int, seed: int) -> pd.DataFrame | None:
+    """`draws` parameter sets resampled by weight from a saved posterior (None: no posterior)."""
+    if path is None:
+        return None
+    from experiments.analysis.abcsmc import posterior_draws
+
+    table = pd.read_csv(path)
+    weights = table.pop("weight").to_numpy(dtype=float)
+    return posterior_draws(table, weights, draws, seed)
+
+
+def replay_bands(config, draws: pd.DataFrame | None, replicates: int, state: str):
+    """The runs and the yearly table of `state`'s observables and security alignment."""
+    from experiments.analysis.predictive import predictive_runs, yearly_bands
+
+    names = names_of(state)
+    ds = predictive_runs(
+        replay_params(config),
+        draws,
+        replicates=replicates,
+        seed=config.seed,
+        names=names,
+        every_variable=True,  # the pattern targets read ties, restrictions and levers
+    )
+    observed = {n: all_series(n, state) for n in names}
+    table = yearly_bands(ds, state, ["security", *names], observed)
+    return ds, table
+
+
+def errors(table: pd.DataFrame, fit_until: int) -> pd.DataFrame:
+    """Per observable: RMSE of the median against the observations, fit years and test years."""
+
+    def rmse(x: pd.Series) -> float:
+        return float(np.sqrt(np.mean(x**2))) if len(x) else float("nan")
+
+    rows = []
+    for name, group in table.dropna(subset=["observed"]).groupby("observable", sort=False):
+        gap = group["median"] - group["observed"]
+        inside = group["year"] <= fit_until
+        rows.append(
+            {
+                "observable": name,
+                "in_sample_rmse": rmse(gap[inside]),
+                "in_sample_years": int(inside.sum()),
+                "out_of_sample_rmse": rmse(gap[~inside]),
+                "out_of_sample_years": int((~inside).sum()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def error_lines(err: pd.DataFrame, fit_until: int) -> list[str]:
+    lines = [
+        f"RMSE of the median against the observations: fitted years (<= {fit_until}) and test years (after, not fitted)"
+    ]
+    for row in err.itertuples():
+        lines.append(
+            f"  {row.observable:22s} in sample {row.in_sample_rmse:7.3f} ({row.in_sample_years} years)   "
+            f"out of sample {row.out_of_sample_rmse:7.3f} ({row.out_of_sample_years} years)"
+        )
+    return lines
+
+
+def pattern_lines(ds, state: str) -> list[str]:
+    times = pd.DatetimeIndex(ds["time"].values)
+    if (
+        state != "KOR"
+        or not times[0] <= pd.Timestamp("2016-01-01") <= pd.Timestamp("2023-10-01") <= times[-1]
+    ):
+        return []
+    lines = ["pattern targets (test-period episodes: reported, never fitted), share of runs:"]
+    lines += [f"  {p.share:5.0%}  {p.name}" for p in patterns(ds, state)]
+    return lines
 
 
 def work(config, cfg, folder: Path) -> str:
     params = params_of(config)
-    # US and China import demand by year, from data, through the scenario's last year: the
-    # replay reads the test-period file as an input (the calibration never does).
-    sc = params.scenario
-    last_year = (step_dates(sc.start, sc.steps, sc.step_months)[-1] - dt.timedelta(days=1)).year
-    params = with_markets(params, last_year)
-    focus = config.analysis.state or params.world.focus
-    ds = sim.simulate(params, config.runs, config.seed, progress=config.progress)
-    ds.to_netcdf(folder / "dataset.nc", engine="h5netcdf")
-    table = yearly(ds, focus)
-    table.to_csv(folder / "replay_years.csv", index=False, float_format="%.4f")
-    fit_until = config.analysis.fit_until
-    err = errors(table, fit_until)
+    settings = config.analysis
+    focus = settings.state or params.world.focus
     calibrated = calibration_choice()
-    if config.figures:
-        from experiments.analysis.figures import plot_replay
-
-        marks = events()
-        marks = marks.assign(short=[short(d) for d in marks["description"]])
-        plot_replay(
-            ds["time"].values,
-            ds["security"].sel(state=focus).values,
-            ds["economic"].sel(state=focus).values,
-            orientation(OBSERVED_EXPORTS[focus][0], last=fit_until),
-            pd.concat(
-                [
-                    orientation(OBSERVED_EXPORTS[focus][0], first=fit_until + 1),
-                    orientation(OBSERVED_EXPORTS[focus][1]),
-                ]
-            ),
-            marks,
-            fit_until,
-            folder / "replay.png",
-            observable_runs=ds["export_orientation"].sel(state=focus).values,
-            title=(
-                f"{focus} {params.scenario.name}, calibrated={calibrated}: {config.runs} runs (mean, 10-90%); "
-                f"RMSE in sample {err['in_sample_rmse']:.2f}, after {fit_until} {err['out_of_sample_rmse']:.2f}"
-            ),
-        )
-    lines = [f"{focus} in {params.scenario.name} (calibrated={calibrated}), {config.runs} runs"]
-    lines.append("  year  security  economic  export orientation: model  observed")
-    for _, row in table.iterrows():
-        observed = "" if np.isnan(row.observed) else f"{row.observed:+.2f}"
-        lines.append(
-            f"  {int(row.year)}   {row.security_mean:+.2f}     {row.economic_mean:+.2f}"
-            f"                        {row.export_orientation_mean:+.2f}     {observed}"
-        )
-    lines.append(
-        f"RMSE of the observable export orientation against the observed: {err['in_sample_rmse']:.3f} up to {fit_until} "
-        f"({'fitted' if focus in FITTED_STATES else 'not fitted: a test country'}), "
-        f"{err['out_of_sample_rmse']:.3f} after (not fitted)"
+    source = posterior_file(calibrated)
+    draws = min(settings.draws, config.runs) if source else 0
+    replicates = config.runs // draws if draws else config.runs
+    sample = posterior_sample(source, draws, config.seed) if source else None
+    ds, table = replay_bands(config, sample, replicates, focus)
+    ds.to_netcdf(folder / "dataset.nc", engine="h5netcdf")
+    table.to_csv(folder / "replay_years.csv", index=False, float_format="%.4f")
+    err = errors(table, settings.fit_until)
+    err.to_csv(folder / "errors.csv", index=False, float_format="%.4f")
+    fitted = "fitted" if focus in FITTED_STATES else "a test country: never fitted"
+    where = (
+        f"{draws} posterior draws ({source.name}) x {replicates} runs"
+        if source
+        else f"{config.runs} runs, no posterior"
     )
-    if focus == "KOR":
-        lines.append(
-            "RMSE per observable (model's yearly mean over runs; test years never fitted):"
+    if config.figures:
+        from experiments.analysis.posterior_figures import plot_bands
+
+        plot_bands(
+            table,
+            ["security", *names_of(focus)],
+            settings.fit_until,
+            folder / "replay.png",
+            title=f"{focus} {params.scenario.name}, calibrated={calibrated}: {where}; median and 5-95%",
+            errors={
+                r.observable: (r.in_sample_rmse, r.out_of_sample_rmse) for r in err.itertuples()
+            },
         )
-        for row in observable_errors(ds, focus, fit_until).itertuples():
+    lines = [f"{focus} ({fitted}) in {params.scenario.name} (calibrated={calibrated}): {where}"]
+    for name in ["security", *names_of(focus)]:
+        rows = table[table["observable"] == name]
+        lines.append(f"  {name}: year  median  [5%, 95%]  observed")
+        for row in rows.itertuples():
+            seen = "" if np.isnan(row.observed) else f"{row.observed:+.3g}"
+            mark = "" if row.year <= settings.fit_until else " (test)"
             lines.append(
-                f"  {row.observable:20s} {row.rmse_in:7.3f} ({row.years_in} years to {fit_until})"
-                f"  {row.rmse_out:7.3f} ({row.years_out} years after)"
-                + (
-                    "  level anchored on a placeholder in 2000"
-                    if row.observable == "fdi_orientation"
-                    else ""
-                )
+                f"    {row.year}  {row.median:+.3g}  [{row.q05:+.3g}, {row.q95:+.3g}]  {seen}{mark if seen else ''}"
             )
-    times = pd.DatetimeIndex(ds["time"].values)
-    if (
-        focus == "KOR"
-        and times[0] <= pd.Timestamp("2016-01-01") <= pd.Timestamp("2023-10-01") <= times[-1]
-    ):
-        lines.append(
-            "pattern targets (test-period episodes: reported, never fitted), share of runs:"
-        )
-        for pattern in patterns(ds, focus):
-            lines.append(f"  {pattern.share:5.0%}  {pattern.name}")
+    lines.extend(error_lines(err, settings.fit_until))
+    lines.extend(pattern_lines(ds, focus))
     return "\n".join(lines)
 
 

@@ -18,7 +18,7 @@ import xarray as xr
 import yaml
 from PIL import Image
 
-from experiments import calibrate, discover, replay, sensitivity
+from experiments import calibrate, discover, forecast, replay, sensitivity
 from experiments.calibrate import CALIBRATED_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,36 +78,37 @@ def test_discover_end_to_end(tmp_path, capsys):
 
 
 def test_calibrate_end_to_end_leaves_conf_alone(tmp_path, capsys):
-    before = {p.name: p.read_bytes() for p in CALIBRATED_DIR.glob("*.yaml")}
-    folder = run(
-        calibrate,
-        tmp_path,
-        "analysis.generations=2",
-        "analysis.popsize=2",
-        "analysis.replicates=2",
-        "analysis.final_replicates=4",
-        "analysis.save_as=",
-    )
+    before = {p.name: p.read_bytes() for p in CALIBRATED_DIR.iterdir()}
+    folder = run(calibrate, tmp_path, "analysis.quick=true", "analysis.save_as=")
     out = capsys.readouterr().out
-    fitted = pd.read_csv(folder / "fit.csv")
+    summary = pd.read_csv(folder / "posterior_summary.csv")
     configured = yaml.safe_load((ROOT / "conf" / "analysis" / "calibrate.yaml").read_text())[
         "analysis"
-    ]["parameters"]
-    assert list(fitted["key"]) == [p["key"] for p in configured]
-    assert ((fitted["fitted"] >= fitted["low"]) & (fitted["fitted"] <= fitted["high"])).all()
+    ]
+    assert list(summary["key"]) == [p["key"] for p in configured["parameters"]]
+    inside = (summary["q05"] >= summary["low"]) & (summary["q95"] <= summary["high"])
+    assert inside.all() and (summary["q05"] <= summary["median"]).all()
+    posterior = pd.read_csv(folder / "posterior.csv")
+    assert list(posterior.columns) == [*summary["key"], "weight"]
+    assert posterior["weight"].sum() == pytest.approx(1.0)
+    fit = pd.read_csv(folder / "fit_years.csv")
+    assert set(fit["observable"]) == {o["name"] for o in configured["observables"]}
+    assert fit["year"].max() <= 2014
     assert (folder / "calibrated.yaml").exists() and (folder / "calibrated_history.yaml").exists()
     assert_figure(folder / "calibration.png")
-    assert "RMSE" in out and "2013" in out
-    assert {p.name: p.read_bytes() for p in CALIBRATED_DIR.glob("*.yaml")} == before
+    assert_figure(folder / "pairs.png")
+    assert "ABC-SMC" in out and "in-sample RMSE export_orientation" in out and "bound" in out
+    assert {p.name: p.read_bytes() for p in CALIBRATED_DIR.iterdir()} == before
 
 
 def test_replay_end_to_end(tmp_path, capsys):
     folder = run(replay, tmp_path, "runs=4")
     out = capsys.readouterr().out
     years = pd.read_csv(folder / "replay_years.csv")
-    assert years["year"].tolist() == list(range(2000, 2026))
+    export = years[years["observable"] == "export_orientation"]
+    assert export["year"].tolist() == list(range(2000, 2026))
     # fit years: the sourced shares; test years: the yearly levels 2015-2024 (issue 12)
-    assert years.set_index("year")["observed"].dropna().index.tolist() == [
+    assert export.set_index("year")["observed"].dropna().index.tolist() == [
         2002,
         2005,
         2011,
@@ -115,9 +116,33 @@ def test_replay_end_to_end(tmp_path, capsys):
         2013,
         *range(2015, 2025),
     ]
+    assert (years["q05"] <= years["median"]).all() and (years["median"] <= years["q95"]).all()
+    errors = pd.read_csv(folder / "errors.csv").set_index("observable")
+    assert errors.loc["export_orientation", "in_sample_years"] == 5
+    assert errors.loc["export_orientation", "out_of_sample_years"] == 10
     assert xr.open_dataset(folder / "dataset.nc").sizes["run"] == 4
     assert_figure(folder / "replay.png")
-    assert "calibrated=kor_2000_2014_history" in out and "after (not fitted)" in out
+    assert "calibrated=kor_2000_2014_history" in out and "4 posterior draws" in out
+    assert "out of sample" in out
+
+
+def test_forecast_end_to_end(tmp_path, capsys):
+    saved = tmp_path / "forecasts"
+    folder = run(forecast, tmp_path, "runs=8", "analysis.draws=4", f"analysis.save_to={saved}")
+    out = capsys.readouterr().out
+    (written,) = saved.glob("forecast_*.csv")
+    text = written.read_text()
+    assert text == (folder / "forecast.csv").read_text()
+    header = [line for line in text.splitlines() if line.startswith("#")]
+    assert any("commit" in line for line in header)
+    assert any("seed=" in line and "scenario=lee_2025" in line for line in header)
+    assert any("kor_2000_2014_posterior.csv" in line for line in header)
+    table = pd.read_csv(written, comment="#")
+    assert sorted(set(table["year"])) == [2026, 2027, 2028]
+    assert set(table["outcome"]) == {"export_orientation", "defence_spending", "security"}
+    ordered = table[["q05", "q25", "median", "q75", "q95"]].to_numpy()
+    assert (np.diff(ordered, axis=1) >= 0).all()
+    assert "2027" in out
 
 
 @pytest.mark.parametrize(
@@ -126,6 +151,8 @@ def test_replay_end_to_end(tmp_path, capsys):
         (sensitivity, ["analysis.samples=12"], ["analysis.samples", "12", "power of 2"]),
         (discover, ["analysis.pressures=[rivalry,loyalty]"], ["analysis.pressures", "loyalty"]),
         (calibrate, ["analysis.replicates=0"], ["analysis.replicates", "0"]),
+        (calibrate, ["analysis.fit_until=2016"], ["analysis.fit_until", "2016"]),
+        (forecast, ["analysis.years=[2040]"], ["analysis.years", "2040"]),
         (replay, ["calibrated=kor_1990"], ["calibrated", "kor_1990", "kor_2000_2014"]),
         (replay, ["pressures.rivalry=1.5"], ["pressures.rivalry", "1.5"]),
         (discover, ["-m", "analysis.points=100,5"], ["analysis.points", "5"]),

@@ -35,7 +35,7 @@ def test_help_lists_every_command_in_one_line_each(capsys):
         (line,) = [x for x in out.splitlines() if x.split() and x.split()[0] == name]
         assert len(line.split()) > 2  # the name and what it does
     assert set(cli.COMMANDS) == {
-        "run", "sweep", "plot", "sensitivity", "discover", "calibrate", "replay", "demo", "export"
+        "run", "sweep", "plot", "sensitivity", "discover", "calibrate", "replay", "forecast", "demo", "export"
     }  # fmt: skip
 
 

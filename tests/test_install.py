@@ -44,8 +44,11 @@ def test_configs_and_data_ship_inside_the_package():
     assert mapped == {"experiments.conf": "conf", "experiments.data": "data"}
     shipped = SETUPTOOLS["package-data"]
     configs = {p for p in (ROOT / "conf").rglob("*") if p.is_file()}
-    assert configs == set((ROOT / "conf").rglob("*.yaml")), "conf/ holds more than YAML"
-    assert shipped["experiments.conf"] == ["**/*.yaml"]
+    posteriors = set((ROOT / "conf" / "calibrated").glob("*_posterior.csv"))
+    assert configs - posteriors == set((ROOT / "conf").rglob("*.yaml")), (
+        "conf/ holds more than YAML and the calibrated posteriors"
+    )
+    assert shipped["experiments.conf"] == ["**/*.yaml", "calibrated/*_posterior.csv"]
     data = {p.suffix for p in (ROOT / "data").iterdir() if p.is_file()}
     assert {f"*{suffix}" for suffix in data} <= set(shipped["experiments.data"])
 

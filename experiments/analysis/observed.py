@@ -1,106 +1,199 @@
-"""Seoul's observed series, one per observable (issue 12), and the model's errors on each.
+"""The observables the calibration fits and the replay scores: each one a simulated variable
+of a state and an observed series by year, split into fit years and test years.
 
-Each series is read from its two files, split by period (data/README.md): the fit years from
-the `_2000_2014.csv` file, the test years from the `_2015_<year>.csv` file. `observed(name,
-last=2014)` opens the fit-period file only, so a calibration that asks for the fit years never
-reads a test year. Errors compare the model's yearly mean over runs (`annual_mean`) with the
-observed years, in and out of sample; they are reported, the test years never fitted.
+An observable is named once here, with
+- the model side: a variable of the engine's Dataset (sim/observables.py, in the observed
+  units) and a selection (e.g. the great power a favourability is about);
+- the data side: the file of its fit years (2000-2014) and the file of its test years
+  (2015 on), physically apart, so that the calibration path can be held to opening only the
+  first (tests/test_analysis_calibrate.py audits the files it opens).
+
+`fit_series` is the only loader the calibration uses; it refuses a year after `FIT_UNTIL` with
+one line (`TestYearError`). `held_out_series` is for the replay and the forecast's scoring only.
+Adding an observable is one entry of `OBSERVABLES`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
-from experiments.analysis.history import annual_mean, read_table
 from experiments.resources import DATA_DIR
+from sim.errors import HedgesimError
 from sim.metrics import export_orientation
+from sim.observables import NEEDS as OBSERVABLE_NEEDS
 
+# The last year any calibration may read: the issue's fit period is 2000-2014, the years after
+# it are test data only (no parameter, prior, start value or structural input is set from them).
 FIT_UNTIL = 2014
 
 
+class TestYearError(HedgesimError):
+    """The calibration asked for a year it must not see (a test year)."""
+
+    __test__ = False  # a name pytest would otherwise collect
+
+
+class ObservableError(HedgesimError):
+    """An observable that is not known, or whose model variable the engine does not record."""
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """A data file: '#' lines are its header notes and sources."""
+    return pd.read_csv(path, comment="#")
+
+
+def orientation_of(table: pd.DataFrame) -> pd.Series:
+    """(US - China) / (US + China) of the years with both shares (exports or outward FDI)."""
+    table = table.dropna(subset=["china_share_pct", "us_share_pct"])
+    values = export_orientation(table["us_share_pct"], table["china_share_pct"])
+    return pd.Series(np.asarray(values), index=table["year"].astype(int).to_numpy())
+
+
+def column(name: str) -> Callable[[pd.DataFrame], pd.Series]:
+    """The years with a value in column `name`."""
+
+    def read(table: pd.DataFrame) -> pd.Series:
+        table = table.dropna(subset=[name])
+        return pd.Series(
+            table[name].astype(float).to_numpy(), index=table["year"].astype(int).to_numpy()
+        )
+
+    return read
+
+
 @dataclass(frozen=True)
-class Series:
-    """An observed series: the model variable it checks, its two files, how to read a value."""
+class Observable:
+    name: str
+    label: str  # for figures and logs, with the unit
+    variable: str  # the engine's Dataset variable (of the state observed)
+    # state -> (fit file, test file) under data/: the fit years only (<= FIT_UNTIL) and the
+    # test years only (> FIT_UNTIL)
+    files: dict[str, tuple[str, str]]
+    read: Callable[[pd.DataFrame], pd.Series]
+    select: dict[str, str] = field(default_factory=dict)  # e.g. {"great_power": "USA"}
+    needs: tuple[str, ...] = ()  # the recorded variables it is computed from (default: variable)
 
-    variable: str  # dataset variable
-    files: tuple[str, str]  # (fit period, test period), in data/
-    columns: tuple[str, ...]  # the columns read
-    great_power: str | None = None  # for per-great-power variables (favourability)
+    def recorded(self) -> tuple[str, ...]:
+        return self.needs or (self.variable,)
 
-    def values(self, table: pd.DataFrame) -> pd.Series:
-        table = table.dropna(subset=list(self.columns))
-        if len(self.columns) == 2:  # (us, china) -> orientation
-            us, china = (table[c].to_numpy(float) for c in self.columns)
-            values = export_orientation(us, china)
-        else:
-            values = table[self.columns[0]].to_numpy(float)
-        return pd.Series(values, index=table["year"].astype(int).to_numpy())
+    def fit_file(self, state: str = "KOR") -> str:
+        return self.files_of(state)[0]
+
+    def files_of(self, state: str) -> tuple[str, str]:
+        if state not in self.files:
+            raise ObservableError(
+                f"observable {self.name!r}: no observed series of {state!r}; of {', '.join(self.files)}"
+            )
+        return self.files[state]
+
+    def simulated(self, ds: xr.Dataset, state: str) -> xr.DataArray:
+        """The model's value of this observable in `state` at every (run, step)."""
+        if self.variable not in ds:
+            raise ObservableError(
+                f"observable {self.name!r}: the engine's dataset has no variable {self.variable!r}"
+            )
+        return ds[self.variable].sel(state=state, **self.select)
 
 
-SERIES = {
-    "export_orientation": Series(
-        "export_orientation",
-        ("kor_trade_2000_2014.csv", "kor_exports_2015_2025.csv"),
-        ("us_share_pct", "china_share_pct"),
-    ),
-    "fdi_orientation": Series(
-        "fdi_orientation",
-        ("kor_fdi_2000_2014.csv", "kor_fdi_2015_2024.csv"),
-        ("us_share_pct", "china_share_pct"),
-    ),
-    "defence_spending": Series(
-        "defence_spending",
-        ("kor_defence_2000_2014.csv", "kor_defence_2015_2024.csv"),
-        ("milex_pct_gdp",),
-    ),
-    "favourability_usa": Series(
-        "favourability",
-        ("kor_opinion_2000_2014.csv", "kor_opinion_2015_2023.csv"),
-        ("us_favourable_pct",),
-        "USA",
-    ),
-    "favourability_chn": Series(
-        "favourability",
-        ("kor_opinion_2000_2014.csv", "kor_opinion_2015_2023.csv"),
-        ("china_favourable_pct",),
-        "CHN",
-    ),
+# The model side is sim/observables.py (issue 12): each observable a dataset variable computed
+# from recorded trajectories (NEEDS), in the observed units (orientation, % of GDP, %).
+OBSERVABLES: dict[str, Observable] = {
+    o.name: o
+    for o in [
+        Observable(
+            name="export_orientation",
+            label="export orientation (US - China)/(US + China)",
+            variable="export_orientation",
+            # fit years: the sourced shares; test years: the yearly levels (mixed confidence).
+            # Japan is a test country: its fit-period file is never read by a calibration.
+            files={
+                "KOR": ("kor_trade_2000_2014.csv", "kor_exports_2015_2025.csv"),
+                "JPN": ("jpn_exports_2000_2014.csv", "jpn_exports_2015_2024.csv"),
+            },
+            read=orientation_of,
+            needs=OBSERVABLE_NEEDS["export_orientation"],
+        ),
+        Observable(
+            name="fdi_orientation",
+            label="outward-FDI orientation (US - China)/(US + China)",
+            variable="fdi_orientation",
+            files={"KOR": ("kor_fdi_2000_2014.csv", "kor_fdi_2015_2024.csv")},
+            read=orientation_of,
+            needs=OBSERVABLE_NEEDS["fdi_orientation"],
+        ),
+        Observable(
+            name="defence_spending",
+            label="military expenditure (% of GDP)",
+            variable="defence_spending",
+            files={"KOR": ("kor_defence_2000_2014.csv", "kor_defence_2015_2024.csv")},
+            read=column("milex_pct_gdp"),
+            needs=OBSERVABLE_NEEDS["defence_spending"],
+        ),
+        Observable(
+            name="favourability_usa",
+            label="favourable view of the US (%)",
+            variable="favourability",
+            files={"KOR": ("kor_opinion_2000_2014.csv", "kor_opinion_2015_2023.csv")},
+            read=column("us_favourable_pct"),
+            select={"great_power": "USA"},
+            needs=OBSERVABLE_NEEDS["favourability"],
+        ),
+        Observable(
+            name="favourability_chn",
+            label="favourable view of China (%)",
+            variable="favourability",
+            files={"KOR": ("kor_opinion_2000_2014.csv", "kor_opinion_2015_2023.csv")},
+            read=column("china_favourable_pct"),
+            select={"great_power": "CHN"},
+            needs=OBSERVABLE_NEEDS["favourability"],
+        ),
+    ]
 }
 
 
-def observed(name: str, last: int | None = None) -> pd.Series:
-    """Observed values by year up to `last` (None: every year); the test-period file is opened
-    only if `last` is None or after FIT_UNTIL."""
-    series = SERIES[name]
-    files = series.files[:1] if last is not None and last <= FIT_UNTIL else series.files
-    values = pd.concat([series.values(read_table(DATA_DIR / f)) for f in files])
-    return values if last is None else values[values.index <= last]
+def observable(name: str) -> Observable:
+    try:
+        return OBSERVABLES[name]
+    except KeyError:
+        raise ObservableError(
+            f"observable = {name!r}: not known; known: {', '.join(OBSERVABLES)}"
+        ) from None
 
 
-def errors(ds: xr.Dataset, state: str = "KOR", fit_until: int = FIT_UNTIL) -> pd.DataFrame:
-    """Per observable: RMSE of the model's yearly mean against the observed years up to
-    `fit_until` and after, and how many years each has."""
-    times = ds["time"].values
-    rows = []
-    for name, series in SERIES.items():
-        if series.variable not in ds:
-            continue
-        data = ds[series.variable].sel(state=state)
-        if series.great_power is not None:
-            data = data.sel(great_power=series.great_power)
-        seen = observed(name)
-        model = annual_mean(data.values.mean(axis=0), times, seen.index)
-        gap = pd.Series(model - seen.to_numpy(), index=seen.index).dropna()
-        row = {"observable": name}
-        for label, part in (
-            ("in", gap[gap.index <= fit_until]),
-            ("out", gap[gap.index > fit_until]),
-        ):
-            row[f"rmse_{label}"] = float(np.sqrt(np.mean(part**2))) if len(part) else np.nan
-            row[f"years_{label}"] = len(part)
-        rows.append(row)
-    return pd.DataFrame(rows)
+def fit_series(name: str, first: int, last: int, state: str = "KOR") -> pd.Series:
+    """The observed values of `name` in `state` for the fit years first..last, read from its
+    fit file only. A year after FIT_UNTIL is refused: it is test data."""
+    if last > FIT_UNTIL:
+        raise TestYearError(
+            f"analysis.fit_until = {last}: {last} is a test year; the calibration may read "
+            f"{FIT_UNTIL} at the latest"
+        )
+    fit_file = observable(name).fit_file(state)
+    series = observable(name).read(read_table(DATA_DIR / fit_file))
+    if (series.index > FIT_UNTIL).any():  # a fit file that holds a test year is a bad file
+        raise TestYearError(
+            f"data/{fit_file}: holds years after {FIT_UNTIL} ({int(series.index.max())}); "
+            "a fit file holds fit years only"
+        )
+    return series[(series.index >= first) & (series.index <= last)].rename(name)
+
+
+def held_out_series(name: str, state: str = "KOR") -> pd.Series:
+    """The observed test years of `name` in `state` (replay and scoring only, never the
+    calibration)."""
+    obs = observable(name)
+    series = obs.read(read_table(DATA_DIR / obs.files_of(state)[1]))
+    return series[series.index > FIT_UNTIL].rename(name)
+
+
+def all_series(name: str, state: str = "KOR") -> pd.Series:
+    """Fit and test years of `name` in `state` together (the replay's markers)."""
+    return pd.concat(
+        [fit_series(name, 0, FIT_UNTIL, state), held_out_series(name, state)]
+    ).sort_index()
