@@ -65,7 +65,7 @@ analysis: $(INSTALLED)
 	$(PY) -m experiments.discover
 	$(PY) -m experiments.calibrate
 	$(PY) -m experiments.replay
-	$(PY) -m experiments.sensitivity calibrated=kor_2000_2014 name=sensitivity_calibrated 'analysis.weights=[protection,abandonment,entrapment,economic,coercion,trade_pressure,consistency]'
+	$(PY) -m experiments.sensitivity calibrated=kor_2000_2014 name=sensitivity_calibrated
 	$(PY) -m experiments.discover calibrated=kor_2000_2014 name=discover_calibrated
 	$(PY) tools/gallery.py
 
