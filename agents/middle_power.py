@@ -31,7 +31,7 @@ from sim.influence import K
 from sim.metrics import hedging_index, posture
 from sim.opinion import opinion_target, opinion_update, switch_probability
 from sim.params import CAMPS
-from sim.world import lever_caps, pressure_levers
+from sim.utility import Context
 
 
 class MiddlePower(mesa.Agent):
@@ -54,7 +54,6 @@ class MiddlePower(mesa.Agent):
         self.pledge = np.zeros(len(w.poles))  # investment pledged to each great power
         self.opinion = w.init_opinion[0, self.index].copy()  # its public's favourability
         self.ties = w.cooperation[0, self.index].copy()  # cooperation with each middle power
-        self.context = None  # the Context of its last decision
         self.response = None  # where its last decision was heading (what great powers forecast)
         self.before = None  # its position before its last move
         self.choice = None  # a decision taken but not yet adopted
@@ -62,6 +61,15 @@ class MiddlePower(mesa.Agent):
         self.disputes = np.zeros(len(w.middle), dtype=bool)  # disputes it drew this step
 
     # ------------------------------------------------------------------ readable state
+    @property
+    def context(self) -> Context | None:
+        """What it saw at its last decision (a `sim.utility.Context`, one state row): its row
+        of what every middle power saw (`model.before_context`); None before its first."""
+        shared = self.model.before_context
+        if shared is None:
+            return None
+        return Context(*(x if x.shape[1] == 1 else x[:, self.rows] for x in shared))
+
     @property
     def government(self) -> str:
         return CAMPS[self.camp]
@@ -81,9 +89,9 @@ class MiddlePower(mesa.Agent):
 
     @property
     def restrictions(self) -> dict[str, float]:
-        """Trade restriction each great power imposes on it now: by events or, where higher,
-        by its coercion lever in force."""
-        held = self.pairs().restriction[0, 0]
+        """Trade restriction each great power imposes on it now (at the end of the last step):
+        by events or, where higher, by its coercion lever in force."""
+        held = self.model.pairs_now().restriction[0, self.index]
         return dict(zip(self.model.pole_codes, map(float, held), strict=True))
 
     @property
@@ -222,12 +230,13 @@ class MiddlePower(mesa.Agent):
         )
 
     def decide(self) -> None:
-        """Choose new positions from the last state; adopted in `commit`."""
-        keys = tuple(key[:, self.rows] for key in self.model.keys.decide)
-        self.context = self.observe()
-        choice, response = dynamics.decide(self.model.world, self.context, self.model.steps, keys)
-        self.choice = Choice(*(float(x[0, 0]) for x in choice))
-        self.response = tuple(float(x[0, 0]) for x in response)
+        """Choose new positions from the last state; adopted in `commit`. Its decision is its
+        row of the middle powers' decisions drawn together (`model.decisions`, from
+        `sim.dynamics.decide` on `model.before_context`, its own random streams)."""
+        choice, response = self.model.decisions
+        i = self.index
+        self.choice = Choice(*(float(x[0, i]) for x in choice))
+        self.response = tuple(float(x[0, i]) for x in response)
         if self.code in self.model.seats:  # role play: a student's positions replace its own
             seat = self.model.seat_choice(self.code)
             own = self.choice
@@ -239,15 +248,14 @@ class MiddlePower(mesa.Agent):
 
     def commit(self) -> None:
         """Adopt the choice; remember this step's restrictions in force (the great powers'
-        events and, if higher, their coercion levers); ties relax to their baseline."""
+        events and, if higher, their coercion levers, `model.before_held`); ties relax to
+        their baseline."""
         m = self.model
         w = m.world
         self.before = Choice(self.security, self.economic, self.autonomy)
         self.security, self.economic, self.autonomy = self.choice
         self.choice = None
-        held = dynamics.in_force(
-            self.held_levers(), lever_caps(w, pressure_levers(w, m._pressures))
-        )
+        held = m.before_held[:, self.rows]
         suffered = dynamics.restriction_in_force(
             w, self.restriction[None, None], held[..., K["coercion"]]
         )
