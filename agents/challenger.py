@@ -69,7 +69,7 @@ class Challenger(mesa.Agent):
     def count_summits(self) -> None:
         """This step's stochastic summits with it (the middle powers drew their partners)."""
         met = np.array(
-            [[mp.summit_partner == len(self.model.world.poles) for mp in self.model.middle_powers]]
+            [[mp.summit_partner == len(self.model.world.poles) for mp in self.model._state_agents]]
         )
         w = self.model.world
         self.threat = float(dynamics.summits_with_challenger(w, np.array([self.threat]), met)[0])

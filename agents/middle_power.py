@@ -97,7 +97,7 @@ class MiddlePower(mesa.Agent):
     @property
     def restriction(self) -> np.ndarray:
         """The restriction each great power's events impose on it (code order)."""
-        return np.array([gp.restriction[self.index] for gp in self.model.great_powers])
+        return np.array([gp.restriction[self.index] for gp in self.model._pole_agents])
 
     @property
     def odds(self) -> np.ndarray:
@@ -165,30 +165,30 @@ class MiddlePower(mesa.Agent):
                 w, a.ties[b.index : b.index + 1], np.ones(1, bool), magnitude
             )[0]
 
-    def draw_summit(self, k: int) -> None:
-        """Whether it holds a summit this step, and with whom (its own random streams)."""
-        keys = self.model.keys
-        summit, partner = dynamics.summit_draws(
-            self.model.world, keys.summit[:, self.rows], keys.summit_partner[:, self.rows], k
-        )
-        self.summit_partner = int(partner[0, 0]) if summit[0, 0] else None
-        self.model.count("summit", int(summit[0, 0]))
+    def draw_summit(self, summit: np.ndarray, partner: np.ndarray) -> None:
+        """Whether it holds a summit this step, and with whom: its row of every middle power's
+        draws (`sim.dynamics.summit_draws`, its own random streams)."""
+        i = self.index
+        self.summit_partner = int(partner[0, i]) if summit[0, i] else None
+        self.model.count("summit", int(summit[0, i]))
 
     def hold_summit(self) -> None:
-        """Effects of this step's summit on a great power (the challenger counts its own)."""
-        for gp in self.model.great_powers:
-            gp.welcome_summit(self.index, np.array([self.summit_partner == gp.index]), 1.0)
+        """Effects of this step's summit on a great power (the challenger counts its own);
+        the other great powers' are unchanged (`summit_with_pole` without a summit)."""
+        poles = self.model._pole_agents
+        if self.summit_partner is not None and self.summit_partner < len(poles):
+            poles[self.summit_partner].welcome_summit(self.index, np.ones(1, bool), 1.0)
 
-    def draw_disputes(self, k: int) -> None:
-        """History disputes with neighbours later in code order (each pair is drawn once)."""
-        keys = self.model.keys.history[:, self.rows]
-        self.disputes = dynamics.history_disputes(self.model.world, keys, k, self.rows)[0, 0]
+    def draw_disputes(self, disputes: np.ndarray) -> None:
+        """History disputes with neighbours later in code order (each pair is drawn once): its
+        row of every middle power's draws (`sim.dynamics.history_disputes`, (1, M, M))."""
+        self.disputes = disputes[0, self.index]
         self.model.count("history_dispute", int(self.disputes.sum()))
 
     def settle_disputes(self) -> None:
         """Ties after the disputes it drew and those its neighbours drew with it."""
         drawn_by_others = np.array(
-            [other.disputes[self.index] for other in self.model.middle_powers]
+            [other.disputes[self.index] for other in self.model._state_agents]
         )
         ties = dynamics.ties_after_disputes(
             self.model.world,
@@ -201,7 +201,7 @@ class MiddlePower(mesa.Agent):
     # ------------------------------------------------------------------ decision
     def held_levers(self) -> np.ndarray:
         """The great powers' levers toward it (1, 1, P, K), before their bounds."""
-        return np.stack([gp.levers[self.index] for gp in self.model.great_powers])[None, None]
+        return np.stack([gp.levers[self.index] for gp in self.model._pole_agents])[None, None]
 
     def pairs(self):
         """What the great powers' levers make of its view of each (`sim.influence.Pairs`)."""

@@ -183,25 +183,39 @@ class GeopoliticsModel(mesa.Model):
         self.running = k < self.horizon
 
     def _events(self, k: int) -> None:
+        # Agents are visited in plain loops over `_state_agents` and `_pole_agents` (lists in
+        # the world's order), not `AgentSet.do`: the same calls without its overhead, which
+        # at a dozen calls a step is a tenth of the step.
         w = self.world
+        middle, poles = self._state_agents, self._pole_agents
         fired, self._fired = self._fired, []
         for event in w.events.get(k, []) + fired:
             self._dispatch(event, k)
-        self.middle_powers.do("hold_scheduled_election", k)
+        for mp in middle:
+            mp.hold_scheduled_election(k)
         self.challenger.test(k)
         shock, crisis = dynamics.taiwan_crises(
             w, np.array([self.taiwan_shock]), self.keys.taiwan, k
         )
         self.taiwan_shock = float(shock[0])
         self.count("taiwan_crisis", int(crisis[0]))
-        self.great_powers.do("press", k)
-        self.middle_powers.do("draw_summit", k)
-        self.middle_powers.do("hold_summit")
+        for gp in poles:
+            gp.press(k)
+        # every middle power's draws of the step at once (its own streams: the same numbers
+        # as a draw per middle power), each taking its row
+        summits = dynamics.summit_draws(w, self.keys.summit, self.keys.summit_partner, k)
+        for mp in middle:
+            mp.draw_summit(*summits)
+            mp.hold_summit()
         self.challenger.count_summits()
-        self.middle_powers.do("draw_disputes", k)
-        self.middle_powers.do("settle_disputes")
+        disputes = dynamics.history_disputes(w, self.keys.history, k)
+        for mp in middle:
+            mp.draw_disputes(disputes)
+        for mp in middle:
+            mp.settle_disputes()
         self.challenger.settle()
-        self.great_powers.do("settle")
+        for gp in poles:
+            gp.settle()
 
     def _dispatch(self, event, k: int) -> None:
         """A dated event, handed to the agent it concerns."""
@@ -254,9 +268,10 @@ class GeopoliticsModel(mesa.Model):
         lines (responsive), Pyongyang's choice, the great powers' next levers (chosen
         together, each taking its own column); then commits."""
         w = self.world
-        before = np.array([self.middle_powers.get("security")])
+        before = np.array([[mp.security for mp in self._state_agents]])
         after = np.array([[mp.choice.security for mp in self._state_agents]])
-        self.great_powers.do("enforce_red_lines", before, after)
+        for gp in self._pole_agents:
+            gp.enforce_red_lines(before, after)
         self.challenger.step(after)
         self.great_power_choices = dynamics.great_powers_decide(
             w,
@@ -267,12 +282,16 @@ class GeopoliticsModel(mesa.Model):
             self.steps,
             self.keys,
         )
-        self.great_powers.do("step")
-        self.middle_powers.do("commit")  # memory of the restriction in force, before advance
+        for gp in self._pole_agents:
+            gp.step()
+        for mp in self._state_agents:
+            mp.commit()  # memory of the restriction in force, before the levers advance
         self.challenger.advance()
-        self.great_powers.do("advance")
+        for gp in self._pole_agents:
+            gp.advance()
         self.challenger.respond(after)
-        self.great_powers.do("recover")
+        for gp in self._pole_agents:
+            gp.recover()
         self.taiwan_shock = float(dynamics.shocks_fade(w, np.array([self.taiwan_shock]))[0])
 
     def _levers_in_force(self) -> dict[str, np.ndarray]:
@@ -515,7 +534,10 @@ class GeopoliticsModel(mesa.Model):
         """What the great powers' levers make of each pair now, at the end of the last step
         (`sim.dynamics.state_pairs`; computed once per step, for every agent's readings)."""
         if self._pairs_now is None or self._pairs_now[0] != len(self._states):
-            self._pairs_now = (len(self._states), dynamics.state_pairs(self.world, self._states[-1]))
+            self._pairs_now = (
+                len(self._states),
+                dynamics.state_pairs(self.world, self._states[-1]),
+            )
         return self._pairs_now[1]
 
     def trajectories(self) -> dict[str, np.ndarray]:
