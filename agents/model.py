@@ -17,9 +17,19 @@ A step (`step`), in the engine's order:
    agent it concerns; elections of the world file's calendar; the challenger's tests; crises
    in the Taiwan Strait; the great powers' coercion and tariffs; the middle powers' summits
    and history disputes;
-3. every middle power decides from the same last state (`MiddlePower.decide`);
-4. responses: great powers' red lines, the challenger's threat, middle powers adopt their
+3. every middle power decides from the same last state (`MiddlePower.decide`): the world
+   after the events is gathered once (`before`, `before_pairs`, `before_context`) and the
+   middle powers' decisions are drawn in one call of `sim.dynamics.decide` for all of them
+   (`decisions`), each taking its own row, as the engine does;
+4. responses: great powers' red lines, the challenger's choice and the great powers' (one
+   call of `sim.dynamics.great_powers_decide`, each its column), middle powers adopt their
    choices, restrictions and shocks fade.
+
+Speed: a step calls each function of `sim.dynamics` about as often as the engine's step for
+one run does (a 40-step run costs about 1.3 times the engine's own steps for that run, see
+benchmarks/RESULTS.md); what the step records is kept as the world's `State` and turned into
+the dataset's variables by one call of the engine's `record` over all steps
+(`trajectories`).
 
 For a dashboard (experiments/classroom/app.py) — see agents/API.md for the full list:
 - readable state: `model.pressures`, `model.rivalry`, `model.taiwan_risk`, `model.date`,
