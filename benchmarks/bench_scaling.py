@@ -25,7 +25,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from measure import ROOT, load, machine, run_measured  # noqa: E402
+from measure import ROOT, commit_of, load, machine, run_measured  # noqa: E402
 
 REPLICATES = 10
 BENCH_CONF = Path(__file__).resolve().parent / "conf"
@@ -174,7 +174,8 @@ def main() -> int:
         for name in order:
             r = sweep(trees[name], runs, world, args.workers, args.chunk_runs)
             states = {v: k for k, v in WORLDS.items()}[world]
-            r.update(tree=name, series=series, middle_powers=states, machine=machine())
+            r.update(tree=name, commit=commit_of(trees[name]), series=series, middle_powers=states)
+            r.update(machine=machine())
             records.append(r)
             with args.json.open("a") as out:
                 out.write(json.dumps(r) + "\n")

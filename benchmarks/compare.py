@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from measure import ROOT, load, machine, run_measured, tree_env  # noqa: E402
+from measure import ROOT, commit_of, load, machine, run_measured, tree_env  # noqa: E402
 
 PROBE = Path(__file__).resolve().parent / "probe.py"
 TARGETS = ("sweep", "engine", "mesa")
@@ -48,18 +48,6 @@ REPLICATES = 10  # runs per Latin-hypercube point, as bench_sweep.py
 
 class BaselineMissing(SystemExit):
     pass
-
-
-def commit_of(tree: Path) -> str:
-    """The tree's commit, with '+' if it has uncommitted changes to tracked files."""
-
-    def git(*argv: str) -> str:
-        return subprocess.run(
-            ["git", "-C", str(tree), *argv], capture_output=True, text=True, check=False
-        ).stdout.strip()
-
-    dirty = git("status", "--porcelain", "--untracked-files=no")
-    return git("rev-parse", "--short", "HEAD") + ("+" if dirty else "")
 
 
 def probe(tree: Path, what: str, argv: list[str]) -> dict:

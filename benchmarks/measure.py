@@ -104,6 +104,18 @@ def tree_env(tree: Path) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(Path(tree).resolve())}
 
 
+def commit_of(tree: Path = ROOT) -> str:
+    """The checkout's commit, with '+' if it has uncommitted changes to tracked files."""
+
+    def git(*argv: str) -> str:
+        return subprocess.run(
+            ["git", "-C", str(tree), *argv], capture_output=True, text=True, check=False
+        ).stdout.strip()
+
+    dirty = git("status", "--porcelain", "--untracked-files=no")
+    return git("rev-parse", "--short", "HEAD") + ("+" if dirty else "")
+
+
 def machine() -> str:
     return f"{os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.1f} GB RAM, Python {sys.version.split()[0]}"
 
