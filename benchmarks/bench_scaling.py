@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -126,7 +127,8 @@ def plot(records: list[dict], path: Path) -> None:
     axes[1, 1].set_ylim(bottom=0)
     for ax in axes.flat:
         ax.grid(True, which="both", alpha=0.3)
-        ax.legend(fontsize=8)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=8)
     for ax in axes[1]:
         ax.set_xticks(sorted(WORLDS))
     fig.suptitle("hedgesim sweeps (pressures_lhs, Dask): scaling; " + machine(), fontsize=9)
@@ -185,10 +187,9 @@ def main() -> int:
                 f"{r['peak_pss_mb']:,.0f} | {r['load_before']:.1f} / {r['load_after']:.1f} |",
                 flush=True,
             )
-    plot(records, args.plot)
-    print(
-        f"# plot: {args.plot}; records appended to {args.json}; load now {load(__import__('os').getloadavg())}"
-    )
+    # every point of the file, this call's and earlier ones' (a series measured in parts)
+    plot([json.loads(line) for line in args.json.read_text().splitlines()], args.plot)
+    print(f"# plot: {args.plot}; records appended to {args.json}; load now {load(os.getloadavg())}")
     return 0
 
 
