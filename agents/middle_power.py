@@ -7,10 +7,12 @@ Follow one quarter of Seoul's decision here:
    threat, each great power's levers in force (reliability, coercion, trade pressure,
    inducement) and the restrictions they impose on it, its memory of past restrictions, its
    neighbours' alignment and its ties to them, its government's ideal point, its own last
-   position — assembled by `sim.dynamics.middle_power_context` into a `sim.utility.Context`.
-   `sim.dynamics.decide` then applies the decision rule of the config (`partial`: move part
-   of the way to the best response of `sim.utility.utility`, plus noise; `logit`: draw from
-   the logit probabilities over a grid of options). It only records its `choice`: every
+   position — assembled by `sim.dynamics.middle_power_context` into a `sim.utility.Context`
+   (its `context`: its row of what every middle power sees, gathered once a step by the
+   model). `sim.dynamics.decide` then applies the decision rule of the config (`partial`:
+   move part of the way to the best response of `sim.utility.utility`, plus noise; `logit`:
+   draw from the logit probabilities over a grid of options), for every middle power in one
+   call (`model.decisions`), each taking its row. It only records its `choice`: every
    state decides from the same last state (synchronous updates).
 3. `commit`: it adopts the choice, remembers the restrictions it suffered (`remember`) and its
    ties relax toward their baseline (`ties_recover`).
@@ -208,25 +210,6 @@ class MiddlePower(mesa.Agent):
         m = self.model
         return dynamics.pairs(
             m.world, m.levers, self.held_levers(), self.restriction[None, None], self.rows
-        )
-
-    def observe(self):
-        """What it sees at the end of the last step (a `sim.utility.Context`, one option axis)."""
-        m = self.model
-        return dynamics.middle_power_context(
-            m.world,
-            m.levers,
-            threat=np.array([m.challenger.threat]),
-            security=np.array([[self.security]]),
-            economic=np.array([[self.economic]]),
-            autonomy=np.array([[self.autonomy]]),
-            camp=np.array([[self.camp]]),
-            pairs=self.pairs(),
-            memory=self.memory[None, None],
-            pledge=self.pledge[None, None],
-            ties=self.ties[None, None],
-            neighbour_security=np.array([m.middle_powers.get("security")]),
-            rows=self.rows,
         )
 
     def decide(self) -> None:
