@@ -18,7 +18,6 @@ import numpy as np
 
 from agents.seats import seated_provocation
 from sim import dynamics
-from sim.world import lever_caps, pressure_levers
 
 
 class Challenger(mesa.Agent):
@@ -70,7 +69,7 @@ class Challenger(mesa.Agent):
     def count_summits(self) -> None:
         """This step's stochastic summits with it (the middle powers drew their partners)."""
         met = np.array(
-            [[mp.summit_partner == len(self.model.world.poles) for mp in self.model.middle_powers]]
+            [[mp.summit_partner == len(self.model.world.poles) for mp in self.model._state_agents]]
         )
         w = self.model.world
         self.threat = float(dynamics.summits_with_challenger(w, np.array([self.threat]), met)[0])
@@ -81,14 +80,14 @@ class Challenger(mesa.Agent):
     def settle(self) -> None:
         self.threat = float(dynamics.settle_threat(np.array([self.threat]))[0])
 
-    def step(self) -> None:
+    def step(self, security_after: np.ndarray) -> None:
         """Choose this step's provocation from the world after the middle powers' decisions
-        (`model.before`, their new security) and the levers and restraint in force."""
+        (`model.before`, their new security `security_after` (1, M)) and the levers
+        (`model.before_held`) and restraint in force."""
         m = self.model
-        w = m.world
-        after = np.array([[mp.choice.security for mp in m.middle_powers]])
-        held = dynamics.in_force(m.before.levers, lever_caps(w, pressure_levers(w, m._pressures)))
-        y = dynamics.challenger_decides(w, m.before, after, m.before_pairs, held, m.steps, m.keys)
+        y = dynamics.challenger_decides(
+            m.world, m.before, security_after, m.before_pairs, m.before_held, m.steps, m.keys
+        )
         self._chosen = float(y[0])
 
     def advance(self) -> None:

@@ -22,7 +22,7 @@ MIDDLE_POWER_COLUMNS = ("security", "economic", "autonomy", "government", "hedgi
 
 
 def _pressure(model, name: str) -> float:
-    return model.pressures[name]
+    return float(model.pressure(name)[0])
 
 
 def _events(model, kind: str) -> int:

@@ -172,19 +172,12 @@ class GreatPower(mesa.Agent):
 
     def step(self) -> None:
         """Choose next step's levers and restraint (strategic mode, on review steps) from the
-        world as the middle powers decided in it and where they are heading."""
+        world as the middle powers decided in it and where they are heading: its column of
+        the great powers' choice made together (`model.great_power_choices`, from
+        `sim.dynamics.great_powers_decide`, its own random streams)."""
         m = self.model
-        levers, restraint = dynamics.great_powers_decide(
-            m.world,
-            m.before,
-            m.before_context,
-            m.before_pairs,
-            m.responses(),
-            m.steps,
-            m.keys,
-            self.columns,
-        )
-        chosen = levers[0, :, 0]
+        levers, restraint = m.great_power_choices
+        chosen = levers[0, :, self.index]
         seat = m.seat_choice(self.code) if m.seats else None
         if self.code in m.seats:  # role play: a student's levers replace what they name
             toward = seat[0] if seat else m.focus
@@ -194,7 +187,7 @@ class GreatPower(mesa.Agent):
             for name, value in (seat[1] if seat else {}).items():
                 chosen[i, K[name]] = value
             m.seat_moved(self.code, toward, own, chosen[i])
-        self._chosen = (chosen, float(restraint[0, 0]))
+        self._chosen = (chosen, float(restraint[0, self.index]))
 
     def advance(self) -> None:
         """Commit the choice of `step` (synchronous: every agent chose from the same state)."""

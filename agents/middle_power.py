@@ -7,10 +7,12 @@ Follow one quarter of Seoul's decision here:
    threat, each great power's levers in force (reliability, coercion, trade pressure,
    inducement) and the restrictions they impose on it, its memory of past restrictions, its
    neighbours' alignment and its ties to them, its government's ideal point, its own last
-   position — assembled by `sim.dynamics.middle_power_context` into a `sim.utility.Context`.
-   `sim.dynamics.decide` then applies the decision rule of the config (`partial`: move part
-   of the way to the best response of `sim.utility.utility`, plus noise; `logit`: draw from
-   the logit probabilities over a grid of options). It only records its `choice`: every
+   position — assembled by `sim.dynamics.middle_power_context` into a `sim.utility.Context`
+   (its `context`: its row of what every middle power sees, gathered once a step by the
+   model). `sim.dynamics.decide` then applies the decision rule of the config (`partial`:
+   move part of the way to the best response of `sim.utility.utility`, plus noise; `logit`:
+   draw from the logit probabilities over a grid of options), for every middle power in one
+   call (`model.decisions`), each taking its row. It only records its `choice`: every
    state decides from the same last state (synchronous updates).
 3. `commit`: it adopts the choice, remembers the restrictions it suffered (`remember`) and its
    ties relax toward their baseline (`ties_recover`).
@@ -31,7 +33,7 @@ from sim.influence import K
 from sim.metrics import hedging_index, posture
 from sim.opinion import opinion_target, opinion_update, switch_probability
 from sim.params import CAMPS
-from sim.world import lever_caps, pressure_levers
+from sim.utility import Context
 
 
 class MiddlePower(mesa.Agent):
@@ -54,7 +56,6 @@ class MiddlePower(mesa.Agent):
         self.pledge = np.zeros(len(w.poles))  # investment pledged to each great power
         self.opinion = w.init_opinion[0, self.index].copy()  # its public's favourability
         self.ties = w.cooperation[0, self.index].copy()  # cooperation with each middle power
-        self.context = None  # the Context of its last decision
         self.response = None  # where its last decision was heading (what great powers forecast)
         self.before = None  # its position before its last move
         self.choice = None  # a decision taken but not yet adopted
@@ -62,6 +63,15 @@ class MiddlePower(mesa.Agent):
         self.disputes = np.zeros(len(w.middle), dtype=bool)  # disputes it drew this step
 
     # ------------------------------------------------------------------ readable state
+    @property
+    def context(self) -> Context | None:
+        """What it saw at its last decision (a `sim.utility.Context`, one state row): its row
+        of what every middle power saw (`model.before_context`); None before its first."""
+        shared = self.model.before_context
+        if shared is None:
+            return None
+        return Context(*(x if x.shape[1] == 1 else x[:, self.rows] for x in shared))
+
     @property
     def government(self) -> str:
         return CAMPS[self.camp]
@@ -81,15 +91,15 @@ class MiddlePower(mesa.Agent):
 
     @property
     def restrictions(self) -> dict[str, float]:
-        """Trade restriction each great power imposes on it now: by events or, where higher,
-        by its coercion lever in force."""
-        held = self.pairs().restriction[0, 0]
+        """Trade restriction each great power imposes on it now (at the end of the last step):
+        by events or, where higher, by its coercion lever in force."""
+        held = self.model.pairs_now().restriction[0, self.index]
         return dict(zip(self.model.pole_codes, map(float, held), strict=True))
 
     @property
     def restriction(self) -> np.ndarray:
         """The restriction each great power's events impose on it (code order)."""
-        return np.array([gp.restriction[self.index] for gp in self.model.great_powers])
+        return np.array([gp.restriction[self.index] for gp in self.model._pole_agents])
 
     @property
     def odds(self) -> np.ndarray:
@@ -157,30 +167,30 @@ class MiddlePower(mesa.Agent):
                 w, a.ties[b.index : b.index + 1], np.ones(1, bool), magnitude
             )[0]
 
-    def draw_summit(self, k: int) -> None:
-        """Whether it holds a summit this step, and with whom (its own random streams)."""
-        keys = self.model.keys
-        summit, partner = dynamics.summit_draws(
-            self.model.world, keys.summit[:, self.rows], keys.summit_partner[:, self.rows], k
-        )
-        self.summit_partner = int(partner[0, 0]) if summit[0, 0] else None
-        self.model.count("summit", int(summit[0, 0]))
+    def draw_summit(self, summit: np.ndarray, partner: np.ndarray) -> None:
+        """Whether it holds a summit this step, and with whom: its row of every middle power's
+        draws (`sim.dynamics.summit_draws`, its own random streams)."""
+        i = self.index
+        self.summit_partner = int(partner[0, i]) if summit[0, i] else None
+        self.model.count("summit", int(summit[0, i]))
 
     def hold_summit(self) -> None:
-        """Effects of this step's summit on a great power (the challenger counts its own)."""
-        for gp in self.model.great_powers:
-            gp.welcome_summit(self.index, np.array([self.summit_partner == gp.index]), 1.0)
+        """Effects of this step's summit on a great power (the challenger counts its own);
+        the other great powers' are unchanged (`summit_with_pole` without a summit)."""
+        poles = self.model._pole_agents
+        if self.summit_partner is not None and self.summit_partner < len(poles):
+            poles[self.summit_partner].welcome_summit(self.index, np.ones(1, bool), 1.0)
 
-    def draw_disputes(self, k: int) -> None:
-        """History disputes with neighbours later in code order (each pair is drawn once)."""
-        keys = self.model.keys.history[:, self.rows]
-        self.disputes = dynamics.history_disputes(self.model.world, keys, k, self.rows)[0, 0]
+    def draw_disputes(self, disputes: np.ndarray) -> None:
+        """History disputes with neighbours later in code order (each pair is drawn once): its
+        row of every middle power's draws (`sim.dynamics.history_disputes`, (1, M, M))."""
+        self.disputes = disputes[0, self.index]
         self.model.count("history_dispute", int(self.disputes.sum()))
 
     def settle_disputes(self) -> None:
         """Ties after the disputes it drew and those its neighbours drew with it."""
         drawn_by_others = np.array(
-            [other.disputes[self.index] for other in self.model.middle_powers]
+            [other.disputes[self.index] for other in self.model._state_agents]
         )
         ties = dynamics.ties_after_disputes(
             self.model.world,
@@ -193,7 +203,7 @@ class MiddlePower(mesa.Agent):
     # ------------------------------------------------------------------ decision
     def held_levers(self) -> np.ndarray:
         """The great powers' levers toward it (1, 1, P, K), before their bounds."""
-        return np.stack([gp.levers[self.index] for gp in self.model.great_powers])[None, None]
+        return np.stack([gp.levers[self.index] for gp in self.model._pole_agents])[None, None]
 
     def pairs(self):
         """What the great powers' levers make of its view of each (`sim.influence.Pairs`)."""
@@ -202,32 +212,14 @@ class MiddlePower(mesa.Agent):
             m.world, m.levers, self.held_levers(), self.restriction[None, None], self.rows
         )
 
-    def observe(self):
-        """What it sees at the end of the last step (a `sim.utility.Context`, one option axis)."""
-        m = self.model
-        return dynamics.middle_power_context(
-            m.world,
-            m.levers,
-            threat=np.array([m.challenger.threat]),
-            security=np.array([[self.security]]),
-            economic=np.array([[self.economic]]),
-            autonomy=np.array([[self.autonomy]]),
-            camp=np.array([[self.camp]]),
-            pairs=self.pairs(),
-            memory=self.memory[None, None],
-            pledge=self.pledge[None, None],
-            ties=self.ties[None, None],
-            neighbour_security=np.array([m.middle_powers.get("security")]),
-            rows=self.rows,
-        )
-
     def decide(self) -> None:
-        """Choose new positions from the last state; adopted in `commit`."""
-        keys = tuple(key[:, self.rows] for key in self.model.keys.decide)
-        self.context = self.observe()
-        choice, response = dynamics.decide(self.model.world, self.context, self.model.steps, keys)
-        self.choice = Choice(*(float(x[0, 0]) for x in choice))
-        self.response = tuple(float(x[0, 0]) for x in response)
+        """Choose new positions from the last state; adopted in `commit`. Its decision is its
+        row of the middle powers' decisions drawn together (`model.decisions`, from
+        `sim.dynamics.decide` on `model.before_context`, its own random streams)."""
+        choice, response = self.model.decisions
+        i = self.index
+        self.choice = Choice(*(float(x[0, i]) for x in choice))
+        self.response = tuple(float(x[0, i]) for x in response)
         if self.code in self.model.seats:  # role play: a student's positions replace its own
             seat = self.model.seat_choice(self.code)
             own = self.choice
@@ -239,15 +231,14 @@ class MiddlePower(mesa.Agent):
 
     def commit(self) -> None:
         """Adopt the choice; remember this step's restrictions in force (the great powers'
-        events and, if higher, their coercion levers); ties relax to their baseline."""
+        events and, if higher, their coercion levers, `model.before_held`); ties relax to
+        their baseline."""
         m = self.model
         w = m.world
         self.before = Choice(self.security, self.economic, self.autonomy)
         self.security, self.economic, self.autonomy = self.choice
         self.choice = None
-        held = dynamics.in_force(
-            self.held_levers(), lever_caps(w, pressure_levers(w, m._pressures))
-        )
+        held = m.before_held[:, self.rows]
         suffered = dynamics.restriction_in_force(
             w, self.restriction[None, None], held[..., K["coercion"]]
         )

@@ -17,9 +17,19 @@ A step (`step`), in the engine's order:
    agent it concerns; elections of the world file's calendar; the challenger's tests; crises
    in the Taiwan Strait; the great powers' coercion and tariffs; the middle powers' summits
    and history disputes;
-3. every middle power decides from the same last state (`MiddlePower.decide`);
-4. responses: great powers' red lines, the challenger's threat, middle powers adopt their
+3. every middle power decides from the same last state (`MiddlePower.decide`): the world
+   after the events is gathered once (`before`, `before_pairs`, `before_context`) and the
+   middle powers' decisions are drawn in one call of `sim.dynamics.decide` for all of them
+   (`decisions`), each taking its own row, as the engine does;
+4. responses: great powers' red lines, the challenger's choice and the great powers' (one
+   call of `sim.dynamics.great_powers_decide`, each its column), middle powers adopt their
    choices, restrictions and shocks fade.
+
+Speed: a step calls each function of `sim.dynamics` about as often as the engine's step for
+one run does (a 40-step run costs about 1.3 times the engine's own steps for that run, see
+benchmarks/RESULTS.md); what the step records is kept as the world's `State` and turned into
+the dataset's variables by one call of the engine's `record` over all steps
+(`trajectories`).
 
 For a dashboard (experiments/classroom/app.py) — see agents/API.md for the full list:
 - readable state: `model.pressures`, `model.rivalry`, `model.taiwan_risk`, `model.date`,
@@ -58,7 +68,7 @@ from agents.middle_power import MiddlePower
 from agents.seats import POSITIONS, Debrief, checked_choice, seat_kind
 from sim import dynamics
 from sim import engine as _engine  # its record and dataset layout (see `record`, `to_dataset`)
-from sim.decision import Response
+from sim.decision import Choice, Response
 from sim.metrics import posture_labels
 from sim.params import (
     EVENT_KINDS,
@@ -71,7 +81,7 @@ from sim.params import (
     validate,
     with_values,
 )
-from sim.world import _per_run, compile_world
+from sim.world import _per_run, compile_world, lever_caps, pressure_levers
 
 
 class GeopoliticsModel(mesa.Model):
@@ -140,13 +150,18 @@ class GeopoliticsModel(mesa.Model):
         self.event_counts = np.zeros(len(EVENT_KINDS), dtype=np.int16)
         self._live_pressures: dict[str, float] = {}
         self._fired: list = []
-        self.before = self.before_pairs = self.before_context = None  # set in each `_respond`
+        # the world each step's choices are made from, set in each `_observe`
+        self.before = self.before_pairs = self.before_held = self.before_context = None
+        self.decisions: tuple[Choice, Response] | None = None  # the middle powers', (1, M)
+        self.great_power_choices = None  # levers (1, M, P, K) and restraint (1, P), `_respond`
         # role play: seat code -> (toward, choice) for the next step, or None until it chooses
         self._seats: dict[str, tuple[str, dict[str, float]] | None] = {}
         self._seat_moves: dict[str, tuple] = {}  # seat code -> (toward, own, chosen) this step
         self._debriefs: dict[str, Debrief] = {}
         self.levers = self._levers_in_force()
-        self._records = [self.record()]
+        self._states = [self.world_state()]  # the world at the end of every step done
+        self._recorded = None  # (steps recorded, trajectories): `trajectories` once per step
+        self._pairs_now = None  # (step, pairs of the world now): `pairs_now` once per step
         self.datacollector = make_datacollector(self)
         self.datacollector.collect(self)
 
@@ -167,36 +182,50 @@ class GeopoliticsModel(mesa.Model):
         self.levers = self._levers_in_force()
         self.event_counts = np.zeros(len(EVENT_KINDS), dtype=np.int16)
         self._events(k)
-        self.levers = self._levers_in_force()
+        self._observe()
         self.middle_powers.shuffle_do("decide")  # synchronous: the order changes nothing
         self._respond()
         self.levers = self._levers_in_force()
         if self._seats:
             self._debrief_seats()
-        self._records.append(self.record())
+        self._states.append(self.world_state())
         self.datacollector.collect(self)
         self.running = k < self.horizon
 
     def _events(self, k: int) -> None:
+        # Agents are visited in plain loops over `_state_agents` and `_pole_agents` (lists in
+        # the world's order), not `AgentSet.do`: the same calls without its overhead, which
+        # at a dozen calls a step is a tenth of the step.
         w = self.world
+        middle, poles = self._state_agents, self._pole_agents
         fired, self._fired = self._fired, []
         for event in w.events.get(k, []) + fired:
             self._dispatch(event, k)
-        self.middle_powers.do("hold_scheduled_election", k)
+        for mp in middle:
+            mp.hold_scheduled_election(k)
         self.challenger.test(k)
         shock, crisis = dynamics.taiwan_crises(
             w, np.array([self.taiwan_shock]), self.keys.taiwan, k
         )
         self.taiwan_shock = float(shock[0])
         self.count("taiwan_crisis", int(crisis[0]))
-        self.great_powers.do("press", k)
-        self.middle_powers.do("draw_summit", k)
-        self.middle_powers.do("hold_summit")
+        for gp in poles:
+            gp.press(k)
+        # every middle power's draws of the step at once (its own streams: the same numbers
+        # as a draw per middle power), each taking its row
+        summits = dynamics.summit_draws(w, self.keys.summit, self.keys.summit_partner, k)
+        for mp in middle:
+            mp.draw_summit(*summits)
+            mp.hold_summit()
         self.challenger.count_summits()
-        self.middle_powers.do("draw_disputes", k)
-        self.middle_powers.do("settle_disputes")
+        disputes = dynamics.history_disputes(w, self.keys.history, k)
+        for mp in middle:
+            mp.draw_disputes(disputes)
+        for mp in middle:
+            mp.settle_disputes()
         self.challenger.settle()
-        self.great_powers.do("settle")
+        for gp in poles:
+            gp.settle()
 
     def _dispatch(self, event, k: int) -> None:
         """A dated event, handed to the agent it concerns."""
@@ -228,25 +257,52 @@ class GeopoliticsModel(mesa.Model):
         elif kind == "history_dispute":
             target.quarrel(self._state_agents[event.partner_state], magnitude)
 
+    def _observe(self) -> None:
+        """The world after this step's events, as every agent that chooses sees it: gathered
+        once (`before`), with what the levers make of each pair (`before_pairs`), the bounds
+        and levers in force (`before_held`) and what the middle powers see
+        (`before_context`); then the middle powers' decisions, drawn together
+        (`decisions`): one call of `sim.dynamics.decide` for every middle power is the
+        engine's call, and each takes its own row (the same numbers as a call per row)."""
+        w = self.world
+        self.before = self.world_state()  # what every choice and response is judged from
+        self.before_pairs = dynamics.state_pairs(w, self.before)
+        self.before_held = dynamics.in_force(
+            self.before.levers, lever_caps(w, pressure_levers(w, self._pressures))
+        )
+        self.before_context = dynamics.decision_context(w, self.before, self.before_pairs)
+        self.decisions = dynamics.decide(w, self.before_context, self.steps, self.keys.decide)
+
     def _respond(self) -> None:
         """Responses, synchronously from the world after the middle powers' decisions: red
-        lines (responsive), Pyongyang's choice, the great powers' next levers; then commits."""
-        self.before = self.world_state()  # what every response is judged from
-        self.before_pairs = dynamics.state_pairs(self.world, self.before)
-        self.before_context = dynamics.decision_context(self.world, self.before, self.before_pairs)
-        before = np.array([self.middle_powers.get("security")])
-        after = np.array([[mp.choice.security for mp in self.middle_powers]])
-        self.great_powers.do("enforce_red_lines", before, after)
-        self.challenger.step()
-        self.great_powers.do("step")
-        self.middle_powers.do("commit")  # memory of the restriction in force, before advance
-        self.challenger.advance()
-        self.great_powers.do("advance")
-        self.challenger.respond(after)
-        self.great_powers.do("recover")
-        self.taiwan_shock = float(
-            dynamics.shocks_fade(self.world, np.array([self.taiwan_shock]))[0]
+        lines (responsive), Pyongyang's choice, the great powers' next levers (chosen
+        together, each taking its own column); then commits."""
+        w = self.world
+        before = np.array([[mp.security for mp in self._state_agents]])
+        after = np.array([[mp.choice.security for mp in self._state_agents]])
+        for gp in self._pole_agents:
+            gp.enforce_red_lines(before, after)
+        self.challenger.step(after)
+        self.great_power_choices = dynamics.great_powers_decide(
+            w,
+            self.before,
+            self.before_context,
+            self.before_pairs,
+            self.responses(),
+            self.steps,
+            self.keys,
         )
+        for gp in self._pole_agents:
+            gp.step()
+        for mp in self._state_agents:
+            mp.commit()  # memory of the restriction in force, before the levers advance
+        self.challenger.advance()
+        for gp in self._pole_agents:
+            gp.advance()
+        self.challenger.respond(after)
+        for gp in self._pole_agents:
+            gp.recover()
+        self.taiwan_shock = float(dynamics.shocks_fade(w, np.array([self.taiwan_shock]))[0])
 
     def _levers_in_force(self) -> dict[str, np.ndarray]:
         shocks = np.array([[gp.reliability_shock for gp in self.great_powers]])
@@ -256,8 +312,7 @@ class GeopoliticsModel(mesa.Model):
 
     def responses(self) -> Response:
         """The middle powers' last responses (targets and curvatures), (1, M) each."""
-        rows = [mp.response for mp in self._state_agents]
-        return Response(*(np.array([[row[j] for row in rows]]) for j in range(4)))
+        return self.decisions[1]
 
     def count(self, kind: str, n: int = 1) -> None:
         """Count events of this step (what the dataset's `events` holds)."""
@@ -483,20 +538,49 @@ class GeopoliticsModel(mesa.Model):
 
     def record(self) -> dict[str, np.ndarray]:
         """This step's row of the dataset, as the engine records it."""
-        return _engine.record(self.world, self.world_state())
+        return _engine.record(self.world, self._states[-1])
+
+    def pairs_now(self):
+        """What the great powers' levers make of each pair now, at the end of the last step
+        (`sim.dynamics.state_pairs`; computed once per step, for every agent's readings)."""
+        if self._pairs_now is None or self._pairs_now[0] != len(self._states):
+            self._pairs_now = (
+                len(self._states),
+                dynamics.state_pairs(self.world, self._states[-1]),
+            )
+        return self._pairs_now[1]
 
     def trajectories(self) -> dict[str, np.ndarray]:
-        """Every recorded variable over the steps done: (1, steps + 1, ...)."""
-        return {
-            name: np.stack([row[name] for row in self._records], axis=1)
-            for name in self._records[0]
-        }
+        """Every recorded variable over the steps done: (1, steps + 1, ...). The engine's
+        `record` of every step's world at once: the steps laid along the runs axis of a
+        world compiled with this run's values at each (the same numbers as one call per
+        step, which would cost a call of every recorder per step)."""
+        n = len(self._states)
+        if self._recorded is None or self._recorded[0] != n:
+            over_steps = compile_world(
+                self.params, self.seed, np.full(n, self.run), np.full(n, self.element), n - 1
+            )
+            rows = _engine.record(over_steps, _stack_states(self._states))
+            self._recorded = (n, {name: value[None] for name, value in rows.items()})
+        return self._recorded[1]
 
     def to_dataset(self) -> xr.Dataset:
         """The steps done so far in the engine's dataset layout (a run dimension of one)."""
-        world = dataclasses.replace(self.world, dates=self.world.dates[: len(self._records)])
+        world = dataclasses.replace(self.world, dates=self.world.dates[: len(self._states)])
         traj = _engine.with_observables(world, self.trajectories())
         return _engine.dataset(self.params, world, np.array([self.run]), self.seed, traj)
+
+
+def _stack_states(states: list[dynamics.State]) -> dynamics.State:
+    """States of one run, (1, ...) each, as one State with the steps along the runs axis."""
+    fields = {}
+    for name in dynamics.State.__dataclass_fields__:
+        values = [getattr(state, name) for state in states]
+        if name == "pressures":
+            fields[name] = {k: np.concatenate([v[k] for v in values]) for k in values[0]}
+        else:
+            fields[name] = np.concatenate(values)
+    return dynamics.State(**fields)
 
 
 def _check_whole(key, value, allowed, *, lower=0, upper=None, optional=False) -> None:

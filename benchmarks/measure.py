@@ -40,12 +40,19 @@ class Measured:
     stderr: str
 
 
-def run_measured(argv: list[str], interval: float = 0.05) -> Measured:
-    """Run `python argv...` in the project folder; time it and sample its tree's memory."""
+def run_measured(argv: list[str], interval: float = 0.05, tree: Path = ROOT) -> Measured:
+    """Run `python argv...` in the project folder `tree` (default this one; another
+    checkout, e.g. the previous release's, runs with its own code: `tree_env`); time it and
+    sample its tree's memory."""
     load_before = os.getloadavg()
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, *argv], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [sys.executable, *argv],
+        cwd=tree,
+        env=tree_env(tree),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     peaks = {"rss": 0.0, "pss": 0.0}
     cpu: dict[int, float] = {}  # pid -> last seen user + system seconds
@@ -89,6 +96,24 @@ def run_measured(argv: list[str], interval: float = 0.05) -> Measured:
         stdout=stdout,
         stderr=stderr,
     )
+
+
+def tree_env(tree: Path) -> dict[str, str]:
+    """The environment that makes Python (and the Dask workers it starts) import hedgesim
+    from checkout `tree`, whatever the virtual environment has installed."""
+    return {**os.environ, "PYTHONPATH": str(Path(tree).resolve())}
+
+
+def commit_of(tree: Path = ROOT) -> str:
+    """The checkout's commit, with '+' if it has uncommitted changes to tracked files."""
+
+    def git(*argv: str) -> str:
+        return subprocess.run(
+            ["git", "-C", str(tree), *argv], capture_output=True, text=True, check=False
+        ).stdout.strip()
+
+    dirty = git("status", "--porcelain", "--untracked-files=no")
+    return git("rev-parse", "--short", "HEAD") + ("+" if dirty else "")
 
 
 def machine() -> str:

@@ -1,0 +1,205 @@
+"""Issue 14's targets, each measured in the same run for the previous release and this tree,
+in alternating fresh processes, with the ratio (the machine's noise, common to both, cancels).
+
+    git worktree add ../baseline ee6f382            # the previous release, read-only
+    python benchmarks/compare.py                    # every target, 2 rounds each
+    python benchmarks/compare.py mesa engine --rounds 4
+    python benchmarks/compare.py sweep --sweep-runs 1000000 --rounds 2
+
+Targets (issue 14): `sweep`, a 10^6-run `pressures_lhs` sweep on two Dask workers in at most
+20 s wall (the whole `python -m experiments.sweep` command; wall and CPU time, peak memory
+of its process tree); `engine`, at least 6 x 10^6 agent-steps/s per core, every agent of
+the world counted (CPU time of one chunk of 25,000 runs with their own pressures, recording
+what a sweep records; `probe.py engine`); `mesa`, a full 40-step Mesa run in at most 10 ms of
+model time (construction, steps and trajectories; best and median of 20 runs in a process;
+`probe.py mesa`).
+
+A round measures the previous release and this tree once each, in fresh processes, the order
+swapped every round; the ratio is this tree's best over the previous release's best. The
+previous release's tree is `--baseline` (default: a checkout named `baseline` beside this one,
+or $HEDGESIM_BASELINE); it runs with its own code from the same virtual environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from measure import ROOT, commit_of, load, machine, run_measured, tree_env  # noqa: E402
+
+PROBE = Path(__file__).resolve().parent / "probe.py"
+TARGETS = ("sweep", "engine", "mesa")
+GOALS = {
+    "sweep": "at most 20 s wall (two workers)",
+    "engine": "at least 6,000,000 agent-steps/s per core",
+    "mesa": "at most 10 ms of model time",
+}
+REPLICATES = 10  # runs per Latin-hypercube point, as bench_sweep.py
+
+
+class BaselineMissing(SystemExit):
+    pass
+
+
+def probe(tree: Path, what: str, argv: list[str]) -> dict:
+    """One `probe.py` measurement in a fresh process of `tree`."""
+    result = subprocess.run(
+        [sys.executable, str(PROBE), what, *argv],
+        cwd=tree,
+        env=tree_env(tree),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"probe {what} in {tree} failed: {result.stderr.strip()[-400:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def sweep(tree: Path, runs: int, workers: int, extra: list[str]) -> dict:
+    """The whole sweep command in `tree`, its store in a temporary folder."""
+    folder = Path(tempfile.mkdtemp(prefix="hedgesim-compare-"))
+    try:
+        argv = [
+            "-m",
+            "experiments.sweep",
+            "sweep=pressures_lhs",
+            f"sweep.samples={runs // REPLICATES}",
+            f"sweep.replicates={REPLICATES}",
+            f"sweep.store={folder / 'compare.zarr'}",
+            "sweep.executor=dask",
+            f"sweep.dask.n_workers={workers}",
+            "progress=false",
+            *extra,
+        ]
+        result = run_measured(argv, tree=tree)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"sweep in {tree} failed: {result.stderr.strip()[-400:]}")
+    return {
+        "seconds": result.seconds,
+        "cpu_seconds": result.cpu_seconds,
+        "peak_pss_mb": result.peak_pss_mb,
+        "load_before": result.load_before[0],
+        "load_after": result.load_after[0],
+    }
+
+
+def measure(target: str, tree: Path, args) -> dict:
+    if target == "sweep":
+        return sweep(tree, args.sweep_runs, args.workers, args.overrides)
+    if target == "engine":
+        return probe(tree, "engine", [*args.overrides, "--runs", str(args.engine_runs)])
+    return probe(tree, "mesa", [*args.overrides, "--runs", str(args.mesa_runs)])
+
+
+# What each target's table shows: (header, key, format), the first the compared figure.
+COLUMNS = {
+    "sweep": [
+        ("wall (s)", "seconds", "{:.1f}"),
+        ("CPU (s)", "cpu_seconds", "{:.1f}"),
+        ("peak PSS (MB)", "peak_pss_mb", "{:,.0f}"),
+    ],
+    "engine": [
+        ("CPU (s)", "seconds", "{:.2f}"),
+        ("agent-steps/s", "agent_steps_per_s", "{:,.0f}"),
+        ("middle-power steps/s", "middle_power_steps_per_s", "{:,.0f}"),
+    ],
+    "mesa": [
+        ("best (ms)", "best_ms", "{:.1f}"),
+        ("median (ms)", "median_ms", "{:.1f}"),
+        ("engine, one run (ms)", "engine_best_ms", "{:.1f}"),
+    ],
+}
+
+
+def table(target: str, trees: dict[str, Path], rows: dict[str, list[dict]], args) -> str:
+    """The target's table: every round's measurement per tree, the best, and the ratio."""
+    columns = COLUMNS[target]
+    header = "| tree | commit | round | " + " | ".join(c[0] for c in columns) + " |"
+    lines = [header, "|---|---|---:|" + "---:|" * len(columns)]
+    key = columns[0][1]
+    best = {name: min(r[key] for r in rows[name]) for name in trees}
+    for name, tree in trees.items():
+        for i, r in enumerate(rows[name], 1):
+            cells = " | ".join(fmt.format(r[k]) for _, k, fmt in columns)
+            lines.append(f"| {name} | {commit_of(tree)} | {i} | {cells} |")
+    ratio = best["this"] / best["previous"]
+    sizes = {
+        "sweep": f"{args.sweep_runs:,} runs, {args.workers} workers",
+        "engine": f"{args.engine_runs:,} runs, summary variables",
+        "mesa": f"{args.mesa_runs} runs per process",
+    }[target]
+    lines.append("")
+    lines.append(
+        f"{target} ({sizes}): {columns[0][0]}, best this / best previous = {ratio:.3f} "
+        f"({1 / ratio:.2f}x {'faster' if ratio < 1 else 'slower'}); target {GOALS[target]}"
+    )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("targets", nargs="*", choices=[*TARGETS, []], default=list(TARGETS))
+    parser.add_argument("--baseline", type=Path, default=None, help="the previous release's tree")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--sweep-runs", type=int, default=1_000_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--engine-runs", type=int, default=25_000)
+    parser.add_argument("--mesa-runs", type=int, default=20)
+    parser.add_argument("--override", dest="overrides", action="append", default=[])
+    parser.add_argument(
+        "--json", type=Path, help="append every measurement to this JSON-lines file"
+    )
+    args = parser.parse_args()
+
+    baseline = args.baseline or Path(os.environ.get("HEDGESIM_BASELINE", ROOT.parent / "baseline"))
+    if not (baseline / "sim" / "__init__.py").exists():
+        print(
+            f"error: --baseline = '{baseline}': no hedgesim checkout there; make one with "
+            "`git worktree add ../baseline ee6f382` (the previous release)",
+            file=sys.stderr,
+        )
+        return 2
+    trees = {"previous": baseline.resolve(), "this": ROOT}
+    print(f"# paired comparison: {machine()}; load {load(os.getloadavg())}")
+    print(
+        f"# previous: {trees['previous']} ({commit_of(trees['previous'])}); this: {ROOT} ({commit_of(ROOT)})"
+    )
+    for target in args.targets or TARGETS:
+        rows: dict[str, list[dict]] = {name: [] for name in trees}
+        started, load_before = time.perf_counter(), os.getloadavg()
+        for round_ in range(args.rounds):
+            order = list(trees) if round_ % 2 == 0 else list(reversed(trees))
+            for name in order:
+                result = measure(target, trees[name], args)
+                rows[name].append(result)
+                if args.json:
+                    with args.json.open("a") as out:
+                        record = {"benchmark": f"compare.{target}", "tree": name, "round": round_}
+                        record.update(commit=commit_of(trees[name]), machine=machine(), **result)
+                        out.write(json.dumps(record) + "\n")
+        print(
+            f"\n## {target}: load {load(load_before)} before, {load(os.getloadavg())} after, "
+            f"{time.perf_counter() - started:.0f} s\n"
+        )
+        print(table(target, trees, rows, args), flush=True)
+        if target in ("engine", "mesa"):
+            for name in trees:
+                values = [r[COLUMNS[target][0][1]] for r in rows[name]]
+                print(f"# {name}: median of rounds {statistics.median(values):.4g}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

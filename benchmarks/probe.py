@@ -1,0 +1,131 @@
+"""One measurement in a fresh process, of whichever hedgesim tree is on PYTHONPATH: what
+`benchmarks/compare.py` runs, alternately in the previous release's tree and this one. Prints
+one JSON line. Uses only what both trees have (`experiments.compose`, `sim.simulate`,
+`agents.GeopoliticsModel`), so it runs unchanged against either.
+
+    python benchmarks/probe.py mesa --runs 20        # model time of 40-step Mesa runs
+    python benchmarks/probe.py engine --runs 25000   # engine CPU time of one chunk of runs
+
+CPU time is `time.process_time()` of this process: what the machine's other work disturbs
+least (it still slows caches and shared cores, which is why compare.py alternates trees).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+
+import numpy as np
+
+SUMMARY_VARIABLES = ("security", "economic", "autonomy", "threat")  # what a sweep records
+PRESSURES = (  # sim.params.PRESSURE_KEYS, spelled out: the probe imports nothing it needn't
+    "us_reliability",
+    "china_coercion",
+    "us_trade_pressure",
+    "china_military",
+    "dprk_threat",
+    "russia_dprk",
+    "taiwan_risk",
+)
+
+
+def agents_per_run(params) -> int:
+    """Every agent of the world: middle powers, great powers, challengers, backers."""
+    world = params.world
+    return sum(
+        len(group)
+        for group in (world.middle_powers, world.great_powers, world.challengers, world.backers)
+    )
+
+
+def mesa(args) -> dict:
+    """Model time of a full Mesa run (construction, every step, the recorded trajectories)."""
+    import agents
+    from experiments import compose
+
+    params = compose(args.overrides)
+    steps = params.scenario.steps
+    agents.GeopoliticsModel(params, rng=args.seed, run=0).run_for(steps)  # imports, caches
+    times = []
+    for run in range(args.runs):
+        started = time.process_time()
+        model = agents.GeopoliticsModel(params, rng=args.seed, run=run)
+        model.run_for(model.horizon)
+        model.trajectories()
+        times.append(time.process_time() - started)
+    return {
+        "best_ms": 1e3 * min(times),
+        "median_ms": 1e3 * statistics.median(times),
+        "engine_best_ms": 1e3 * engine_one_run(params, args),
+        "steps": steps,
+        "agents": agents_per_run(params),
+    }
+
+
+def engine_one_run(params, args) -> float:
+    """The engine's own steps for one run (best CPU seconds over `args.runs` runs): what the
+    Mesa layer's calls of the same functions cost at least, the same run done in one call
+    of each function for every agent (`sim.dynamics.step`), no recording."""
+    import numpy as np
+
+    from sim import dynamics
+    from sim.world import compile_world
+
+    times = []
+    for run in range(args.runs):
+        started = time.process_time()
+        w = compile_world(params, args.seed, np.array([run]), slice(0, 1))
+        keys, state = dynamics.random_keys(w), dynamics.initial_state(w)
+        for k in range(1, w.steps + 1):
+            state = dynamics.step(w, state, k, keys)
+        times.append(time.process_time() - started)
+    return min(times)
+
+
+def engine(args) -> dict:
+    """CPU time of one chunk of runs of the engine, each run with its own pressures (as in a
+    sweep), recording what a sweep records."""
+    from experiments import compose
+    from sim import simulate, with_values
+
+    params = compose(args.overrides)
+    rng = np.random.default_rng(0)
+    chunk = with_values(
+        params, {f"pressures.{name}": rng.uniform(0, 1, args.runs) for name in PRESSURES}
+    )
+    simulate(params, runs=300, seed=1, variables=SUMMARY_VARIABLES)  # first-call costs
+    times = []
+    for _ in range(args.repeat):
+        started = time.process_time()
+        simulate(chunk, runs=args.runs, seed=1, variables=SUMMARY_VARIABLES, params_attr=False)
+        times.append(time.process_time() - started)
+    seconds = min(times)
+    run_steps = args.runs * params.scenario.steps
+    return {
+        "seconds": seconds,
+        "agent_steps_per_s": run_steps * agents_per_run(params) / seconds,
+        "middle_power_steps_per_s": run_steps * len(params.world.middle_powers) / seconds,
+        "agents": agents_per_run(params),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("what", choices=["mesa", "engine"])
+    parser.add_argument("overrides", nargs="*", help="Hydra overrides, e.g. scenario=thaad_2016")
+    parser.add_argument("--runs", type=int, default=None)
+    parser.add_argument("--repeat", type=int, default=1, help="engine: best of this many")
+    parser.add_argument("--seed", type=int, default=20250604)
+    args = parser.parse_args()
+    if args.runs is None:
+        args.runs = 20 if args.what == "mesa" else 25_000
+    result = (mesa if args.what == "mesa" else engine)(args)
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

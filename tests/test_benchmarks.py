@@ -1,0 +1,87 @@
+"""The benchmark scripts run and print their tables (a smoke test: nothing here is timed)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "benchmarks"
+
+
+def run(*argv: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, *argv], cwd=cwd, capture_output=True, text=True, check=False
+    )
+
+
+def test_compare_prints_a_table_and_a_ratio_per_target(tmp_path):
+    # this tree against itself: small sizes, one round
+    out = tmp_path / "compare.jsonl"
+    result = run(
+        str(BENCH / "compare.py"),
+        "engine",
+        "mesa",
+        "--baseline",
+        str(ROOT),
+        "--rounds",
+        "1",
+        "--engine-runs",
+        "200",
+        "--mesa-runs",
+        "1",
+        "--json",
+        str(out),
+    )
+    assert result.returncode == 0, result.stderr
+    for target in ("engine", "mesa"):
+        assert f"## {target}:" in result.stdout
+        assert f"{target} (" in result.stdout and "best this / best previous" in result.stdout
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert {(r["benchmark"], r["tree"]) for r in records} == {
+        (f"compare.{t}", tree) for t in ("engine", "mesa") for tree in ("previous", "this")
+    }
+    mesa = [r for r in records if r["benchmark"] == "compare.mesa"]
+    assert all(r["best_ms"] > 0 and r["steps"] == 40 and r["agents"] == 6 for r in mesa)
+
+
+def test_compare_without_a_baseline_says_how_to_make_one(tmp_path):
+    result = run(str(BENCH / "compare.py"), "mesa", "--baseline", str(tmp_path / "nowhere"))
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: --baseline = ") and "git worktree add" in line
+
+
+def test_scaling_plot_redraws_from_records(tmp_path):
+    records = [
+        {
+            "tree": "this",
+            "series": "runs",
+            "runs": n,
+            "world": "east_asia_2025",
+            "middle_powers": 2,
+            "seconds": n / 1e4,
+            "cpu_seconds": n / 5e3,
+            "peak_pss_mb": 400.0,
+        }
+        for n in (10_000, 100_000)
+    ] + [
+        {
+            "tree": "this",
+            "series": "middle_powers",
+            "runs": 10_000,
+            "world": w,
+            "middle_powers": m,
+            "seconds": m,
+            "cpu_seconds": m,
+            "peak_pss_mb": 400.0 + m,
+        }
+        for m, w in ((2, "east_asia_2025"), (3, "indo_pacific_2025"), (6, "east_asia_6"))
+    ]
+    jsonl, png = tmp_path / "scaling.jsonl", tmp_path / "scaling.png"
+    jsonl.write_text("".join(json.dumps(r) + "\n" for r in records))
+    result = run(str(BENCH / "bench_scaling.py"), "--plot-only", str(jsonl), "--plot", str(png))
+    assert result.returncode == 0, result.stderr
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
