@@ -344,7 +344,7 @@ def along(u_below, u_here, u_above):
 
 
 # ----------------------------------------------------------------------------- kernels
-def _compiled(signature, vectorize: bool = False):
+def compiled(signature, vectorize: bool = False):
     """Compile `fn` for `signature` on first call, cached on disk where a cache directory is
     writable (Numba refuses `cache=True` with a RuntimeError where none is)."""
     make = numba.vectorize if vectorize else numba.njit
@@ -374,7 +374,7 @@ IN1, IN2 = types.Array(F, 1, "A", readonly=True), types.Array(F, 2, "A", readonl
 OUT2, OUT3 = types.Array(F, 2, "C"), types.Array(F, 3, "C")
 
 
-@_compiled([types.void(IN2, IN2, IN2, STATE, POLES, WEIGHTS, OUT3)])
+@compiled([types.void(IN2, IN2, IN2, STATE, POLES, WEIGHTS, OUT3)])
 def terms_kernel(s, e, a, c, q, w, out):
     """out[k, i, j]: weighted term k at option (s, e, a)[i, j] of decision (i, j)."""
     for i in range(out.shape[1]):
@@ -384,7 +384,7 @@ def terms_kernel(s, e, a, c, q, w, out):
                 out[k, i, j] = terms[k]
 
 
-@_compiled([types.void(IN2, IN2, IN2, STATE, POLES, WEIGHTS, OUT2)])
+@compiled([types.void(IN2, IN2, IN2, STATE, POLES, WEIGHTS, OUT2)])
 def utility_kernel(s, e, a, c, q, w, out):
     """out[i, j]: the utility of option (s, e, a)[i, j] of decision (i, j)."""
     for i in range(out.shape[0]):
@@ -392,7 +392,7 @@ def utility_kernel(s, e, a, c, q, w, out):
             out[i, j] = utility(s[i, j], e[i, j], a[i, j], c, q, w, i, j)
 
 
-@_compiled([types.void(IN1, IN1, IN1, types.boolean, STATE, POLES, WEIGHTS, OUT3)])
+@compiled([types.void(IN1, IN1, IN1, types.boolean, STATE, POLES, WEIGHTS, OUT3)])
 def rows_kernel(along_s, along_e, along_a, relative, c, q, w, out):
     """out[row, i, j]: utility at row 0, the current position, then at each level of
     `along_s`, `along_e`, `along_a` in turn with the other two dimensions held (levels are
@@ -413,7 +413,7 @@ def rows_kernel(along_s, along_e, along_a, relative, c, q, w, out):
                 row += 1
 
 
-@_compiled([types.void(STATE, POLES, WEIGHTS, IN2, IN2, IN2, IN2, IN2, OUT3)])
+@compiled([types.void(STATE, POLES, WEIGHTS, IN2, IN2, IN2, IN2, IN2, OUT3)])
 def partial_kernel(c, q, w, speed, noise_scale, shock_s, shock_e, shock_a, out):
     """The `partial` rule for every decision (i, j): out[0:3] the new (s, e, a), out[3:6] the
     best response (the vertex along each dimension, the others held), out[6:8] the curvature
@@ -450,18 +450,18 @@ def partial_kernel(c, q, w, speed, noise_scale, shock_s, shock_e, shock_a, out):
 
 # The shared rules for NumPy arrays of any shapes (the great powers' and the challenger's
 # choices, `sim.strategy`), elementwise with broadcasting.
-@_compiled(["float64(float64, float64, float64, float64, float64)"], vectorize=True)
+@compiled(["float64(float64, float64, float64, float64, float64)"], vectorize=True)
 def vertex_everywhere(slope, curvature, current, lo, hi):
     return vertex(slope, curvature, current, lo, hi)
 
 
-@_compiled(
+@compiled(
     ["float64(float64, float64, float64, float64, float64, float64, float64)"], vectorize=True
 )
 def adjust_everywhere(current, target, speed, noise_scale, shock, lo, hi):
     return adjust(current, target, speed, noise_scale, shock, lo, hi)
 
 
-@_compiled(["float64(float64, float64)"], vectorize=True)
+@compiled(["float64(float64, float64)"], vectorize=True)
 def aligned_everywhere(sign, x):
     return aligned(sign, x)
