@@ -353,9 +353,12 @@ def compiled(signature, vectorize: bool = False):
         @functools.cache
         def build():
             try:
-                return make(signature, cache=True)(fn)
+                built = make(signature, cache=True)(fn)
             except RuntimeError:
-                return make(signature)(fn)
+                built = make(signature)(fn)
+            # a vectorized function's NumPy ufunc: its loops for `signature`, called without
+            # the Python-level type dispatch of Numba's dynamic ufunc
+            return built.ufunc if vectorize else built
 
         @functools.wraps(fn)
         def call(*args):

@@ -98,7 +98,8 @@ def kernel_context(ctx: Context, weights, shape: tuple[int, ...] = (), per_optio
     )
 
     def flat(x, tail=()):
-        x = np.broadcast_to(x, lead + tail)
+        if x.shape != lead + tail:
+            x = np.broadcast_to(x, lead + tail)
         return x if len(lead) == 2 else x.reshape((-1, lead[-1] if lead else 1) + tail)
 
     return (
