@@ -41,4 +41,6 @@ def test_kept_memory_spares_most_page_faults_of_an_engine_call():
     applied, tuned = page_faults("tuned")
     _, plain = page_faults("plain")
     assert applied == "True"
-    assert tuned < plain / 4, (tuned, plain)  # measured: about 20,000 against 300,000
+    # measured: about 36,000 against 80,000 since the middle powers' decision is compiled
+    # (sim/kernels.py: far fewer temporaries to fault in), 39,000 against 260,000 before
+    assert tuned < plain / 2, (tuned, plain)
