@@ -19,12 +19,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from sim.options import like_state_field, per_decision, runs_first, utilities_along
-from sim.utility import Context
-
-# bounds of (security, economic, autonomy)
-LOWER = (-1.0, -1.0, 0.0)
-UPPER = (1.0, 1.0, 1.0)
+from sim import kernels
+from sim.kernels import LOWER, UPPER  # bounds of (security, economic, autonomy)  # noqa: F401
+from sim.utility import Context, kernel_context
 
 
 class Choice(NamedTuple):
@@ -54,20 +51,15 @@ STEP = np.array([-1.0, 1.0])
 # most quadratic in each of its choices; these three functions turn it into a move.
 def vertex(slope, curvature, current, lo, hi):
     """Best value of u(current + t) = u(current) + slope t + curvature t^2 on [lo, hi]: the
-    vertex clipped to the bounds when the parabola is concave, otherwise the better bound."""
-    concave = curvature < -1e-12
-    if np.all(concave):  # the usual case, and the same numbers as the general one
-        return np.clip(current - slope / (2.0 * curvature), lo, hi)
-    gain_at_hi = slope * (hi - current) + curvature * (hi - current) ** 2
-    gain_at_lo = slope * (lo - current) + curvature * (lo - current) ** 2
-    top = current - slope / np.where(concave, 2.0 * curvature, -1.0)
-    better_bound = np.where(gain_at_hi >= gain_at_lo, hi, lo)
-    return np.where(concave, np.clip(top, lo, hi), better_bound)
+    vertex clipped to the bounds when the parabola is concave, otherwise the better bound
+    (`sim.kernels.vertex`, elementwise)."""
+    return kernels.vertex_everywhere(slope, curvature, current, lo, hi)
 
 
 def adjust(current, target, speed, noise_scale, shock, lo, hi):
-    """Partial adjustment: close a share `speed` of the gap to `target`, plus noise."""
-    return np.clip(current + speed * (target - current) + noise_scale * shock, lo, hi)
+    """Partial adjustment: close a share `speed` of the gap to `target`, plus noise
+    (`sim.kernels.adjust`, elementwise)."""
+    return kernels.adjust_everywhere(current, target, speed, noise_scale, shock, lo, hi)
 
 
 def logit_pick(u_rows, levels, temperature, uniforms):
@@ -92,19 +84,21 @@ def parabola_through(x, u):
 
 
 # ----------------------------------------------------------------------------- middle powers
-def _best_response(ctx: Context, weights) -> tuple[Choice, Response]:
-    leading = np.ndim(ctx.last_security) - 1
-    u = utilities_along(ctx, weights, (STEP, STEP, STEP), relative=True)  # (7, ..., runs)
-    current = (ctx.last_security, ctx.last_economic, ctx.last_autonomy)
-    at_current = u[0]
-    best, curvatures = [], []
-    for d, (lo, hi) in enumerate(zip(LOWER, UPPER, strict=True)):
-        c = per_decision(current[d][..., 0], leading)
-        slope = (u[2 + 2 * d] - u[1 + 2 * d]) / 2.0
-        curvature = (u[2 + 2 * d] - 2.0 * at_current + u[1 + 2 * d]) / 2.0
-        best.append(runs_first(vertex(slope, curvature, c, lo, hi), leading))
-        curvatures.append(runs_first(curvature, leading))
-    return Choice(*best), Response(best[0], best[1], curvatures[0], curvatures[1])
+def _partial(ctx: Context, weights, speed, noise_scale, shocks) -> tuple[Choice, Choice, Response]:
+    """`sim.kernels.partial_kernel` for the decisions of `ctx` (its leading axes): the new
+    positions, the best responses and the `Response`."""
+    shape = np.broadcast_shapes(*(np.shape(x) for x in (speed, noise_scale, *shocks)))
+    state, poles, wts, lead = kernel_context(ctx, weights, shape)
+
+    def flat(x):  # the kernel reads decisions on two axes
+        return np.broadcast_to(np.asarray(x, dtype=np.float64), lead).reshape(state[0].shape)
+
+    out = np.empty((8,) + state[0].shape)
+    kernels.partial_kernel(
+        state, poles, wts, flat(speed), flat(noise_scale), *(flat(x) for x in shocks), out
+    )
+    out = out.reshape((8,) + lead)
+    return Choice(*out[0:3]), Choice(*out[3:6]), Response(out[3], out[4], out[6], out[7])
 
 
 def best_response(ctx: Context, weights) -> Choice:
@@ -113,23 +107,17 @@ def best_response(ctx: Context, weights) -> Choice:
     The utility along a dimension is a parabola u(c + t) = u(c) + slope t + curvature t^2,
     so seven evaluations (the current position c, and c - 1 and c + 1 along each dimension)
     determine all three exactly. The best response is the vertex clipped to the bounds when
-    the parabola is concave, otherwise the better bound. (Computed with the runs last, see
-    `sim.options`; returned with the runs first, as everywhere else.)
+    the parabola is concave, otherwise the better bound (`sim.kernels.partial_kernel`).
     """
-    return _best_response(ctx, weights)[0]
+    return _partial(ctx, weights, 0.0, 0.0, (0.0, 0.0, 0.0))[1]
 
 
 def partial_response(
     ctx: Context, weights, speed, noise_scale, shocks: Choice
 ) -> tuple[Choice, Response]:
     """`partial_adjustment` and the `Response` it was heading for."""
-    target, response = _best_response(ctx, weights)
-    last = (ctx.last_security[..., 0], ctx.last_economic[..., 0], ctx.last_autonomy[..., 0])
-    moved = [
-        adjust(x, x_star, speed, noise_scale, eps, lo, hi)
-        for x, x_star, eps, lo, hi in zip(last, target, shocks, LOWER, UPPER, strict=True)
-    ]
-    return Choice(*moved), response
+    moved, _, response = _partial(ctx, weights, speed, noise_scale, shocks)
+    return moved, response
 
 
 def partial_adjustment(ctx: Context, weights, speed, noise_scale, shocks: Choice) -> Choice:
@@ -137,27 +125,38 @@ def partial_adjustment(ctx: Context, weights, speed, noise_scale, shocks: Choice
     return partial_response(ctx, weights, speed, noise_scale, shocks)[0]
 
 
+def utility_rows(ctx: Context, weights, levels, relative: bool) -> np.ndarray:
+    """Utility at row 0 (the current position) and at `levels[d]` along each dimension d
+    (security, economic, autonomy) with the other two held, in that order: (1 + sum of
+    len(levels[d]), ...) over the decisions of `ctx`. `relative`: levels are moves from the
+    current position, not values."""
+    state, poles, wts, lead = kernel_context(ctx, weights)
+    levels = [np.asarray(x, dtype=np.float64) for x in levels]
+    out = np.empty((1 + sum(len(x) for x in levels),) + state[0].shape)
+    kernels.rows_kernel(*levels, relative, state, poles, wts, out)
+    return out.reshape(out.shape[:1] + lead)
+
+
 def logit_response(
     ctx: Context, weights, temperature, grid: int, uniforms: Choice
 ) -> tuple[Choice, Response]:
     """`logit_choice` and the `Response`: the best response and curvature along security and
     economic alignment, exact from three rows of the grid (the utility is a parabola)."""
-    leading = np.ndim(ctx.last_security) - 1
     levels = [np.linspace(lo, hi, grid) for lo, hi in zip(LOWER, UPPER, strict=True)]
-    u = utilities_along(ctx, weights, levels, relative=False)  # (1 + 3 grid, ..., runs)
-    temperature = like_state_field(temperature, leading)
+    u = utility_rows(ctx, weights, levels, relative=False)  # (1 + 3 grid, ...)
+    temperature = np.asarray(temperature)
+    if temperature.ndim:  # shaped like a state field of the context, (..., 1)
+        temperature = temperature[..., 0]
     chosen, targets, curvatures = [], [], []
     for d in range(3):
         ud = u[1 + d * grid : 1 + (d + 1) * grid]
-        pick = logit_pick(ud, levels[d], temperature, per_decision(uniforms[d], leading))
-        chosen.append(runs_first(pick, leading))
+        chosen.append(logit_pick(ud, levels[d], temperature, np.asarray(uniforms[d])))
         if d < 2:
             rows = (0, grid // 2, grid - 1)
             x = [levels[d][j] for j in rows]
             slope, curvature = parabola_through(x, [ud[j] for j in rows])
-            best = vertex(slope, curvature, x[1], LOWER[d], UPPER[d])
-            targets.append(runs_first(best, leading))
-            curvatures.append(runs_first(curvature, leading))
+            targets.append(vertex(slope, curvature, x[1], LOWER[d], UPPER[d]))
+            curvatures.append(curvature)
     return Choice(*chosen), Response(*targets, *curvatures)
 
 

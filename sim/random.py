@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+import numba
 import numpy as np
 from scipy.special import ndtri
+
+from sim.kernels import compiled
 
 _GOLDEN = 0x9E3779B97F4A7C15
 
@@ -42,20 +45,31 @@ class Stream(IntEnum):
     PROVOCATION = 27  # keyed by the challenger
 
 
-_S27, _S30, _S31 = np.uint64(27), np.uint64(30), np.uint64(31)
+_S11, _S27, _S30, _S31 = np.uint64(11), np.uint64(27), np.uint64(30), np.uint64(31)
 _M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
 
 
-def _mix(x: np.ndarray) -> np.ndarray:
+@numba.njit(inline="always")
+def splitmix(x):
     """SplitMix64 finaliser: a bijection of uint64 that spreads every input bit.
     Multiplication wraps modulo 2**64 by design."""
-    x = x ^ (x >> _S30)  # a new array; the rest works in place (a draw is hot code)
-    with np.errstate(over="ignore"):
-        x *= _M1
-        x ^= x >> _S27
-        x *= _M2
-    x ^= x >> _S31
-    return x
+    x = x ^ (x >> _S30)
+    x = x * _M1
+    x = x ^ (x >> _S27)
+    x = x * _M2
+    return x ^ (x >> _S31)
+
+
+@compiled(["uint64(uint64)"], vectorize=True)
+def _mix(x):
+    return splitmix(x)
+
+
+@compiled(["float64(uint64, uint64)"], vectorize=True)
+def _uniform(key, counter):
+    """The top 53 bits of the twice-mixed (key, counter) as a number in (0, 1)."""
+    bits = splitmix(splitmix(key ^ counter))
+    return (np.float64(bits >> _S11) + 0.5) * (1.0 / 2**53)
 
 
 def _u64(value) -> np.ndarray:
@@ -74,8 +88,7 @@ def uniform_at(keys: np.ndarray, step: int) -> np.ndarray:
     """Uniform numbers in (0, 1) for one step from precomputed stream keys."""
     with np.errstate(over="ignore"):
         counter = np.uint64(step) * np.uint64(_GOLDEN)
-    bits = _mix(_mix(keys ^ counter))
-    return ((bits >> np.uint64(11)).astype(np.float64) + 0.5) * (1.0 / 2**53)
+    return _uniform(keys, counter)
 
 
 def normal_at(keys: np.ndarray, step: int) -> np.ndarray:

@@ -1,0 +1,470 @@
+"""The middle powers' utility and decision, compiled (Numba): each equation once, for every caller.
+
+One function per mechanism of MODEL.md (the utility terms), the decision rules' vertex and
+partial adjustment, and the kernels that loop over decisions with them. `sim.utility` (the
+terms at any options: the "why" panel, the tests), `sim.decision` (both rules) and through
+them the engine and the Mesa agents call these: the equations exist here and nowhere else.
+
+Why compiled: a decision weighs seven options (the current position, one unit either side
+along each dimension) with eleven terms over two great powers, about a thousand operations.
+As NumPy passes over arrays of runs each of them streams a temporary through memory; here a
+decision's options and terms stay in registers, one decision after another.
+
+The numbers are those of the NumPy expressions they replaced, to the last bit: every
+operation in the same order (sums over great powers left to right from the first), no
+`fastmath` (so no reassociation and no fused multiply-add).
+
+Layout. A decision is an entry (i, j) of two axes (runs and states in the engine; one entry
+for a Mesa agent; sim.utility flattens other shapes to two axes). Its context is three tuples
+of arrays, read-only views that may be broadcast (stride 0): the state fields of
+`sim.utility.Context`, (I, J), in the order of `STATE_FIELDS`; the per-great-power fields,
+(I, J, P), in the order of `POLE_FIELDS`; the weights of the terms, (I, J), in the order of
+`TERM_NAMES`.
+
+Compiling: lazily on first use, cached on disk (`cache=True`: a new process, a Dask worker,
+loads the machine code instead of compiling again); where no cache directory is writable,
+compiled in memory in each process.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numba
+import numpy as np
+from numba import types
+
+STATE_FIELDS = (
+    "threat",
+    "rivalry",
+    "taiwan",
+    "defence_cost",
+    "diversification",
+    "ideal_security",
+    "ideal_economic",
+    "neighbour_ties",
+    "neighbour_alignment",
+    "last_security",
+    "last_economic",
+    "last_autonomy",
+    "economic_stickiness",
+    "autonomy_stickiness",
+    "appeasement",
+    "consent_complement",
+)
+(
+    THREAT,
+    RIVALRY,
+    TAIWAN,
+    DEFENCE_COST,
+    DIVERSIFICATION,
+    IDEAL_SECURITY,
+    IDEAL_ECONOMIC,
+    NEIGHBOUR_TIES,
+    NEIGHBOUR_ALIGNMENT,
+    LAST_SECURITY,
+    LAST_ECONOMIC,
+    LAST_AUTONOMY,
+    ECONOMIC_STICKINESS,
+    AUTONOMY_STICKINESS,
+    APPEASEMENT,
+    CONSENT_COMPLEMENT,
+) = range(len(STATE_FIELDS))
+POLE_FIELDS = (
+    "sign",
+    "protector",
+    "capability",
+    "reliability",
+    "market",
+    "coercion",
+    "memory",
+    "trade_pressure",
+    "military",
+    "consent",
+)
+(
+    SIGN,
+    PROTECTOR,
+    CAPABILITY,
+    RELIABILITY,
+    MARKET,
+    COERCION,
+    MEMORY,
+    TRADE_PRESSURE,
+    MILITARY,
+    CONSENT,
+) = range(len(POLE_FIELDS))
+TERM_NAMES = (
+    "protection",
+    "abandonment",
+    "entrapment",
+    "economic",
+    "coercion",
+    "trade_pressure",
+    "consistency",
+    "autonomy",
+    "domestic",
+    "neighbours",
+    "inertia",
+    "great_power_threat",
+)
+
+# bounds of (security, economic, autonomy)
+LOWER = (-1.0, -1.0, 0.0)
+UPPER = (1.0, 1.0, 1.0)
+
+jit = numba.njit(inline="always")  # the scalar equations: compiled into the kernels that call them
+
+
+# ----------------------------------------------------------------------------- shared
+@jit
+def aligned(sign, x):
+    """Share of alignment with the pole of `sign`: 1 at x = sign, 0 at x = -sign."""
+    return (1.0 + sign * x) / 2.0
+
+
+@jit
+def clip(x, lo, hi):
+    """`np.clip` of one number (NaN passes through)."""
+    return lo if x < lo else (hi if x > hi else x)
+
+
+# ----------------------------------------------------------------------------- the terms
+# Each term of a middle power's utility at an option (s, e, a), for decision (i, j) with state
+# fields `c` and per-great-power fields `q`. A sum over great powers adds them left to right
+# from the first. Every term is at most quadratic in each of s, e and a taken alone (bilinear
+# across them), so a state's best response along one dimension is the vertex of a parabola.
+
+
+# 1. Balance of threat (Walt 1987): protection is worth more the higher the threat and the
+#    more reliable and capable the protector.
+@jit
+def protection(s, e, a, c, q, i, j):
+    total = 0.0
+    for p in range(q[SIGN].shape[2]):
+        worth = q[PROTECTOR][i, j, p] * q[RELIABILITY][i, j, p] * q[CAPABILITY][i, j, p]
+        part = worth * aligned(q[SIGN][i, j, p], s)
+        total = part if p == 0 else total + part
+    return c[THREAT][i, j] * total
+
+
+# 2a. Abandonment (Snyder 1984): leaning on a patron whose commitment is in doubt costs, less
+#     so for a state that can defend itself; self-reliance the patron consents to pays with
+#     the alliance (autonomy a complement: submarines "with the tacit approval of the US", 001),
+#     without consent it substitutes for it.
+@jit
+def abandonment(s, e, a, c, q, i, j):
+    doubt = 0.0
+    consent = 0.0
+    for p in range(q[SIGN].shape[2]):
+        share = aligned(q[SIGN][i, j, p], s)
+        part = (1.0 - q[RELIABILITY][i, j, p]) * share
+        doubt = part if p == 0 else doubt + part
+        part = q[CONSENT][i, j, p] * share
+        consent = part if p == 0 else consent + part
+    consented = c[CONSENT_COMPLEMENT][i, j] * a * consent
+    return consented - doubt * (1.0 - a)
+
+
+# 2b. Entrapment (Snyder 1984): the deeper in either camp, the likelier to be dragged into a
+#     US-China war; rivalry and Taiwan risk scale it. Convex in alignment.
+@jit
+def entrapment(s, e, a, c, q, i, j):
+    depth = 0.0
+    for p in range(q[SIGN].shape[2]):
+        share = aligned(q[SIGN][i, j, p], s)
+        part = share * share
+        depth = part if p == 0 else depth + part
+    return -c[RIVALRY][i, j] * c[TAIWAN][i, j] * depth
+
+
+# 3. Economic gains from both markets, concave so that diversification pays (the classic
+#    hedge: prosperity from both).
+@jit
+def economic(s, e, a, c, q, i, j):
+    gains = 0.0
+    squares = 0.0
+    for p in range(q[SIGN].shape[2]):
+        share = aligned(q[SIGN][i, j, p], e)
+        part = q[MARKET][i, j, p] * share
+        gains = part if p == 0 else gains + part
+        part = share * share
+        squares = part if p == 0 else squares + part
+    return gains - 0.5 * c[DIVERSIFICATION][i, j] * squares
+
+
+# 4. Coercion exposure (Hirschman 1945; Farrell & Newman 2019): punishment is expected in
+#    proportion to dependence on the coercer times alignment with its rival (THAAD); the
+#    memory of past restrictions makes dependence itself a risk (de-risking).
+@jit
+def coercion(s, e, a, c, q, i, j):
+    exposure = 0.0
+    for p in range(q[SIGN].shape[2]):
+        provocation = 1.0 - aligned(q[SIGN][i, j, p], s)  # alignment with its rival
+        dependence = aligned(q[SIGN][i, j, p], e)
+        part = dependence * (q[COERCION][i, j, p] * provocation + q[MEMORY][i, j, p])
+        exposure = part if p == 0 else exposure + part
+    return -exposure
+
+
+# 5. Trade pressure: tariffs and demands on an economy oriented to the rival, scaled by
+#    rivalry (the 2025 US tariffs and the investment pledge).
+@jit
+def trade_pressure(s, e, a, c, q, i, j):
+    pressure = 0.0
+    for p in range(q[SIGN].shape[2]):
+        toward_rival = 1.0 - aligned(q[SIGN][i, j, p], e)
+        part = q[TRADE_PRESSURE][i, j, p] * toward_rival
+        pressure = part if p == 0 else pressure + part
+    return -(0.5 + 0.5 * c[RIVALRY][i, j]) * pressure
+
+
+# 6. Consistency under rivalry: the gap between security and economic alignment costs more
+#    as rivalry rises (no more "security from Washington, economy from Beijing").
+@jit
+def consistency(s, e, a, c, q, i, j):
+    gap = s - e
+    return -c[RIVALRY][i, j] * (gap * gap)
+
+
+# 7. Autonomy: self-reliant defence pays under threat, the challenger's and the great powers'
+#    (internal balancing), and costs budget (its value under doubt enters through abandonment).
+@jit
+def autonomy(s, e, a, c, q, i, j):
+    military = 0.0
+    for p in range(q[SIGN].shape[2]):
+        military = q[MILITARY][i, j, p] if p == 0 else military + q[MILITARY][i, j, p]
+    return (c[THREAT][i, j] + military) * a - c[DEFENCE_COST][i, j] * (a * a)
+
+
+# 8. Domestic politics: the government's distance from its ideal point.
+@jit
+def domestic(s, e, a, c, q, i, j):
+    ds = s - c[IDEAL_SECURITY][i, j]
+    de = e - c[IDEAL_ECONOMIC][i, j]
+    return -(ds * ds) - de * de
+
+
+# 9. Neighbours: agreeing with cooperating neighbours' security alignment pays (KOR-JPN, the
+#    trilateral); history disputes lower the ties.
+@jit
+def neighbours(s, e, a, c, q, i, j):
+    return 0.5 * (c[NEIGHBOUR_TIES][i, j] + s * c[NEIGHBOUR_ALIGNMENT][i, j])
+
+
+# 10. Inertia: changing course costs, and more so for trade and investment (supply chains)
+#     and self-reliant defence (procurement) than for diplomatic alignment.
+@jit
+def inertia(s, e, a, c, q, i, j):
+    ds = s - c[LAST_SECURITY][i, j]
+    de = e - c[LAST_ECONOMIC][i, j]
+    da = a - c[LAST_AUTONOMY][i, j]
+    return -(
+        ds * ds
+        + c[ECONOMIC_STICKINESS][i, j] * (de * de)
+        + c[AUTONOMY_STICKINESS][i, j] * (da * da)
+    )
+
+
+# 11. Balance of threat against great powers (Walt 1987): a state under a great power's
+#     military pressure gains from aligning with that power's rival, in proportion to the
+#     rival's reliability and capability (balancing), or with the threatening power itself, in
+#     proportion to the appeasement yield (bandwagoning, rarer). Summed per pole: pole p's
+#     share is worth its protection against the others' threat plus appeasement of its own.
+@jit
+def great_power_threat(s, e, a, c, q, i, j):
+    poles = q[SIGN].shape[2]
+    everyone = 0.0
+    for p in range(poles):
+        everyone = q[MILITARY][i, j, p] if p == 0 else everyone + q[MILITARY][i, j, p]
+    total = 0.0
+    for p in range(poles):
+        military = q[MILITARY][i, j, p]
+        worth = q[RELIABILITY][i, j, p] * q[CAPABILITY][i, j, p] * (everyone - military)
+        worth = worth + c[APPEASEMENT][i, j] * military
+        part = worth * aligned(q[SIGN][i, j, p], s)
+        total = part if p == 0 else total + part
+    return total
+
+
+@jit
+def weighted_terms(s, e, a, c, q, w, i, j):
+    """Each term times its weight, in the order of `TERM_NAMES`."""
+    return (
+        w[0][i, j] * protection(s, e, a, c, q, i, j),
+        w[1][i, j] * abandonment(s, e, a, c, q, i, j),
+        w[2][i, j] * entrapment(s, e, a, c, q, i, j),
+        w[3][i, j] * economic(s, e, a, c, q, i, j),
+        w[4][i, j] * coercion(s, e, a, c, q, i, j),
+        w[5][i, j] * trade_pressure(s, e, a, c, q, i, j),
+        w[6][i, j] * consistency(s, e, a, c, q, i, j),
+        w[7][i, j] * autonomy(s, e, a, c, q, i, j),
+        w[8][i, j] * domestic(s, e, a, c, q, i, j),
+        w[9][i, j] * neighbours(s, e, a, c, q, i, j),
+        w[10][i, j] * inertia(s, e, a, c, q, i, j),
+        w[11][i, j] * great_power_threat(s, e, a, c, q, i, j),
+    )
+
+
+@jit
+def utility(s, e, a, c, q, w, i, j):
+    """Total utility of option (s, e, a): the weighted terms added in a fixed order."""
+    terms = weighted_terms(s, e, a, c, q, w, i, j)
+    total = 0.0
+    for k in range(len(terms)):
+        total += terms[k]
+    return total
+
+
+# ----------------------------------------------------------------------------- decision rules
+# Every agent that chooses (middle powers, great powers, the challenger) has an objective at
+# most quadratic in each of its choices; these turn it into a move.
+@jit
+def vertex(slope, curvature, current, lo, hi):
+    """Best value of u(current + t) = u(current) + slope t + curvature t^2 on [lo, hi]: the
+    vertex clipped to the bounds when the parabola is concave, otherwise the better bound."""
+    if curvature < -1e-12:
+        return clip(current - slope / (2.0 * curvature), lo, hi)
+    gain_at_hi = slope * (hi - current) + curvature * ((hi - current) * (hi - current))
+    gain_at_lo = slope * (lo - current) + curvature * ((lo - current) * (lo - current))
+    return hi if gain_at_hi >= gain_at_lo else lo
+
+
+@jit
+def adjust(current, target, speed, noise_scale, shock, lo, hi):
+    """Partial adjustment: close a share `speed` of the gap to `target`, plus noise."""
+    return clip(current + speed * (target - current) + noise_scale * shock, lo, hi)
+
+
+@jit
+def along(u_below, u_here, u_above):
+    """Slope and curvature of the parabola through the utilities one unit below, at and one
+    unit above the current position."""
+    return (u_above - u_below) / 2.0, (u_above - 2.0 * u_here + u_below) / 2.0
+
+
+# ----------------------------------------------------------------------------- kernels
+def compiled(signature, vectorize: bool = False):
+    """Compile `fn` for `signature` on first call, cached on disk where a cache directory is
+    writable (Numba refuses `cache=True` with a RuntimeError where none is)."""
+    make = numba.vectorize if vectorize else numba.njit
+
+    def wrap(fn):
+        @functools.cache
+        def build():
+            try:
+                built = make(signature, cache=True)(fn)
+            except RuntimeError:
+                built = make(signature)(fn)
+            # a vectorized function's NumPy ufunc: its loops for `signature`, called without
+            # the Python-level type dispatch of Numba's dynamic ufunc
+            return built.ufunc if vectorize else built
+
+        @functools.wraps(fn)
+        def call(*args):
+            return build()(*args)
+
+        return call
+
+    return wrap
+
+
+F = types.float64
+STATE = types.UniTuple(types.Array(F, 2, "A", readonly=True), len(STATE_FIELDS))
+POLES = types.UniTuple(types.Array(F, 3, "A", readonly=True), len(POLE_FIELDS))
+WEIGHTS = types.UniTuple(types.Array(F, 2, "A", readonly=True), len(TERM_NAMES))
+IN1, IN2 = types.Array(F, 1, "A", readonly=True), types.Array(F, 2, "A", readonly=True)
+OUT2, OUT3 = types.Array(F, 2, "C"), types.Array(F, 3, "C")
+
+
+@compiled([types.void(IN2, IN2, IN2, STATE, POLES, WEIGHTS, OUT3)])
+def terms_kernel(s, e, a, c, q, w, out):
+    """out[k, i, j]: weighted term k at option (s, e, a)[i, j] of decision (i, j)."""
+    for i in range(out.shape[1]):
+        for j in range(out.shape[2]):
+            terms = weighted_terms(s[i, j], e[i, j], a[i, j], c, q, w, i, j)
+            for k in range(len(terms)):
+                out[k, i, j] = terms[k]
+
+
+@compiled([types.void(IN2, IN2, IN2, STATE, POLES, WEIGHTS, OUT2)])
+def utility_kernel(s, e, a, c, q, w, out):
+    """out[i, j]: the utility of option (s, e, a)[i, j] of decision (i, j)."""
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            out[i, j] = utility(s[i, j], e[i, j], a[i, j], c, q, w, i, j)
+
+
+@compiled([types.void(IN1, IN1, IN1, types.boolean, STATE, POLES, WEIGHTS, OUT3)])
+def rows_kernel(along_s, along_e, along_a, relative, c, q, w, out):
+    """out[row, i, j]: utility at row 0, the current position, then at each level of
+    `along_s`, `along_e`, `along_a` in turn with the other two dimensions held (levels are
+    moves from the current position if `relative`, values otherwise)."""
+    for i in range(out.shape[1]):
+        for j in range(out.shape[2]):
+            s, e, a = c[LAST_SECURITY][i, j], c[LAST_ECONOMIC][i, j], c[LAST_AUTONOMY][i, j]
+            out[0, i, j] = utility(s, e, a, c, q, w, i, j)
+            row = 1
+            for x in along_s:
+                out[row, i, j] = utility(s + x if relative else x, e, a, c, q, w, i, j)
+                row += 1
+            for x in along_e:
+                out[row, i, j] = utility(s, e + x if relative else x, a, c, q, w, i, j)
+                row += 1
+            for x in along_a:
+                out[row, i, j] = utility(s, e, a + x if relative else x, c, q, w, i, j)
+                row += 1
+
+
+@compiled([types.void(STATE, POLES, WEIGHTS, IN2, IN2, IN2, IN2, IN2, OUT3)])
+def partial_kernel(c, q, w, speed, noise_scale, shock_s, shock_e, shock_a, out):
+    """The `partial` rule for every decision (i, j): out[0:3] the new (s, e, a), out[3:6] the
+    best response (the vertex along each dimension, the others held), out[6:8] the curvature
+    along security and economic alignment. The utility along a dimension is a parabola, so
+    the current position and one unit either side determine it exactly."""
+    u = np.empty(7)  # the utility at the current position, then one unit below and above it
+    for i in range(out.shape[1]):  # along security, economic alignment and autonomy in turn
+        for j in range(out.shape[2]):
+            here = (c[LAST_SECURITY][i, j], c[LAST_ECONOMIC][i, j], c[LAST_AUTONOMY][i, j])
+            s, e, a = here
+            u[0] = utility(s, e, a, c, q, w, i, j)
+            for row in range(1, 7):  # one copy of the utility in the machine code, not seven
+                d, move = (row - 1) // 2, -1.0 if row % 2 == 1 else 1.0
+                u[row] = utility(
+                    s + move if d == 0 else s,
+                    e + move if d == 1 else e,
+                    a + move if d == 2 else a,
+                    c,
+                    q,
+                    w,
+                    i,
+                    j,
+                )
+            shocks = (shock_s[i, j], shock_e[i, j], shock_a[i, j])
+            rate, scale = speed[i, j], noise_scale[i, j]
+            for d in range(3):
+                slope, curvature = along(u[1 + 2 * d], u[0], u[2 + 2 * d])
+                best = vertex(slope, curvature, here[d], LOWER[d], UPPER[d])
+                out[d, i, j] = adjust(here[d], best, rate, scale, shocks[d], LOWER[d], UPPER[d])
+                out[3 + d, i, j] = best
+                if d < 2:
+                    out[6 + d, i, j] = curvature
+
+
+# The shared rules for NumPy arrays of any shapes (the great powers' and the challenger's
+# choices, `sim.strategy`), elementwise with broadcasting.
+@compiled(["float64(float64, float64, float64, float64, float64)"], vectorize=True)
+def vertex_everywhere(slope, curvature, current, lo, hi):
+    return vertex(slope, curvature, current, lo, hi)
+
+
+@compiled(
+    ["float64(float64, float64, float64, float64, float64, float64, float64)"], vectorize=True
+)
+def adjust_everywhere(current, target, speed, noise_scale, shock, lo, hi):
+    return adjust(current, target, speed, noise_scale, shock, lo, hi)
+
+
+@compiled(["float64(float64, float64)"], vectorize=True)
+def aligned_everywhere(sign, x):
+    return aligned(sign, x)
