@@ -77,6 +77,9 @@ SECTIONS = (
     ),
 )
 LOG_PREFIX = re.compile(r"^\[[^\]]*\]\[[^\]]*\]\[[A-Z]+\] - ")
+# Lines of other loggers than the command's own (e.g. Dask's workers shutting down) are not
+# what the command printed.
+FOREIGN = re.compile(r"^\[[^\]]*\]\[(?!hedgesim\])[^\]]*\]\[[A-Z]+\] - ")
 
 
 def newest(name: str) -> Path | None:
@@ -88,7 +91,11 @@ def summary(folder: Path) -> str:
     log = next(folder.glob("*.log"), None)
     if log is None:
         return "(no log)"
-    lines = [LOG_PREFIX.sub("", line.rstrip()) for line in log.read_text().splitlines()]
+    lines = [
+        LOG_PREFIX.sub("", line.rstrip())
+        for line in log.read_text().splitlines()
+        if not FOREIGN.match(line)
+    ]
     return "\n".join(line for line in lines if line and not line.startswith("wrote "))
 
 
