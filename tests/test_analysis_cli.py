@@ -189,3 +189,35 @@ def test_the_module_entry_point(tmp_path):
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0 and "analysis.points" in done.stderr
     assert not folder.exists()
+
+
+@pytest.mark.slow  # two replays at the README's settings, about 30 s
+def test_the_readmes_out_of_sample_errors_are_the_replays(tmp_path):
+    """The README's "Fitted to 2000-2014, tested after" paragraph quotes the replay's errors:
+    re-derived here from the same command, so the paragraph cannot go stale unnoticed."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    seoul = run(replay, tmp_path / "seoul")
+    errors = pd.read_csv(seoul / "errors.csv").set_index("observable")
+
+    def pair(name: str, digits: int) -> str:
+        row = errors.loc[name]
+        fit = "—" if row["in_sample_years"] == 0 else f"{row['in_sample_rmse']:.{digits}f}"
+        return f"{fit} / {row['out_of_sample_rmse']:.{digits}f}"
+
+    quoted = [
+        f"export orientation RMSE {pair('export_orientation', 3)}",
+        f"defence spending\n{pair('defence_spending', 2)} pp",
+        f"US {pair('favourability_usa', 1)} points, of China {pair('favourability_chn', 1)}",
+        f"outward-FDI orientation {pair('fdi_orientation', 2)}",
+    ]
+    years = pd.read_csv(seoul / "replay_years.csv")
+    export = years[years["observable"] == "export_orientation"].set_index("year")
+    quoted.append(f"ends 2024 at {export.loc[2024, 'median']:+.2f}".replace("-", "−"))
+    tokyo = run(replay, tmp_path / "tokyo", "analysis.state=JPN")
+    japan = pd.read_csv(tokyo / "errors.csv").set_index("observable").loc["export_orientation"]
+    quoted.append(
+        f"export orientation {japan['in_sample_rmse']:.2f} / {japan['out_of_sample_rmse']:.2f}"
+    )
+    flat = " ".join(readme.split())
+    for text in quoted:
+        assert " ".join(text.split()) in flat, text
