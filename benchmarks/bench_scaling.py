@@ -20,41 +20,26 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from measure import ROOT, commit_of, load, machine, run_measured  # noqa: E402
+from measure import ROOT, commit_of, load, machine, measured_sweep  # noqa: E402
 
-REPLICATES = 10
 BENCH_CONF = Path(__file__).resolve().parent / "conf"
 WORLDS = {2: "east_asia_2025", 3: "indo_pacific_2025", 6: "east_asia_6"}
 RUNS = [10_000, 30_000, 100_000, 300_000, 1_000_000, 3_000_000]
 
 
 def sweep(tree: Path, runs: int, world: str, workers: int, chunk_runs: int) -> dict:
-    folder = Path(tempfile.mkdtemp(prefix="hedgesim-scaling-"))
-    try:
-        argv = [
-            "-m",
-            "experiments.sweep",
-            "--config-dir",
-            str(BENCH_CONF),
-            f"world={world}",
-            "sweep=pressures_lhs",
-            f"sweep.samples={runs // REPLICATES}",
-            f"sweep.replicates={REPLICATES}",
-            f"sweep.chunk_runs={chunk_runs}",
-            f"sweep.store={folder / 'scaling.zarr'}",
-            "sweep.executor=dask",
-            f"sweep.dask.n_workers={workers}",
-            "progress=false",
-        ]
-        result = run_measured(argv, tree=tree)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    result = measured_sweep(
+        runs,
+        f"world={world}",
+        f"sweep.chunk_runs={chunk_runs}",
+        flags=("--config-dir", str(BENCH_CONF)),
+        workers=workers,
+        tree=tree,
+    )
     if result.returncode != 0:
         raise RuntimeError(f"sweep of {runs} runs in {tree} failed: {result.stderr[-400:]}")
     return {

@@ -16,15 +16,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from measure import load, machine, run_measured  # noqa: E402
+from measure import load, machine, measured_sweep  # noqa: E402
 
-REPLICATES = 10
 STEPS = 40
 MIDDLE_POWERS = 2  # KOR and JPN in east_asia_2025: the agents that choose every step
 
@@ -48,23 +45,12 @@ def main() -> int:
     )
     print("|---:|---:|---:|---:|---:|---:|---:|---|")
     for runs in args.runs:
-        folder = Path(tempfile.mkdtemp(prefix="hedgesim-bench-"))
-        try:
-            argv = [
-                "-m",
-                "experiments.sweep",
-                "sweep=pressures_lhs",
-                f"sweep.samples={runs // REPLICATES}",
-                f"sweep.replicates={REPLICATES}",
-                f"sweep.chunk_runs={args.chunk_runs}",
-                f"sweep.store={folder / 'bench.zarr'}",
-                f"sweep.executor={args.executor}",
-                f"sweep.dask.n_workers={args.workers}",
-                "progress=false",
-            ]
-            result = run_measured(argv)
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
+        result = measured_sweep(
+            runs,
+            f"sweep.chunk_runs={args.chunk_runs}",
+            executor=args.executor,
+            workers=args.workers,
+        )
         if result.returncode != 0:
             print(f"sweep of {runs} runs failed: {result.stderr.strip()[-500:]}", file=sys.stderr)
             return 1

@@ -25,16 +25,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from measure import ROOT, commit_of, load, machine, run_measured, tree_env  # noqa: E402
+from measure import ROOT, commit_of, load, machine, measured_sweep, tree_env  # noqa: E402
 
 PROBE = Path(__file__).resolve().parent / "probe.py"
 TARGETS = ("sweep", "engine", "mesa")
@@ -43,7 +41,6 @@ GOALS = {
     "engine": "at least 6,000,000 agent-steps/s per core",
     "mesa": "at most 10 ms of model time",
 }
-REPLICATES = 10  # runs per Latin-hypercube point, as bench_sweep.py
 
 
 class BaselineMissing(SystemExit):
@@ -67,23 +64,7 @@ def probe(tree: Path, what: str, argv: list[str]) -> dict:
 
 def sweep(tree: Path, runs: int, workers: int, extra: list[str]) -> dict:
     """The whole sweep command in `tree`, its store in a temporary folder."""
-    folder = Path(tempfile.mkdtemp(prefix="hedgesim-compare-"))
-    try:
-        argv = [
-            "-m",
-            "experiments.sweep",
-            "sweep=pressures_lhs",
-            f"sweep.samples={runs // REPLICATES}",
-            f"sweep.replicates={REPLICATES}",
-            f"sweep.store={folder / 'compare.zarr'}",
-            "sweep.executor=dask",
-            f"sweep.dask.n_workers={workers}",
-            "progress=false",
-            *extra,
-        ]
-        result = run_measured(argv, tree=tree)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    result = measured_sweep(runs, *extra, workers=workers, tree=tree)
     if result.returncode != 0:
         raise RuntimeError(f"sweep in {tree} failed: {result.stderr.strip()[-400:]}")
     return {

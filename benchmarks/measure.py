@@ -15,8 +15,10 @@ command would take with the cores to itself (when it keeps them all busy).
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -96,6 +98,40 @@ def run_measured(argv: list[str], interval: float = 0.05, tree: Path = ROOT) -> 
         stdout=stdout,
         stderr=stderr,
     )
+
+
+REPLICATES = 10  # runs per Latin-hypercube point of `pressures_lhs`, in every sweep benchmark
+
+
+def measured_sweep(
+    runs: int,
+    *overrides: str,
+    flags: tuple[str, ...] = (),
+    executor: str = "dask",
+    workers: int = 2,
+    tree: Path = ROOT,
+) -> Measured:
+    """`python -m experiments.sweep sweep=pressures_lhs` of `runs` runs in `tree`, measured,
+    its store in a temporary folder removed afterwards; Hydra's `flags` (e.g. --config-dir)
+    come first, the `overrides` last."""
+    folder = Path(tempfile.mkdtemp(prefix="hedgesim-bench-"))
+    try:
+        argv = [
+            "-m",
+            "experiments.sweep",
+            *flags,
+            "sweep=pressures_lhs",
+            f"sweep.samples={runs // REPLICATES}",
+            f"sweep.replicates={REPLICATES}",
+            f"sweep.store={folder / 'bench.zarr'}",
+            f"sweep.executor={executor}",
+            f"sweep.dask.n_workers={workers}",
+            "progress=false",
+            *overrides,
+        ]
+        return run_measured(argv, tree=tree)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def tree_env(tree: Path) -> dict[str, str]:
