@@ -12,6 +12,7 @@ import numpy as np
 
 from sim.dynamics.clock import EVERY
 from sim.influence import K, Pairs
+from sim.kernels import clip, compiled, jit
 from sim.world import CompiledWorld, lever_caps
 
 
@@ -53,37 +54,120 @@ def pairs(
     """What the levers in force make of each pair (middle powers `rows`, every great power):
     `dispositions` from `sim.dynamics.effective_levers` (reliability with its shocks, the
     rivalry in force), `levers` (R, M', P, K) uncapped, `restriction` (R, M', P) from events;
-    `caps` (`lever_caps`) and `held` (`in_force`) if the caller has them already."""
+    `caps` (`lever_caps`) and `held` (`in_force`) if the caller has them already. The
+    equations are `pair_effects`, compiled (`pairs_kernel`)."""
     caps = lever_caps(w, dispositions) if caps is None else caps
     held = in_force(levers, caps) if held is None else held
-    reference = np.minimum(np.clip(w.lever_initial, 0.0, w.lever_max), caps)[:, None]
     dyn = w.dynamics
-    signals = dyn.commitment_gain[:, None, None] * (
-        held[..., K["commitment"]] - reference[..., K["commitment"]]
-    ) - w.sizes.tariff_doubt[:, None, None] * (held[..., K["tariff"]] - reference[..., K["tariff"]])
-    # a crisis in the Strait draws every great power's attention away (dual contingency)
-    drained = (
-        dispositions["reliability"]
-        * (1.0 - dyn.attention_drain * np.clip(dispositions["taiwan_crisis"], 0.0, 1.0))[:, None]
+    runs, states, poles = restriction.shape
+    per_run = lambda x: np.broadcast_to(np.asarray(x, dtype=np.float64), (runs,))  # noqa: E731
+    out = np.empty((4, runs, states, poles))
+    flags = np.empty((3, runs, states, poles), dtype=np.bool_)
+    pairs_kernel(
+        np.asarray(held, dtype=np.float64),
+        np.broadcast_to(caps, (runs,) + caps.shape[1:]),
+        np.broadcast_to(w.lever_initial, (runs,) + caps.shape[1:]),
+        np.broadcast_to(w.lever_max, (runs,) + caps.shape[1:]),
+        per_run(dyn.commitment_gain),
+        per_run(w.sizes.tariff_doubt),
+        per_run(dyn.attention_drain),
+        np.broadcast_to(dispositions["reliability"], (runs, poles)),
+        per_run(dispositions["taiwan_crisis"]),
+        np.broadcast_to(dispositions["military"], (runs, poles)),
+        per_run(dispositions["rivalry"]),
+        np.broadcast_to(w.military_exposure[:, rows], (runs, states)),
+        np.asarray(restriction, dtype=np.float64),
+        dyn.great_powers == "responsive",
+        out,
+        flags,
     )
-    raw = drained[:, None, :] + signals
-    reliability = np.clip(raw, 0.0, 1.0)
-    level = dispositions["military"][:, None, :] + held[..., K["military"]]
-    rivalry_scale = (0.5 + 0.5 * dispositions["rivalry"])[:, None, None]
-    military = w.military_exposure[:, rows, None] * rivalry_scale * np.clip(level, 0.0, 1.0)
-    coercion = held[..., K["coercion"]]
-    if dyn.great_powers == "responsive":
-        effective, binds = restriction, np.zeros(restriction.shape, dtype=bool)
-    else:
-        effective, binds = np.maximum(restriction, coercion), coercion >= restriction
     return Pairs(
-        reliability=reliability,
-        reliability_interior=(raw > 0.0) & (raw < 1.0),
-        military=military,
-        military_interior=(level > 0.0) & (level < 1.0),
-        restriction=effective,
-        coercion_binds=binds,
+        reliability=out[0],
+        reliability_interior=flags[0],
+        military=out[1],
+        military_interior=flags[1],
+        restriction=out[2],
+        coercion_binds=flags[2],
         inducement=held[..., K["inducement"]],
         trade_pressure=held[..., K["tariff"]],
         consent=held[..., K["consent"]],
     )
+
+
+COMMITMENT, TARIFF, MILITARY, COERCION = K["commitment"], K["tariff"], K["military"], K["coercion"]
+
+
+@jit
+def reliability_seen(
+    gain, doubt, drain, reliability, crisis, commitment, commitment_ref, tariff, tariff_ref
+):
+    """Reliability as a middle power sees a great power, before its clip to [0, 1]: the
+    disposition, drained by a crisis in the Strait (a Taiwan war draws every great power's
+    attention away: the dual contingency), plus its commitment signals above their 2025
+    level, less its tariffs above theirs (tariffs on an ally cost credibility)."""
+    signals = gain * (commitment - commitment_ref) - doubt * (tariff - tariff_ref)
+    drained = reliability * (1.0 - drain * clip(crisis, 0.0, 1.0))
+    return drained + signals
+
+
+@jit
+def military_pressure(exposure, rivalry, level):
+    """theta_pi: a great power's military pressure on a middle power, its exposure times
+    (1/2 + rivalry/2) times the disposition plus the military lever, clipped to [0, 1]."""
+    return exposure * (0.5 + 0.5 * rivalry) * clip(level, 0.0, 1.0)
+
+
+@compiled(None)
+def pairs_kernel(
+    held,
+    caps,
+    initial,
+    maximum,
+    gain,
+    doubt,
+    drain,
+    reliability,
+    crisis,
+    military,
+    rivalry,
+    exposure,
+    restriction,
+    responsive,
+    out,
+    flags,
+):
+    """`pairs` for every (run, middle power, great power): out[0] reliability, out[1] military
+    pressure, out[2] restriction in force; flags[0], flags[1] where their clips do not bind,
+    flags[2] where the coercion lever sets the restriction."""
+    for r in range(out.shape[1]):
+        for m in range(out.shape[2]):
+            for p in range(out.shape[3]):
+                ref_c = min(
+                    clip(initial[r, p, COMMITMENT], 0.0, maximum[r, p, COMMITMENT]),
+                    caps[r, p, COMMITMENT],
+                )
+                ref_t = min(
+                    clip(initial[r, p, TARIFF], 0.0, maximum[r, p, TARIFF]), caps[r, p, TARIFF]
+                )
+                raw = reliability_seen(
+                    gain[r],
+                    doubt[r],
+                    drain[r],
+                    reliability[r, p],
+                    crisis[r],
+                    held[r, m, p, COMMITMENT],
+                    ref_c,
+                    held[r, m, p, TARIFF],
+                    ref_t,
+                )
+                out[0, r, m, p] = clip(raw, 0.0, 1.0)
+                flags[0, r, m, p] = (raw > 0.0) and (raw < 1.0)
+                level = military[r, p] + held[r, m, p, MILITARY]
+                out[1, r, m, p] = military_pressure(exposure[r, m], rivalry[r], level)
+                flags[1, r, m, p] = (level > 0.0) and (level < 1.0)
+                coercion, events = held[r, m, p, COERCION], restriction[r, m, p]
+                if responsive:  # the old reaction rule: restrictions come from events only
+                    out[2, r, m, p], flags[2, r, m, p] = events, False
+                else:
+                    out[2, r, m, p] = max(events, coercion)
+                    flags[2, r, m, p] = coercion >= events
