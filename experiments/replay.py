@@ -197,7 +197,8 @@ def work(config, cfg, folder: Path) -> str:
             ["security", *names_of(focus)],
             settings.fit_until,
             folder / "replay.png",
-            title=f"{focus} {params.scenario.name}, calibrated={calibrated}: {where}; median and 5-95%",
+            title=f"{focus} ({fitted}) {params.scenario.name}, calibrated={calibrated}: "
+            f"{where}; median and 5-95%",
             errors={
                 r.observable: (r.in_sample_rmse, r.out_of_sample_rmse) for r in err.itertuples()
             },
