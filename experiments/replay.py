@@ -4,6 +4,8 @@
     python -m experiments.replay calibrated=none          # the configured (uncalibrated) weights
     python -m experiments.replay runs=2000 analysis.draws=200 seed=7
     python -m experiments.replay analysis.state=JPN          # Tokyo as a test country, never fitted
+    python -m experiments.replay scenario=history_aus_2005_2025 calibrated=kor_2000_2014 analysis.state=AUS
+                                                          # Canberra 2005-2025, never fitted
 
 The scenario history_2000_2025 schedules the pressures and events of data/kor_events.csv and
 the presidents' inaugurations. With a calibrated config (conf/calibrated/, written by
@@ -14,9 +16,13 @@ posterior (calibrated=none) all runs use the configured values. The years after
 `analysis.fit_until` are test years: shaded in the figure, scored apart (out-of-sample RMSE),
 never fitted. The markets' sizes (US and China import demand) are read from data through the
 scenario's last year: an input here, which the calibration reads for its fit years only.
-`analysis.state=JPN` scores Tokyo with Seoul's fitted behaviour, without refitting; for Seoul
-the pattern targets of the test-period episodes (experiments/analysis/patterns.py) are
-reported as shares of runs, never fitted.
+`analysis.state=JPN` scores Tokyo with Seoul's fitted behaviour, without refitting; so does
+`analysis.state=AUS` for Canberra, in its own scenario (history_aus_2005_2025: the world
+indo_pacific_2025 from 2005, China's 2020-23 coercion dated from data/aus_events.csv), with the
+weights of `calibrated=kor_2000_2014` (the `_history` variant sets Seoul's 2000 state only). For
+a test country neither column of errors.csv is fitted: the split at `analysis.fit_until` only
+marks the calibration's period. For Seoul the pattern targets of the test-period episodes
+(experiments/analysis/patterns.py) are reported as shares of runs, never fitted.
 
 Writes results/replay/<time>/: config.yaml, dataset.nc, replay_years.csv (observable, year,
 quantiles, observed), errors.csv (in- and out-of-sample RMSE per observable), replay.png.
@@ -49,7 +55,8 @@ class ReplaySettings:
         FIT_UNTIL, (1900, 2100), "last year the calibration fitted (shading and errors)"
     )
     draws: int = ranged(100, (1, 100_000), "posterior draws (each run runs/draws times)")
-    state: str = ""  # the state scored ('' = the world's focus): KOR, or JPN as a test country
+    # the state scored ('' = the world's focus): KOR, or JPN and AUS as test countries
+    state: str = ""
 
     def check(self, config) -> None:
         state = self.state or config.world.focus
@@ -57,6 +64,11 @@ class ReplaySettings:
             known = sorted({s for o in OBSERVABLES.values() for s in o.files})
             raise ConfigError(
                 f"analysis.state = {state!r}: no observed series; choose from {known}"
+            )
+        if state not in config.world.middle_powers:
+            raise ConfigError(
+                f"analysis.state = {state!r}: not a middle power of world {config.world.name!r} "
+                f"(AUS: scenario=history_aus_2005_2025, which selects world indo_pacific_2025)"
             )
 
 
@@ -185,7 +197,8 @@ def work(config, cfg, folder: Path) -> str:
             ["security", *names_of(focus)],
             settings.fit_until,
             folder / "replay.png",
-            title=f"{focus} {params.scenario.name}, calibrated={calibrated}: {where}; median and 5-95%",
+            title=f"{focus} ({fitted}) {params.scenario.name}, calibrated={calibrated}: "
+            f"{where}; median and 5-95%",
             errors={
                 r.observable: (r.in_sample_rmse, r.out_of_sample_rmse) for r in err.itertuples()
             },

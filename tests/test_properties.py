@@ -335,13 +335,23 @@ HISTORY_XFAIL = pytest.mark.xfail(
         "inducement rather than coercion. Reported, not tuned."
     ),
 )
+HISTORY_AUS_XFAIL = pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "as history_2000_2025 (measured, 200 runs, history_aus_2005_2025: Seoul at its "
+        "indo_pacific_2025 position from 2005): china_coercion 0.1 -> 0.9 LOWERS Seoul's "
+        "long-run economic alignment, -0.0028 (se 0.0004), 56 runs up, 144 down "
+        "(+0.450 -> +0.447); the other four properties hold. Reported, not tuned."
+    ),
+)
+XFAILS = {"history_2000_2025": HISTORY_XFAIL, "history_aus_2005_2025": HISTORY_AUS_XFAIL}
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "scenario",
     [
-        pytest.param(s, marks=HISTORY_XFAIL) if s == "history_2000_2025" else s
+        pytest.param(s, marks=XFAILS[s]) if s in XFAILS else s
         for s in available("scenario")
         if s != "lee_2025"
     ],

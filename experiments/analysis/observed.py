@@ -48,11 +48,22 @@ def read_table(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, comment="#")
 
 
+# A file may give the two destinations in levels (one currency) where no total is known: the
+# orientation is scale-free, so (US - China)/(US + China) of the levels is that of the shares.
+LEVELS = ("us_aud_bn", "china_aud_bn")  # Australia's exports, A$ bn (data/aus_exports_*.csv)
+
+
 def orientation_of(table: pd.DataFrame) -> pd.Series:
-    """(US - China) / (US + China) of the years with both shares (exports or outward FDI)."""
-    table = table.dropna(subset=["china_share_pct", "us_share_pct"])
-    values = export_orientation(table["us_share_pct"], table["china_share_pct"])
-    return pd.Series(np.asarray(values), index=table["year"].astype(int).to_numpy())
+    """(US - China) / (US + China) of the years with both shares (exports or outward FDI), or,
+    where a share is missing, both levels."""
+    us, china = table["us_share_pct"], table["china_share_pct"]
+    if set(LEVELS) <= set(table.columns):
+        from_levels = us.isna() | china.isna()
+        us = us.where(~from_levels, table[LEVELS[0]])
+        china = china.where(~from_levels, table[LEVELS[1]])
+    known = us.notna() & china.notna()
+    values = export_orientation(us[known].astype(float), china[known].astype(float))
+    return pd.Series(np.asarray(values), index=table.loc[known, "year"].astype(int).to_numpy())
 
 
 def column(name: str) -> Callable[[pd.DataFrame], pd.Series]:
@@ -111,10 +122,12 @@ OBSERVABLES: dict[str, Observable] = {
             label="export orientation (US - China)/(US + China)",
             variable="export_orientation",
             # fit years: the sourced shares; test years: the yearly levels (mixed confidence).
-            # Japan is a test country: its fit-period file is never read by a calibration.
+            # Japan and Australia are test countries: their fit-period files are never read by
+            # a calibration. Australia's series starts in 2005 (goods and services, A$).
             files={
                 "KOR": ("kor_trade_2000_2014.csv", "kor_exports_2015_2025.csv"),
                 "JPN": ("jpn_exports_2000_2014.csv", "jpn_exports_2015_2024.csv"),
+                "AUS": ("aus_exports_2000_2014.csv", "aus_exports_2015_2024.csv"),
             },
             read=orientation_of,
             needs=OBSERVABLE_NEEDS["export_orientation"],
