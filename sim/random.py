@@ -65,11 +65,17 @@ def _mix(x):
     return splitmix(x)
 
 
-@compiled(["float64(uint64, uint64)"], vectorize=True)
-def _uniform(key, counter):
-    """The top 53 bits of the twice-mixed (key, counter) as a number in (0, 1)."""
+@numba.njit(inline="always")
+def uniform_of(key, counter):
+    """The top 53 bits of the twice-mixed (key, counter) as a number in (0, 1): one draw,
+    for the kernels that draw as they go (`step_counter` gives a step's counter)."""
     bits = splitmix(splitmix(key ^ counter))
     return (np.float64(bits >> _S11) + 0.5) * (1.0 / 2**53)
+
+
+@compiled(["float64(uint64, uint64)"], vectorize=True)
+def _uniform(key, counter):
+    return uniform_of(key, counter)
 
 
 def _u64(value) -> np.ndarray:
@@ -84,11 +90,15 @@ def stream_keys(seed: int, runs: np.ndarray, states: np.ndarray, stream: int) ->
     return _mix(key ^ (_u64(states) * np.uint64(64) + np.uint64(int(stream))))
 
 
+def step_counter(step: int) -> np.uint64:
+    """The counter of step `step` in every stream."""
+    with np.errstate(over="ignore"):
+        return np.uint64(step) * np.uint64(_GOLDEN)
+
+
 def uniform_at(keys: np.ndarray, step: int) -> np.ndarray:
     """Uniform numbers in (0, 1) for one step from precomputed stream keys."""
-    with np.errstate(over="ignore"):
-        counter = np.uint64(step) * np.uint64(_GOLDEN)
-    return _uniform(keys, counter)
+    return _uniform(keys, step_counter(step))
 
 
 def normal_at(keys: np.ndarray, step: int) -> np.ndarray:

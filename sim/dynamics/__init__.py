@@ -107,5 +107,4 @@ from sim.dynamics.step import (  # noqa: F401
     scheduled_event,
     state_pairs,
     step,
-    stochastic_event_counts,
 )

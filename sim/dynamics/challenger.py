@@ -6,6 +6,7 @@ import numpy as np
 
 from sim.arrays import total
 from sim.dynamics.clock import chance, decay, governing
+from sim.kernels import compiled, jit
 from sim.random import uniform_at
 from sim.world import CompiledWorld
 
@@ -43,14 +44,36 @@ def summit_with_challenger(w: CompiledWorld, threat: np.ndarray, magnitude: floa
     return threat - w.sizes.summit * magnitude
 
 
+@jit
+def threat_after_summits(threat, met, size):
+    """Summits with the challenger (`met` of them this step) ease its threat."""
+    return threat - met * size
+
+
+@jit
+def momentum_after(momentum, held, size):
+    """Summit momentum after summits with the challenger of total magnitude `held`."""
+    return momentum + size * held
+
+
+@compiled(["float64(float64, float64, float64)"], vectorize=True)
+def _threat_after_summits(threat, met, size):
+    return threat_after_summits(threat, met, size)
+
+
+@compiled(["float64(float64, float64, float64)"], vectorize=True)
+def _momentum_after(momentum, held, size):
+    return momentum_after(momentum, held, size)
+
+
 def summits_with_challenger(w: CompiledWorld, threat: np.ndarray, met: np.ndarray) -> np.ndarray:
     """Stochastic summits with the challenger: `met` (R, M) says which states met it."""
-    return threat - total(met, axis=1) * w.sizes.summit
+    return _threat_after_summits(threat, total(met, axis=1), w.sizes.summit)
 
 
 def momentum_after_summits(w: CompiledWorld, momentum: np.ndarray, held) -> np.ndarray:
     """Summit momentum (R,) after summits with the challenger of total magnitude `held`."""
-    return momentum + w.sizes.summit * held
+    return _momentum_after(momentum, held, w.sizes.summit)
 
 
 def momentum_fades(w: CompiledWorld, momentum: np.ndarray) -> np.ndarray:

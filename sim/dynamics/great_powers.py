@@ -9,6 +9,7 @@ import numpy as np
 
 from sim.arrays import total
 from sim.dynamics.clock import EVERY, chance, decay
+from sim.kernels import clip, compiled, jit
 from sim.random import uniform_at
 from sim.world import CompiledWorld
 
@@ -41,9 +42,32 @@ def tariff_on_lever(tariff_lever: np.ndarray, cap: np.ndarray, size, magnitude: 
     return np.clip(tariff_lever + size * magnitude * cap, 0.0, cap)
 
 
+@jit
+def eased(x, happens, magnitude):
+    """What a summit leaves of a restriction or a coercion lever: all of it goes at
+    magnitude 1 (nothing changes without a summit)."""
+    return x * ((1.0 - clip(magnitude, 0.0, 1.0)) if happens else 1.0)
+
+
+@jit
+def reliability_after_summit(shock, happens, size, magnitude):
+    """A summit with a great power raises its reliability shock by its size."""
+    return shock + (size * magnitude if happens else 0.0)
+
+
+@compiled(["float64(float64, boolean, float64)"], vectorize=True)
+def _eased(x, happens, magnitude):
+    return eased(x, happens, magnitude)
+
+
+@compiled(["float64(float64, boolean, float64, float64)"], vectorize=True)
+def _reliability_after_summit(shock, happens, size, magnitude):
+    return reliability_after_summit(shock, happens, size, magnitude)
+
+
 def coercion_eased(coercion_lever: np.ndarray, happens, magnitude: float) -> np.ndarray:
     """A summit with the coercer eases its coercion lever (all of it at magnitude 1)."""
-    return coercion_lever * np.where(happens, 1.0 - np.clip(magnitude, 0.0, 1.0), 1.0)
+    return _eased(coercion_lever, happens, magnitude)
 
 
 def coercion_episodes(
@@ -79,10 +103,10 @@ def tariff_shocks(
 def summit_with_pole(w: CompiledWorld, reliability_shock, restriction, happens, magnitude):
     """A summit with a great power: its reliability rises, its restriction on the state eases
     (all of it at magnitude 1). Returns (reliability shock, restriction)."""
-    eased = np.where(happens, 1.0 - np.clip(magnitude, 0.0, 1.0), 1.0)
-    return reliability_shock + np.where(
-        happens, w.sizes.summit * magnitude, 0.0
-    ), restriction * eased
+    return (
+        _reliability_after_summit(reliability_shock, happens, w.sizes.summit, magnitude),
+        _eased(restriction, happens, magnitude),
+    )
 
 
 def red_lines(

@@ -11,6 +11,7 @@ from sim.arrays import total
 from sim.decision import Choice, Response, logit_response, partial_response
 from sim.dynamics.clock import EVERY, chance, decay, governing
 from sim.influence import Pairs
+from sim.kernels import clip, compiled, jit
 from sim.random import normal_at, uniform_at
 from sim.utility import Context, aligned
 from sim.world import CompiledWorld
@@ -59,8 +60,18 @@ def ties_after_disputes(
 ) -> np.ndarray:
     """Ties (R, M', M) after this step's disputes: those the row drew (`drawn`) and those its
     neighbours drew with it (`drawn_by_others`, the transposed draws)."""
-    size = w.sizes.history_dispute[:, None, None]
-    return np.clip(ties - drawn * size - drawn_by_others * size, 0.0, 1.0)
+    return _tie_after_disputes(ties, drawn, drawn_by_others, w.sizes.history_dispute[:, None, None])
+
+
+@jit
+def tie_after_disputes(tie, drawn, drawn_by_other, size):
+    """A tie after a dispute drawn by either side this step (each costs `size`)."""
+    return clip(tie - (size if drawn else 0.0) - (size if drawn_by_other else 0.0), 0.0, 1.0)
+
+
+@compiled(["float64(float64, boolean, boolean, float64)"], vectorize=True)
+def _tie_after_disputes(tie, drawn, drawn_by_other, size):
+    return tie_after_disputes(tie, drawn, drawn_by_other, size)
 
 
 def settle_ties(ties: np.ndarray) -> np.ndarray:

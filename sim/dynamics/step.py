@@ -14,23 +14,24 @@ from sim.dynamics.challenger import (
     backing,
     challenger_tests,
     engagement_offered,
+    momentum_after,
     momentum_after_summits,
     momentum_fades,
     provocation,
-    settle_threat,
     summit_with_challenger,
-    summits_with_challenger,
+    threat_after_summits,
     threat_response,
 )
-from sim.dynamics.clock import EVENT_INDEX
+from sim.dynamics.clock import EVENT_INDEX, chance
 from sim.dynamics.great_powers import (
     coerce,
     coercion_eased,
     coercion_episodes,
+    eased,
     red_lines,
+    reliability_after_summit,
     restriction_in_force,
     restrictions_fade,
-    settle_restriction,
     summit_with_pole,
     tariff,
     tariff_on_lever,
@@ -41,15 +42,12 @@ from sim.dynamics.middle_powers import (
     decide,
     election,
     history_dispute,
-    history_disputes,
     middle_power_context,
     pledged,
     pledges_drawn_down,
     remember,
-    settle_ties,
-    summit_draws,
     summit_with_neighbour,
-    ties_after_disputes,
+    tie_after_disputes,
     ties_recover,
 )
 from sim.dynamics.pressures import (
@@ -61,8 +59,10 @@ from sim.dynamics.pressures import (
 )
 from sim.dynamics.state import Keys, State
 from sim.influence import K, Pairs, pairs_runs_last, pole_view, pulls, threat_pull
+from sim.kernels import clip, compiled
 from sim.opinion import opinion_target, opinion_update, switch_probability
 from sim.params import EVENT_KINDS
+from sim.random import step_counter, uniform_of
 from sim.strategy import (
     active_slots,
     alignment_forecast,
@@ -171,48 +171,114 @@ def apply_events(w: CompiledWorld, state: State, k: int, keys: Keys, pressures: 
     else:  # the great powers' levers replace them
         episode = shock = np.zeros(s.restriction.shape, dtype=bool)
 
-    summit, partner = summit_draws(w, keys.summit, keys.summit_partner, k)
-    for i in range(len(w.middle)):
-        for p in range(len(w.poles)):
-            s.reliability_shock[:, p], s.restriction[:, i, p] = summit_with_pole(
-                w,
-                s.reliability_shock[:, p],
-                s.restriction[:, i, p],
-                summit[:, i] & (partner[:, i] == p),
-                1.0,
-            )
-            if w.dynamics.great_powers != "responsive":
-                s.levers[:, i, p, K["coercion"]] = coercion_eased(
-                    s.levers[:, i, p, K["coercion"]], summit[:, i] & (partner[:, i] == p), 1.0
-                )
-    met = summit & (partner == len(w.poles))
-    s.threat = summits_with_challenger(w, s.threat, met)
-    s.momentum = momentum_after_summits(w, s.momentum, total(met, axis=1))
-
-    dispute = history_disputes(w, keys.history, k)
-    s.cooperation = ties_after_disputes(w, s.cooperation, dispute, np.swapaxes(dispute, 1, 2))
-
-    s.events += stochastic_event_counts(missile, nuclear, crisis, episode, shock, summit, dispute)
-
-    s.threat = settle_threat(s.threat)
-    s.restriction = settle_restriction(s.restriction)
-    s.cooperation = settle_ties(s.cooperation)
+    s.events[:, EVENT_INDEX["missile_test"]] += missile
+    s.events[:, EVENT_INDEX["nuclear_test"]] += nuclear
+    s.events[:, EVENT_INDEX["taiwan_crisis"]] += crisis
+    s.events[:, EVENT_INDEX["coercion"]] += total(episode, axis=(1, 2)).astype(np.int16)
+    s.events[:, EVENT_INDEX["tariff_shock"]] += total(shock, axis=(1, 2)).astype(np.int16)
+    summits_and_disputes(w, s, k, keys)
     return s
 
 
-def stochastic_event_counts(
-    missile, nuclear, crisis, episode, shock, summit, dispute
-) -> np.ndarray:
-    """Counts (R, E) of the stochastic events of a step, by kind."""
-    counts = np.zeros((missile.shape[0], len(EVENT_KINDS)), dtype=np.int16)
-    counts[:, EVENT_INDEX["missile_test"]] = missile
-    counts[:, EVENT_INDEX["nuclear_test"]] = nuclear
-    counts[:, EVENT_INDEX["taiwan_crisis"]] = crisis
-    counts[:, EVENT_INDEX["coercion"]] = total(episode, axis=(1, 2))
-    counts[:, EVENT_INDEX["tariff_shock"]] = total(shock, axis=(1, 2))
-    counts[:, EVENT_INDEX["summit"]] = total(summit, axis=1)
-    counts[:, EVENT_INDEX["history_dispute"]] = total(dispute, axis=(1, 2))
-    return counts
+def summits_and_disputes(w: CompiledWorld, s: State, k: int, keys: Keys) -> None:
+    """The stochastic summits and history disputes of step k and their effects, then the
+    bounds (`settle_*`), on the batch's arrays `s` in place: `summits_and_disputes_kernel`,
+    run by run, with the equations the Mesa agents apply one by one (`summit_with_pole`,
+    `coercion_eased`, `summits_with_challenger`, `momentum_after_summits`,
+    `ties_after_disputes`) and the draws of `summit_draws` and `history_disputes`."""
+    runs = w.runs
+    per_run = lambda x: np.broadcast_to(np.asarray(x, dtype=np.float64), (runs,))  # noqa: E731
+    summits_and_disputes_kernel(
+        step_counter(k),
+        keys.summit,
+        keys.summit_partner,
+        per_run(chance(w, w.rates.summit)),
+        keys.history,
+        per_run(chance(w, w.rates.history_dispute)),
+        np.broadcast_to(np.triu(w.cooperation > 0, k=1), s.cooperation.shape),
+        per_run(w.sizes.summit),
+        per_run(w.sizes.history_dispute),
+        w.dynamics.great_powers != "responsive",
+        K["coercion"],
+        EVENT_INDEX["summit"],
+        EVENT_INDEX["history_dispute"],
+        s.threat,
+        s.momentum,
+        s.reliability_shock,
+        s.restriction,
+        s.levers,
+        s.cooperation,
+        s.events,
+    )
+
+
+@compiled(None)
+def summits_and_disputes_kernel(
+    counter,
+    summit_keys,
+    partner_keys,
+    summit_chance,
+    history_keys,
+    history_chance,
+    linked,
+    summit_size,
+    dispute_size,
+    holding,
+    coercion,
+    summit_event,
+    dispute_event,
+    threat,
+    momentum,
+    reliability_shock,
+    restriction,
+    levers,
+    ties,
+    events,
+):
+    """`summits_and_disputes` for every run: each middle power's summit draw and partner (a
+    great power, or the challenger after them), the summits' effects in the order of the
+    middle powers, then the disputes of linked neighbours (each pair drawn once, by the
+    first in code order), the counts, and the bounds."""
+    runs, states = summit_keys.shape
+    poles = reliability_shock.shape[1]
+    drawn = np.zeros((states, states), dtype=np.bool_)
+    for r in range(runs):
+        met = 0
+        for i in range(states):
+            happens = uniform_of(summit_keys[r, i], counter) < summit_chance[r]
+            partner = int(np.floor(uniform_of(partner_keys[r, i], counter) * (poles + 1)))
+            if happens:
+                events[r, summit_event] += 1
+                if partner == poles:
+                    met += 1
+            for p in range(poles):
+                with_p = happens and partner == p
+                reliability_shock[r, p] = reliability_after_summit(
+                    reliability_shock[r, p], with_p, summit_size[r], 1.0
+                )
+                restriction[r, i, p] = eased(restriction[r, i, p], with_p, 1.0)
+                if holding:
+                    levers[r, i, p, coercion] = eased(levers[r, i, p, coercion], with_p, 1.0)
+        threat[r] = threat_after_summits(threat[r], np.float64(met), summit_size[r])
+        momentum[r] = momentum_after(momentum[r], np.float64(met), summit_size[r])
+        for i in range(states):
+            for j in range(states):
+                drawn[i, j] = linked[r, i, j] and (
+                    uniform_of(history_keys[r, i, j], counter) < history_chance[r]
+                )
+                if drawn[i, j]:
+                    events[r, dispute_event] += 1
+        for i in range(states):
+            for j in range(states):
+                ties[r, i, j] = clip(
+                    tie_after_disputes(ties[r, i, j], drawn[i, j], drawn[j, i], dispute_size[r]),
+                    0.0,
+                    1.0,
+                )
+        threat[r] = clip(threat[r], 0.0, 1.0)
+        for i in range(states):
+            for p in range(poles):
+                restriction[r, i, p] = clip(restriction[r, i, p], 0.0, 1.0)
 
 
 def state_pairs(w: CompiledWorld, state: State) -> Pairs:
