@@ -60,19 +60,14 @@ from sim.dynamics.pressures import (
     taiwan_crisis,
 )
 from sim.dynamics.state import Keys, State
-from sim.influence import K, Pairs, pairs_runs_last, pole_view, pulls, threat_pull
+from sim.influence import K, Pairs
 from sim.opinion import opinion_target, opinion_update, switch_probability
 from sim.params import EVENT_KINDS
 from sim.strategy import (
-    active_slots,
-    alignment_forecast,
     challenger_choice,
-    great_power_levers,
-    great_power_restraint,
+    great_powers_review,
     provocation_incentive,
-    restraint_effect,
     reviewing,
-    slot_forecast,
 )
 from sim.utility import Context
 from sim.world import CompiledWorld, ScheduledEventArrays, lever_caps, pressure_levers
@@ -303,32 +298,19 @@ def great_powers_decide(
     review = reviewing(w, k)
     if not review.any():
         return levers, restraint
-    dispositions = _dispositions(w, before)
     caps, held = _held(w, before)
-    caps, held = caps[:, poles], held[:, :, poles]
-    slots = active_slots(caps, np.arange(len(w.poles))[poles])
-    ids, pole_of, lever = slots
-    g_s, g_e = pulls(w, pole_view(ctx), pairs_runs_last(pair))  # (M, K, P, R)
-    pledge = before.pledge
-    g_s, g_e = g_s[:, lever, ids], g_e[:, lever, ids]  # (M, A, R)
-    alignment = alignment_forecast(w, response, poles, pledge)  # (M, P', R), once for both
-    fc = slot_forecast(w, response, g_s, g_e, dispositions["rivalry"], ids, alignment[:, pole_of])
-    new_levers = great_power_levers(w, fc, held, caps, k, keys.levers[:, :, poles], slots, pledge)
-    pull = threat_pull(w, pair, w.sign, w.protector)
-    effect = restraint_effect(w, before.pressures["russia_dprk"])
-    new_restraint = great_power_restraint(
+    new_levers, new_restraint = great_powers_review(
         w,
-        fc,
-        pull,
+        ctx,
+        pair,
         response,
-        pledge,
-        restraint,
-        effect,
-        dispositions["taiwan_risk"],
+        _dispositions(w, before),
+        before,
+        held,
+        caps,
         k,
-        keys.restraint[:, poles],
-        poles,
-        alignment,
+        keys,
+        np.arange(len(w.poles))[poles],
     )
     if review.all():  # the usual case: every run reviews at once (the same numbers)
         return new_levers, new_restraint
