@@ -96,8 +96,13 @@ def great_powers_review(
     zero = np.zeros(())
     lever_shock = normal_at(lever_keys, k) if noisy else np.broadcast_to(zero, shape)
     restraint_shock = normal_at(restraint_keys, k) if noisy else np.broadcast_to(zero, shape[::2])
-    levers, slope, curvature = (np.empty(shape) for _ in range(3))
-    restraint, restraint_slope, restraint_curvature = (np.empty(shape[::2]) for _ in range(3))
+    levers, restraint = np.empty(shape), np.empty(shape[::2])
+    if logit:  # it draws from the slopes and curvatures
+        slope, curvature = np.empty(shape), np.empty(shape)
+        restraint_slope, restraint_curvature = np.empty(shape[::2]), np.empty(shape[::2])
+    else:
+        slope = curvature = np.empty((0,) * 4)
+        restraint_slope = restraint_curvature = np.empty((0, 0))
     review_kernel(
         *tabs,
         (
@@ -109,6 +114,7 @@ def great_powers_review(
         np.broadcast_to(active, active.shape),
         w.dynamics.challenger == "strategic",
         noisy,
+        logit,
         np.broadcast_to(lever_shock, shape),
         np.broadcast_to(restraint_shock, shape[::2]),
         levers,

@@ -362,27 +362,6 @@ def cost_of_provocation(u, g, r, p):
     )
 
 
-@jit
-def restraint_slope_curvature(u, s, q, g, r, p, strategic):
-    """Slope and curvature of V_p in its restraint at the restraint in force."""
-    effect = restraint_effect(u, g, r, p, strategic)
-    # a unit of restraint lowers y* by `effect`, the threat target by threat_effect times that
-    dthreat = -u[THREAT_EFFECT][r] * effect
-    sign, aims = g[SIGN][r, p], g[AIMS_SECURITY][r, p]
-    slope, curvature = 0.0, 0.0
-    for i in range(s[IMPORTANCE].shape[1]):  # over the middle powers from the first
-        g_s = threat_pull(u, s, q, g, r, i) * dthreat
-        moved = sign * aims * g_s * answer(s[CURVATURE_SECURITY][r, i]) / 2.0
-        st = stake(u, s, r, i)
-        part = alignment_part(st, alignment(u, s, q, g, r, i, p), moved)
-        slope = part if i == 0 else slope + part
-        part = st * (moved * moved)
-        curvature = part if i == 0 else curvature + part
-    cost, now = g[RESTRAINT_COST][r, p], g[RESTRAINT][r, p]
-    slope = slope + u[STAKE][r] * cost_of_provocation(u, g, r, p) * effect - 2.0 * cost * now
-    return slope, -curvature - cost * (1.0 + u[INERTIA][r])
-
-
 # ----------------------------------------------------------------------------- kernels
 F = types.float64
 RUNS = types.UniTuple(types.Array(F, 1, "A", readonly=True), len(RUN_FIELDS))
@@ -446,6 +425,7 @@ def forecast_kernel(u, s, q, g, slot_poles, g_s, g_e, out):
             BOOL2,
             types.boolean,
             types.boolean,
+            types.boolean,
             IN4,
             IN2,
             OUT4,
@@ -469,6 +449,7 @@ def review_kernel(
     active,
     strategic,
     noisy,
+    slopes,
     lever_shock,
     restraint_shock,
     levers,
@@ -482,7 +463,8 @@ def review_kernel(
     their restraint, run by run: the slope and curvature of V_p at the levers in force
     `held` (R, M, P, K) into `lever_slope`, `lever_curvature_out` (R, M, P', K), and the
     `partial` rule's choice (the clipped vertex, plus noise `lever_shock` if `noisy`) into
-    `levers`; the same for the restraint (R, P'). Slots not `active` (P', K) (bounded at 0
+    `levers`; the same for the restraint (R, P'). The slopes and curvatures are written
+    only if `slopes` (the logit rule draws from them), else those arrays may be empty. Slots not `active` (P', K) (bounded at 0
     in every run) are 0."""
     for r in range(levers.shape[0]):
         for c in range(len(pole_ids)):
@@ -495,8 +477,9 @@ def review_kernel(
                 for k in range(levers.shape[3]):
                     if not active[c, k]:
                         levers[r, i, c, k] = 0.0
-                        lever_slope[r, i, c, k] = 0.0
-                        lever_curvature_out[r, i, c, k] = 0.0
+                        if slopes:
+                            lever_slope[r, i, c, k] = 0.0
+                            lever_curvature_out[r, i, c, k] = 0.0
                         continue
                     moved = gain(
                         g[SIGN][r, p],
@@ -519,16 +502,37 @@ def review_kernel(
                             now, chosen, 1.0, u[NOISE][r], lever_shock[r, i, c, k], 0.0, hi
                         )
                     levers[r, i, c, k] = chosen
-                    lever_slope[r, i, c, k] = slope
-                    lever_curvature_out[r, i, c, k] = curvature
-            slope, curvature = restraint_slope_curvature(u, s, q, g, r, p, strategic)
-            now, bound = g[RESTRAINT][r, p], g[RESTRAINT_MAX][r, p]
+                    if slopes:
+                        lever_slope[r, i, c, k] = slope
+                        lever_curvature_out[r, i, c, k] = curvature
+            # the restraint: slope and curvature of V_p at the restraint in force
+            effect = restraint_effect(u, g, r, p, strategic)
+            # a unit of restraint lowers y* by `effect`, the threat target by threat_effect
+            # times that
+            dthreat = -u[THREAT_EFFECT][r] * effect
+            sign, aims = g[SIGN][r, p], g[AIMS_SECURITY][r, p]
+            slope, curvature = 0.0, 0.0
+            for i in range(levers.shape[1]):  # over the middle powers from the first
+                g_s = threat_pull(u, s, q, g, r, i) * dthreat
+                moved = sign * aims * g_s * answer(s[CURVATURE_SECURITY][r, i]) / 2.0
+                st = stake(u, s, r, i)
+                part = alignment_part(st, alignment(u, s, q, g, r, i, p), moved)
+                slope = part if i == 0 else slope + part
+                part = st * (moved * moved)
+                curvature = part if i == 0 else curvature + part
+            cost, now = g[RESTRAINT_COST][r, p], g[RESTRAINT][r, p]
+            slope = (
+                slope + u[STAKE][r] * cost_of_provocation(u, g, r, p) * effect - 2.0 * cost * now
+            )
+            curvature = -curvature - cost * (1.0 + u[INERTIA][r])
+            bound = g[RESTRAINT_MAX][r, p]
             chosen = vertex(slope, curvature, now, -bound, bound)
             if noisy:
                 chosen = adjust(now, chosen, 1.0, u[NOISE][r], restraint_shock[r, c], -bound, bound)
             restraint[r, c] = chosen
-            restraint_slope[r, c] = slope
-            restraint_curvature[r, c] = curvature
+            if slopes:
+                restraint_slope[r, c] = slope
+                restraint_curvature[r, c] = curvature
 
 
 # ----------------------------------------------------------------------------- elementwise
@@ -557,6 +561,198 @@ def lever_curvature_everywhere(stake, gain, cost, inertia):
     return lever_curvature(stake, gain, cost, inertia)
 
 
+# ----------------------------------------------------------------------------- the challenger
+INCENTIVE_PARTS = (
+    "hostility",
+    "alliance_tightening",
+    "backing",
+    "opportunity",
+    "restraint",
+    "summits",
+    "engagement",
+)
+CHALLENGER_FIELDS = (  # per run (R,)
+    "hostility",
+    "spiral",
+    "backing_effect",
+    "opportunity",
+    "restraint_response",
+    "summit_response",
+    "engagement_response",
+    "outside_option",
+    "cost",
+    "inertia",
+    "noise",
+    "russia_dprk",
+    "taiwan",
+    "momentum",
+    "last",  # its last choice y_t
+)
+(
+    C_HOSTILITY,
+    C_SPIRAL,
+    C_BACKING_EFFECT,
+    C_OPPORTUNITY,
+    C_RESTRAINT_RESPONSE,
+    C_SUMMIT_RESPONSE,
+    C_ENGAGEMENT_RESPONSE,
+    C_OUTSIDE_OPTION,
+    C_COST,
+    C_INERTIA,
+    C_NOISE,
+    C_RUSSIA_DPRK,
+    C_TAIWAN,
+    C_MOMENTUM,
+    C_LAST,
+) = range(len(CHALLENGER_FIELDS))
+AROUND = ("security", "commitment", "reliability", "engagement", "exposure")  # (R, M)
+A_SECURITY, A_COMMITMENT, A_RELIABILITY, A_ENGAGEMENT, A_EXPOSURE = range(len(AROUND))
+
+
+@jit
+def toward(x):
+    """`np.maximum(x, 0.0)` of one number (NaN and -0.0 pass through, as NumPy's)."""
+    return x if (x >= 0.0 or x != x) else 0.0
+
+
+@jit
+def lean(adversary_sign, security, commitment):
+    """Half a middle power's security alignment with the challenger's adversary (toward it
+    only) plus half the adversary's commitment signals to it."""
+    return 0.5 * (toward(adversary_sign * security) + commitment)
+
+
+@jit
+def exposure_mean(exposure, values):
+    """The mean of `values` (M,) weighted by the middle powers' exposure to the threat (M,)."""
+    weighted, weights = 0.0, 0.0
+    for i in range(len(values)):  # from the first, as `sim.arrays.total`
+        weighted = exposure[i] * values[i] if i == 0 else weighted + exposure[i] * values[i]
+        weights = exposure[i] if i == 0 else weights + exposure[i]
+    return weighted / (weights if weights >= 1e-12 or weights != weights else 1e-12)
+
+
+@jit
+def incentive_parts(c, r, tightening, reliability, restraint, engagement):
+    """The parts of the challenger's incentive z to provoke, in the order of
+    `INCENTIVE_PARTS`: `tightening` the alliance's (`lean`), `reliability` its adversary's
+    mean reliability, `restraint` the great powers' leverage times restraint, summed."""
+    eroded = 1.0 - c[C_OUTSIDE_OPTION][r] * c[C_RUSSIA_DPRK][r]
+    return (
+        c[C_HOSTILITY][r],
+        c[C_SPIRAL][r] * tightening,
+        c[C_BACKING_EFFECT][r] * c[C_RUSSIA_DPRK][r],
+        c[C_OPPORTUNITY][r] * c[C_TAIWAN][r] * (1.0 - reliability),
+        -c[C_RESTRAINT_RESPONSE][r] * eroded * restraint,
+        -c[C_SUMMIT_RESPONSE][r] * c[C_MOMENTUM][r],
+        -c[C_ENGAGEMENT_RESPONSE][r] * engagement,
+    )
+
+
+@jit
+def leverage_applied(leverage, restraint, r):
+    """The great powers' restraint weighted by their leverage on the challenger (NumPy's sum:
+    the first plus the rest from 0.0)."""
+    rest = 0.0
+    for p in range(1, leverage.shape[1]):
+        rest += leverage[r, p] * restraint[r, p]
+    return leverage[r, 0] * restraint[r, 0] + rest
+
+
+@jit
+def provocation_choice(c, r, incentive, noise_scale, shock):
+    """Pyongyang's provocation y in [-1, 1]: U(y) = z y - cost y^2 - inertia (y - y_t)^2, the
+    clipped vertex plus noise."""
+    last = c[C_LAST][r]
+    slope = incentive - 2.0 * c[C_COST][r] * last
+    curvature = -(c[C_COST][r] + c[C_INERTIA][r])
+    target = vertex(slope, curvature, last, -1.0, 1.0)
+    return adjust(last, target, 1.0, c[C_NOISE][r] * noise_scale, shock, -1.0, 1.0)
+
+
+CHALLENGER = types.UniTuple(types.Array(F, 1, "A", readonly=True), len(CHALLENGER_FIELDS))
+AROUND_ARRAYS = types.UniTuple(types.Array(F, 2, "A", readonly=True), len(AROUND))
+OUT1 = types.Array(F, 1, "C")
+
+
+@compiled([types.void(CHALLENGER, AROUND_ARRAYS, IN2, IN2, F, F, IN1, OUT1)])
+def challenger_kernel(c, a, leverage, restraint, adversary_sign, noise_scale, shock, out):
+    """out[r]: Pyongyang's choice in run r, from the middle powers' new security and the
+    adversary's commitment to them, its reliability toward them and their governments'
+    engagement (`a`, (R, M)), the great powers' restraint (R, P) and the shocks (R,)."""
+    leans = np.empty(a[A_SECURITY].shape[1])
+    for r in range(out.shape[0]):
+        for i in range(len(leans)):
+            leans[i] = lean(adversary_sign, a[A_SECURITY][r, i], a[A_COMMITMENT][r, i])
+        exposure = a[A_EXPOSURE][r]
+        parts = incentive_parts(
+            c,
+            r,
+            exposure_mean(exposure, leans),
+            exposure_mean(exposure, a[A_RELIABILITY][r]),
+            leverage_applied(leverage, restraint, r),
+            exposure_mean(exposure, a[A_ENGAGEMENT][r]),
+        )
+        z = 0.0  # Python's sum of the parts: from 0
+        for n in range(len(parts)):
+            z = z + parts[n]
+        out[r] = provocation_choice(c, r, z, noise_scale, shock[r])
+
+
+@compiled([types.void(IN2, IN2, OUT1)])
+def exposure_mean_kernel(exposure, values, out):
+    """out[r]: `exposure_mean` of run r."""
+    for r in range(out.shape[0]):
+        out[r] = exposure_mean(exposure[r], values[r])
+
+
+@compiled([types.void(CHALLENGER, IN1, IN1, IN2, IN2, IN1, OUT2)])
+def incentive_kernel(c, tightening, reliability, leverage, restraint, engagement, out):
+    """out[n, r]: part n of the challenger's incentive in run r (`incentive_parts`)."""
+    for r in range(out.shape[1]):
+        parts = incentive_parts(
+            c,
+            r,
+            tightening[r],
+            reliability[r],
+            leverage_applied(leverage, restraint, r),
+            engagement[r],
+        )
+        for n in range(len(parts)):
+            out[n, r] = parts[n]
+
+
+@compiled(["float64(float64, float64, float64)"], vectorize=True)
+def lean_everywhere(adversary_sign, security, commitment):
+    return lean(adversary_sign, security, commitment)
+
+
+def challenger_table(w, russia_dprk, taiwan, momentum, last, runs: int):
+    """The challenger's per-run inputs (`CHALLENGER_FIELDS`), read-only views."""
+    ch = w.challenger_params
+    values = (
+        ch.hostility,
+        ch.spiral,
+        w.backing_effect,
+        ch.opportunity,
+        ch.restraint_response,
+        ch.summit_response,
+        ch.engagement_response,
+        ch.outside_option,
+        ch.cost,
+        ch.inertia,
+        ch.noise,
+        russia_dprk,
+        taiwan,
+        momentum,
+        last,
+    )
+    return tuple(
+        np.broadcast_to(np.asarray(0.0 if x is None else x, dtype=np.float64), (runs,))
+        for x in values
+    )
+
+
 # ----------------------------------------------------------------------------- the inputs
 CONTEXT_FIELDS = STATE_FIELDS[:7] + PAIR_FIELDS[:4]
 PAIRS_READ = ("reliability", "restriction", "inducement") + FLAGS
@@ -578,7 +774,12 @@ def tables(
         pairs = SimpleNamespace(**dict.fromkeys(PAIRS_READ, zero))
 
     def view(x, shape, dtype=np.float64):
-        return np.broadcast_to(np.asarray(zero if x is None else x, dtype=dtype), shape)
+        x = np.asarray(zero if x is None else x, dtype=dtype)
+        if x.shape != shape:
+            return np.broadcast_to(x, shape)
+        x = x.view()  # read-only, as a broadcast view is (the kernels' one type)
+        x.flags.writeable = False
+        return x
 
     def run(x):
         return view(x, (runs,))
