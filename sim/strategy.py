@@ -24,7 +24,7 @@ from typing import NamedTuple
 import numpy as np
 
 from sim import strategy_kernels as kernels
-from sim.decision import Response, adjust, logit_pick, vertex
+from sim.decision import Response, logit_pick
 from sim.params import LEVERS
 from sim.random import normal_at, uniform_at
 from sim.strategy_kernels import forecast_kernel, review_kernel, tables
@@ -172,29 +172,59 @@ def provocation_incentive(
     engagement: np.ndarray,
 ) -> dict[str, np.ndarray]:
     """The parts of the challenger's incentive z to provoke, each (R,): what the "why" panel
-    shows; their sum is z."""
-    ch = w.challenger_params
-    eroded = 1.0 - ch.outside_option * russia_dprk
-    return {
-        "hostility": ch.hostility,
-        "alliance_tightening": ch.spiral * tightening,
-        "backing": w.backing_effect * russia_dprk,
-        "opportunity": ch.opportunity * taiwan * (1.0 - adversary_reliability),
-        "restraint": -ch.restraint_response * eroded * (w.leverage * restraint).sum(axis=-1),
-        "summits": -ch.summit_response * momentum,
-        "engagement": -ch.engagement_response * engagement,
-    }
+    shows; their sum is z (`sim.strategy_kernels.incentive_parts`)."""
+    runs = np.broadcast_shapes(*(np.shape(x) for x in (tightening, adversary_reliability)))[0]
+    table = kernels.challenger_table(w, russia_dprk, taiwan, momentum, None, runs)
+    out = np.empty((len(kernels.INCENTIVE_PARTS), runs))
+    kernels.incentive_kernel(
+        table,
+        *(_read_only(x, (runs,)) for x in (tightening, adversary_reliability)),
+        _read_only(w.leverage, w.leverage.shape),
+        _read_only(restraint, w.leverage.shape),
+        _read_only(engagement, (runs,)),
+        out,
+    )
+    return dict(zip(kernels.INCENTIVE_PARTS, out, strict=True))
 
 
-def challenger_choice(w, incentive: np.ndarray, last: np.ndarray, k: int, keys) -> np.ndarray:
+def challenger_choice(
+    w, security, commitment, reliability, engagement, dispositions, before, k: int, keys
+) -> np.ndarray:
     """Pyongyang's provocation y in [-1, 1] (R,): U(y) = z y - cost y^2 - inertia (y - y_t)^2,
-    the clipped vertex plus noise (its PROVOCATION stream)."""
-    ch = w.challenger_params
-    slope = incentive - 2.0 * ch.cost * last
-    curvature = -(ch.cost + ch.inertia)
-    target = vertex(slope, curvature, last, -1.0, 1.0)
-    noise = ch.noise * np.sqrt(w.dt_years)
-    return adjust(last, target, 1.0, noise, normal_at(keys, k), -1.0, 1.0)
+    the clipped vertex plus noise (its PROVOCATION stream `keys`), its incentive z from the
+    middle powers' new `security`, its adversary's `commitment` lever in force toward them
+    and `reliability`, their governments' `engagement` (each (R, M)), and the `dispositions`
+    and the State `before` in force (`sim.strategy_kernels.challenger_kernel`)."""
+    runs = security.shape[0]
+    table = kernels.challenger_table(
+        w,
+        before.pressures["russia_dprk"],
+        dispositions["taiwan_risk"],
+        before.momentum,
+        before.provocation,
+        runs,
+    )
+    around = tuple(
+        _read_only(x, security.shape)
+        for x in (security, commitment, reliability, engagement, w.threat_exposure)
+    )
+    out = np.empty(runs)
+    kernels.challenger_kernel(
+        table,
+        around,
+        _read_only(w.leverage, w.leverage.shape),
+        _read_only(before.restraint, w.leverage.shape),
+        float(w.sign[np.argmax(w.protector)]),
+        float(np.sqrt(w.dt_years)),
+        _read_only(normal_at(keys, k), (runs,)),
+        out,
+    )
+    return out
+
+
+def _read_only(x, shape) -> np.ndarray:
+    """`x` as float64 of `shape`, read only (the kernels' one type of array)."""
+    return np.broadcast_to(np.asarray(x, dtype=np.float64), shape)
 
 
 # ----------------------------------------------------------------------------- the "why"

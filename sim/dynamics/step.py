@@ -9,11 +9,9 @@ import numpy as np
 from sim.arrays import total
 from sim.decision import Choice, Response
 from sim.dynamics.challenger import (
-    adversary_reliability,
-    alliance_tightening,
     backing,
     challenger_tests,
-    engagement_offered,
+    engagement_by_state,
     momentum_after_summits,
     momentum_fades,
     provocation,
@@ -66,7 +64,6 @@ from sim.params import EVENT_KINDS
 from sim.strategy import (
     challenger_choice,
     great_powers_review,
-    provocation_incentive,
     reviewing,
 )
 from sim.utility import Context
@@ -266,18 +263,17 @@ def challenger_decides(
     if w.dynamics.challenger != "strategic":
         return before.provocation
     adversary = int(np.argmax(w.protector))
-    dispositions = _dispositions(w, before)
-    incentive = provocation_incentive(
+    return challenger_choice(
         w,
-        alliance_tightening(w, security, held[:, :, adversary, K["commitment"]]),
-        before.pressures["russia_dprk"],
-        dispositions["taiwan_risk"],
-        adversary_reliability(w, pair.reliability),
-        before.restraint,
-        before.momentum,
-        engagement_offered(w, before.camp),
+        security,
+        held[:, :, adversary, K["commitment"]],
+        pair.reliability[..., adversary],
+        engagement_by_state(w, before.camp),
+        _dispositions(w, before),
+        before,
+        k,
+        keys.provocation,
     )
-    return challenger_choice(w, sum(incentive.values()), before.provocation, k, keys.provocation)
 
 
 def great_powers_decide(
