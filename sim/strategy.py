@@ -42,7 +42,10 @@ class Forecast(NamedTuple):
 def reviewing(w, k: int) -> np.ndarray:
     """(R,) whether step k ends a review period of the great powers (`strategy.review_months`)."""
     months = int(w.params.scenario.step_months)
-    period = w.strategy.review_months
+    period = np.asarray(w.strategy.review_months)
+    if period.size and (period == period.flat[0]).all():  # one period for every run
+        period, shape = period.flat[0], period.shape
+        return np.full(shape, (k * months) // period != ((k - 1) * months) // period)
     return (k * months) // period != ((k - 1) * months) // period
 
 
@@ -88,14 +91,15 @@ def great_powers_review(
         w, ctx, pairs, response, dispositions, before.pressures, before.pledge, before.restraint
     )
     runs, middle = held.shape[:2]
-    lever_keys, restraint_keys = keys.levers[:, :, poles], keys.restraint[:, poles]
     shape = (runs, middle, len(poles), len(LEVERS))
     active = (caps[:, poles] > 0).any(axis=0)
     logit = w.decision.rule == "logit"
     noisy = not logit and bool(np.any(w.strategy.noise > 0))
-    zero = np.zeros(())
-    lever_shock = normal_at(lever_keys, k) if noisy else np.broadcast_to(zero, shape)
-    restraint_shock = normal_at(restraint_keys, k) if noisy else np.broadcast_to(zero, shape[::2])
+    if noisy:
+        lever_shock = normal_at(keys.levers[:, :, poles], k)
+        restraint_shock = normal_at(keys.restraint[:, poles], k)
+    else:  # no draws
+        lever_shock = restraint_shock = np.zeros(())
     levers, restraint = np.empty(shape), np.empty(shape[::2])
     if logit:  # it draws from the slopes and curvatures
         slope, curvature = np.empty(shape), np.empty(shape)
@@ -105,18 +109,15 @@ def great_powers_review(
         restraint_slope = restraint_curvature = np.empty((0, 0))
     review_kernel(
         *tabs,
-        (
-            np.broadcast_to(w.lever_cost, w.lever_cost.shape),
-            np.broadcast_to(caps, caps.shape),
-        ),
-        np.broadcast_to(held, held.shape),
-        np.broadcast_to(np.asarray(poles, np.int64), (len(poles),)),
-        np.broadcast_to(active, active.shape),
+        (kernels.read_only(w.lever_cost, caps.shape), kernels.read_only(caps, caps.shape)),
+        kernels.read_only(held, held.shape),
+        kernels.read_only(poles, (len(poles),), np.int64),
+        kernels.read_only(active, active.shape, bool),
         w.dynamics.challenger == "strategic",
         noisy,
         logit,
-        np.broadcast_to(lever_shock, shape),
-        np.broadcast_to(restraint_shock, shape[::2]),
+        kernels.read_only(lever_shock, shape),
+        kernels.read_only(restraint_shock, shape[::2]),
         levers,
         slope,
         curvature,
@@ -126,6 +127,7 @@ def great_powers_review(
     )
     if not logit:
         return levers, restraint
+    lever_keys, restraint_keys = keys.levers[:, :, poles], keys.restraint[:, poles]
     pole_of, lever = np.nonzero(active)
     now = held[:, :, poles][:, :, pole_of, lever]
     hi = np.broadcast_to(caps[:, poles][:, None, pole_of, lever], now.shape)
@@ -178,10 +180,10 @@ def provocation_incentive(
     out = np.empty((len(kernels.INCENTIVE_PARTS), runs))
     kernels.incentive_kernel(
         table,
-        *(_read_only(x, (runs,)) for x in (tightening, adversary_reliability)),
-        _read_only(w.leverage, w.leverage.shape),
-        _read_only(restraint, w.leverage.shape),
-        _read_only(engagement, (runs,)),
+        *(kernels.read_only(x, (runs,)) for x in (tightening, adversary_reliability)),
+        kernels.read_only(w.leverage, w.leverage.shape),
+        kernels.read_only(restraint, w.leverage.shape),
+        kernels.read_only(engagement, (runs,)),
         out,
     )
     return dict(zip(kernels.INCENTIVE_PARTS, out, strict=True))
@@ -205,26 +207,21 @@ def challenger_choice(
         runs,
     )
     around = tuple(
-        _read_only(x, security.shape)
+        kernels.read_only(x, security.shape)
         for x in (security, commitment, reliability, engagement, w.threat_exposure)
     )
     out = np.empty(runs)
     kernels.challenger_kernel(
         table,
         around,
-        _read_only(w.leverage, w.leverage.shape),
-        _read_only(before.restraint, w.leverage.shape),
+        kernels.read_only(w.leverage, w.leverage.shape),
+        kernels.read_only(before.restraint, w.leverage.shape),
         float(w.sign[np.argmax(w.protector)]),
         float(np.sqrt(w.dt_years)),
-        _read_only(normal_at(keys, k), (runs,)),
+        kernels.read_only(normal_at(keys, k), (runs,)),
         out,
     )
     return out
-
-
-def _read_only(x, shape) -> np.ndarray:
-    """`x` as float64 of `shape`, read only (the kernels' one type of array)."""
-    return np.broadcast_to(np.asarray(x, dtype=np.float64), shape)
 
 
 # ----------------------------------------------------------------------------- the "why"
