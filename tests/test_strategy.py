@@ -157,3 +157,56 @@ def test_a_broken_dated_lever_is_named_in_one_line(default_params, values, key):
     params = with_values(default_params, {"scenario.levers": [LeverChange(**change)]})
     with pytest.raises(sim.ParamError, match=key.replace("[", r"\[").replace("]", r"\]")):
         sim.simulate(params, runs=1, steps=2)
+
+
+def test_the_why_panels_parts_give_the_great_powers_choice():
+    """The parts of each lever's slope the "why" panel shows (`sim.strategy.lever_terms`,
+    from the compiled equations through their elementwise wrappers) add up to the slope the
+    engine's review kernel chose from: the clipped vertex of their sum is the lever chosen,
+    to the bit (partial rule, no noise)."""
+    import agents
+    from sim.decision import vertex
+
+    params = compose(["scenario=baseline"])
+    model = agents.GeopoliticsModel(params, rng=SEED, run=0)
+    checked = 0
+    for _ in range(8):
+        model.step()
+        for gp in model.great_powers:
+            for state in model.state_codes:
+                why = model.why(gp.code, toward=state)
+                if not why.reviewed:
+                    continue
+                for lever in LEVERS:
+                    chosen = vertex(
+                        why.slope(lever),
+                        why.curvature[lever],
+                        why.before[lever],
+                        0.0,
+                        why.bound[lever],
+                    )
+                    if why.bound[lever] > 0:
+                        assert float(chosen) == why.after[lever], (gp.code, state, lever)
+                        checked += 1
+    assert checked > 0
+
+
+def test_the_why_panels_parts_give_pyongyangs_choice():
+    """Without noise, Pyongyang's choice is the partial rule's move toward the clipped vertex
+    of the parts the "why" panel shows (`sim.strategy.provocation_terms`, from the compiled
+    incentive). Not to the bit: the panel recomposes the incentive's inputs from the agents
+    (the last bit differs, as it did before the incentive was compiled)."""
+    import agents
+    from sim.decision import adjust, vertex
+
+    params = with_values(compose(["scenario=baseline"]), {"world.challengers.PRK.noise": 0.0})
+    model = agents.GeopoliticsModel(params, rng=SEED, run=0)
+    ch = model.world.challenger_params
+    curvature = -(float(ch.cost[0]) + float(ch.inertia[0]))
+    for _ in range(6):
+        model.step()
+        why = model.why(model.challenger.code)
+        assert set(why.terms) >= {"hostility", "restraint", "engagement", "cost"}
+        target = vertex(why.slope, curvature, why.before, -1.0, 1.0)
+        moved = float(adjust(why.before, target, 1.0, 0.0, 0.0, -1.0, 1.0))
+        assert moved == pytest.approx(why.after, rel=1e-12, abs=1e-15)

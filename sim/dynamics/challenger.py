@@ -8,6 +8,7 @@ from sim.arrays import total
 from sim.dynamics.clock import chance, decay, governing
 from sim.kernels import compiled, jit
 from sim.random import uniform_at
+from sim.strategy_kernels import exposure_mean_kernel, lean_everywhere
 from sim.world import CompiledWorld
 
 
@@ -85,25 +86,36 @@ def alliance_tightening(w: CompiledWorld, security: np.ndarray, commitment: np.n
     with the challenger's adversary (toward it only) plus half its commitment signals to them
     (`commitment` (R, M): the adversary's commitment lever in force)."""
     adversary_sign = float(w.sign[np.argmax(w.protector)])
-    lean = 0.5 * (np.maximum(adversary_sign * security, 0.0) + commitment)
-    exposure = w.threat_exposure
-    return total(exposure * lean, axis=1) / np.maximum(total(exposure, axis=1), 1e-12)
+    return exposure_weighted(w, lean_everywhere(adversary_sign, security, commitment))
+
+
+def engagement_by_state(w: CompiledWorld, camp: np.ndarray) -> np.ndarray:
+    """The dialogue (R, M) each middle power's government offers the challenger (its camp's
+    `engagement`; `camp` (R, M))."""
+    return governing(w.ideal_engagement, camp)[..., 0]
 
 
 def engagement_offered(w: CompiledWorld, camp: np.ndarray) -> np.ndarray:
     """E (R,): the exposure-weighted dialogue the middle powers' governments offer the
-    challenger (their camps' `engagement`; `camp` (R, M))."""
-    offered = governing(w.ideal_engagement, camp)[..., 0]
-    exposure = w.threat_exposure
-    return total(exposure * offered, axis=1) / np.maximum(total(exposure, axis=1), 1e-12)
+    challenger (`engagement_by_state`)."""
+    return exposure_weighted(w, engagement_by_state(w, camp))
 
 
 def adversary_reliability(w: CompiledWorld, reliability: np.ndarray) -> np.ndarray:
     """r_bar (R,): the exposure-weighted effective reliability of the challenger's adversary
     toward the middle powers (`reliability` (R, M, P))."""
-    exposure = w.threat_exposure
-    mine = reliability[..., int(np.argmax(w.protector))]
-    return total(exposure * mine, axis=1) / np.maximum(total(exposure, axis=1), 1e-12)
+    return exposure_weighted(w, reliability[..., int(np.argmax(w.protector))])
+
+
+def exposure_weighted(w: CompiledWorld, values: np.ndarray) -> np.ndarray:
+    """The mean (R,) of `values` (R, M) over the middle powers weighted by their exposure to
+    the threat (`sim.strategy_kernels.exposure_mean`)."""
+    values = np.asarray(values, dtype=np.float64)
+    out = np.empty(values.shape[0])
+    exposure_mean_kernel(
+        np.broadcast_to(w.threat_exposure, values.shape), np.broadcast_to(values, values.shape), out
+    )
+    return out
 
 
 def backing(w: CompiledWorld, backing_effect: np.ndarray, russia_dprk: np.ndarray) -> np.ndarray:

@@ -9,11 +9,9 @@ import numpy as np
 from sim.arrays import total
 from sim.decision import Choice, Response
 from sim.dynamics.challenger import (
-    adversary_reliability,
-    alliance_tightening,
     backing,
     challenger_tests,
-    engagement_offered,
+    engagement_by_state,
     momentum_after,
     momentum_after_summits,
     momentum_fades,
@@ -58,21 +56,15 @@ from sim.dynamics.pressures import (
     taiwan_crisis,
 )
 from sim.dynamics.state import Keys, State
-from sim.influence import K, Pairs, pairs_runs_last, pole_view, pulls, threat_pull
+from sim.influence import K, Pairs
 from sim.kernels import clip, compiled
 from sim.opinion import opinion_target, opinion_update, switch_probability
 from sim.params import EVENT_KINDS
 from sim.random import step_counter, uniform_of
 from sim.strategy import (
-    active_slots,
-    alignment_forecast,
     challenger_choice,
-    great_power_levers,
-    great_power_restraint,
-    provocation_incentive,
-    restraint_effect,
+    great_powers_review,
     reviewing,
-    slot_forecast,
 )
 from sim.utility import Context
 from sim.world import CompiledWorld, ScheduledEventArrays, lever_caps, pressure_levers
@@ -337,18 +329,17 @@ def challenger_decides(
     if w.dynamics.challenger != "strategic":
         return before.provocation
     adversary = int(np.argmax(w.protector))
-    dispositions = _dispositions(w, before)
-    incentive = provocation_incentive(
+    return challenger_choice(
         w,
-        alliance_tightening(w, security, held[:, :, adversary, K["commitment"]]),
-        before.pressures["russia_dprk"],
-        dispositions["taiwan_risk"],
-        adversary_reliability(w, pair.reliability),
-        before.restraint,
-        before.momentum,
-        engagement_offered(w, before.camp),
+        security,
+        held[:, :, adversary, K["commitment"]],
+        pair.reliability[..., adversary],
+        engagement_by_state(w, before.camp),
+        _dispositions(w, before),
+        before,
+        k,
+        keys.provocation,
     )
-    return challenger_choice(w, sum(incentive.values()), before.provocation, k, keys.provocation)
 
 
 def great_powers_decide(
@@ -369,32 +360,19 @@ def great_powers_decide(
     review = reviewing(w, k)
     if not review.any():
         return levers, restraint
-    dispositions = _dispositions(w, before)
     caps, held = _held(w, before)
-    caps, held = caps[:, poles], held[:, :, poles]
-    slots = active_slots(caps, np.arange(len(w.poles))[poles])
-    ids, pole_of, lever = slots
-    g_s, g_e = pulls(w, pole_view(ctx), pairs_runs_last(pair))  # (M, K, P, R)
-    pledge = before.pledge
-    g_s, g_e = g_s[:, lever, ids], g_e[:, lever, ids]  # (M, A, R)
-    alignment = alignment_forecast(w, response, poles, pledge)  # (M, P', R), once for both
-    fc = slot_forecast(w, response, g_s, g_e, dispositions["rivalry"], ids, alignment[:, pole_of])
-    new_levers = great_power_levers(w, fc, held, caps, k, keys.levers[:, :, poles], slots, pledge)
-    pull = threat_pull(w, pair, w.sign, w.protector)
-    effect = restraint_effect(w, before.pressures["russia_dprk"])
-    new_restraint = great_power_restraint(
+    new_levers, new_restraint = great_powers_review(
         w,
-        fc,
-        pull,
+        ctx,
+        pair,
         response,
-        pledge,
-        restraint,
-        effect,
-        dispositions["taiwan_risk"],
+        _dispositions(w, before),
+        before,
+        held,
+        caps,
         k,
-        keys.restraint[:, poles],
-        poles,
-        alignment,
+        keys,
+        np.arange(len(w.poles))[poles],
     )
     if review.all():  # the usual case: every run reviews at once (the same numbers)
         return new_levers, new_restraint

@@ -1,0 +1,882 @@
+"""The great powers' review and Pyongyang's choice, compiled (Numba): each equation once.
+
+The scalar equations of `sim.influence` (a lever's pull on a middle power's utility slope)
+and `sim.strategy` (the great powers' forecast, the slope and curvature of their objective
+in each lever and in their restraint, the challenger's incentive) are written here once, as
+`jit` functions. `review_kernel` runs a whole review of the great powers for a run at a time
+(every middle power, great power and lever slot in registers, no temporaries over runs);
+`challenger_kernel` Pyongyang's choice. The "why" panel and the tests call the same scalar
+functions through `pulls_kernel`, `forecast_kernel` and the elementwise (`vectorize=True`)
+wrappers at the end, so the engine and the Mesa layer compute the same numbers.
+
+The numbers are those of the NumPy expressions these replaced, to the last bit: operations
+in the same order, sums over the great powers from the first (`sim.arrays.total`), or, for
+NumPy's own `.sum(axis=-1)` over a contiguous axis, the first plus the rest added from 0.0.
+
+Layout (as `sim.kernels`): tuples of read-only arrays, runs first, broadcast views allowed.
+- `u` per run (R,), in the order of `RUN_FIELDS`;
+- `s` per middle power (R, M), `STATE_FIELDS`;
+- `q` per pair (middle power, great power) (R, M, P), `PAIR_FIELDS`; `b` their flags, `FLAGS`;
+- `g` per great power (R, P), `POLE_FIELDS`;
+- `lv` per great power and lever (R, P, K), `LEVER_FIELDS`.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+from numba import types
+
+from sim.kernels import adjust, compiled, jit, vertex
+from sim.params import LEVERS
+
+FLAT = 1e-9  # a curvature above -FLAT: the middle power does not answer along that dimension
+
+COMMITMENT, INDUCEMENT, COERCION, TARIFF, CONSENT, MILITARY = range(6)
+assert LEVERS == ("commitment", "inducement", "coercion", "tariff", "consent", "military")
+
+RUN_FIELDS = (
+    "stake",
+    "inertia",
+    "noise",
+    "own_threat",
+    "stability",
+    "second_front",
+    "pledge_signal",
+    "commitment_gain",
+    "tariff_doubt",
+    "restriction_loss",
+    "rivalry",  # the disposition in force (the stake), not the context's field
+    "taiwan",
+    "russia_dprk",
+    "restraint_response",
+    "challenger_cost",
+    "challenger_inertia",
+    "threat_effect",
+    "outside_option",
+)
+(
+    STAKE,
+    INERTIA,
+    NOISE,
+    OWN_THREAT,
+    STABILITY,
+    SECOND_FRONT,
+    PLEDGE_SIGNAL,
+    COMMITMENT_GAIN,
+    TARIFF_DOUBT,
+    RESTRICTION_LOSS,
+    RIVALRY,
+    TAIWAN,
+    RUSSIA_DPRK,
+    RESTRAINT_RESPONSE,
+    CHALLENGER_COST,
+    CHALLENGER_INERTIA,
+    THREAT_EFFECT,
+    OUTSIDE_OPTION,
+) = range(len(RUN_FIELDS))
+STATE_FIELDS = (
+    "threat",
+    "rivalry",
+    "last_security",
+    "last_economic",
+    "last_autonomy",
+    "appeasement",
+    "consent_complement",
+    "protection",  # the weights of the utility terms the pulls read
+    "abandonment",
+    "great_power_threat",
+    "coercion",
+    "economic",
+    "trade_pressure",
+    "military_exposure",
+    "importance",
+    "threat_exposure",
+    "target_security",  # the middle powers' `Response`
+    "target_economic",
+    "curvature_security",
+    "curvature_economic",
+)
+(
+    S_THREAT,
+    S_RIVALRY,
+    LAST_SECURITY,
+    LAST_ECONOMIC,
+    LAST_AUTONOMY,
+    APPEASEMENT,
+    CONSENT_COMPLEMENT,
+    W_PROTECTION,
+    W_ABANDONMENT,
+    W_GREAT_POWER_THREAT,
+    W_COERCION,
+    W_ECONOMIC,
+    W_TRADE_PRESSURE,
+    MILITARY_EXPOSURE,
+    IMPORTANCE,
+    THREAT_EXPOSURE,
+    TARGET_SECURITY,
+    TARGET_ECONOMIC,
+    CURVATURE_SECURITY,
+    CURVATURE_ECONOMIC,
+) = range(len(STATE_FIELDS))
+PAIR_FIELDS = (
+    "sign",  # the context's
+    "protector",
+    "capability",
+    "military",
+    "reliability",  # `sim.influence.Pairs`
+    "restriction",
+    "inducement",
+    "exports",
+    "pledge",
+)
+(
+    Q_SIGN,
+    Q_PROTECTOR,
+    Q_CAPABILITY,
+    Q_MILITARY,
+    Q_RELIABILITY,
+    Q_RESTRICTION,
+    Q_INDUCEMENT,
+    Q_EXPORTS,
+    Q_PLEDGE,
+) = range(len(PAIR_FIELDS))
+FLAGS = ("reliability_interior", "military_interior", "coercion_binds")
+RELIABILITY_INTERIOR, MILITARY_INTERIOR, COERCION_BINDS = range(len(FLAGS))
+POLE_FIELDS = (
+    "sign",  # the world's
+    "protector",
+    "aims_security",
+    "aims_economic",
+    "deal",
+    "restraint_cost",
+    "restraint_max",
+    "leverage",
+    "restraint",  # in force
+    "capability",
+)
+(
+    SIGN,
+    PROTECTOR,
+    AIMS_SECURITY,
+    AIMS_ECONOMIC,
+    DEAL,
+    RESTRAINT_COST,
+    RESTRAINT_MAX,
+    LEVERAGE,
+    RESTRAINT,
+    CAPABILITY,
+) = range(len(POLE_FIELDS))
+LEVER_FIELDS = ("cost", "cap")
+LEVER_COST, LEVER_CAP = range(len(LEVER_FIELDS))
+
+
+def flag(x):
+    """A boolean mask as a factor, as NumPy multiplies by one."""
+    return 1.0 if x else 0.0
+
+
+flag = jit(flag)
+
+
+# ----------------------------------------------------------------------------- the pulls
+# `sim.influence`: G_xk = dA_x / dL_k, the change of a middle power's utility slope along
+# security (x = s) and economic alignment (x = e) per unit of great power p's lever k.
+@jit
+def reliability_value(u, s, q, r, i, p):
+    """dA_s / dr_p over sign_p / 2: what a unit of p's reliability is worth to the slope of
+    security alignment (protection, abandonment, the balance of threat against the others)."""
+    everyone = 0.0
+    for o in range(q[Q_SIGN].shape[2]):
+        everyone = q[Q_MILITARY][r, i, o] if o == 0 else everyone + q[Q_MILITARY][r, i, o]
+    return (
+        s[W_PROTECTION][r, i]
+        * s[S_THREAT][r, i]
+        * q[Q_PROTECTOR][r, i, p]
+        * q[Q_CAPABILITY][r, i, p]
+        + s[W_ABANDONMENT][r, i] * (1.0 - s[LAST_AUTONOMY][r, i])
+        + s[W_GREAT_POWER_THREAT][r, i]
+        * q[Q_CAPABILITY][r, i, p]
+        * (everyone - q[Q_MILITARY][r, i, p])
+    )
+
+
+@jit
+def pair_pulls(u, s, q, b, r, i, p):
+    """(G_s, G_e) of great power p's levers toward middle power i in run r, each a tuple in
+    the order of LEVERS."""
+    sign = q[Q_SIGN][r, i, p]
+    half_sign = sign / 2.0  # d(share of p)/dx
+    rivalry_scale = 0.5 + 0.5 * s[S_RIVALRY][r, i]
+    exports = q[Q_EXPORTS][r, i, p]
+    loss = u[RESTRICTION_LOSS][r]
+    security_share = (1.0 + sign * s[LAST_SECURITY][r, i]) / 2.0
+    economic_share = (1.0 + sign * s[LAST_ECONOMIC][r, i]) / 2.0
+    binds = flag(b[COERCION_BINDS][r, i, p])
+    w_coercion, w_economic = s[W_COERCION][r, i], s[W_ECONOMIC][r, i]
+    reliability_pull = (
+        half_sign * reliability_value(u, s, q, r, i, p) * flag(b[RELIABILITY_INTERIOR][r, i, p])
+    )
+    # military: theta_p = exposure (1/2 + rivalry/2) clip(base + lever); its pull on security
+    # is toward the others' protection (balancing) and toward p itself (appeasement)
+    everyone = 0.0
+    for o in range(q[Q_SIGN].shape[2]):
+        by = q[Q_SIGN][r, i, o] * q[Q_RELIABILITY][r, i, o] * q[Q_CAPABILITY][r, i, o]
+        everyone = by if o == 0 else everyone + by
+    others = everyone - sign * q[Q_RELIABILITY][r, i, p] * q[Q_CAPABILITY][r, i, p]
+    g_s = (
+        u[COMMITMENT_GAIN][r] * reliability_pull,
+        0.0,
+        w_coercion * economic_share * half_sign * binds,
+        -u[TARIFF_DOUBT][r] * reliability_pull,
+        s[W_ABANDONMENT][r, i] * s[CONSENT_COMPLEMENT][r, i] * s[LAST_AUTONOMY][r, i] * half_sign,
+        s[W_GREAT_POWER_THREAT][r, i]
+        * s[MILITARY_EXPOSURE][r, i]
+        * rivalry_scale
+        * 0.5
+        * (others + s[APPEASEMENT][r, i] * sign)
+        * flag(b[MILITARY_INTERIOR][r, i, p]),
+    )
+    g_e = (
+        0.0,
+        w_economic * exports * (1.0 - loss * q[Q_RESTRICTION][r, i, p]) * half_sign,
+        -half_sign
+        * (
+            w_coercion * (1.0 - security_share)
+            + w_economic * loss * exports * (1.0 + q[Q_INDUCEMENT][r, i, p])
+        )
+        * binds,
+        s[W_TRADE_PRESSURE][r, i] * rivalry_scale * half_sign,
+        0.0,
+        0.0,
+    )
+    return g_s, g_e
+
+
+@jit
+def threat_pull(u, s, q, g, r, i):
+    """dA_s / d(the challenger's threat) of middle power i: protection's slope per unit of the
+    threat (before the state's exposure)."""
+    worth = 0.0  # NumPy's sum over the great powers: the first plus the rest from 0.0
+    for o in range(1, g[SIGN].shape[1]):
+        worth += (
+            g[PROTECTOR][r, o]
+            * q[Q_RELIABILITY][r, i, o]
+            * g[CAPABILITY][r, o]
+            * g[SIGN][r, o]
+            / 2.0
+        )
+    first = (
+        g[PROTECTOR][r, 0] * q[Q_RELIABILITY][r, i, 0] * g[CAPABILITY][r, 0] * g[SIGN][r, 0] / 2.0
+    )
+    return s[W_PROTECTION][r, i] * s[THREAT_EXPOSURE][r, i] * (first + worth)
+
+
+# ----------------------------------------------------------------------------- the forecast
+@jit
+def answer(curvature):
+    """How far a middle power's target moves per unit of slope, 1 / (-2 B); 0 where its
+    utility is flat along the dimension."""
+    return 0.0 if curvature > -FLAT else 1.0 / (-2.0 * curvature)
+
+
+@jit
+def stake(u, s, r, i):
+    """St_i: what middle power i's full alignment is worth to a great power."""
+    return u[STAKE][r] * s[IMPORTANCE][r, i] * (0.5 + 0.5 * u[RIVALRY][r])
+
+
+@jit
+def alignment(u, s, q, g, r, i, p):
+    """alpha_hat: the share of middle power i aligned with great power p where it is heading,
+    its pledges read as a signal of alignment ("a kind of 'pledge of allegiance'", 001)."""
+    heading = g[AIMS_SECURITY][r, p] * s[TARGET_SECURITY][r, i]
+    heading = heading + g[AIMS_ECONOMIC][r, p] * s[TARGET_ECONOMIC][r, i]
+    pledged = 0.0  # NumPy's sum over the great powers: the first plus the rest from 0.0
+    for o in range(1, g[SIGN].shape[1]):
+        pledged += q[Q_PLEDGE][r, i, o] * g[SIGN][r, o]
+    pledged = q[Q_PLEDGE][r, i, 0] * g[SIGN][r, 0] + pledged
+    signal = u[PLEDGE_SIGNAL][r] * pledged
+    return (1.0 + g[SIGN][r, p] * (heading + signal)) / 2.0
+
+
+@jit
+def gain(sign, aims_security, aims_economic, g_s, g_e, answer_security, answer_economic):
+    """d alpha_hat / d L: the pulls moved into the middle power's targets, as a share."""
+    shift = aims_security * g_s * answer_security
+    shift = shift + aims_economic * g_e * answer_economic
+    return sign * shift / 2.0
+
+
+# ----------------------------------------------------------------------------- V_p in a lever
+@jit
+def alignment_part(stake, alignment, gain):
+    """2 St (1 - alpha_hat) d alpha_hat / d L: what moving the middle power toward p is worth."""
+    return 2.0 * stake * (1.0 - alignment) * gain
+
+
+@jit
+def cost_part(cost, now):
+    """-2 c L^t: the running cost's slope at the lever (or restraint) in force."""
+    return -2.0 * cost * now
+
+
+@jit
+def deal_part(deal, pledge):
+    """-deal x pledge: a tariff's threat to the investment pledged to p."""
+    return -(deal * pledge)
+
+
+@jit
+def lever_curvature(stake, gain, cost, inertia):
+    """The coefficient of t^2 of V_p in a lever: the middle power's answer and the costs."""
+    return -stake * (gain * gain) - cost * (1.0 + inertia)
+
+
+# ----------------------------------------------------------------------------- restraint
+@jit
+def restraint_effect(u, g, r, p, strategic):
+    """d y* / d restraint_p, minus: how far a unit of p's restraint lowers the challenger's
+    next choice (its leverage, eroded by the backers' outside option); 0 unless it chooses."""
+    if not strategic:
+        return 0.0
+    eroded = 1.0 - u[OUTSIDE_OPTION][r] * u[RUSSIA_DPRK][r]
+    return (u[RESTRAINT_RESPONSE][r] * g[LEVERAGE][r, p] * eroded) / (
+        2.0 * (u[CHALLENGER_COST][r] + u[CHALLENGER_INERTIA][r])
+    )
+
+
+@jit
+def cost_of_provocation(u, g, r, p):
+    """What a unit of the challenger's provocation costs great power p: its own threat (the
+    adversary's), instability, and a second front in a Taiwan crisis (its rival's)."""
+    protectors = 0.0  # NumPy's sum: the first plus the rest from 0.0
+    for o in range(1, g[PROTECTOR].shape[1]):
+        protectors += g[PROTECTOR][r, o]
+    rival_of_adversary = (g[PROTECTOR][r, 0] + protectors) - g[PROTECTOR][r, p]
+    return (
+        u[OWN_THREAT][r] * g[PROTECTOR][r, p]
+        + u[STABILITY][r]
+        - u[SECOND_FRONT][r] * u[TAIWAN][r] * rival_of_adversary
+    )
+
+
+# ----------------------------------------------------------------------------- kernels
+F = types.float64
+RUNS = types.UniTuple(types.Array(F, 1, "A", readonly=True), len(RUN_FIELDS))
+STATES = types.UniTuple(types.Array(F, 2, "A", readonly=True), len(STATE_FIELDS))
+PAIRS = types.UniTuple(types.Array(F, 3, "A", readonly=True), len(PAIR_FIELDS))
+PAIR_FLAGS = types.UniTuple(types.Array(types.boolean, 3, "A", readonly=True), len(FLAGS))
+POLES = types.UniTuple(types.Array(F, 2, "A", readonly=True), len(POLE_FIELDS))
+LEVER_ARRAYS = types.UniTuple(types.Array(F, 3, "A", readonly=True), len(LEVER_FIELDS))
+IN1, IN2 = types.Array(F, 1, "A", readonly=True), types.Array(F, 2, "A", readonly=True)
+IN3, IN4 = types.Array(F, 3, "A", readonly=True), types.Array(F, 4, "A", readonly=True)
+INT1 = types.Array(types.int64, 1, "A", readonly=True)
+BOOL2 = types.Array(types.boolean, 2, "A", readonly=True)
+OUT2, OUT3, OUT4 = types.Array(F, 2, "C"), types.Array(F, 3, "C"), types.Array(F, 4, "C")
+
+
+@compiled([types.void(RUNS, STATES, PAIRS, PAIR_FLAGS, OUT4, OUT4)])
+def pulls_kernel(u, s, q, b, g_s, g_e):
+    """g_s, g_e[r, i, p, k]: the pulls of every pair's levers (`sim.influence.lever_pulls`)."""
+    for r in range(g_s.shape[0]):
+        for i in range(g_s.shape[1]):
+            for p in range(g_s.shape[2]):
+                pulls_s, pulls_e = pair_pulls(u, s, q, b, r, i, p)
+                for k in range(len(pulls_s)):
+                    g_s[r, i, p, k] = pulls_s[k]
+                    g_e[r, i, p, k] = pulls_e[k]
+
+
+@compiled([types.void(RUNS, STATES, PAIRS, POLES, INT1, IN3, IN3, OUT4)])
+def forecast_kernel(u, s, q, g, slot_poles, g_s, g_e, out):
+    """out[0:3, r, i, a]: alpha_hat, St_i and d alpha_hat / d L of middle power i for lever
+    slot a (great power `slot_poles[a]`), from its pulls g_s, g_e (R, M, A)."""
+    for r in range(g_s.shape[0]):
+        for i in range(g_s.shape[1]):
+            answers = answer(s[CURVATURE_SECURITY][r, i]), answer(s[CURVATURE_ECONOMIC][r, i])
+            for a in range(g_s.shape[2]):
+                p = slot_poles[a]
+                out[0, r, i, a] = alignment(u, s, q, g, r, i, p)
+                out[1, r, i, a] = stake(u, s, r, i)
+                out[2, r, i, a] = gain(
+                    g[SIGN][r, p],
+                    g[AIMS_SECURITY][r, p],
+                    g[AIMS_ECONOMIC][r, p],
+                    g_s[r, i, a],
+                    g_e[r, i, a],
+                    answers[0],
+                    answers[1],
+                )
+
+
+@compiled(
+    [
+        types.void(
+            RUNS,
+            STATES,
+            PAIRS,
+            PAIR_FLAGS,
+            POLES,
+            LEVER_ARRAYS,
+            IN4,
+            INT1,
+            BOOL2,
+            types.boolean,
+            types.boolean,
+            types.boolean,
+            IN4,
+            IN2,
+            OUT4,
+            OUT4,
+            OUT4,
+            OUT2,
+            OUT2,
+            OUT2,
+        )
+    ]
+)
+def review_kernel(
+    u,
+    s,
+    q,
+    b,
+    g,
+    lv,
+    held,
+    pole_ids,
+    active,
+    strategic,
+    noisy,
+    slopes,
+    lever_shock,
+    restraint_shock,
+    levers,
+    lever_slope,
+    lever_curvature_out,
+    restraint,
+    restraint_slope,
+    restraint_curvature,
+):
+    """The great powers `pole_ids` (P',) review their levers toward every middle power and
+    their restraint, run by run: the slope and curvature of V_p at the levers in force
+    `held` (R, M, P, K) into `lever_slope`, `lever_curvature_out` (R, M, P', K), and the
+    `partial` rule's choice (the clipped vertex, plus noise `lever_shock` if `noisy`) into
+    `levers`; the same for the restraint (R, P'). The slopes and curvatures are written
+    only if `slopes` (the logit rule draws from them), else those arrays may be empty. Slots not `active` (P', K) (bounded at 0
+    in every run) are 0."""
+    for r in range(levers.shape[0]):
+        for c in range(len(pole_ids)):
+            p = pole_ids[c]
+            for i in range(levers.shape[1]):
+                pulls_s, pulls_e = pair_pulls(u, s, q, b, r, i, p)
+                answers = answer(s[CURVATURE_SECURITY][r, i]), answer(s[CURVATURE_ECONOMIC][r, i])
+                st = stake(u, s, r, i)
+                alpha = alignment(u, s, q, g, r, i, p)
+                for k in range(levers.shape[3]):
+                    if not active[c, k]:
+                        levers[r, i, c, k] = 0.0
+                        if slopes:
+                            lever_slope[r, i, c, k] = 0.0
+                            lever_curvature_out[r, i, c, k] = 0.0
+                        continue
+                    moved = gain(
+                        g[SIGN][r, p],
+                        g[AIMS_SECURITY][r, p],
+                        g[AIMS_ECONOMIC][r, p],
+                        pulls_s[k],
+                        pulls_e[k],
+                        answers[0],
+                        answers[1],
+                    )
+                    cost, now = lv[LEVER_COST][r, p, k], held[r, i, p, k]
+                    slope = alignment_part(st, alpha, moved) + cost_part(cost, now)
+                    if k == TARIFF:
+                        slope = slope + deal_part(g[DEAL][r, p], q[Q_PLEDGE][r, i, p])
+                    curvature = lever_curvature(st, moved, cost, u[INERTIA][r])
+                    hi = lv[LEVER_CAP][r, p, k]
+                    chosen = vertex(slope, curvature, now, 0.0, hi)
+                    if noisy:
+                        chosen = adjust(
+                            now, chosen, 1.0, u[NOISE][r], lever_shock[r, i, c, k], 0.0, hi
+                        )
+                    levers[r, i, c, k] = chosen
+                    if slopes:
+                        lever_slope[r, i, c, k] = slope
+                        lever_curvature_out[r, i, c, k] = curvature
+            # the restraint: slope and curvature of V_p at the restraint in force
+            effect = restraint_effect(u, g, r, p, strategic)
+            # a unit of restraint lowers y* by `effect`, the threat target by threat_effect
+            # times that
+            dthreat = -u[THREAT_EFFECT][r] * effect
+            sign, aims = g[SIGN][r, p], g[AIMS_SECURITY][r, p]
+            slope, curvature = 0.0, 0.0
+            for i in range(levers.shape[1]):  # over the middle powers from the first
+                g_s = threat_pull(u, s, q, g, r, i) * dthreat
+                moved = sign * aims * g_s * answer(s[CURVATURE_SECURITY][r, i]) / 2.0
+                st = stake(u, s, r, i)
+                part = alignment_part(st, alignment(u, s, q, g, r, i, p), moved)
+                slope = part if i == 0 else slope + part
+                part = st * (moved * moved)
+                curvature = part if i == 0 else curvature + part
+            cost, now = g[RESTRAINT_COST][r, p], g[RESTRAINT][r, p]
+            slope = (
+                slope + u[STAKE][r] * cost_of_provocation(u, g, r, p) * effect - 2.0 * cost * now
+            )
+            curvature = -curvature - cost * (1.0 + u[INERTIA][r])
+            bound = g[RESTRAINT_MAX][r, p]
+            chosen = vertex(slope, curvature, now, -bound, bound)
+            if noisy:
+                chosen = adjust(now, chosen, 1.0, u[NOISE][r], restraint_shock[r, c], -bound, bound)
+            restraint[r, c] = chosen
+            if slopes:
+                restraint_slope[r, c] = slope
+                restraint_curvature[r, c] = curvature
+
+
+# ----------------------------------------------------------------------------- elementwise
+@compiled(["float64(float64)"], vectorize=True)
+def answer_everywhere(curvature):
+    return answer(curvature)
+
+
+@compiled(["float64(float64, float64, float64)"], vectorize=True)
+def alignment_part_everywhere(stake, alignment, gain):
+    return alignment_part(stake, alignment, gain)
+
+
+@compiled(["float64(float64, float64)"], vectorize=True)
+def cost_part_everywhere(cost, now):
+    return cost_part(cost, now)
+
+
+@compiled(["float64(float64, float64)"], vectorize=True)
+def deal_part_everywhere(deal, pledge):
+    return deal_part(deal, pledge)
+
+
+@compiled(["float64(float64, float64, float64, float64)"], vectorize=True)
+def lever_curvature_everywhere(stake, gain, cost, inertia):
+    return lever_curvature(stake, gain, cost, inertia)
+
+
+# ----------------------------------------------------------------------------- the challenger
+INCENTIVE_PARTS = (
+    "hostility",
+    "alliance_tightening",
+    "backing",
+    "opportunity",
+    "restraint",
+    "summits",
+    "engagement",
+)
+CHALLENGER_FIELDS = (  # per run (R,)
+    "hostility",
+    "spiral",
+    "backing_effect",
+    "opportunity",
+    "restraint_response",
+    "summit_response",
+    "engagement_response",
+    "outside_option",
+    "cost",
+    "inertia",
+    "noise",
+    "russia_dprk",
+    "taiwan",
+    "momentum",
+    "last",  # its last choice y_t
+)
+(
+    C_HOSTILITY,
+    C_SPIRAL,
+    C_BACKING_EFFECT,
+    C_OPPORTUNITY,
+    C_RESTRAINT_RESPONSE,
+    C_SUMMIT_RESPONSE,
+    C_ENGAGEMENT_RESPONSE,
+    C_OUTSIDE_OPTION,
+    C_COST,
+    C_INERTIA,
+    C_NOISE,
+    C_RUSSIA_DPRK,
+    C_TAIWAN,
+    C_MOMENTUM,
+    C_LAST,
+) = range(len(CHALLENGER_FIELDS))
+AROUND = ("security", "commitment", "reliability", "engagement", "exposure")  # (R, M)
+A_SECURITY, A_COMMITMENT, A_RELIABILITY, A_ENGAGEMENT, A_EXPOSURE = range(len(AROUND))
+
+
+@jit
+def toward(x):
+    """`np.maximum(x, 0.0)` of one number (NaN and -0.0 pass through, as NumPy's)."""
+    return x if (x >= 0.0 or x != x) else 0.0
+
+
+@jit
+def lean(adversary_sign, security, commitment):
+    """Half a middle power's security alignment with the challenger's adversary (toward it
+    only) plus half the adversary's commitment signals to it."""
+    return 0.5 * (toward(adversary_sign * security) + commitment)
+
+
+@jit
+def exposure_mean(exposure, values):
+    """The mean of `values` (M,) weighted by the middle powers' exposure to the threat (M,)."""
+    weighted, weights = 0.0, 0.0
+    for i in range(len(values)):  # from the first, as `sim.arrays.total`
+        weighted = exposure[i] * values[i] if i == 0 else weighted + exposure[i] * values[i]
+        weights = exposure[i] if i == 0 else weights + exposure[i]
+    return weighted / (weights if weights >= 1e-12 or weights != weights else 1e-12)
+
+
+@jit
+def incentive_parts(c, r, tightening, reliability, restraint, engagement):
+    """The parts of the challenger's incentive z to provoke, in the order of
+    `INCENTIVE_PARTS`: `tightening` the alliance's (`lean`), `reliability` its adversary's
+    mean reliability, `restraint` the great powers' leverage times restraint, summed."""
+    eroded = 1.0 - c[C_OUTSIDE_OPTION][r] * c[C_RUSSIA_DPRK][r]
+    return (
+        c[C_HOSTILITY][r],
+        c[C_SPIRAL][r] * tightening,
+        c[C_BACKING_EFFECT][r] * c[C_RUSSIA_DPRK][r],
+        c[C_OPPORTUNITY][r] * c[C_TAIWAN][r] * (1.0 - reliability),
+        -c[C_RESTRAINT_RESPONSE][r] * eroded * restraint,
+        -c[C_SUMMIT_RESPONSE][r] * c[C_MOMENTUM][r],
+        -c[C_ENGAGEMENT_RESPONSE][r] * engagement,
+    )
+
+
+@jit
+def leverage_applied(leverage, restraint, r):
+    """The great powers' restraint weighted by their leverage on the challenger (NumPy's sum:
+    the first plus the rest from 0.0)."""
+    rest = 0.0
+    for p in range(1, leverage.shape[1]):
+        rest += leverage[r, p] * restraint[r, p]
+    return leverage[r, 0] * restraint[r, 0] + rest
+
+
+@jit
+def provocation_choice(c, r, incentive, noise_scale, shock):
+    """Pyongyang's provocation y in [-1, 1]: U(y) = z y - cost y^2 - inertia (y - y_t)^2, the
+    clipped vertex plus noise."""
+    last = c[C_LAST][r]
+    slope = incentive - 2.0 * c[C_COST][r] * last
+    curvature = -(c[C_COST][r] + c[C_INERTIA][r])
+    target = vertex(slope, curvature, last, -1.0, 1.0)
+    return adjust(last, target, 1.0, c[C_NOISE][r] * noise_scale, shock, -1.0, 1.0)
+
+
+CHALLENGER = types.UniTuple(types.Array(F, 1, "A", readonly=True), len(CHALLENGER_FIELDS))
+AROUND_ARRAYS = types.UniTuple(types.Array(F, 2, "A", readonly=True), len(AROUND))
+OUT1 = types.Array(F, 1, "C")
+
+
+@compiled([types.void(CHALLENGER, AROUND_ARRAYS, IN2, IN2, F, F, IN1, OUT1)])
+def challenger_kernel(c, a, leverage, restraint, adversary_sign, noise_scale, shock, out):
+    """out[r]: Pyongyang's choice in run r, from the middle powers' new security and the
+    adversary's commitment to them, its reliability toward them and their governments'
+    engagement (`a`, (R, M)), the great powers' restraint (R, P) and the shocks (R,)."""
+    leans = np.empty(a[A_SECURITY].shape[1])
+    for r in range(out.shape[0]):
+        for i in range(len(leans)):
+            leans[i] = lean(adversary_sign, a[A_SECURITY][r, i], a[A_COMMITMENT][r, i])
+        exposure = a[A_EXPOSURE][r]
+        parts = incentive_parts(
+            c,
+            r,
+            exposure_mean(exposure, leans),
+            exposure_mean(exposure, a[A_RELIABILITY][r]),
+            leverage_applied(leverage, restraint, r),
+            exposure_mean(exposure, a[A_ENGAGEMENT][r]),
+        )
+        z = 0.0  # Python's sum of the parts: from 0
+        for n in range(len(parts)):
+            z = z + parts[n]
+        out[r] = provocation_choice(c, r, z, noise_scale, shock[r])
+
+
+@compiled([types.void(IN2, IN2, OUT1)])
+def exposure_mean_kernel(exposure, values, out):
+    """out[r]: `exposure_mean` of run r."""
+    for r in range(out.shape[0]):
+        out[r] = exposure_mean(exposure[r], values[r])
+
+
+@compiled([types.void(CHALLENGER, IN1, IN1, IN2, IN2, IN1, OUT2)])
+def incentive_kernel(c, tightening, reliability, leverage, restraint, engagement, out):
+    """out[n, r]: part n of the challenger's incentive in run r (`incentive_parts`)."""
+    for r in range(out.shape[1]):
+        parts = incentive_parts(
+            c,
+            r,
+            tightening[r],
+            reliability[r],
+            leverage_applied(leverage, restraint, r),
+            engagement[r],
+        )
+        for n in range(len(parts)):
+            out[n, r] = parts[n]
+
+
+@compiled(["float64(float64, float64, float64)"], vectorize=True)
+def lean_everywhere(adversary_sign, security, commitment):
+    return lean(adversary_sign, security, commitment)
+
+
+def challenger_table(w, russia_dprk, taiwan, momentum, last, runs: int):
+    """The challenger's per-run inputs (`CHALLENGER_FIELDS`), read-only views."""
+    ch = w.challenger_params
+    values = (
+        ch.hostility,
+        ch.spiral,
+        w.backing_effect,
+        ch.opportunity,
+        ch.restraint_response,
+        ch.summit_response,
+        ch.engagement_response,
+        ch.outside_option,
+        ch.cost,
+        ch.inertia,
+        ch.noise,
+        russia_dprk,
+        taiwan,
+        momentum,
+        last,
+    )
+    return tuple(read_only(0.0 if x is None else x, (runs,)) for x in values)
+
+
+# ----------------------------------------------------------------------------- the inputs
+def read_only(x, shape, dtype=np.float64) -> np.ndarray:
+    """`x` broadcast to `shape`, a read-only view (the one type of array the kernels take)."""
+    x = np.asarray(x, dtype=dtype)
+    if x.shape != shape:
+        return np.broadcast_to(x, shape)
+    x = x.view()  # as a broadcast view is, at a fifth of `np.broadcast_to`'s cost
+    x.flags.writeable = False
+    return x
+
+
+CONTEXT_FIELDS = STATE_FIELDS[:7] + PAIR_FIELDS[:4]
+PAIRS_READ = ("reliability", "restriction", "inducement") + FLAGS
+
+
+def tables(
+    w, ctx, pairs, response=None, dispositions=None, pressures=None, pledge=None, restraint=None
+):
+    """The kernels' inputs (u, s, q, b, g, lv) for the runs of world `w`: what the middle
+    powers see `ctx` (`sim.utility.Context`, runs first), what the levers make of each pair
+    `pairs` (`sim.influence.Pairs`), the middle powers' `response`, the `dispositions` and
+    `pressures` in force, the pledges (R, M, P) and the restraint in force (R, P). Only the
+    pulls are read without the optional ones (read as 0). Read-only views, no copies."""
+    runs, middle, poles = np.shape(pledge if pairs is None else pairs.reliability)
+    zero = np.zeros(())
+    if ctx is None:  # the forecast reads no context: every field 0
+        ctx = SimpleNamespace(**dict.fromkeys(CONTEXT_FIELDS, zero))
+    if pairs is None:
+        pairs = SimpleNamespace(**dict.fromkeys(PAIRS_READ, zero))
+
+    def view(x, shape, dtype=np.float64):
+        return read_only(zero if x is None else x, shape, dtype)
+
+    def run(x):
+        return view(x, (runs,))
+
+    def state(x):  # a context field (R, M or 1, 1), a weight, or an array (R, M)
+        x = np.asarray(x, dtype=np.float64)
+        return view(x[..., 0] if x.ndim == 3 else x, (runs, middle))
+
+    def pair(x):  # a context pole field (R, M, P, 1) or an array (R, M, P)
+        x = np.asarray(x, dtype=np.float64)
+        return view(x[..., 0] if x.ndim == 4 else x, (runs, middle, poles))
+
+    def pole(x):
+        return view(x, (runs, poles))
+
+    st, ch, dyn, wt = w.strategy, w.challenger_params, w.dynamics, w.weights
+    dispositions = {} if dispositions is None else dispositions
+    pressures = {} if pressures is None else pressures
+    u = tuple(
+        run(x)
+        for x in (
+            st.stake,
+            st.inertia,
+            st.noise,
+            st.own_threat,
+            st.stability,
+            st.second_front,
+            dyn.pledge_signal,
+            dyn.commitment_gain,
+            w.sizes.tariff_doubt,
+            dyn.restriction_loss,
+            dispositions.get("rivalry"),
+            dispositions.get("taiwan_risk"),
+            pressures.get("russia_dprk"),
+            ch.restraint_response,
+            ch.cost,
+            ch.inertia,
+            ch.threat_effect,
+            ch.outside_option,
+        )
+    )
+    targets = (None,) * 4 if response is None else tuple(response)
+    s = tuple(
+        state(x)
+        for x in (
+            ctx.threat,
+            ctx.rivalry,
+            ctx.last_security,
+            ctx.last_economic,
+            ctx.last_autonomy,
+            ctx.appeasement,
+            ctx.consent_complement,
+            wt.protection,
+            wt.abandonment,
+            wt.great_power_threat,
+            wt.coercion,
+            wt.economic,
+            wt.trade_pressure,
+            w.military_exposure,
+            w.importance,
+            w.threat_exposure,
+            *(zero if x is None else x for x in targets),
+        )
+    )
+    q = tuple(
+        pair(x)
+        for x in (
+            ctx.sign,
+            ctx.protector,
+            ctx.capability,
+            ctx.military,
+            pairs.reliability,
+            pairs.restriction,
+            pairs.inducement,
+            w.exports,
+            zero if pledge is None else pledge,
+        )
+    )
+    b = tuple(
+        view(x, (runs, middle, poles), bool)
+        for x in (pairs.reliability_interior, pairs.military_interior, pairs.coercion_binds)
+    )
+    g = tuple(
+        pole(x)
+        for x in (
+            w.sign,
+            w.protector,
+            w.aims[..., 0],
+            w.aims[..., 1],
+            w.deal,
+            w.restraint_cost,
+            w.restraint_max,
+            w.leverage,
+            restraint,
+            w.capability,
+        )
+    )
+    return u, s, q, b, g
