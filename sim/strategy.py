@@ -14,7 +14,10 @@ heading (its `Response` target) shifted by the lever's pull on i's utility slope
 lever, so its slope and curvature at the lever in force give the choice in closed form.
 Coordinate-wise and synchronous, like the middle powers: every lever is judged from L^t.
 Arrays are runs first; `poles` selects the great powers asked about (all in the engine, one
-column for a GreatPower agent).
+column for a GreatPower agent). The equations are compiled once, in `sim.strategy_kernels`:
+the engine's review (`great_powers_review`) and Pyongyang's choice (`challenger_choice`) run
+there a block of runs at a time; the "why" panel's parts (`forecast`, `lever_terms`,
+`provocation_incentive`) call the same scalar equations.
 """
 
 from __future__ import annotations

@@ -48,4 +48,6 @@ def test_kept_memory_spares_most_page_faults_of_an_engine_call():
     applied, tuned = page_faults("tuned")
     _, plain = page_faults("plain")  # glibc's defaults, pinned
     assert applied == "True"
-    assert tuned < plain / 4, (tuned, plain)  # measured: about 45,000 against 900,000
+    # measured: about 44,000 against 175,000 (900,000 before the great powers' review was
+    # compiled: its NumPy temporaries were most of the faults kept memory spares)
+    assert tuned < plain / 2, (tuned, plain)
