@@ -68,6 +68,7 @@ def simulate(
     variables: tuple[str, ...] = ALL_VARIABLES,
     progress: bool = False,
     params_attr: bool = True,
+    observables: bool = True,
 ) -> xr.Dataset:
     """Simulate `runs` runs (numbered first_run, first_run + 1, ...) for `steps` steps
     (default: the scenario's). Any numeric parameter may be an array of one value per run.
@@ -88,7 +89,7 @@ def simulate(
     )
     for block in blocks:
         w = compile_world(params, seed, run_ids[block], block, steps)
-        parts.append(_run_block(w, variables, bar))
+        parts.append(_run_block(w, variables, bar, observables))
     if bar is not None:
         bar.close()
     trajectories = {name: np.concatenate([p[name] for p in parts], axis=0) for name in parts[0]}
@@ -144,7 +145,7 @@ def record(w, state, variables: tuple[str, ...] = ALL_VARIABLES) -> dict[str, np
     return {name: RECORDERS[name](w, state) for name in variables}
 
 
-def _run_block(w, variables, bar) -> dict[str, np.ndarray]:
+def _run_block(w, variables, bar, observables: bool = True) -> dict[str, np.ndarray]:
     keys = random_keys(w)
     state = initial_state(w)
     first = record(w, state, variables)
@@ -161,7 +162,7 @@ def _run_block(w, variables, bar) -> dict[str, np.ndarray]:
             out[name][:, k] = now[name]
         if bar is not None:
             bar.update(1)
-    return with_observables(w, out)
+    return with_observables(w, out) if observables else out
 
 
 def with_observables(w, traj: dict[str, np.ndarray]) -> dict[str, np.ndarray]:

@@ -200,3 +200,14 @@ def test_history_pattern_targets_are_reported_not_fitted():
         assert 0.0 <= pattern.share <= 1.0
     # Camp David's summit raises the tie in every run (a scheduled summit of magnitude 1).
     assert (found[2].measured["tie_lift"] > 0).all()
+
+
+def test_observables_can_be_left_out_without_changing_the_rest(default):
+    """A sweep summarises only recorded variables (`sim.sweep.spec.OUTCOMES`), so it asks
+    for no observables; what it records is the same either way."""
+    variables = ("security", "economic", "autonomy", "threat")
+    full = sim.simulate(default, runs=6, seed=3, variables=variables)
+    bare = sim.simulate(default, runs=6, seed=3, variables=variables, observables=False)
+    assert "defence_spending" in full and "defence_spending" not in bare
+    for name in variables:
+        np.testing.assert_array_equal(full[name].values, bare[name].values)

@@ -207,6 +207,7 @@ def run_range(plan: SweepPlan, start: int, stop: int) -> xr.Dataset:
                 first_run=start,
                 variables=plan.variables,
                 params_attr=False,  # the store keeps each run's parameters itself
+                observables=False,  # no outcome of a sweep is an observable (OUTCOMES)
             )
         failed = np.zeros(stop - start, dtype=bool)
     except NonFiniteError as error:  # recorded as failed, with their parameters, not classified
