@@ -12,7 +12,6 @@ from enum import IntEnum
 
 import numba
 import numpy as np
-from scipy.special import ndtri
 
 from sim.kernels import compiled
 
@@ -103,4 +102,143 @@ def uniform_at(keys: np.ndarray, step: int) -> np.ndarray:
 
 def normal_at(keys: np.ndarray, step: int) -> np.ndarray:
     """Standard normal numbers by inverting the CDF of `uniform_at` (one uniform each)."""
-    return ndtri(uniform_at(keys, step))
+    return _normal(keys, step_counter(step))
+
+
+@compiled(["float64(uint64, uint64)"], vectorize=True)
+def _normal(key, counter):
+    return inverse_normal_cdf(uniform_of(key, counter))
+
+
+@compiled(["float64(float64)"], vectorize=True)
+def inverse_normal_cdf_everywhere(y):
+    """`inverse_normal_cdf` elementwise (what the tests compare with SciPy's)."""
+    return inverse_normal_cdf(y)
+
+
+# ----------------------------------------------------------------------------- the normal draw
+# The inverse of the standard normal CDF by Moshier's rational approximations (Cephes Math
+# Library, ndtri.c; S. L. Moshier, "Methods and Programs for Mathematical Functions", 1989):
+# the algorithm and coefficients of `scipy.special.ndtri`, in the same order of operations, so
+# the draws are SciPy's to the bit (tests/test_kernels.py compares them on 10^7 numbers) while
+# a kernel can draw as it goes.
+_ROOT_2PI = 2.50662827463100050242e0
+_EXP_MINUS_2 = 0.13533528323661269189  # the centre's edge: |y - 1/2| <= 1/2 - exp(-2)
+# the centre, 0 <= |y - 1/2| <= 3/8
+_P0 = np.array(
+    [
+        -5.99633501014107895267e1,
+        9.80010754185999661536e1,
+        -5.66762857469070293439e1,
+        1.39312609387279679503e1,
+        -1.23916583867381258016e0,
+    ]
+)
+_Q0 = np.array(
+    [
+        1.95448858338141759834e0,
+        4.67627912898881538453e0,
+        8.63602421390890590575e1,
+        -2.25462687854119370527e2,
+        2.00260212380060660359e2,
+        -8.20372256168333339912e1,
+        1.59056225126211695515e1,
+        -1.18331621121330003142e0,
+    ]
+)
+# the tails, z = sqrt(-2 log y) in [2, 8): y between exp(-2) and exp(-32)
+_P1 = np.array(
+    [
+        4.05544892305962419923e0,
+        3.15251094599893866154e1,
+        5.71628192246421288162e1,
+        4.40805073893200834700e1,
+        1.46849561928858024014e1,
+        2.18663306850790267539e0,
+        -1.40256079171354495875e-1,
+        -3.50424626827848203418e-2,
+        -8.57456785154685413611e-4,
+    ]
+)
+_Q1 = np.array(
+    [
+        1.57799883256466749731e1,
+        4.53907635128879210584e1,
+        4.13172038254672030440e1,
+        1.50425385692907503408e1,
+        2.50464946208309415979e0,
+        -1.42182922854787788574e-1,
+        -3.80806407691578277194e-2,
+        -9.33259480895457427372e-4,
+    ]
+)
+# the far tails, z in [8, 64)
+_P2 = np.array(
+    [
+        3.23774891776946035970e0,
+        6.91522889068984211695e0,
+        3.93881025292474443415e0,
+        1.33303460815807542389e0,
+        2.01485389549179081538e-1,
+        1.23716634817820021358e-2,
+        3.01581553508235416007e-4,
+        2.65806974686737550832e-6,
+        6.23974539184983293730e-9,
+    ]
+)
+_Q2 = np.array(
+    [
+        6.02427039364742014255e0,
+        3.67983563856160859403e0,
+        1.37702099489081330271e0,
+        2.16236993594496635890e-1,
+        1.34204006088543189037e-2,
+        3.28014464682127739104e-4,
+        2.89247864745380683936e-6,
+        6.79019408009981274425e-9,
+    ]
+)
+
+
+@numba.njit(inline="always")
+def _polynomial(x, coefficients):
+    """sum c_i x^(n-i) by Horner's rule, the highest power first."""
+    value = coefficients[0]
+    for c in coefficients[1:]:
+        value = value * x + c
+    return value
+
+
+@numba.njit(inline="always")
+def _monic(x, coefficients):
+    """`_polynomial` with a leading coefficient 1 not stored."""
+    value = x + coefficients[0]
+    for c in coefficients[1:]:
+        value = value * x + c
+    return value
+
+
+@numba.njit(inline="always")
+def inverse_normal_cdf(y0):
+    """x with Phi(x) = y0, for y0 in [0, 1] (-inf at 0, +inf at 1)."""
+    if y0 == 0.0:
+        return -np.inf
+    if y0 == 1.0:
+        return np.inf
+    y, upper = y0, False
+    if y > 1.0 - _EXP_MINUS_2:  # the upper tail, by symmetry
+        y, upper = 1.0 - y, True
+    if y > _EXP_MINUS_2:
+        y = y - 0.5
+        y2 = y * y
+        x = y + y * (y2 * _polynomial(y2, _P0) / _monic(y2, _Q0))
+        return x * _ROOT_2PI
+    x = np.sqrt(-2.0 * np.log(y))
+    x0 = x - np.log(x) / x
+    z = 1.0 / x
+    if x < 8.0:
+        x1 = z * _polynomial(z, _P1) / _monic(z, _Q1)
+    else:
+        x1 = z * _polynomial(z, _P2) / _monic(z, _Q2)
+    x = x0 - x1
+    return x if upper else -x
