@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from scenario_comments import entry_comments
 
 import sim
 from experiments import compose
@@ -52,25 +53,15 @@ def test_quarterly_from_2000_to_the_close_of_2025(history):
 
 def cited_entries() -> list[tuple[str, set[int], bool]]:
     """(date, lines of kor_events.csv cited, cites kor_presidents.csv) of every entry of the
-    scenario file: an entry takes the comment block right above it, or, with none, the
-    previous entry's (a second entry for the same event)."""
-    entries, block, last = [], [], (set(), False)
-    for line in SCENARIO_FILE.read_text().splitlines():
-        stripped = line.strip()
-        if stripped.startswith("#"):
-            block.append(stripped)
-            continue
-        match = re.match(r'- \{date: "(\d{4}-\d{2}-\d{2})"', stripped)
-        if match:
-            if block:
-                text = " ".join(block)
-                last = (
-                    {int(n) for n in re.findall(r"line (\d+)", text)},
-                    "kor_presidents.csv" in text,
-                )
-            entries.append((match.group(1), *last))
-        block = []
-    return entries
+    scenario file."""
+    return [
+        (
+            date,
+            {int(n) for n in re.findall(r"line (\d+)", comment)},
+            "kor_presidents.csv" in comment,
+        )
+        for date, comment in entry_comments(SCENARIO_FILE)
+    ]
 
 
 def test_every_dated_event_in_the_horizon_is_scheduled(history):

@@ -7,12 +7,12 @@ Australia is never fitted: its export orientation is scored with Seoul's fitted 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from scenario_comments import cited_lines, entry_comments
 
 from experiments import compose, replay
 from experiments.analysis.observed import all_series, read_table
@@ -67,24 +67,12 @@ def test_canberra_starts_from_its_2005_position(canberra):
 
 def cited_entries() -> list[tuple[str, set[int]]]:
     """(date, lines of aus_events.csv cited) of every scenario entry whose comment cites that
-    file: an entry takes the comment block right above it or, with none, the previous
-    entry's (the next entries of one event)."""
-    entries, block, last = [], [], ""
-    for line in SCENARIO_FILE.read_text().splitlines():
-        stripped = line.strip()
-        if stripped.startswith("#"):
-            block.append(stripped)
-            continue
-        match = re.match(r'- \{date: "(\d{4}-\d{2}-\d{2})"', stripped)
-        if match:
-            last = " ".join(block) if block else last
-            if "aus_events.csv" in last:
-                lines = {int(n) for n in re.findall(r"line (\d+)", last)}
-                for first, final in re.findall(r"lines (\d+)-(\d+)", last):
-                    lines |= set(range(int(first), int(final) + 1))
-                entries.append((match.group(1), lines))
-        block = []
-    return entries
+    file."""
+    return [
+        (date, cited_lines(comment))
+        for date, comment in entry_comments(SCENARIO_FILE)
+        if "aus_events.csv" in comment
+    ]
 
 
 def test_each_canberra_entry_cites_a_dated_line_and_every_line_is_cited(canberra):
