@@ -76,6 +76,16 @@ SECTIONS = (
         "schedule alone and scored apart (out-of-sample RMSE).",
     ),
     (
+        "replay_jpn",
+        "replay.png",
+        "analysis_replay_jpn.png",
+        "Tokyo replayed 2000–2025: a test country",
+        "hedgesim replay analysis.state=JPN name=replay_jpn",
+        "The same runs as Seoul's replay, scored for Tokyo with Seoul's posterior, never "
+        "refitted: every year is a test year (all shaded, open dots); the dotted line marks "
+        "only the end of Seoul's fit period, where the errors are split.",
+    ),
+    (
         "replay_aus",
         "replay.png",
         "analysis_replay_aus.png",
