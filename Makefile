@@ -65,6 +65,8 @@ analysis: $(INSTALLED)
 	$(PY) -m experiments.discover
 	$(PY) -m experiments.calibrate
 	$(PY) -m experiments.replay
+	$(PY) -m experiments.replay analysis.state=JPN name=replay_jpn
+	$(PY) -m experiments.replay scenario=history_aus_2005_2025 calibrated=kor_2000_2014 analysis.state=AUS name=replay_aus
 	$(PY) -m experiments.sensitivity calibrated=kor_2000_2014 name=sensitivity_calibrated
 	$(PY) -m experiments.discover calibrated=kor_2000_2014 name=discover_calibrated
 	$(PY) tools/gallery.py

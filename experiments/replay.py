@@ -14,8 +14,9 @@ posterior (<name>_posterior.csv) and runs each runs/draws times: the bands are t
 and 5-95% over draws x runs, per observable (experiments/analysis/observed.py). Without a
 posterior (calibrated=none) all runs use the configured values. The years after
 `analysis.fit_until` are test years: shaded in the figure, scored apart (out-of-sample RMSE),
-never fitted. The markets' sizes (US and China import demand) are read from data through the
-scenario's last year: an input here, which the calibration reads for its fit years only.
+never fitted (for a test country every year is a test year, shaded). The markets' sizes (US
+and China import demand) are read from data through the scenario's last year: an input here,
+which the calibration reads for its fit years only.
 `analysis.state=JPN` scores Tokyo with Seoul's fitted behaviour, without refitting; so does
 `analysis.state=AUS` for Canberra, in its own scenario (history_aus_2005_2025: the world
 indo_pacific_2025 from 2005, China's 2020-23 coercion dated from data/aus_events.csv), with the
@@ -145,14 +146,20 @@ def errors(table: pd.DataFrame, fit_until: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def error_lines(err: pd.DataFrame, fit_until: int) -> list[str]:
-    lines = [
-        f"RMSE of the median against the observations: fitted years (<= {fit_until}) and test years (after, not fitted)"
-    ]
+def error_lines(err: pd.DataFrame, fit_until: int, fitted_state: bool = True) -> list[str]:
+    """The errors, worded for the state scored: a fitted state's years up to `fit_until` are
+    in sample; a test country has none, its split only marks the calibration's fit period."""
+    if fitted_state:
+        header = f"fitted years (<= {fit_until}) and test years (after, not fitted)"
+        before, after = "in sample", "out of sample"
+    else:
+        header = f"every year a test year (never fitted): to {fit_until} and after"
+        before, after = f"to {fit_until}", "after"
+    lines = [f"RMSE of the median against the observations: {header}"]
     for row in err.itertuples():
         lines.append(
-            f"  {row.observable:22s} in sample {row.in_sample_rmse:7.3f} ({row.in_sample_years} years)   "
-            f"out of sample {row.out_of_sample_rmse:7.3f} ({row.out_of_sample_years} years)"
+            f"  {row.observable:22s} {before} {row.in_sample_rmse:7.3f} ({row.in_sample_years} years)   "
+            f"{after} {row.out_of_sample_rmse:7.3f} ({row.out_of_sample_years} years)"
         )
     return lines
 
@@ -183,7 +190,8 @@ def work(config, cfg, folder: Path) -> str:
     table.to_csv(folder / "replay_years.csv", index=False, float_format="%.4f")
     err = errors(table, settings.fit_until)
     err.to_csv(folder / "errors.csv", index=False, float_format="%.4f")
-    fitted = "fitted" if focus in FITTED_STATES else "a test country: never fitted"
+    fitted_state = focus in FITTED_STATES
+    fitted = "fitted" if fitted_state else "a test country: never fitted"
     where = (
         f"{draws} posterior draws ({source.name}) x {replicates} runs"
         if source
@@ -202,6 +210,7 @@ def work(config, cfg, folder: Path) -> str:
             errors={
                 r.observable: (r.in_sample_rmse, r.out_of_sample_rmse) for r in err.itertuples()
             },
+            fitted_state=fitted_state,
         )
     lines = [f"{focus} ({fitted}) in {params.scenario.name} (calibrated={calibrated}): {where}"]
     for name in ["security", *names_of(focus)]:
@@ -209,11 +218,11 @@ def work(config, cfg, folder: Path) -> str:
         lines.append(f"  {name}: year  median  [5%, 95%]  observed")
         for row in rows.itertuples():
             seen = "" if np.isnan(row.observed) else f"{row.observed:+.3g}"
-            mark = "" if row.year <= settings.fit_until else " (test)"
+            mark = "" if fitted_state and row.year <= settings.fit_until else " (test)"
             lines.append(
                 f"    {row.year}  {row.median:+.3g}  [{row.q05:+.3g}, {row.q95:+.3g}]  {seen}{mark if seen else ''}"
             )
-    lines.extend(error_lines(err, settings.fit_until))
+    lines.extend(error_lines(err, settings.fit_until, fitted_state))
     lines.extend(pattern_lines(ds, focus))
     return "\n".join(lines)
 

@@ -191,10 +191,11 @@ def test_the_module_entry_point(tmp_path):
     assert not folder.exists()
 
 
-@pytest.mark.slow  # two replays at the README's settings, about 30 s
+@pytest.mark.slow  # three replays at the README's settings, about 45 s
 def test_the_readmes_out_of_sample_errors_are_the_replays(tmp_path):
     """The README's "Fitted to 2000-2014, tested after" paragraph quotes the replay's errors:
-    re-derived here from the same command, so the paragraph cannot go stale unnoticed."""
+    re-derived here from the same commands (Seoul, Tokyo, Canberra), so the paragraph cannot
+    go stale unnoticed."""
     readme = (Path(__file__).parents[1] / "README.md").read_text()
     seoul = run(replay, tmp_path / "seoul")
     errors = pd.read_csv(seoul / "errors.csv").set_index("observable")
@@ -218,6 +219,56 @@ def test_the_readmes_out_of_sample_errors_are_the_replays(tmp_path):
     quoted.append(
         f"export orientation {japan['in_sample_rmse']:.2f} / {japan['out_of_sample_rmse']:.2f}"
     )
+    quoted += canberra_sentences(run(replay, tmp_path / "canberra", *CANBERRA))
     flat = " ".join(readme.split())
     for text in quoted:
         assert " ".join(text.split()) in flat, text
+
+
+CANBERRA = ["scenario=history_aus_2005_2025", "calibrated=kor_2000_2014", "analysis.state=AUS"]
+
+
+def year_runs(years) -> str:
+    """2005, 2013, 2016, 2021, 2022, 2023, 2024 -> '2005, 2013, 2016, 2021–2024'."""
+    runs: list[list[int]] = []
+    for year in years:
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+
+
+def canberra_sentences(folder: Path) -> list[str]:
+    """What the README says of Canberra (never fitted), from its replay: the errors, the
+    observations outside the band and on which side, and the turn the median does not make."""
+    row = pd.read_csv(folder / "errors.csv").set_index("observable").loc["export_orientation"]
+    years = pd.read_csv(folder / "replay_years.csv")
+    seen = years[years["observable"] == "export_orientation"].dropna(subset=["observed"])
+    seen = seen.set_index("year")
+    before, after = seen.index[seen.index <= 2014], seen.index[seen.index > 2014]
+    later = seen.iloc[1:]  # after the start, where the observable is anchored
+    outside = (later["observed"] < later["q05"]) | (later["observed"] > later["q95"])
+    china_side = later["observed"] < later["q05"]
+    share = later["median"] / later["observed"]  # how far the median leans, of the observed
+    turn = seen["observed"].idxmin()  # the most China-leaning observed year
+    last = seen.index.max()
+
+    def signed(x: float) -> str:
+        return f"{x:+.2f}".replace("-", "−")
+
+    # the README's words: Canberra turns back toward the US after that year, the median does not
+    turns = seen.loc[last, "observed"] > seen.loc[turn, "observed"]
+    stays = abs(seen.loc[last, "median"] - seen.loc[turn, "median"]) < 0.05
+    assert turns and stays, f"the README says Canberra turns back after {turn}, the median not"
+    everything = "all" if outside.all() and china_side.all() else "not all"
+    return [
+        f"export orientation {row['in_sample_rmse']:.2f} / {row['out_of_sample_rmse']:.2f} "
+        f"({year_runs(before)} / {year_runs(after)})",
+        f"{everything} {len(later)} observations after {seen.index[0]} lie outside the 5–95% "
+        "band, on China's side of it",
+        f"leans toward China {share.min():.2f}–{share.max():.2f} as far as Canberra did",
+        f"most China-leaning year, {turn} ({signed(seen.loc[turn, 'observed'])}, then "
+        f"{signed(seen.loc[last, 'observed'])} in {last}), the median stays put "
+        f"({signed(seen.loc[turn, 'median'])}, then {signed(seen.loc[last, 'median'])})",
+    ]

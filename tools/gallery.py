@@ -75,6 +75,29 @@ SECTIONS = (
         "5–95% per observable; everything after 2014 (shaded, open dots) is reached from the "
         "schedule alone and scored apart (out-of-sample RMSE).",
     ),
+    (
+        "replay_jpn",
+        "replay.png",
+        "analysis_replay_jpn.png",
+        "Tokyo replayed 2000–2025: a test country",
+        "hedgesim replay analysis.state=JPN name=replay_jpn",
+        "The same runs as Seoul's replay, scored for Tokyo with Seoul's posterior, never "
+        "refitted: every year is a test year (all shaded, open dots); the dotted line marks "
+        "only the end of Seoul's fit period, where the errors are split.",
+    ),
+    (
+        "replay_aus",
+        "replay.png",
+        "analysis_replay_aus.png",
+        "Canberra replayed 2005–2025: a test country",
+        "hedgesim replay scenario=history_aus_2005_2025 calibrated=kor_2000_2014 "
+        "analysis.state=AUS name=replay_aus",
+        "Seoul's fitted weights (posterior draws of `kor_2000_2014`), never refitted, from "
+        "Canberra's own 2005 position over the dated events of `data/aus_events.csv` (China's "
+        "2020–23 coercion): median and 5–95% of its security alignment and export orientation. "
+        "Australia is never fitted: every year is a test year (all shaded, open dots); the dotted "
+        "line marks only the end of Seoul's fit period, where the errors are split.",
+    ),
 )
 LOG_PREFIX = re.compile(r"^\[[^\]]*\]\[[^\]]*\]\[[A-Z]+\] - ")
 # Lines of other loggers than the command's own (e.g. Dask's workers shutting down) are not

@@ -13,6 +13,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 
 from experiments.analysis.observed import observable  # noqa: E402
 
@@ -95,17 +96,26 @@ def plot_fit(table: pd.DataFrame, targets, path: Path, title: str = "") -> None:
     plt.close(fig)
 
 
-def plot_bands(
+def fitted_years(years: pd.Series, fit_until: int, fitted_state: bool) -> pd.Series:
+    """Which of `years` the calibration fitted for the state shown: those up to `fit_until` for
+    a fitted state (Seoul); none for a test country (Tokyo, Canberra), whose every year is a
+    test year: the split at `fit_until` then only marks the end of Seoul's fit period."""
+    return (years <= fit_until) & fitted_state
+
+
+def bands_figure(
     table: pd.DataFrame,
     names: Sequence[str],
     fit_until: int,
-    path: Path,
     title: str = "",
     errors: dict[str, tuple[float, float]] | None = None,
-) -> None:
+    fitted_state: bool = True,
+) -> Figure:
     """Per observable (or alignment): the yearly median and 5-95% band over posterior draws
     x replicates, the observations (filled: fit years; open: test years) and the test years
-    shaded."""
+    shaded. For a test country (`fitted_state` false) every year is a test year: every
+    observation open, every year shaded, and the errors split at `fit_until` labelled by
+    period, not as fit and test."""
     fig, axes = plt.subplots(
         len(names), 1, figsize=(9, 2.5 * len(names) + 0.6), sharex=True, squeeze=False
     )
@@ -113,18 +123,27 @@ def plot_bands(
         rows = table[table["observable"] == name]
         ax.fill_between(rows["year"], rows["q05"], rows["q95"], color=BAND, label="5-95%")
         ax.plot(rows["year"], rows["median"], color=MEDIAN, label="median")
-        fitted = rows[rows["year"] <= fit_until]
-        tested = rows[rows["year"] > fit_until]
-        ax.plot(fitted["year"], fitted["observed"], "o", color=OBSERVED, label="observed (fit)")
+        fit = fitted_years(rows["year"], fit_until, fitted_state)
+        if fitted_state:
+            ax.plot(
+                rows["year"][fit],
+                rows["observed"][fit],
+                "o",
+                color=OBSERVED,
+                label="observed (fit)",
+            )
         ax.plot(
-            tested["year"],
-            tested["observed"],
+            rows["year"][~fit],
+            rows["observed"][~fit],
             "o",
             mfc="white",
             color=OBSERVED,
-            label="observed (test)",
+            label="observed (test)" if fitted_state else "observed (test: never fitted)",
         )
-        ax.axvspan(fit_until + 0.5, rows["year"].max() + 0.5, color="#eeeeee", zorder=0)
+        first_test = fit_until + 0.5 if fitted_state else rows["year"].min() - 0.5
+        ax.axvspan(first_test, rows["year"].max() + 0.5, color="#eeeeee", zorder=0)
+        if not fitted_state:  # where errors.csv splits the years: the end of Seoul's fit period
+            ax.axvline(fit_until + 0.5, color="#999999", linestyle=":", linewidth=1)
         label = (
             observable(name).label
             if name not in ("security", "economic", "autonomy")
@@ -132,12 +151,35 @@ def plot_bands(
         )
         if errors and name in errors:
             inside, outside = errors[name]
-            fitted = "no fit year" if np.isnan(inside) else f"fit {inside:.3g}"
-            label += f"\nRMSE {fitted}, test {outside:.3g}"
+            if fitted_state:
+                before = "no fit year" if np.isnan(inside) else f"fit {inside:.3g}"
+                label += f"\nRMSE {before}, test {outside:.3g}"
+            else:
+                before = "none" if np.isnan(inside) else f"{inside:.3g}"
+                label += f"\nRMSE to {fit_until} {before}, after {outside:.3g}\n(never fitted)"
         ax.set_ylabel(label, fontsize=8)
     axes[0, 0].legend(fontsize=7, ncol=4, loc="best")
-    axes[-1, 0].set_xlabel(f"year (shaded: test years after {fit_until}, never fitted)")
+    axes[-1, 0].set_xlabel(
+        f"year (shaded: test years after {fit_until}, never fitted)"
+        if fitted_state
+        else f"year (shaded: every year a test year, never fitted; dotted: the end of the "
+        f"calibration's fit period, {fit_until})"
+    )
     fig.suptitle(textwrap.fill(title, 100), fontsize=9)
     fig.tight_layout()
+    return fig
+
+
+def plot_bands(
+    table: pd.DataFrame,
+    names: Sequence[str],
+    fit_until: int,
+    path: Path,
+    title: str = "",
+    errors: dict[str, tuple[float, float]] | None = None,
+    fitted_state: bool = True,
+) -> None:
+    """`bands_figure`, saved to `path`."""
+    fig = bands_figure(table, names, fit_until, title, errors, fitted_state)
     fig.savefig(path, dpi=110)
     plt.close(fig)
