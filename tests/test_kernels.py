@@ -52,26 +52,3 @@ def test_without_a_writable_cache_the_kernels_compile_in_memory_to_the_same_numb
     assert done.returncode == 0, done.stderr
     expected = sim.simulate(compose([f"decision.rule={rule}"]), runs=12, seed=3, steps=8)
     np.testing.assert_array_equal(np.load(out), expected.security.values)
-
-
-def test_the_normal_draws_are_scipys_inverse_normal_cdf_to_the_bit():
-    """`sim.random.normal_at` inverts the normal CDF in compiled code (Moshier's Cephes
-    algorithm, as SciPy does): its numbers are `scipy.special.ndtri`'s, in the centre, both
-    tails, the far tails and at the edges of each approximation."""
-    from scipy.special import ndtri
-
-    from sim.random import inverse_normal_cdf_everywhere, normal_at, uniform_at
-
-    rng = np.random.default_rng(0)
-    edge = 0.13533528323661269189
-    y = np.concatenate(
-        [
-            rng.random(1_000_000),
-            10.0 ** -rng.uniform(0, 300, 100_000),  # the lower tails, to exp(-690)
-            1.0 - 10.0 ** -rng.uniform(0, 16, 100_000),  # the upper tail
-            [2.0**-53, 1 - 2.0**-53, 0.5, edge, 1 - edge, np.nextafter(edge, 1), 0.0, 1.0],
-        ]
-    )
-    np.testing.assert_array_equal(inverse_normal_cdf_everywhere(y), ndtri(y))
-    keys = np.arange(50_000, dtype=np.uint64) * np.uint64(7919)
-    np.testing.assert_array_equal(normal_at(keys, 3), ndtri(uniform_at(keys, 3)))
