@@ -44,14 +44,32 @@ def summit_draws(w: CompiledWorld, keys: np.ndarray, partner_keys: np.ndarray, k
     """Stochastic summits of step k: (whether, partner) each (R, M'); the partner is a great
     power's index, or len(poles) for the challenger."""
     summit = uniform_at(keys, k) < chance(w, w.rates.summit)[:, None]
-    partner = np.floor(uniform_at(partner_keys, k) * (len(w.poles) + 1)).astype(int)
+    partner = _summit_partner(uniform_at(partner_keys, k), len(w.poles))
     return summit, partner
+
+
+@jit
+def summit_partner(u, poles):
+    """A summit's partner from its uniform draw: each great power (0 .. poles - 1) or the
+    challenger (`poles`) with equal chance."""
+    return np.int64(np.floor(u * (poles + 1)))
+
+
+@compiled(["int64(float64, int64)"], vectorize=True)
+def _summit_partner(u, poles):
+    return summit_partner(u, poles)
+
+
+def linked_neighbours(w: CompiledWorld, rows=EVERY) -> np.ndarray:
+    """(R, M', M): the pairs of neighbours with a tie in the world file, each once (the row
+    first in code order): the pairs a history dispute can strike."""
+    return np.triu(w.cooperation > 0, k=1)[:, rows]
 
 
 def history_disputes(w: CompiledWorld, keys: np.ndarray, k: int, rows=EVERY) -> np.ndarray:
     """Stochastic history disputes of step k (R, M', M): each linked pair of neighbours is
     drawn once, by the one first in code order (the row)."""
-    linked = np.triu(w.cooperation > 0, k=1)[:, rows]
+    linked = linked_neighbours(w, rows)
     return linked & (uniform_at(keys, k) < chance(w, w.rates.history_dispute)[:, None, None])
 
 

@@ -40,10 +40,12 @@ from sim.dynamics.middle_powers import (
     decide,
     election,
     history_dispute,
+    linked_neighbours,
     middle_power_context,
     pledged,
     pledges_drawn_down,
     remember,
+    summit_partner,
     summit_with_neighbour,
     tie_after_disputes,
     ties_recover,
@@ -187,7 +189,7 @@ def summits_and_disputes(w: CompiledWorld, s: State, k: int, keys: Keys) -> None
         per_run(chance(w, w.rates.summit)),
         keys.history,
         per_run(chance(w, w.rates.history_dispute)),
-        np.broadcast_to(np.triu(w.cooperation > 0, k=1), s.cooperation.shape),
+        np.broadcast_to(linked_neighbours(w), s.cooperation.shape),
         per_run(w.sizes.summit),
         per_run(w.sizes.history_dispute),
         w.dynamics.great_powers != "responsive",
@@ -238,7 +240,7 @@ def summits_and_disputes_kernel(
         met = 0
         for i in range(states):
             happens = uniform_of(summit_keys[r, i], counter) < summit_chance[r]
-            partner = int(np.floor(uniform_of(partner_keys[r, i], counter) * (poles + 1)))
+            partner = summit_partner(uniform_of(partner_keys[r, i], counter), poles)
             if happens:
                 events[r, summit_event] += 1
                 if partner == poles:
