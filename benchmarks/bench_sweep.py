@@ -33,6 +33,11 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2, help="Dask LocalCluster workers")
     parser.add_argument("--chunk-runs", type=int, default=25_000)
     parser.add_argument("--json", type=Path, help="append the results to this JSON-lines file")
+    parser.add_argument(
+        "--cpu-only",
+        action="store_true",
+        help="sample CPU times alone, not memory (the least disturbed wall time; peaks 0)",
+    )
     args = parser.parse_args()
 
     print(
@@ -50,6 +55,7 @@ def main() -> int:
             f"sweep.chunk_runs={args.chunk_runs}",
             executor=args.executor,
             workers=args.workers,
+            memory=not args.cpu_only,
         )
         if result.returncode != 0:
             print(f"sweep of {runs} runs failed: {result.stderr.strip()[-500:]}", file=sys.stderr)

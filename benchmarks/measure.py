@@ -42,13 +42,16 @@ class Measured:
     stderr: str
 
 
-def run_measured(argv: list[str], interval: float = 0.25, tree: Path = ROOT) -> Measured:
+def run_measured(
+    argv: list[str], interval: float = 0.25, tree: Path = ROOT, memory: bool = True
+) -> Measured:
     """Run `python argv...` in the project folder `tree` (default this one; another
     checkout, e.g. the previous release's, runs with its own code: `tree_env`); time it and
     sample its tree's memory every `interval` seconds. Reading a process's PSS walks its page
     tables (/proc/<pid>/smaps): at 0.05 s the sampler took 15 % of a core from a 2-core
     machine and 7 s of a 10^6-run sweep's 66; at 0.25 s its share is a fifth of that, and a
-    chunk (about 2 s) is still sampled several times."""
+    chunk (about 2 s) is still sampled several times. `memory=False` samples CPU times alone
+    (peaks reported as 0): the wall time with the least disturbance."""
     load_before = os.getloadavg()
     started = time.perf_counter()
     process = subprocess.Popen(
@@ -73,13 +76,14 @@ def run_measured(argv: list[str], interval: float = 0.25, tree: Path = ROOT) -> 
                 break
             for proc in tree:
                 try:
-                    info = proc.memory_full_info()
                     times = proc.cpu_times()
+                    info = proc.memory_full_info() if memory else None
                 except (psutil.NoSuchProcess, psutil.AccessDenied):
                     continue
                 cpu[proc.pid] = times.user + times.system
-                rss += info.rss
-                pss += getattr(info, "pss", info.rss)
+                if info is not None:
+                    rss += info.rss
+                    pss += getattr(info, "pss", info.rss)
             peaks["rss"] = max(peaks["rss"], rss / 2**20)
             peaks["pss"] = max(peaks["pss"], pss / 2**20)
             stop.wait(interval)
@@ -113,6 +117,7 @@ def measured_sweep(
     executor: str = "dask",
     workers: int = 2,
     tree: Path = ROOT,
+    memory: bool = True,
 ) -> Measured:
     """`python -m experiments.sweep sweep=pressures_lhs` of `runs` runs in `tree`, measured,
     its store in a temporary folder removed afterwards; Hydra's `flags` (e.g. --config-dir)
@@ -132,7 +137,7 @@ def measured_sweep(
             "progress=false",
             *overrides,
         ]
-        return run_measured(argv, tree=tree)
+        return run_measured(argv, tree=tree, memory=memory)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
