@@ -166,24 +166,8 @@ TERMS = {name: _term(name) for name in kernels.TERM_NAMES}
 ) = TERMS.values()
 
 
-# What each term reads of an option: (s)ecurity, (e)conomic, (a)utonomy. A term is the same
-# at two options that differ only in what it does not read; tests/test_utility.py checks every
-# entry against the term itself.
-READS = {
-    "protection": "s",
-    "abandonment": "sa",
-    "entrapment": "s",
-    "economic": "e",
-    "coercion": "se",
-    "trade_pressure": "e",
-    "consistency": "se",
-    "autonomy": "a",
-    "domestic": "se",
-    "neighbours": "s",
-    "inertia": "sea",
-    "great_power_threat": "s",
-}
+# What each term reads of an option (`sim.kernels.READS`): (s)ecurity, (e)conomic, (a)utonomy.
+READS = kernels.READS
 
 # The kernels read the context's fields by position.
 assert Context._fields == kernels.STATE_FIELDS + kernels.POLE_FIELDS
-assert tuple(READS) == kernels.TERM_NAMES

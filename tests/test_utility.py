@@ -430,8 +430,9 @@ def rows_along(ctx: U.Context, levels, relative: bool) -> list[np.ndarray]:
 
 
 def test_each_term_reads_only_the_dimensions_it_declares():
-    # star_utilities evaluates a term once for all options that differ only in what it does
-    # not read: a wrong READS entry would silently change the best response
+    # the decision kernels (`sim.kernels.utility_along_*`) take a term at the current
+    # position for every option that differs only in what it does not read: a wrong READS
+    # entry would silently change the best response
     ctx, _ = random_contexts(300, seed=4)
     rng = np.random.default_rng(5)
     s, e, a = (rng.uniform(lo, hi, (300, 5)) for lo, hi in zip(LOWER, UPPER, strict=True))
