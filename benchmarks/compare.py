@@ -4,6 +4,7 @@ in alternating fresh processes, with the ratio (the machine's noise, common to b
     git worktree add ../baseline ee6f382            # the previous release, read-only
     python benchmarks/compare.py                    # every target, 2 rounds each
     python benchmarks/compare.py mesa engine --rounds 4
+    python benchmarks/compare.py decision             # the middle powers' decision alone
     python benchmarks/compare.py sweep --sweep-runs 1000000 --rounds 2
 
 Targets (issue 14): `sweep`, a 10^6-run `pressures_lhs` sweep on two Dask workers in at most
@@ -36,10 +37,13 @@ from measure import ROOT, commit_of, load, machine, measured_sweep, tree_env  # 
 
 PROBE = Path(__file__).resolve().parent / "probe.py"
 TARGETS = ("sweep", "engine", "mesa")
+# besides the targets: the middle powers' decision alone (`probe.py decision`)
+MEASURES = (*TARGETS, "decision")
 GOALS = {
     "sweep": "at most 20 s wall (two workers)",
     "engine": "at least 6,000,000 agent-steps/s per core",
     "mesa": "at most 10 ms of model time",
+    "decision": "none of its own (a part of the engine's step)",
 }
 
 
@@ -81,6 +85,8 @@ def measure(target: str, tree: Path, args) -> dict:
         return sweep(tree, args.sweep_runs, args.workers, args.overrides)
     if target == "engine":
         return probe(tree, "engine", [*args.overrides, "--runs", str(args.engine_runs)])
+    if target == "decision":
+        return probe(tree, "decision", args.overrides)
     return probe(tree, "mesa", [*args.overrides, "--runs", str(args.mesa_runs)])
 
 
@@ -101,6 +107,10 @@ COLUMNS = {
         ("median (ms)", "median_ms", "{:.1f}"),
         ("engine, one run (ms)", "engine_best_ms", "{:.1f}"),
     ],
+    "decision": [
+        ("ns per decision (best)", "ns_per_decision", "{:.0f}"),
+        ("median", "median_ns_per_decision", "{:.0f}"),
+    ],
 }
 
 
@@ -120,6 +130,7 @@ def table(target: str, trees: dict[str, Path], rows: dict[str, list[dict]], args
         "sweep": f"{args.sweep_runs:,} runs, {args.workers} workers",
         "engine": f"{args.engine_runs:,} runs, summary variables",
         "mesa": f"{args.mesa_runs} runs per process",
+        "decision": "blocks of 4,096 runs",
     }[target]
     lines.append("")
     lines.append(
@@ -131,7 +142,7 @@ def table(target: str, trees: dict[str, Path], rows: dict[str, list[dict]], args
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("targets", nargs="*", choices=[*TARGETS, []], default=list(TARGETS))
+    parser.add_argument("targets", nargs="*", choices=[*MEASURES, []], default=list(TARGETS))
     parser.add_argument("--baseline", type=Path, default=None, help="the previous release's tree")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--sweep-runs", type=int, default=1_000_000)
@@ -175,7 +186,7 @@ def main() -> int:
             f"{time.perf_counter() - started:.0f} s\n"
         )
         print(table(target, trees, rows, args), flush=True)
-        if target in ("engine", "mesa"):
+        if target in ("engine", "mesa", "decision"):
             for name in trees:
                 values = [r[COLUMNS[target][0][1]] for r in rows[name]]
                 print(f"# {name}: median of rounds {statistics.median(values):.4g}")

@@ -5,6 +5,7 @@ one JSON line. Uses only what both trees have (`experiments.compose`, `sim.simul
 
     python benchmarks/probe.py mesa --runs 20        # model time of 40-step Mesa runs
     python benchmarks/probe.py engine --runs 25000   # engine CPU time of one chunk of runs
+    python benchmarks/probe.py decision decision.rule=logit   # ns per middle-power decision
 
 CPU time is `time.process_time()` of this process: what the machine's other work disturbs
 least (it still slows caches and shared cores, which is why compare.py alternates trees).
@@ -112,17 +113,46 @@ def engine(args) -> dict:
     }
 
 
+def decision(args) -> dict:
+    """The middle powers' decision alone (`sim.dynamics.decide`: the context's draws and the
+    compiled rule), nanoseconds of CPU per decision, best of `args.repeat` calls on a block of
+    `args.runs` runs at step 1 of the world's start."""
+    from experiments import compose
+    from sim import dynamics
+    from sim.world import compile_world
+
+    params = compose(args.overrides)
+    w = compile_world(params, args.seed, np.arange(args.runs), slice(0, args.runs))
+    state, keys = dynamics.initial_state(w), dynamics.random_keys(w)
+    ctx = dynamics.decision_context(w, state)
+    dynamics.decide(w, ctx, 1, keys.decide)  # first-call costs
+    times = []
+    for _ in range(max(args.repeat, 20)):
+        started = time.process_time()
+        dynamics.decide(w, ctx, 1, keys.decide)
+        times.append(time.process_time() - started)
+    decisions = args.runs * len(w.middle)
+    return {
+        "ns_per_decision": 1e9 * min(times) / decisions,
+        "median_ns_per_decision": 1e9 * statistics.median(times) / decisions,
+        "rule": params.decision.rule,
+    }
+
+
+PROBES = {"mesa": mesa, "engine": engine, "decision": decision}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=["mesa", "engine"])
+    parser.add_argument("what", choices=list(PROBES))
     parser.add_argument("overrides", nargs="*", help="Hydra overrides, e.g. scenario=thaad_2016")
     parser.add_argument("--runs", type=int, default=None)
     parser.add_argument("--repeat", type=int, default=1, help="engine: best of this many")
     parser.add_argument("--seed", type=int, default=20250604)
     args = parser.parse_args()
     if args.runs is None:
-        args.runs = 20 if args.what == "mesa" else 25_000
-    result = (mesa if args.what == "mesa" else engine)(args)
+        args.runs = {"mesa": 20, "engine": 25_000, "decision": 4_096}[args.what]
+    result = PROBES[args.what](args)
     print(json.dumps(result))
     return 0
 

@@ -24,6 +24,7 @@ def test_compare_prints_a_table_and_a_ratio_per_target(tmp_path):
         str(BENCH / "compare.py"),
         "engine",
         "mesa",
+        "decision",
         "--baseline",
         str(ROOT),
         "--rounds",
@@ -36,13 +37,17 @@ def test_compare_prints_a_table_and_a_ratio_per_target(tmp_path):
         str(out),
     )
     assert result.returncode == 0, result.stderr
-    for target in ("engine", "mesa"):
+    for target in ("engine", "mesa", "decision"):
         assert f"## {target}:" in result.stdout
         assert f"{target} (" in result.stdout and "best this / best previous" in result.stdout
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert {(r["benchmark"], r["tree"]) for r in records} == {
-        (f"compare.{t}", tree) for t in ("engine", "mesa") for tree in ("previous", "this")
+        (f"compare.{t}", tree)
+        for t in ("engine", "mesa", "decision")
+        for tree in ("previous", "this")
     }
+    decisions = [r for r in records if r["benchmark"] == "compare.decision"]
+    assert all(r["ns_per_decision"] > 0 and r["rule"] == "partial" for r in decisions)
     mesa = [r for r in records if r["benchmark"] == "compare.mesa"]
     assert all(r["best_ms"] > 0 and r["steps"] == 40 and r["agents"] == 6 for r in mesa)
 
