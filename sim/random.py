@@ -91,9 +91,9 @@ def stream_keys(seed: int, runs: np.ndarray, states: np.ndarray, stream: int) ->
 
 
 def step_counter(step: int) -> np.uint64:
-    """The counter of step `step` in every stream."""
-    with np.errstate(over="ignore"):
-        return np.uint64(step) * np.uint64(_GOLDEN)
+    """The counter of step `step` in every stream: step x golden ratio, modulo 2**64 (in
+    Python's integers, which neither overflow nor need NumPy's error state switched)."""
+    return np.uint64((int(step) * _GOLDEN) % 2**64)
 
 
 def uniform_at(keys: np.ndarray, step: int) -> np.ndarray:

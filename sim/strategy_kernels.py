@@ -797,54 +797,31 @@ def tables(
     def pole(x):
         return view(x, (runs, poles))
 
-    st, ch, dyn, wt = w.strategy, w.challenger_params, w.dynamics, w.weights
+    fixed = _fixed_views(w, runs, middle, poles)
     dispositions = {} if dispositions is None else dispositions
     pressures = {} if pressures is None else pressures
-    u = tuple(
-        run(x)
-        for x in (
-            st.stake,
-            st.inertia,
-            st.noise,
-            st.own_threat,
-            st.stability,
-            st.second_front,
-            dyn.pledge_signal,
-            dyn.commitment_gain,
-            w.sizes.tariff_doubt,
-            dyn.restriction_loss,
-            dispositions.get("rivalry"),
-            dispositions.get("taiwan_risk"),
-            pressures.get("russia_dprk"),
-            ch.restraint_response,
-            ch.cost,
-            ch.inertia,
-            ch.threat_effect,
-            ch.outside_option,
-        )
+    variable = (
+        run(dispositions.get("rivalry")),
+        run(dispositions.get("taiwan_risk")),
+        run(pressures.get("russia_dprk")),
     )
+    u = fixed.u[:10] + variable + fixed.u[10:]
     targets = (None,) * 4 if response is None else tuple(response)
-    s = tuple(
-        state(x)
-        for x in (
-            ctx.threat,
-            ctx.rivalry,
-            ctx.last_security,
-            ctx.last_economic,
-            ctx.last_autonomy,
-            ctx.appeasement,
-            ctx.consent_complement,
-            wt.protection,
-            wt.abandonment,
-            wt.great_power_threat,
-            wt.coercion,
-            wt.economic,
-            wt.trade_pressure,
-            w.military_exposure,
-            w.importance,
-            w.threat_exposure,
-            *(zero if x is None else x for x in targets),
+    s = (
+        tuple(
+            state(x)
+            for x in (
+                ctx.threat,
+                ctx.rivalry,
+                ctx.last_security,
+                ctx.last_economic,
+                ctx.last_autonomy,
+                ctx.appeasement,
+                ctx.consent_complement,
+            )
         )
+        + fixed.s
+        + tuple(state(zero if x is None else x) for x in targets)
     )
     q = tuple(
         pair(x)
@@ -856,27 +833,77 @@ def tables(
             pairs.reliability,
             pairs.restriction,
             pairs.inducement,
-            w.exports,
-            zero if pledge is None else pledge,
         )
-    )
+    ) + (fixed.exports, pair(zero if pledge is None else pledge))
     b = tuple(
         view(x, (runs, middle, poles), bool)
         for x in (pairs.reliability_interior, pairs.military_interior, pairs.coercion_binds)
     )
-    g = tuple(
-        pole(x)
-        for x in (
-            w.sign,
-            w.protector,
-            w.aims[..., 0],
-            w.aims[..., 1],
-            w.deal,
-            w.restraint_cost,
-            w.restraint_max,
-            w.leverage,
-            restraint,
-            w.capability,
-        )
-    )
+    g = fixed.g[:8] + (pole(restraint),) + fixed.g[8:]
     return u, s, q, b, g
+
+
+def _fixed_views(w, runs: int, middle: int, poles: int) -> SimpleNamespace:
+    """The parts of `tables` that are the world's own parameters (the same every step): read
+    once per world and shape, and again only if the world holds other arrays since."""
+    st, ch, dyn, wt = w.strategy, w.challenger_params, w.dynamics, w.weights
+    u = (  # the run fields, without the three of the step (rivalry, Taiwan, backing)
+        st.stake,
+        st.inertia,
+        st.noise,
+        st.own_threat,
+        st.stability,
+        st.second_front,
+        dyn.pledge_signal,
+        dyn.commitment_gain,
+        w.sizes.tariff_doubt,
+        dyn.restriction_loss,
+        ch.restraint_response,
+        ch.cost,
+        ch.inertia,
+        ch.threat_effect,
+        ch.outside_option,
+    )
+    s = (  # the state fields after the context's
+        wt.protection,
+        wt.abandonment,
+        wt.great_power_threat,
+        wt.coercion,
+        wt.economic,
+        wt.trade_pressure,
+        w.military_exposure,
+        w.importance,
+        w.threat_exposure,
+    )
+    g = (  # the great powers' fields, without the restraint in force
+        w.sign,
+        w.protector,
+        w.aims,
+        w.deal,
+        w.restraint_cost,
+        w.restraint_max,
+        w.leverage,
+        w.capability,
+    )
+    sources = (*u, *s, w.exports, *g)
+    cache = w.__dict__.setdefault("_fixed_views", {})
+    key = (runs, middle, poles)
+    hit = cache.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], sources, strict=True)):
+        return hit[1]
+
+    def state(x):  # a weight (R, 1, 1) or an array (R, M)
+        x = np.asarray(x, dtype=np.float64)
+        return read_only(x[..., 0] if x.ndim == 3 else x, (runs, middle))
+
+    aims = np.asarray(w.aims, dtype=np.float64)
+    views = SimpleNamespace(
+        u=tuple(read_only(x, (runs,)) for x in u),
+        s=tuple(state(x) for x in s),
+        exports=read_only(w.exports, (runs, middle, poles)),
+        g=tuple(
+            read_only(x, (runs, poles)) for x in (g[0], g[1], aims[..., 0], aims[..., 1], *g[3:])
+        ),
+    )
+    cache[key] = (sources, views)
+    return views
