@@ -211,13 +211,22 @@ def challenger_choice(
     )
     around = tuple(
         kernels.read_only(x, security.shape)
-        for x in (security, commitment, reliability, engagement, w.threat_exposure)
+        for x in (security, commitment, reliability, engagement)
+    )
+    exposure, leverage = kernels.world_views(
+        w,
+        ("challenger_around", security.shape),
+        (w.threat_exposure, w.leverage),
+        lambda: (
+            kernels.read_only(w.threat_exposure, security.shape),
+            kernels.read_only(w.leverage, w.leverage.shape),
+        ),
     )
     out = np.empty(runs)
     kernels.challenger_kernel(
         table,
-        around,
-        kernels.read_only(w.leverage, w.leverage.shape),
+        around + (exposure,),
+        leverage,
         kernels.read_only(before.restraint, w.leverage.shape),
         float(w.sign[np.argmax(w.protector)]),
         float(np.sqrt(w.dt_years)),

@@ -728,9 +728,10 @@ def lean_everywhere(adversary_sign, security, commitment):
 
 
 def challenger_table(w, russia_dprk, taiwan, momentum, last, runs: int):
-    """The challenger's per-run inputs (`CHALLENGER_FIELDS`), read-only views."""
+    """The challenger's per-run inputs (`CHALLENGER_FIELDS`), read-only views: its own
+    parameters (read once per world, `world_views`), then the four of the step."""
     ch = w.challenger_params
-    values = (
+    own = (
         ch.hostility,
         ch.spiral,
         w.backing_effect,
@@ -742,12 +743,23 @@ def challenger_table(w, russia_dprk, taiwan, momentum, last, runs: int):
         ch.cost,
         ch.inertia,
         ch.noise,
-        russia_dprk,
-        taiwan,
-        momentum,
-        last,
     )
-    return tuple(read_only(0.0 if x is None else x, (runs,)) for x in values)
+    fixed = world_views(
+        w, ("challenger", runs), own, lambda: tuple(read_only(x, (runs,)) for x in own)
+    )
+    step = (russia_dprk, taiwan, momentum, last)
+    return fixed + tuple(read_only(0.0 if x is None else x, (runs,)) for x in step)
+
+
+def world_views(w, key, sources: tuple, make):
+    """`make()`, the kernels' read-only views of the world's own arrays `sources` (the same
+    every step), kept with the world under `key`; made again only if the world holds other
+    arrays since."""
+    cache = w.__dict__.setdefault("_world_views", {})
+    hit = cache.get(key)
+    if hit is None or not all(a is b for a, b in zip(hit[0], sources, strict=True)):
+        hit = cache[key] = (sources, make())
+    return hit[1]
 
 
 # ----------------------------------------------------------------------------- the inputs
@@ -844,8 +856,8 @@ def tables(
 
 
 def _fixed_views(w, runs: int, middle: int, poles: int) -> SimpleNamespace:
-    """The parts of `tables` that are the world's own parameters (the same every step): read
-    once per world and shape, and again only if the world holds other arrays since."""
+    """The parts of `tables` that are the world's own parameters (the same every step), read
+    once per world and shape (`world_views`)."""
     st, ch, dyn, wt = w.strategy, w.challenger_params, w.dynamics, w.weights
     u = (  # the run fields, without the three of the step (rivalry, Taiwan, backing)
         st.stake,
@@ -885,25 +897,21 @@ def _fixed_views(w, runs: int, middle: int, poles: int) -> SimpleNamespace:
         w.leverage,
         w.capability,
     )
-    sources = (*u, *s, w.exports, *g)
-    cache = w.__dict__.setdefault("_fixed_views", {})
-    key = (runs, middle, poles)
-    hit = cache.get(key)
-    if hit is not None and all(a is b for a, b in zip(hit[0], sources, strict=True)):
-        return hit[1]
 
     def state(x):  # a weight (R, 1, 1) or an array (R, M)
         x = np.asarray(x, dtype=np.float64)
         return read_only(x[..., 0] if x.ndim == 3 else x, (runs, middle))
 
-    aims = np.asarray(w.aims, dtype=np.float64)
-    views = SimpleNamespace(
-        u=tuple(read_only(x, (runs,)) for x in u),
-        s=tuple(state(x) for x in s),
-        exports=read_only(w.exports, (runs, middle, poles)),
-        g=tuple(
-            read_only(x, (runs, poles)) for x in (g[0], g[1], aims[..., 0], aims[..., 1], *g[3:])
-        ),
-    )
-    cache[key] = (sources, views)
-    return views
+    def make():
+        aims = np.asarray(w.aims, dtype=np.float64)
+        return SimpleNamespace(
+            u=tuple(read_only(x, (runs,)) for x in u),
+            s=tuple(state(x) for x in s),
+            exports=read_only(w.exports, (runs, middle, poles)),
+            g=tuple(
+                read_only(x, (runs, poles))
+                for x in (g[0], g[1], aims[..., 0], aims[..., 1], *g[3:])
+            ),
+        )
+
+    return world_views(w, ("tables", runs, middle, poles), (*u, *s, w.exports, *g), make)
