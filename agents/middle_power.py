@@ -93,7 +93,7 @@ class MiddlePower(mesa.Agent):
     def restrictions(self) -> dict[str, float]:
         """Trade restriction each great power imposes on it now (at the end of the last step):
         by events or, where higher, by its coercion lever in force."""
-        held = self.model.pairs_now().restriction[0, self.index]
+        held = self.model.restrictions_now()[0, self.index]
         return dict(zip(self.model.pole_codes, map(float, held), strict=True))
 
     @property

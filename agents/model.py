@@ -69,6 +69,7 @@ from agents.seats import POSITIONS, Debrief, checked_choice, seat_kind
 from sim import dynamics
 from sim import engine as _engine  # its record and dataset layout (see `record`, `to_dataset`)
 from sim.decision import Choice, Response
+from sim.influence import K
 from sim.metrics import posture_labels
 from sim.params import (
     EVENT_KINDS,
@@ -162,6 +163,7 @@ class GeopoliticsModel(mesa.Model):
         self._states = [self.world_state()]  # the world at the end of every step done
         self._recorded = None  # (steps recorded, trajectories): `trajectories` once per step
         self._pairs_now = None  # (step, pairs of the world now): `pairs_now` once per step
+        self._restrictions_now = None  # (step, restrictions now): `restrictions_now`, likewise
         self.datacollector = make_datacollector(self)
         self.datacollector.collect(self)
 
@@ -549,6 +551,22 @@ class GeopoliticsModel(mesa.Model):
                 dynamics.state_pairs(self.world, self._states[-1]),
             )
         return self._pairs_now[1]
+
+    def restrictions_now(self) -> np.ndarray:
+        """(1, M, P) the trade restriction each great power imposes on each middle power now,
+        at the end of the last step: by events or, where higher, by its coercion lever in force
+        (`sim.dynamics.restriction_in_force`, what `pairs_now().restriction` holds, without
+        the rest of the pairs). Once per step: the DataCollector reads it every step."""
+        n = len(self._states)
+        if self._restrictions_now is None or self._restrictions_now[0] != n:
+            w, state = self.world, self._states[-1]
+            caps = lever_caps(w, pressure_levers(w, state.pressures))
+            coercion = dynamics.in_force(state.levers, caps)[..., K["coercion"]]
+            self._restrictions_now = (
+                n,
+                dynamics.restriction_in_force(w, state.restriction, coercion),
+            )
+        return self._restrictions_now[1]
 
     def trajectories(self) -> dict[str, np.ndarray]:
         """Every recorded variable over the steps done: (1, steps + 1, ...). The engine's
