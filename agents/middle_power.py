@@ -220,7 +220,7 @@ class MiddlePower(mesa.Agent):
         i = self.index
         self.choice = Choice(*(float(x[0, i]) for x in choice))
         self.response = tuple(float(x[0, i]) for x in response)
-        if self.code in self.model.seats:  # role play: a student's positions replace its own
+        if self.code in self.model._seats:  # role play: a student's positions replace its own
             seat = self.model.seat_choice(self.code)
             own = self.choice
             named = seat[1] if seat else {}

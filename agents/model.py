@@ -174,9 +174,11 @@ class GeopoliticsModel(mesa.Model):
             self.running = False
             return
         self._pressures = dynamics.scheduled_pressures(self.world, self._pressures, k)
-        levers = dynamics.scheduled_levers(self.world, self.world_levers(), k)
-        for gp in self._pole_agents:  # the scenario's dated levers (`scenario.levers`)
-            gp.levers = levers[0, :, gp.index].copy()
+        current = self.world_levers()
+        levers = dynamics.scheduled_levers(self.world, current, k)
+        if levers is not current:  # the scenario's dated levers (`scenario.levers`) of step k
+            for gp in self._pole_agents:
+                gp.levers = levers[0, :, gp.index].copy()
         self._pressures.update(
             {name: np.full(1, value) for name, value in self._live_pressures.items()}
         )
@@ -269,9 +271,9 @@ class GeopoliticsModel(mesa.Model):
         w = self.world
         self.before = self.world_state()  # what every choice and response is judged from
         self.before_pairs = dynamics.state_pairs(w, self.before)
-        self.before_held = dynamics.in_force(
-            self.before.levers, lever_caps(w, pressure_levers(w, self._pressures))
-        )
+        # the bounds read only the dispositions the pressures set (`sim.world.CAPPED_BY`):
+        # those of the levers in force since this step's pressures (`self.levers`)
+        self.before_held = dynamics.in_force(self.before.levers, lever_caps(w, self.levers))
         self.before_context = dynamics.decision_context(w, self.before, self.before_pairs)
         self.decisions = dynamics.decide(w, self.before_context, self.steps, self.keys.decide)
 
@@ -512,10 +514,12 @@ class GeopoliticsModel(mesa.Model):
     # ------------------------------------------------------------------ data
     def world_levers(self) -> np.ndarray:
         """The great powers' levers (1, M, P, K), gathered from them."""
-        return np.stack([gp.levers for gp in self._pole_agents], axis=1)[None]
+        return np.array([[gp.levers for gp in self._pole_agents]]).transpose(0, 2, 1, 3).copy()
 
     def world_state(self) -> dynamics.State:
-        """The world as the engine holds it, gathered from the agents (one run)."""
+        """The world as the engine holds it, gathered from the agents (one run). Arrays are
+        built with `np.array` of nested lists (a third of `np.stack`'s cost at this size),
+        C-ordered as the engine's are."""
         gps, mps = self._pole_agents, self._state_agents
         return dynamics.State(
             security=np.array([[mp.security for mp in mps]]),
@@ -523,19 +527,19 @@ class GeopoliticsModel(mesa.Model):
             autonomy=np.array([[mp.autonomy for mp in mps]]),
             camp=np.array([[mp.camp for mp in mps]], dtype=np.int8),
             threat=np.array([self.challenger.threat]),
-            restriction=np.stack([gp.restriction for gp in gps], axis=-1)[None],
-            memory=np.stack([mp.memory for mp in mps])[None],
+            restriction=np.array([[gp.restriction for gp in gps]]).transpose(0, 2, 1).copy(),
+            memory=np.array([[mp.memory for mp in mps]]),
             reliability_shock=np.array([[gp.reliability_shock for gp in gps]]),
             taiwan_shock=np.array([self.taiwan_shock]),
-            cooperation=np.stack([mp.ties for mp in mps])[None],
+            cooperation=np.array([[mp.ties for mp in mps]]),
             pressures={name: value.copy() for name, value in self._pressures.items()},
             events=self.event_counts[None].copy(),
             levers=self.world_levers(),
             restraint=np.array([[gp.restraint for gp in gps]]),
             provocation=np.array([self.challenger.provocation]),
             momentum=np.array([self.challenger.momentum]),
-            pledge=np.stack([mp.pledge for mp in mps])[None],
-            opinion=np.stack([mp.opinion for mp in mps])[None],
+            pledge=np.array([[mp.pledge for mp in mps]]),
+            opinion=np.array([[mp.opinion for mp in mps]]),
         )
 
     def record(self) -> dict[str, np.ndarray]:
