@@ -14,8 +14,10 @@ Follow one quarter of Seoul's decision here:
    draw from the logit probabilities over a grid of options), for every middle power in one
    call (`model.decisions`), each taking its row. It only records its `choice`: every
    state decides from the same last state (synchronous updates).
-3. `commit`: it adopts the choice, remembers the restrictions it suffered (`remember`) and its
-   ties relax toward their baseline (`ties_recover`).
+3. `commit`: it adopts the choice, remembers the restrictions it suffered (`remember`), its
+   public's opinion moves, its pledges are drawn down and its ties relax toward their
+   baseline (`ties_recover`): computed for every middle power in one call of each function
+   (`model.upkeep`), each taking its row, as its decision.
 
 Numbers are held for this run only: floats for positions, arrays over great powers (in code
 order, `model.pole_codes`) or over middle powers (`model.state_codes`) otherwise. The sim
@@ -29,9 +31,8 @@ import numpy as np
 
 from sim import dynamics
 from sim.decision import Choice
-from sim.influence import K
 from sim.metrics import hedging_index, posture
-from sim.opinion import opinion_target, opinion_update, switch_probability
+from sim.opinion import switch_probability
 from sim.params import CAMPS
 from sim.utility import Context
 
@@ -230,23 +231,18 @@ class MiddlePower(mesa.Agent):
             self.model.seat_moved(self.code, self.model.focus, own, self.choice)
 
     def commit(self) -> None:
-        """Adopt the choice; remember this step's restrictions in force (the great powers'
-        events and, if higher, their coercion levers, `model.before_held`); ties relax to
-        their baseline."""
-        m = self.model
-        w = m.world
+        """Adopt the choice; take its row of what every middle power carries into the next
+        step (`model.upkeep`, computed together by the model: its memory of this step's
+        restrictions in force — the great powers' events and, if higher, their coercion
+        levers — its public's opinion, its pledges, its ties relaxed toward their baseline)."""
         self.before = Choice(self.security, self.economic, self.autonomy)
         self.security, self.economic, self.autonomy = self.choice
         self.choice = None
-        held = m.before_held[:, self.rows]
-        suffered = dynamics.restriction_in_force(
-            w, self.restriction[None, None], held[..., K["coercion"]]
-        )
-        self.memory = dynamics.remember(w, self.memory[None, None], suffered)[0, 0]
-        target = opinion_target(w, self.memory[None, None], held[..., K["tariff"]], self.rows)
-        self.opinion = opinion_update(w, self.opinion[None, None], target)[0, 0]
-        self.pledge = dynamics.pledges_drawn_down(w, self.pledge[None, None])[0, 0]
-        self.ties = dynamics.ties_recover(w, self.ties[None, None], self.rows)[0, 0]
+        upkeep, i = self.model.upkeep, self.index
+        self.memory = upkeep["memory"][0, i].copy()
+        self.opinion = upkeep["opinion"][0, i].copy()
+        self.pledge = upkeep["pledge"][0, i].copy()
+        self.ties = upkeep["ties"][0, i].copy()
 
     def __repr__(self) -> str:
         return (

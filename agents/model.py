@@ -71,6 +71,7 @@ from sim import engine as _engine  # its record and dataset layout (see `record`
 from sim.decision import Choice, Response
 from sim.influence import K
 from sim.metrics import posture_labels
+from sim.opinion import opinion_target, opinion_update
 from sim.params import (
     EVENT_KINDS,
     LEVERS,
@@ -155,6 +156,7 @@ class GeopoliticsModel(mesa.Model):
         self.before = self.before_pairs = self.before_held = self.before_context = None
         self.decisions: tuple[Choice, Response] | None = None  # the middle powers', (1, M)
         self.great_power_choices = None  # levers (1, M, P, K) and restraint (1, P), `_respond`
+        self.upkeep = None  # what the middle powers carry into the next step, `_upkeep`
         # role play: seat code -> (toward, choice) for the next step, or None until it chooses
         self._seats: dict[str, tuple[str, dict[str, float]] | None] = {}
         self._seat_moves: dict[str, tuple] = {}  # seat code -> (toward, own, chosen) this step
@@ -298,8 +300,9 @@ class GeopoliticsModel(mesa.Model):
         )
         for gp in self._pole_agents:
             gp.step()
+        self.upkeep = self._upkeep()  # memory of the restriction in force, before levers advance
         for mp in self._state_agents:
-            mp.commit()  # memory of the restriction in force, before the levers advance
+            mp.commit()
         self.challenger.advance()
         for gp in self._pole_agents:
             gp.advance()
@@ -307,6 +310,25 @@ class GeopoliticsModel(mesa.Model):
         for gp in self._pole_agents:
             gp.recover()
         self.taiwan_shock = float(dynamics.shocks_fade(w, np.array([self.taiwan_shock]))[0])
+
+    def _upkeep(self) -> dict[str, np.ndarray]:
+        """What every middle power carries into the next step, (1, M, ...) each: its memory
+        of the restrictions in force this step (the great powers' events and, where higher,
+        their coercion levers in force, `before_held`), its public's opinion, its pledges
+        and its ties. One call of each function of `sim.dynamics` for every middle power, as
+        the engine's `respond`; each takes its own row in `MiddlePower.commit` (the same
+        numbers as a call per row: the functions are elementwise)."""
+        w, mps, held = self.world, self._state_agents, self.before_held
+        restriction = np.array([[gp.restriction for gp in self._pole_agents]]).transpose(0, 2, 1)
+        suffered = dynamics.restriction_in_force(w, restriction, held[..., K["coercion"]])
+        memory = dynamics.remember(w, np.array([[mp.memory for mp in mps]]), suffered)
+        target = opinion_target(w, memory, held[..., K["tariff"]])
+        return {
+            "memory": memory,
+            "opinion": opinion_update(w, np.array([[mp.opinion for mp in mps]]), target),
+            "pledge": dynamics.pledges_drawn_down(w, np.array([[mp.pledge for mp in mps]])),
+            "ties": dynamics.ties_recover(w, np.array([[mp.ties for mp in mps]])),
+        }
 
     def _levers_in_force(self) -> dict[str, np.ndarray]:
         shocks = np.array([[gp.reliability_shock for gp in self.great_powers]])
