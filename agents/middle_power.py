@@ -84,7 +84,7 @@ class MiddlePower(mesa.Agent):
     @property
     def posture(self) -> int:
         thresholds = tuple(self.model.params.metrics.posture_thresholds)
-        return int(posture(np.array([self.security]), np.array([self.economic]), thresholds)[0])
+        return int(posture(self.security, self.economic, thresholds))
 
     @property
     def posture_label(self) -> str:
@@ -188,18 +188,12 @@ class MiddlePower(mesa.Agent):
         self.disputes = disputes[0, self.index]
         self.model.count("history_dispute", int(self.disputes.sum()))
 
-    def settle_disputes(self) -> None:
-        """Ties after the disputes it drew and those its neighbours drew with it."""
-        drawn_by_others = np.array(
-            [other.disputes[self.index] for other in self.model._state_agents]
-        )
-        ties = dynamics.ties_after_disputes(
-            self.model.world,
-            self.ties[None, None],
-            self.disputes[None, None],
-            drawn_by_others[None, None],
-        )
-        self.ties = dynamics.settle_ties(ties)[0, 0]
+    def settle_disputes(self, ties: np.ndarray) -> None:
+        """Ties after the disputes it drew and those its neighbours drew with it: its row of
+        every middle power's ties after this step's disputes (`ties`, (1, M, M), from
+        `sim.dynamics.ties_after_disputes` for all of them in one call, see
+        `GeopoliticsModel._events`)."""
+        self.ties = ties[0, self.index].copy()
 
     # ------------------------------------------------------------------ decision
     def held_levers(self) -> np.ndarray:

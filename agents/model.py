@@ -227,8 +227,16 @@ class GeopoliticsModel(mesa.Model):
         disputes = dynamics.history_disputes(w, self.keys.history, k)
         for mp in middle:
             mp.draw_disputes(disputes)
+        # every middle power's ties after the disputes it drew and those drawn with it (the
+        # transposed draws), in one call; each takes its row
+        drawn = np.array([[mp.disputes for mp in middle]])
+        ties = dynamics.settle_ties(
+            dynamics.ties_after_disputes(
+                w, np.array([[mp.ties for mp in middle]]), drawn, drawn.transpose(0, 2, 1)
+            )
+        )
         for mp in middle:
-            mp.settle_disputes()
+            mp.settle_disputes(ties)
         self.challenger.settle()
         for gp in poles:
             gp.settle()
