@@ -339,7 +339,7 @@ class GeopoliticsModel(mesa.Model):
         }
 
     def _levers_in_force(self) -> dict[str, np.ndarray]:
-        shocks = np.array([[gp.reliability_shock for gp in self.great_powers]])
+        shocks = np.array([[gp.reliability_shock for gp in self._pole_agents]])
         return dynamics.effective_levers(
             self.world, self._pressures, shocks, np.array([self.taiwan_shock])
         )
@@ -658,7 +658,7 @@ def _run_params(params: Params, pressures: dict[str, float], element: int) -> Pa
     params = with_values(params, {f"pressures.{name}": value for name, value in pressures.items()})
     validate(params)
     for key, value in numeric_leaves(params).items():
-        if np.ndim(value) == 1 and len(value) <= element:
+        if isinstance(value, np.ndarray) and value.ndim == 1 and len(value) <= element:
             raise ParamError(
                 key, value, f"an array over runs needs a value for run element {element}"
             )
