@@ -29,8 +29,12 @@ def _events(model, kind: str) -> int:
     return int(model.event_counts[EVENT_KINDS.index(kind)])
 
 
-def _restriction_by(agent, great_power: str):
-    return agent.restrictions[great_power] if agent.role == "middle_power" else None
+def _restriction_by(agent, pole: int):
+    """The restriction great power `pole` (its index) imposes on a middle power now (one
+    item of its `restrictions`, without building the dict)."""
+    if agent.role != "middle_power":
+        return None
+    return float(agent.model.restrictions_now()[0, agent.index, pole])
 
 
 def make_datacollector(model) -> DataCollector:
@@ -48,6 +52,6 @@ def make_datacollector(model) -> DataCollector:
     agent_reporters["reliability"] = [getattr, ["reliability", None]]
     agent_reporters["threat"] = [getattr, ["threat", None]]
     agent_reporters.update(
-        {f"restriction_by_{gp}": [_restriction_by, [gp]] for gp in model.pole_codes}
+        {f"restriction_by_{gp}": [_restriction_by, [p]] for p, gp in enumerate(model.pole_codes)}
     )
     return DataCollector(model_reporters=model_reporters, agent_reporters=agent_reporters)

@@ -178,8 +178,8 @@ class GreatPower(mesa.Agent):
         m = self.model
         levers, restraint = m.great_power_choices
         chosen = levers[0, :, self.index]
-        seat = m.seat_choice(self.code) if m.seats else None
-        if self.code in m.seats:  # role play: a student's levers replace what they name
+        seat = m.seat_choice(self.code) if m._seats else None
+        if self.code in m._seats:  # role play: a student's levers replace what they name
             toward = seat[0] if seat else m.focus
             i = m.state_codes.index(toward)
             chosen = chosen.copy()  # may be a view of `m.before`, which the "why" reads

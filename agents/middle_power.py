@@ -14,8 +14,10 @@ Follow one quarter of Seoul's decision here:
    draw from the logit probabilities over a grid of options), for every middle power in one
    call (`model.decisions`), each taking its row. It only records its `choice`: every
    state decides from the same last state (synchronous updates).
-3. `commit`: it adopts the choice, remembers the restrictions it suffered (`remember`) and its
-   ties relax toward their baseline (`ties_recover`).
+3. `commit`: it adopts the choice, remembers the restrictions it suffered (`remember`), its
+   public's opinion moves, its pledges are drawn down and its ties relax toward their
+   baseline (`ties_recover`): computed for every middle power in one call of each function
+   (`model.upkeep`), each taking its row, as its decision.
 
 Numbers are held for this run only: floats for positions, arrays over great powers (in code
 order, `model.pole_codes`) or over middle powers (`model.state_codes`) otherwise. The sim
@@ -29,9 +31,8 @@ import numpy as np
 
 from sim import dynamics
 from sim.decision import Choice
-from sim.influence import K
 from sim.metrics import hedging_index, posture
-from sim.opinion import opinion_target, opinion_update, switch_probability
+from sim.opinion import switch_probability
 from sim.params import CAMPS
 from sim.utility import Context
 
@@ -83,7 +84,7 @@ class MiddlePower(mesa.Agent):
     @property
     def posture(self) -> int:
         thresholds = tuple(self.model.params.metrics.posture_thresholds)
-        return int(posture(np.array([self.security]), np.array([self.economic]), thresholds)[0])
+        return int(posture(self.security, self.economic, thresholds))
 
     @property
     def posture_label(self) -> str:
@@ -93,7 +94,7 @@ class MiddlePower(mesa.Agent):
     def restrictions(self) -> dict[str, float]:
         """Trade restriction each great power imposes on it now (at the end of the last step):
         by events or, where higher, by its coercion lever in force."""
-        held = self.model.pairs_now().restriction[0, self.index]
+        held = self.model.restrictions_now()[0, self.index]
         return dict(zip(self.model.pole_codes, map(float, held), strict=True))
 
     @property
@@ -187,18 +188,12 @@ class MiddlePower(mesa.Agent):
         self.disputes = disputes[0, self.index]
         self.model.count("history_dispute", int(self.disputes.sum()))
 
-    def settle_disputes(self) -> None:
-        """Ties after the disputes it drew and those its neighbours drew with it."""
-        drawn_by_others = np.array(
-            [other.disputes[self.index] for other in self.model._state_agents]
-        )
-        ties = dynamics.ties_after_disputes(
-            self.model.world,
-            self.ties[None, None],
-            self.disputes[None, None],
-            drawn_by_others[None, None],
-        )
-        self.ties = dynamics.settle_ties(ties)[0, 0]
+    def settle_disputes(self, ties: np.ndarray) -> None:
+        """Ties after the disputes it drew and those its neighbours drew with it: its row of
+        every middle power's ties after this step's disputes (`ties`, (1, M, M), from
+        `sim.dynamics.ties_after_disputes` for all of them in one call, see
+        `GeopoliticsModel._events`)."""
+        self.ties = ties[0, self.index].copy()
 
     # ------------------------------------------------------------------ decision
     def held_levers(self) -> np.ndarray:
@@ -220,7 +215,7 @@ class MiddlePower(mesa.Agent):
         i = self.index
         self.choice = Choice(*(float(x[0, i]) for x in choice))
         self.response = tuple(float(x[0, i]) for x in response)
-        if self.code in self.model.seats:  # role play: a student's positions replace its own
+        if self.code in self.model._seats:  # role play: a student's positions replace its own
             seat = self.model.seat_choice(self.code)
             own = self.choice
             named = seat[1] if seat else {}
@@ -230,23 +225,18 @@ class MiddlePower(mesa.Agent):
             self.model.seat_moved(self.code, self.model.focus, own, self.choice)
 
     def commit(self) -> None:
-        """Adopt the choice; remember this step's restrictions in force (the great powers'
-        events and, if higher, their coercion levers, `model.before_held`); ties relax to
-        their baseline."""
-        m = self.model
-        w = m.world
+        """Adopt the choice; take its row of what every middle power carries into the next
+        step (`model.upkeep`, computed together by the model: its memory of this step's
+        restrictions in force — the great powers' events and, if higher, their coercion
+        levers — its public's opinion, its pledges, its ties relaxed toward their baseline)."""
         self.before = Choice(self.security, self.economic, self.autonomy)
         self.security, self.economic, self.autonomy = self.choice
         self.choice = None
-        held = m.before_held[:, self.rows]
-        suffered = dynamics.restriction_in_force(
-            w, self.restriction[None, None], held[..., K["coercion"]]
-        )
-        self.memory = dynamics.remember(w, self.memory[None, None], suffered)[0, 0]
-        target = opinion_target(w, self.memory[None, None], held[..., K["tariff"]], self.rows)
-        self.opinion = opinion_update(w, self.opinion[None, None], target)[0, 0]
-        self.pledge = dynamics.pledges_drawn_down(w, self.pledge[None, None])[0, 0]
-        self.ties = dynamics.ties_recover(w, self.ties[None, None], self.rows)[0, 0]
+        upkeep, i = self.model.upkeep, self.index
+        self.memory = upkeep["memory"][0, i].copy()
+        self.opinion = upkeep["opinion"][0, i].copy()
+        self.pledge = upkeep["pledge"][0, i].copy()
+        self.ties = upkeep["ties"][0, i].copy()
 
     def __repr__(self) -> str:
         return (

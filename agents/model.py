@@ -69,7 +69,9 @@ from agents.seats import POSITIONS, Debrief, checked_choice, seat_kind
 from sim import dynamics
 from sim import engine as _engine  # its record and dataset layout (see `record`, `to_dataset`)
 from sim.decision import Choice, Response
+from sim.influence import K
 from sim.metrics import posture_labels
+from sim.opinion import opinion_target, opinion_update
 from sim.params import (
     EVENT_KINDS,
     LEVERS,
@@ -154,6 +156,7 @@ class GeopoliticsModel(mesa.Model):
         self.before = self.before_pairs = self.before_held = self.before_context = None
         self.decisions: tuple[Choice, Response] | None = None  # the middle powers', (1, M)
         self.great_power_choices = None  # levers (1, M, P, K) and restraint (1, P), `_respond`
+        self.upkeep = None  # what the middle powers carry into the next step, `_upkeep`
         # role play: seat code -> (toward, choice) for the next step, or None until it chooses
         self._seats: dict[str, tuple[str, dict[str, float]] | None] = {}
         self._seat_moves: dict[str, tuple] = {}  # seat code -> (toward, own, chosen) this step
@@ -162,6 +165,7 @@ class GeopoliticsModel(mesa.Model):
         self._states = [self.world_state()]  # the world at the end of every step done
         self._recorded = None  # (steps recorded, trajectories): `trajectories` once per step
         self._pairs_now = None  # (step, pairs of the world now): `pairs_now` once per step
+        self._restrictions_now = None  # (step, restrictions now): `restrictions_now`, likewise
         self.datacollector = make_datacollector(self)
         self.datacollector.collect(self)
 
@@ -172,9 +176,11 @@ class GeopoliticsModel(mesa.Model):
             self.running = False
             return
         self._pressures = dynamics.scheduled_pressures(self.world, self._pressures, k)
-        levers = dynamics.scheduled_levers(self.world, self.world_levers(), k)
-        for gp in self._pole_agents:  # the scenario's dated levers (`scenario.levers`)
-            gp.levers = levers[0, :, gp.index].copy()
+        current = self.world_levers()
+        levers = dynamics.scheduled_levers(self.world, current, k)
+        if levers is not current:  # the scenario's dated levers (`scenario.levers`) of step k
+            for gp in self._pole_agents:
+                gp.levers = levers[0, :, gp.index].copy()
         self._pressures.update(
             {name: np.full(1, value) for name, value in self._live_pressures.items()}
         )
@@ -221,8 +227,16 @@ class GeopoliticsModel(mesa.Model):
         disputes = dynamics.history_disputes(w, self.keys.history, k)
         for mp in middle:
             mp.draw_disputes(disputes)
+        # every middle power's ties after the disputes it drew and those drawn with it (the
+        # transposed draws), in one call; each takes its row
+        drawn = np.array([[mp.disputes for mp in middle]])
+        ties = dynamics.settle_ties(
+            dynamics.ties_after_disputes(
+                w, np.array([[mp.ties for mp in middle]]), drawn, drawn.transpose(0, 2, 1)
+            )
+        )
         for mp in middle:
-            mp.settle_disputes()
+            mp.settle_disputes(ties)
         self.challenger.settle()
         for gp in poles:
             gp.settle()
@@ -267,9 +281,9 @@ class GeopoliticsModel(mesa.Model):
         w = self.world
         self.before = self.world_state()  # what every choice and response is judged from
         self.before_pairs = dynamics.state_pairs(w, self.before)
-        self.before_held = dynamics.in_force(
-            self.before.levers, lever_caps(w, pressure_levers(w, self._pressures))
-        )
+        # the bounds read only the dispositions the pressures set (`sim.world.CAPPED_BY`):
+        # those of the levers in force since this step's pressures (`self.levers`)
+        self.before_held = dynamics.in_force(self.before.levers, lever_caps(w, self.levers))
         self.before_context = dynamics.decision_context(w, self.before, self.before_pairs)
         self.decisions = dynamics.decide(w, self.before_context, self.steps, self.keys.decide)
 
@@ -294,8 +308,9 @@ class GeopoliticsModel(mesa.Model):
         )
         for gp in self._pole_agents:
             gp.step()
+        self.upkeep = self._upkeep()  # memory of the restriction in force, before levers advance
         for mp in self._state_agents:
-            mp.commit()  # memory of the restriction in force, before the levers advance
+            mp.commit()
         self.challenger.advance()
         for gp in self._pole_agents:
             gp.advance()
@@ -304,8 +319,27 @@ class GeopoliticsModel(mesa.Model):
             gp.recover()
         self.taiwan_shock = float(dynamics.shocks_fade(w, np.array([self.taiwan_shock]))[0])
 
+    def _upkeep(self) -> dict[str, np.ndarray]:
+        """What every middle power carries into the next step, (1, M, ...) each: its memory
+        of the restrictions in force this step (the great powers' events and, where higher,
+        their coercion levers in force, `before_held`), its public's opinion, its pledges
+        and its ties. One call of each function of `sim.dynamics` for every middle power, as
+        the engine's `respond`; each takes its own row in `MiddlePower.commit` (the same
+        numbers as a call per row: the functions are elementwise)."""
+        w, mps, held = self.world, self._state_agents, self.before_held
+        restriction = np.array([[gp.restriction for gp in self._pole_agents]]).transpose(0, 2, 1)
+        suffered = dynamics.restriction_in_force(w, restriction, held[..., K["coercion"]])
+        memory = dynamics.remember(w, np.array([[mp.memory for mp in mps]]), suffered)
+        target = opinion_target(w, memory, held[..., K["tariff"]])
+        return {
+            "memory": memory,
+            "opinion": opinion_update(w, np.array([[mp.opinion for mp in mps]]), target),
+            "pledge": dynamics.pledges_drawn_down(w, np.array([[mp.pledge for mp in mps]])),
+            "ties": dynamics.ties_recover(w, np.array([[mp.ties for mp in mps]])),
+        }
+
     def _levers_in_force(self) -> dict[str, np.ndarray]:
-        shocks = np.array([[gp.reliability_shock for gp in self.great_powers]])
+        shocks = np.array([[gp.reliability_shock for gp in self._pole_agents]])
         return dynamics.effective_levers(
             self.world, self._pressures, shocks, np.array([self.taiwan_shock])
         )
@@ -510,10 +544,12 @@ class GeopoliticsModel(mesa.Model):
     # ------------------------------------------------------------------ data
     def world_levers(self) -> np.ndarray:
         """The great powers' levers (1, M, P, K), gathered from them."""
-        return np.stack([gp.levers for gp in self._pole_agents], axis=1)[None]
+        return np.array([[gp.levers for gp in self._pole_agents]]).transpose(0, 2, 1, 3).copy()
 
     def world_state(self) -> dynamics.State:
-        """The world as the engine holds it, gathered from the agents (one run)."""
+        """The world as the engine holds it, gathered from the agents (one run). Arrays are
+        built with `np.array` of nested lists (a third of `np.stack`'s cost at this size),
+        C-ordered as the engine's are."""
         gps, mps = self._pole_agents, self._state_agents
         return dynamics.State(
             security=np.array([[mp.security for mp in mps]]),
@@ -521,19 +557,19 @@ class GeopoliticsModel(mesa.Model):
             autonomy=np.array([[mp.autonomy for mp in mps]]),
             camp=np.array([[mp.camp for mp in mps]], dtype=np.int8),
             threat=np.array([self.challenger.threat]),
-            restriction=np.stack([gp.restriction for gp in gps], axis=-1)[None],
-            memory=np.stack([mp.memory for mp in mps])[None],
+            restriction=np.array([[gp.restriction for gp in gps]]).transpose(0, 2, 1).copy(),
+            memory=np.array([[mp.memory for mp in mps]]),
             reliability_shock=np.array([[gp.reliability_shock for gp in gps]]),
             taiwan_shock=np.array([self.taiwan_shock]),
-            cooperation=np.stack([mp.ties for mp in mps])[None],
+            cooperation=np.array([[mp.ties for mp in mps]]),
             pressures={name: value.copy() for name, value in self._pressures.items()},
             events=self.event_counts[None].copy(),
             levers=self.world_levers(),
             restraint=np.array([[gp.restraint for gp in gps]]),
             provocation=np.array([self.challenger.provocation]),
             momentum=np.array([self.challenger.momentum]),
-            pledge=np.stack([mp.pledge for mp in mps])[None],
-            opinion=np.stack([mp.opinion for mp in mps])[None],
+            pledge=np.array([[mp.pledge for mp in mps]]),
+            opinion=np.array([[mp.opinion for mp in mps]]),
         )
 
     def record(self) -> dict[str, np.ndarray]:
@@ -549,6 +585,22 @@ class GeopoliticsModel(mesa.Model):
                 dynamics.state_pairs(self.world, self._states[-1]),
             )
         return self._pairs_now[1]
+
+    def restrictions_now(self) -> np.ndarray:
+        """(1, M, P) the trade restriction each great power imposes on each middle power now,
+        at the end of the last step: by events or, where higher, by its coercion lever in force
+        (`sim.dynamics.restriction_in_force`, what `pairs_now().restriction` holds, without
+        the rest of the pairs). Once per step: the DataCollector reads it every step."""
+        n = len(self._states)
+        if self._restrictions_now is None or self._restrictions_now[0] != n:
+            w, state = self.world, self._states[-1]
+            caps = lever_caps(w, pressure_levers(w, state.pressures))
+            coercion = dynamics.in_force(state.levers, caps)[..., K["coercion"]]
+            self._restrictions_now = (
+                n,
+                dynamics.restriction_in_force(w, state.restriction, coercion),
+            )
+        return self._restrictions_now[1]
 
     def trajectories(self) -> dict[str, np.ndarray]:
         """Every recorded variable over the steps done: (1, steps + 1, ...). The engine's
@@ -606,7 +658,7 @@ def _run_params(params: Params, pressures: dict[str, float], element: int) -> Pa
     params = with_values(params, {f"pressures.{name}": value for name, value in pressures.items()})
     validate(params)
     for key, value in numeric_leaves(params).items():
-        if np.ndim(value) == 1 and len(value) <= element:
+        if isinstance(value, np.ndarray) and value.ndim == 1 and len(value) <= element:
             raise ParamError(
                 key, value, f"an array over runs needs a value for run element {element}"
             )

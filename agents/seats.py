@@ -100,7 +100,7 @@ def checked_choice(model, code: str, choice: dict[str, float]) -> dict[str, floa
 def seated_provocation(model, code: str, own: float) -> float:
     """The challenger's provocation for the step under way: the seat's, if it is taken and has
     chosen, else `own` (the model's agent's); reported for the debrief when seated."""
-    if code not in model.seats:
+    if code not in model._seats:
         return own
     seat = model.seat_choice(code)
     chosen = float(seat[1].get("provocation", own)) if seat else own

@@ -30,6 +30,7 @@ from numba import types
 
 from sim.kernels import adjust, compiled, jit, vertex
 from sim.params import LEVERS
+from sim.utility import broadcast_view
 
 FLAT = 1e-9  # a curvature above -FLAT: the middle power does not answer along that dimension
 
@@ -767,7 +768,7 @@ def read_only(x, shape, dtype=np.float64) -> np.ndarray:
     """`x` broadcast to `shape`, a read-only view (the one type of array the kernels take)."""
     x = np.asarray(x, dtype=dtype)
     if x.shape != shape:
-        return np.broadcast_to(x, shape)
+        return broadcast_view(x, shape)
     x = x.view()  # as a broadcast view is, at a fifth of `np.broadcast_to`'s cost
     x.flags.writeable = False
     return x

@@ -78,6 +78,21 @@ def test_agent_table_agrees_with_the_dataset(model):
     np.testing.assert_array_equal(challenger["threat"], ds["threat"])
 
 
+@pytest.mark.parametrize("great_powers", ["strategic", "responsive"])
+def test_restrictions_now_are_the_pairs_restrictions(default_params, great_powers):
+    """The restrictions the agents report (`restrictions_now`, read every step by the
+    DataCollector) are those of the full pairs (`pairs_now`) at every step, bit for bit."""
+    params = with_values(default_params, {"dynamics.great_powers": great_powers})
+    model = GeopoliticsModel(params, rng=4, steps=STEPS)
+    model.fire_event("coercion", target="KOR", partner="CHN", magnitude=0.8)
+    highest = 0.0
+    for _ in range(STEPS + 1):
+        np.testing.assert_array_equal(model.restrictions_now(), model.pairs_now().restriction)
+        highest = max(highest, model.restrictions_now().max())
+        model.step()
+    assert highest > 0  # the coercion episode restricts trade
+
+
 def test_batch_run_sweeps_a_pressure(default_params):
     """batch_run over rivalry x two seeds: four runs, each the engine's run with that rivalry."""
     results = mesa.batch_run(
