@@ -6,6 +6,7 @@ key, the value and what is allowed."""
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from typing import Any
 
@@ -65,12 +66,16 @@ def _is_integer(value: Any) -> bool:
 
 
 def _check_number(key: str, value: Any, allowed: tuple[float, float], runs: int | None) -> None:
+    low, high = allowed
+    if type(value) in (int, float):  # the usual case, a plain number: no array made
+        if not (math.isfinite(value) and low <= value <= high):
+            raise ParamError(key, value, f"must be in [{low}, {high}]")
+        return
     if isinstance(value, bool) or not isinstance(value, (int, float, np.ndarray, np.number)):
         raise ParamError(key, value, f"must be a number in [{allowed[0]}, {allowed[1]}]")
     array = np.asarray(value, dtype=float)
     if array.ndim > 1 or (array.ndim == 1 and runs is not None and array.shape[0] != runs):
         raise ParamError(key, value, f"must be a scalar or an array of one value per run ({runs})")
-    low, high = allowed
     bad = ~np.isfinite(array) | (array < low) | (array > high)
     if np.any(bad):
         shown = value if array.ndim == 0 else float(array[np.argmax(bad)])
