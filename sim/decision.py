@@ -21,7 +21,7 @@ import numpy as np
 
 from sim import kernels
 from sim.kernels import LOWER, UPPER  # bounds of (security, economic, autonomy)  # noqa: F401
-from sim.utility import Context, kernel_context
+from sim.utility import Context, broadcast_view, kernel_context
 
 
 class Choice(NamedTuple):
@@ -90,8 +90,13 @@ def _partial(ctx: Context, weights, speed, noise_scale, shocks) -> tuple[Choice,
     shape = np.broadcast_shapes(*(np.shape(x) for x in (speed, noise_scale, *shocks)))
     state, poles, wts, lead = kernel_context(ctx, weights, shape)
 
-    def flat(x):  # the kernel reads decisions on two axes
-        return np.broadcast_to(np.asarray(x, dtype=np.float64), lead).reshape(state[0].shape)
+    def flat(x):  # the kernel reads decisions on two axes, read-only
+        x = np.asarray(x, dtype=np.float64)
+        if x.shape != lead:
+            return broadcast_view(x, lead).reshape(state[0].shape)
+        x = x.reshape(state[0].shape)  # a new view: its flag leaves the caller's array alone
+        x.flags.writeable = False
+        return x
 
     out = np.empty((8,) + state[0].shape)
     kernels.partial_kernel(
