@@ -149,20 +149,24 @@ def _run_block(w, variables, bar, observables: bool = True) -> dict[str, np.ndar
     keys = random_keys(w)
     state = initial_state(w)
     first = record(w, state, variables)
+    # Recorded step-major, (T + 1, R, ...): each step writes one contiguous slab (written
+    # run-major, a step's values land a row apart, one cache line each). The trajectories
+    # are (R, T + 1, ...) views; `simulate` concatenates the blocks into run-major arrays.
     out = {
-        name: np.empty((w.runs, w.steps + 1) + first[name].shape[1:], dtype=first[name].dtype)
+        name: np.empty((w.steps + 1,) + first[name].shape, dtype=first[name].dtype)
         for name in variables
     }
     for name in variables:
-        out[name][:, 0] = first[name]
+        out[name][0] = first[name]
     for k in range(1, w.steps + 1):
         state = step(w, state, k, keys)
         now = record(w, state, variables)
         for name in variables:
-            out[name][:, k] = now[name]
+            out[name][k] = now[name]
         if bar is not None:
             bar.update(1)
-    return with_observables(w, out) if observables else out
+    traj = {name: np.swapaxes(values, 0, 1) for name, values in out.items()}
+    return with_observables(w, traj) if observables else traj
 
 
 def with_observables(w, traj: dict[str, np.ndarray]) -> dict[str, np.ndarray]:

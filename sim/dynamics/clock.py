@@ -19,15 +19,21 @@ def decay(w: CompiledWorld, half_life: np.ndarray) -> np.ndarray:
     A world's half-lives and step length do not change, and a power costs as much as a dozen
     additions over a block of runs, called a dozen times a step: each factor is computed once
     per world and half-life array (held in the cache, so its id is not reused)."""
-    cache = w.__dict__.setdefault("_decay", {})
-    key = (id(half_life), w.dt_years)
+    return per_world(w, "_decay", half_life, lambda: 0.5 ** (w.dt_years / half_life))
+
+
+def per_world(w: CompiledWorld, cache_name: str, source: np.ndarray, compute) -> np.ndarray:
+    """`compute()`, a read-only array derived from the world's array `source` alone, computed
+    once per world and source (the cache holds the source, so its id is not reused)."""
+    cache = w.__dict__.setdefault(cache_name, {})
+    key = (id(source), w.dt_years)
     hit = cache.get(key)
-    if hit is None or hit[0] is not half_life:
+    if hit is None or hit[0] is not source:
         if len(cache) >= DECAY_CACHE:  # a caller passing fresh arrays: do not hoard them
             cache.clear()
-        factor = np.asarray(0.5 ** (w.dt_years / half_life))
-        factor.setflags(write=False)
-        hit = cache[key] = (half_life, factor)
+        value = np.asarray(compute())
+        value.setflags(write=False)
+        hit = cache[key] = (source, value)
     return hit[1]
 
 
@@ -46,6 +52,12 @@ def governing(table: np.ndarray, camp: np.ndarray) -> np.ndarray:
 def chance(w: CompiledWorld, rate: np.ndarray) -> np.ndarray:
     """Probability of at least one event in a step for a Poisson rate per year."""
     return 1.0 - np.exp(-rate * w.dt_years)
+
+
+def steady_chance(w: CompiledWorld, rate: np.ndarray) -> np.ndarray:
+    """`chance` of one of the world's own rates (`w.rates.*`), which do not change: computed
+    once per world and rate (read only)."""
+    return per_world(w, "_chance", rate, lambda: chance(w, rate))
 
 
 def _per_run(x: np.ndarray, ndim: int) -> np.ndarray:

@@ -9,7 +9,7 @@ import numpy as np
 
 from sim.arrays import total
 from sim.decision import Choice, Response, logit_response, partial_response
-from sim.dynamics.clock import EVERY, chance, decay, governing
+from sim.dynamics.clock import EVERY, decay, governing, steady_chance
 from sim.influence import Pairs
 from sim.kernels import clip, compiled, jit
 from sim.random import normal_at, uniform_at
@@ -43,7 +43,7 @@ def election(w: CompiledWorld, camp, happens, forced_camp: int, keys, k: int, od
 def summit_draws(w: CompiledWorld, keys: np.ndarray, partner_keys: np.ndarray, k: int):
     """Stochastic summits of step k: (whether, partner) each (R, M'); the partner is a great
     power's index, or len(poles) for the challenger."""
-    summit = uniform_at(keys, k) < chance(w, w.rates.summit)[:, None]
+    summit = uniform_at(keys, k) < steady_chance(w, w.rates.summit)[:, None]
     partner = _summit_partner(uniform_at(partner_keys, k), len(w.poles))
     return summit, partner
 
@@ -70,7 +70,7 @@ def history_disputes(w: CompiledWorld, keys: np.ndarray, k: int, rows=EVERY) -> 
     """Stochastic history disputes of step k (R, M', M): each linked pair of neighbours is
     drawn once, by the one first in code order (the row)."""
     linked = linked_neighbours(w, rows)
-    return linked & (uniform_at(keys, k) < chance(w, w.rates.history_dispute)[:, None, None])
+    return linked & (uniform_at(keys, k) < steady_chance(w, w.rates.history_dispute)[:, None, None])
 
 
 def ties_after_disputes(

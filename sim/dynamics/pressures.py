@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.dynamics.clock import _per_run, chance, decay
+from sim.dynamics.clock import _per_run, decay, steady_chance
 from sim.random import uniform_at
 from sim.world import CompiledWorld, pressure_levers
 
@@ -36,7 +36,20 @@ def effective_levers(
 ) -> dict[str, np.ndarray]:
     """Levers in force: the great powers' (R, P) from pressures plus reliability shocks; the
     world's rivalry and Taiwan risk (R,) raised by crises, and the crisis itself (R,)."""
-    levers = pressure_levers(w, pressures)
+    return dispositions_in_force(
+        pressure_levers(w, pressures), pressures, reliability_shock, taiwan_shock
+    )
+
+
+def dispositions_in_force(
+    levers: dict[str, np.ndarray],
+    pressures: dict[str, np.ndarray],
+    reliability_shock: np.ndarray,
+    taiwan_shock: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """`effective_levers` from the dispositions the pressures set (`pressure_levers`, which
+    the engine computes once while the pressures hold); `levers` is not changed."""
+    levers = dict(levers)
     levers["reliability"] = np.clip(levers["reliability"] + reliability_shock, 0.0, 1.0)
     levers["taiwan_risk"] = np.clip(pressures["taiwan_risk"] + taiwan_shock, 0.0, 1.0)
     levers["rivalry"] = np.clip(pressures["rivalry"] + 0.5 * taiwan_shock, 0.0, 1.0)
@@ -51,7 +64,7 @@ def taiwan_crisis(w: CompiledWorld, taiwan_shock: np.ndarray, magnitude: float) 
 
 def taiwan_crises(w: CompiledWorld, taiwan_shock: np.ndarray, keys: np.ndarray, k: int):
     """Stochastic crises of step k: (new shock, whether one happened), each (R,)."""
-    crisis = uniform_at(keys, k) < chance(w, w.rates.taiwan_crisis)
+    crisis = uniform_at(keys, k) < steady_chance(w, w.rates.taiwan_crisis)
     return taiwan_shock + crisis * w.sizes.taiwan_crisis, crisis
 
 

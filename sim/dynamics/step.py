@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -20,7 +21,7 @@ from sim.dynamics.challenger import (
     threat_after_summits,
     threat_response,
 )
-from sim.dynamics.clock import EVENT_INDEX, chance
+from sim.dynamics.clock import EVENT_INDEX, steady_chance
 from sim.dynamics.great_powers import (
     coerce,
     coercion_eased,
@@ -51,7 +52,7 @@ from sim.dynamics.middle_powers import (
     ties_recover,
 )
 from sim.dynamics.pressures import (
-    effective_levers,
+    dispositions_in_force,
     scheduled_pressures,
     shocks_fade,
     taiwan_crises,
@@ -69,7 +70,7 @@ from sim.strategy import (
     reviewing,
 )
 from sim.utility import Context
-from sim.world import CompiledWorld, ScheduledEventArrays, lever_caps, pressure_levers
+from sim.world import CAPPED_BY, CompiledWorld, ScheduledEventArrays, lever_caps, pressure_levers
 
 
 # ----------------------------------------------------------------------------- the engine's step
@@ -79,7 +80,7 @@ def scheduled_event(
     """Apply one event of the scenario to the batch's arrays `s` (in place)."""
     s.events[:, EVENT_INDEX[ev.kind]] += 1
     m, i, p = ev.magnitude, ev.target, ev.partner_pole
-    everyone = np.ones(w.runs, dtype=bool)
+    everyone = _constants(w).everyone
     holding = w.dynamics.great_powers != "responsive"  # the great powers hold levers
     if ev.kind in ("missile_test", "nuclear_test"):
         s.threat = provocation(w, s.threat, ev.kind, m)
@@ -125,27 +126,32 @@ def scheduled_event(
 
 def apply_events(w: CompiledWorld, state: State, k: int, keys: Keys, pressures: dict) -> State:
     """Scheduled events of step k, then stochastic ones drawn from the configured rates."""
-    levers = pressure_levers(w, pressures)
+    levers = _pressure_levers(w, pressures)
+    scheduled = w.events.get(k, [])
+    elections = np.flatnonzero(w.elections[k])
+    kinds = {ev.kind for ev in scheduled}
+    holding = w.dynamics.great_powers != "responsive"  # the great powers hold levers
+    levers_now = scheduled_levers(w, state.levers, k)
+    # A copy of each array this step changes in place (the threat and the Taiwan shock are
+    # replaced, not changed; the camps and pledges change on their events only).
     s = replace(
         state,
-        threat=state.threat.copy(),
         restriction=state.restriction.copy(),
         reliability_shock=state.reliability_shock.copy(),
-        taiwan_shock=state.taiwan_shock.copy(),
         cooperation=state.cooperation.copy(),
-        camp=state.camp.copy(),
+        camp=state.camp.copy() if len(elections) or "election" in kinds else state.camp,
         pressures=pressures,
         events=np.zeros((w.runs, len(EVENT_KINDS)), dtype=np.int16),
-        levers=scheduled_levers(w, state.levers, k).copy(),
+        levers=levers_now.copy() if holding and levers_now is state.levers else levers_now,
         momentum=state.momentum.copy(),
-        pledge=state.pledge.copy(),
+        pledge=state.pledge.copy() if "pledge" in kinds else state.pledge,
     )
 
-    for ev in w.events.get(k, []):
+    for ev in scheduled:
         scheduled_event(w, s, ev, k, keys, levers)
 
-    everyone = np.ones(w.runs, dtype=bool)
-    for i in np.flatnonzero(w.elections[k]):  # the world file's term calendar
+    everyone = _constants(w).everyone
+    for i in elections:  # the world file's term calendar
         s.events[:, EVENT_INDEX["election"]] += 1
         odds = switch_probability(w, s.opinion, s.camp)[:, i]
         s.camp[:, i] = election(w, s.camp[:, i], everyone, -1, keys.election[:, i], k, odds)
@@ -154,22 +160,19 @@ def apply_events(w: CompiledWorld, state: State, k: int, keys: Keys, pressures: 
         w, s.threat, keys.missile, keys.nuclear, k, s.provocation
     )
     s.taiwan_shock, crisis = taiwan_crises(w, s.taiwan_shock, keys.taiwan, k)
+    s.events[:, EVENT_INDEX["missile_test"]] += missile
+    s.events[:, EVENT_INDEX["nuclear_test"]] += nuclear
+    s.events[:, EVENT_INDEX["taiwan_crisis"]] += crisis
 
-    if w.dynamics.great_powers == "responsive":  # the old random episodes and shocks
+    if not holding:  # the old random episodes and shocks (the levers replace them)
         s.restriction, episode = coercion_episodes(
             w, s.restriction, levers["coercion"], keys.coercion, k
         )
         s.restriction, s.reliability_shock, shock = tariff_shocks(
             w, s.restriction, s.reliability_shock, levers["trade_pressure"], keys.tariff, k
         )
-    else:  # the great powers' levers replace them
-        episode = shock = np.zeros(s.restriction.shape, dtype=bool)
-
-    s.events[:, EVENT_INDEX["missile_test"]] += missile
-    s.events[:, EVENT_INDEX["nuclear_test"]] += nuclear
-    s.events[:, EVENT_INDEX["taiwan_crisis"]] += crisis
-    s.events[:, EVENT_INDEX["coercion"]] += total(episode, axis=(1, 2)).astype(np.int16)
-    s.events[:, EVENT_INDEX["tariff_shock"]] += total(shock, axis=(1, 2)).astype(np.int16)
+        s.events[:, EVENT_INDEX["coercion"]] += total(episode, axis=(1, 2)).astype(np.int16)
+        s.events[:, EVENT_INDEX["tariff_shock"]] += total(shock, axis=(1, 2)).astype(np.int16)
     summits_and_disputes(w, s, k, keys)
     return s
 
@@ -180,18 +183,17 @@ def summits_and_disputes(w: CompiledWorld, s: State, k: int, keys: Keys) -> None
     run by run, with the equations the Mesa agents apply one by one (`summit_with_pole`,
     `coercion_eased`, `summits_with_challenger`, `momentum_after_summits`,
     `ties_after_disputes`) and the draws of `summit_draws` and `history_disputes`."""
-    runs = w.runs
-    per_run = lambda x: np.broadcast_to(np.asarray(x, dtype=np.float64), (runs,))  # noqa: E731
+    c = _constants(w)
     summits_and_disputes_kernel(
         step_counter(k),
         keys.summit,
         keys.summit_partner,
-        per_run(chance(w, w.rates.summit)),
+        c.summit_chance,
         keys.history,
-        per_run(chance(w, w.rates.history_dispute)),
-        np.broadcast_to(linked_neighbours(w), s.cooperation.shape),
-        per_run(w.sizes.summit),
-        per_run(w.sizes.history_dispute),
+        c.history_chance,
+        c.linked,
+        c.summit_size,
+        c.dispute_size,
         w.dynamics.great_powers != "responsive",
         K["coercion"],
         EVENT_INDEX["summit"],
@@ -204,6 +206,52 @@ def summits_and_disputes(w: CompiledWorld, s: State, k: int, keys: Keys) -> None
         s.cooperation,
         s.events,
     )
+
+
+def _constants(w: CompiledWorld) -> SimpleNamespace:
+    """What the engine's step reads of the world that no step changes, computed once per
+    world (a block of runs) and shaped as the step reads it: every run's chance of a summit
+    and of a history dispute, the linked neighbours, the sizes, a mask of every run."""
+    cached = w.__dict__.get("_step_constants")
+    if cached is None:
+        per_run = lambda x: np.broadcast_to(np.asarray(x, dtype=np.float64), (w.runs,))  # noqa: E731
+        cached = SimpleNamespace(
+            everyone=np.ones(w.runs, dtype=bool),
+            summit_chance=per_run(steady_chance(w, w.rates.summit)),
+            history_chance=per_run(steady_chance(w, w.rates.history_dispute)),
+            linked=np.broadcast_to(linked_neighbours(w), w.cooperation.shape),
+            summit_size=per_run(w.sizes.summit),
+            dispute_size=per_run(w.sizes.history_dispute),
+        )
+        cached.everyone.setflags(write=False)
+        w.__dict__["_step_constants"] = cached
+    return cached
+
+
+def _pressure_levers(w: CompiledWorld, pressures: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """`pressure_levers` of the pressures in force, computed again only when they change (a
+    scenario's dated changes replace a pressure's array; no step changes one in place): the
+    same read-only arrays for every step between."""
+    values = tuple(pressures.values())
+    cached = w.__dict__.get("_pressure_levers")
+    if cached is None or not _same(cached[0], values):
+        levers = pressure_levers(w, pressures)
+        for x in levers.values():
+            x.setflags(write=False)
+        cached = w.__dict__["_pressure_levers"] = (values, levers)
+    return cached[1]
+
+
+def _lever_caps(w: CompiledWorld, dispositions: dict[str, np.ndarray]) -> np.ndarray:
+    """`lever_caps`, computed again only when the dispositions they read change (with the
+    pressures, `_pressure_levers`; read only)."""
+    sources = tuple(dispositions[name] for name in CAPPED_BY.values())
+    cached = w.__dict__.get("_lever_caps")
+    if cached is None or not _same(cached[0], sources):
+        caps = lever_caps(w, dispositions)
+        caps.setflags(write=False)
+        cached = w.__dict__["_lever_caps"] = (sources, caps)
+    return cached[1]
 
 
 @compiled(None)
@@ -287,9 +335,19 @@ def _dispositions(w: CompiledWorld, state: State) -> dict[str, np.ndarray]:
     before anyone reads it)."""
     cached = state.__dict__.get("_dispositions")
     if cached is None:
-        cached = effective_levers(w, state.pressures, state.reliability_shock, state.taiwan_shock)
+        cached = dispositions_in_force(
+            _pressure_levers(w, state.pressures),
+            state.pressures,
+            state.reliability_shock,
+            state.taiwan_shock,
+        )
         state.__dict__["_dispositions"] = cached
     return cached
+
+
+def _same(these: tuple, those: tuple) -> bool:
+    """Whether two tuples hold the same objects (not equal values: the same arrays)."""
+    return len(these) == len(those) and all(a is b for a, b in zip(these, those, strict=True))
 
 
 def _held(w: CompiledWorld, state: State) -> tuple[np.ndarray, np.ndarray]:
@@ -299,7 +357,7 @@ def _held(w: CompiledWorld, state: State) -> tuple[np.ndarray, np.ndarray]:
     the shocks leave alone."""
     cached = state.__dict__.get("_held")
     if cached is None:
-        caps = lever_caps(w, _dispositions(w, state))
+        caps = _lever_caps(w, _dispositions(w, state))
         cached = (caps, in_force(state.levers, caps))
         state.__dict__["_held"] = cached
     return cached
@@ -399,9 +457,10 @@ def respond(
     steps); then the threat follows its target, memory accumulates the restriction in force,
     restrictions, shocks and summit momentum fade, ties recover."""
     restriction = before.restriction
-    counts = before.events.copy()
+    counts = before.events  # this step's counts, shared with `before` (not changed there)
     if w.dynamics.great_powers == "responsive":
-        coercion = pressure_levers(w, before.pressures)["coercion"]
+        counts = counts.copy()
+        coercion = _pressure_levers(w, before.pressures)["coercion"]
         restriction, crossed = red_lines(w, restriction, coercion, before.security, choice.security)
         counts[:, EVENT_INDEX["coercion"]] += total(crossed, axis=(1, 2)).astype(np.int16)
     held = _held(w, before)[1]
