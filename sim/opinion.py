@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.dynamics.clock import EVERY, decay
+from sim.dynamics.clock import EVERY, decay, spread
 from sim.utility import aligned
 
 
 def opinion_target(w, memory: np.ndarray, tariff: np.ndarray, rows=EVERY) -> np.ndarray:
     """f* (R, M', P): the baseline less remembered restriction-years and tariffs in force."""
     o = w.opinion
-    fall = o.coercion[:, None, None] * memory + o.tariff[:, None, None] * tariff
+    fall = spread(w, o.coercion, memory.shape) * memory + spread(w, o.tariff, tariff.shape) * tariff
     return np.clip(w.opinion_baseline[:, rows] - fall, 0.0, 1.0)
 
 
@@ -26,8 +26,8 @@ def opinion_update(w, opinion: np.ndarray, target: np.ndarray) -> np.ndarray:
     falling = target < opinion
     kept = np.where(
         falling,
-        decay(w, w.opinion.half_life_down)[:, None, None],
-        decay(w, w.opinion.half_life_up)[:, None, None],
+        spread(w, decay(w, w.opinion.half_life_down), falling.shape),
+        spread(w, decay(w, w.opinion.half_life_up), falling.shape),
     )
     return target + kept * (opinion - target)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.arrays import total
-from sim.dynamics.clock import EVERY, chance, decay
+from sim.dynamics.clock import EVERY, chance, decay, spread
 from sim.kernels import clip, compiled, jit
 from sim.random import uniform_at
 from sim.world import CompiledWorld
@@ -137,7 +137,7 @@ def restriction_in_force(w: CompiledWorld, restriction: np.ndarray, coercion_lev
 
 
 def restrictions_fade(w: CompiledWorld, restriction: np.ndarray) -> np.ndarray:
-    return restriction * decay(w, w.dynamics.restriction_half_life)[:, None, None]
+    return restriction * spread(w, decay(w, w.dynamics.restriction_half_life), restriction.shape)
 
 
 def settle_restriction(restriction: np.ndarray) -> np.ndarray:

@@ -39,7 +39,12 @@ def scheduled_levers(w: CompiledWorld, levers: np.ndarray, k: int) -> np.ndarray
 
 def in_force(levers: np.ndarray, caps: np.ndarray, poles=EVERY) -> np.ndarray:
     """Levers (R, M, P', K) capped by the bounds in force `caps` (R, P, K)."""
-    return np.minimum(levers, caps[:, None, poles])
+    return capped(levers, caps[:, None, poles])
+
+
+def capped(levers: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """Levers (R, M, P', K) capped by `bounds` that broadcast against them (`in_force`)."""
+    return np.minimum(levers, bounds)
 
 
 def pairs(

@@ -9,7 +9,7 @@ import numpy as np
 
 from sim.arrays import total
 from sim.decision import Choice, Response, logit_response, partial_response
-from sim.dynamics.clock import EVERY, decay, governing, steady_chance
+from sim.dynamics.clock import EVERY, decay, governing, per_state, spread, steady_chance
 from sim.influence import Pairs
 from sim.kernels import clip, compiled, jit
 from sim.random import normal_at, uniform_at
@@ -125,8 +125,8 @@ def middle_power_context(
     per_state_pole = lambda x: np.broadcast_to(x[:, None, :], restriction.shape)  # noqa: E731
 
     sign = np.broadcast_to(w.sign, restriction.shape)
-    rival_orientation = aligned(-sign, economic[..., None])  # (R, M', P)
     if dyn.great_powers == "responsive":  # the old reaction rule: pressure on rival orientation
+        rival_orientation = aligned(-sign, economic[..., None])  # (R, M', P)
         trade_pressure = per_state_pole(levers["trade_pressure"]) + (
             dyn.trade_response[:, None, None] * levers["rivalry"][:, None, None] * rival_orientation
         )
@@ -135,8 +135,8 @@ def middle_power_context(
     market = (
         w.exports[:, rows]
         * (1.0 + pairs.inducement)
-        * (1.0 - dyn.restriction_loss[:, None, None] * restriction)
-    ) + dyn.pledge_value[:, None, None] * pledge  # turning from a pledgee costs the pledge
+        * (1.0 - spread(w, dyn.restriction_loss, restriction.shape) * restriction)
+    ) + spread(w, dyn.pledge_value, pledge.shape) * pledge  # turning from a pledgee costs it
 
     def ideal(table):  # the governing camp's ideal point, (R, M', 1)
         return governing(table[:, rows], camp)
@@ -165,8 +165,8 @@ def middle_power_context(
         capability=pole(per_state_pole(w.capability)),
         reliability=pole(pairs.reliability),
         market=pole(market),
-        coercion=pole(per_state_pole(levers["coercion"]) + restriction),
-        memory=pole(dyn.derisk_learning[:, None, None] * memory),
+        coercion=pole(per_state(w, levers["coercion"], restriction.shape) + restriction),
+        memory=pole(spread(w, dyn.derisk_learning, memory.shape) * memory),
         trade_pressure=pole(np.clip(trade_pressure, 0.0, 1.0)),
         military=pole(pairs.military),
         consent=pole(pairs.consent),
@@ -191,7 +191,7 @@ def decide(
 def pledges_drawn_down(w: CompiledWorld, pledge: np.ndarray) -> np.ndarray:
     """Pledges (R, M', P) are invested over time: what is outstanding halves in
     `dynamics.pledge_half_life` years."""
-    return pledge * decay(w, w.dynamics.pledge_half_life)[:, None, None]
+    return pledge * spread(w, decay(w, w.dynamics.pledge_half_life), pledge.shape)
 
 
 def pledged(pledge: np.ndarray, magnitude: float) -> np.ndarray:
@@ -201,10 +201,12 @@ def pledged(pledge: np.ndarray, magnitude: float) -> np.ndarray:
 
 def remember(w: CompiledWorld, memory: np.ndarray, restriction: np.ndarray) -> np.ndarray:
     """Restrictions wear off; what they cost is remembered for much longer (de-risking)."""
-    return memory * decay(w, w.dynamics.memory_half_life)[:, None, None] + restriction * w.dt_years
+    kept = spread(w, decay(w, w.dynamics.memory_half_life), memory.shape)
+    return memory * kept + restriction * w.dt_years
 
 
 def ties_recover(w: CompiledWorld, ties: np.ndarray, rows=EVERY) -> np.ndarray:
     """Ties (R, M', M) relax toward the world file's baseline."""
     baseline = w.cooperation[:, rows]
-    return baseline + decay(w, w.dynamics.cooperation_half_life)[:, None, None] * (ties - baseline)
+    gap = ties - baseline
+    return baseline + spread(w, decay(w, w.dynamics.cooperation_half_life), gap.shape) * gap

@@ -21,7 +21,7 @@ from sim.dynamics.challenger import (
     threat_after_summits,
     threat_response,
 )
-from sim.dynamics.clock import EVENT_INDEX, steady_chance
+from sim.dynamics.clock import EVENT_INDEX, per_state, steady_chance
 from sim.dynamics.great_powers import (
     coerce,
     coercion_eased,
@@ -36,7 +36,7 @@ from sim.dynamics.great_powers import (
     tariff_on_lever,
     tariff_shocks,
 )
-from sim.dynamics.levers import in_force, pairs, scheduled_levers
+from sim.dynamics.levers import capped, pairs, scheduled_levers
 from sim.dynamics.middle_powers import (
     decide,
     election,
@@ -358,7 +358,7 @@ def _held(w: CompiledWorld, state: State) -> tuple[np.ndarray, np.ndarray]:
     cached = state.__dict__.get("_held")
     if cached is None:
         caps = _lever_caps(w, _dispositions(w, state))
-        cached = (caps, in_force(state.levers, caps))
+        cached = (caps, capped(state.levers, per_state(w, caps, state.levers.shape)))
         state.__dict__["_held"] = cached
     return cached
 
