@@ -92,9 +92,21 @@ def simulate(
         parts.append(_run_block(w, variables, bar, observables))
     if bar is not None:
         bar.close()
-    trajectories = {name: np.concatenate([p[name] for p in parts], axis=0) for name in parts[0]}
+    trajectories = {name: run_major([p[name] for p in parts]) for name in parts[0]}
     ds = dataset(params, w, run_ids, seed, trajectories, params_attr=params_attr)
     return checks.outputs(ds, params)
+
+
+def run_major(parts: list[np.ndarray]) -> np.ndarray:
+    """The blocks' trajectories (R_b, T + 1, ...) one after another, as one C-ordered array
+    (`np.concatenate` would keep the blocks' step-major layout, see `_run_block`)."""
+    first = parts[0]
+    out = np.empty((sum(len(p) for p in parts),) + first.shape[1:], dtype=first.dtype)
+    start = 0
+    for part in parts:
+        out[start : start + len(part)] = part
+        start += len(part)
+    return out
 
 
 def check_call(runs, seed, steps, first_run, variables) -> None:

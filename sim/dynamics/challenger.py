@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.arrays import total
-from sim.dynamics.clock import chance, decay, governing
+from sim.dynamics.clock import chance, decay, governing_of
 from sim.kernels import compiled, jit
 from sim.random import uniform_at
 from sim.strategy_kernels import exposure_mean_kernel, lean_everywhere
@@ -92,7 +92,7 @@ def alliance_tightening(w: CompiledWorld, security: np.ndarray, commitment: np.n
 def engagement_by_state(w: CompiledWorld, camp: np.ndarray) -> np.ndarray:
     """The dialogue (R, M) each middle power's government offers the challenger (its camp's
     `engagement`; `camp` (R, M))."""
-    return governing(w.ideal_engagement, camp)[..., 0]
+    return governing_of(w, w.ideal_engagement, camp)[..., 0]
 
 
 def engagement_offered(w: CompiledWorld, camp: np.ndarray) -> np.ndarray:

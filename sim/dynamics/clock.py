@@ -22,14 +22,11 @@ def decay(w: CompiledWorld, half_life: np.ndarray) -> np.ndarray:
     return per_world(w, "_decay", half_life, lambda: 0.5 ** (w.dt_years / half_life))
 
 
-def per_world(
-    w: CompiledWorld, cache_name: str, source: np.ndarray, compute, detail: tuple = ()
-) -> np.ndarray:
-    """`compute()`, a read-only array derived from the world's array `source` alone (and the
-    hashable `detail`), computed once per world and source (the cache holds the source, so
-    its id is not reused)."""
+def per_world(w: CompiledWorld, cache_name: str, source: np.ndarray, compute) -> np.ndarray:
+    """`compute()`, a read-only array derived from the world's array `source` alone, computed
+    once per world and source (the cache holds the source, so its id is not reused)."""
     cache = w.__dict__.setdefault(cache_name, {})
-    key = (id(source), w.dt_years, detail)
+    key = (id(source), w.dt_years)
     hit = cache.get(key)
     if hit is None or hit[0] is not source:
         if len(cache) >= DECAY_CACHE:  # a caller passing fresh arrays: do not hoard them
@@ -49,29 +46,37 @@ def spread(w: CompiledWorld, factor: np.ndarray, shape: tuple[int, ...]) -> np.n
     (contiguous, read only), once per world, factor and shape. NumPy multiplies two arrays
     of one layout at several times the speed of a broadcast over the model's short trailing
     axes (a few states, great powers): the same numbers, fewer cycles."""
-    view = factor.reshape(factor.shape + (1,) * (len(shape) - 1))
-    return _laid_out(w, factor, view, shape)
+    return _laid_out(w, factor, shape, "runs")
 
 
 def per_state(w: CompiledWorld, by_pole: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """A constant `by_pole` (R, P, ...) (a world's capabilities, the bounds the pressures set)
-    over an array of `shape` (R, M, P, ...): the same for every middle power, laid out in full
-    like `spread`. A caller's array that can be written is laid out anew at each call."""
-    view = by_pole[:, None]
+    """A constant `by_pole` (R, P, ...) (the bounds or dispositions the pressures set, read
+    only) over an array of `shape` (R, M, P, ...): the same for every middle power, laid out
+    in full like `spread`. A caller's array that can be written is broadcast at each call."""
     if by_pole.flags.writeable:
+        view = by_pole[:, None]
         return np.broadcast_to(view, np.broadcast_shapes(view.shape, shape))
-    return _laid_out(w, by_pole, view, shape)
+    return _laid_out(w, by_pole, shape, "states")
 
 
-def _laid_out(w, source, view, shape):
-    shape = np.broadcast_shapes(view.shape, shape)
-    return per_world(
-        w,
-        "_laid_out",
-        source,
-        lambda: np.ascontiguousarray(np.broadcast_to(view, shape)),
-        detail=(view.strides, shape),
-    )
+def _laid_out(w: CompiledWorld, source: np.ndarray, shape: tuple[int, ...], axes: str):
+    """`source` laid out over `shape`: along trailing axes (`axes` "runs", source (R,)) or
+    along a state axis after the runs ("states"), cached by the identity of `source` (held
+    in the cache, so its id is not reused)."""
+    cache = w.__dict__.setdefault("_laid_out", {})
+    key = (id(source), axes, shape)
+    hit = cache.get(key)
+    if hit is None or hit[0] is not source:
+        if len(cache) >= DECAY_CACHE:  # a caller passing fresh arrays: do not hoard them
+            cache.clear()
+        if axes == "runs":
+            view = source.reshape(source.shape + (1,) * (len(shape) - 1))
+        else:
+            view = source[:, None]
+        full = np.ascontiguousarray(np.broadcast_to(view, np.broadcast_shapes(view.shape, shape)))
+        full.setflags(write=False)
+        hit = cache[key] = (source, full)
+    return hit[1]
 
 
 def governing(table: np.ndarray, camp: np.ndarray) -> np.ndarray:
@@ -81,6 +86,21 @@ def governing(table: np.ndarray, camp: np.ndarray) -> np.ndarray:
     if table.shape[-1] == 2:
         return np.where(camp == 1, table[..., 1:], table[..., :1])
     return np.take_along_axis(table, camp.astype(np.intp), axis=-1)
+
+
+def governing_of(w: CompiledWorld, table: np.ndarray, camp: np.ndarray) -> np.ndarray:
+    """`governing` of one of the world's per-camp tables (`w.ideal_*`, (R, M, C)) for every
+    middle power: once per table and camps where the camps are read only (the engine's,
+    which change at elections only, see `sim.dynamics.step.apply_events`; read only)."""
+    if camp.flags.writeable:
+        return governing(table, camp)
+    cache = w.__dict__.setdefault("_governing", {})
+    hit = cache.get(id(table))
+    if hit is None or hit[0] is not table or hit[1] is not camp:
+        value = governing(table, camp)
+        value.setflags(write=False)
+        hit = cache[id(table)] = (table, camp, value)
+    return hit[2]
 
 
 def chance(w: CompiledWorld, rate: np.ndarray) -> np.ndarray:

@@ -13,6 +13,7 @@ import numpy as np
 from sim.dynamics.clock import EVERY
 from sim.influence import K, Pairs
 from sim.kernels import clip, compiled, jit
+from sim.strategy_kernels import read_only
 from sim.world import CompiledWorld, lever_caps
 
 
@@ -65,22 +66,23 @@ def pairs(
     held = in_force(levers, caps) if held is None else held
     dyn = w.dynamics
     runs, states, poles = restriction.shape
-    per_run = lambda x: np.broadcast_to(np.asarray(x, dtype=np.float64), (runs,))  # noqa: E731
+    per_run = lambda x: read_only(x, (runs,))  # noqa: E731
+    by_lever = (runs,) + caps.shape[1:]
     out = np.empty((4, runs, states, poles))
     flags = np.empty((3, runs, states, poles), dtype=np.bool_)
     pairs_kernel(
         np.asarray(held, dtype=np.float64),
-        np.broadcast_to(caps, (runs,) + caps.shape[1:]),
-        np.broadcast_to(w.lever_initial, (runs,) + caps.shape[1:]),
-        np.broadcast_to(w.lever_max, (runs,) + caps.shape[1:]),
+        read_only(caps, by_lever),
+        read_only(w.lever_initial, by_lever),
+        read_only(w.lever_max, by_lever),
         per_run(dyn.commitment_gain),
         per_run(w.sizes.tariff_doubt),
         per_run(dyn.attention_drain),
-        np.broadcast_to(dispositions["reliability"], (runs, poles)),
+        read_only(dispositions["reliability"], (runs, poles)),
         per_run(dispositions["taiwan_crisis"]),
-        np.broadcast_to(dispositions["military"], (runs, poles)),
+        read_only(dispositions["military"], (runs, poles)),
         per_run(dispositions["rivalry"]),
-        np.broadcast_to(w.military_exposure[:, rows], (runs, states)),
+        read_only(w.military_exposure[:, rows], (runs, states)),
         np.asarray(restriction, dtype=np.float64),
         dyn.great_powers == "responsive",
         out,

@@ -9,7 +9,15 @@ import numpy as np
 
 from sim.arrays import total
 from sim.decision import Choice, Response, logit_response, partial_response
-from sim.dynamics.clock import EVERY, decay, governing, per_state, spread, steady_chance
+from sim.dynamics.clock import (
+    EVERY,
+    decay,
+    governing,
+    governing_of,
+    per_state,
+    spread,
+    steady_chance,
+)
 from sim.influence import Pairs
 from sim.kernels import clip, compiled, jit
 from sim.random import normal_at, uniform_at
@@ -139,6 +147,8 @@ def middle_power_context(
     ) + spread(w, dyn.pledge_value, pledge.shape) * pledge  # turning from a pledgee costs it
 
     def ideal(table):  # the governing camp's ideal point, (R, M', 1)
+        if rows is EVERY:
+            return governing_of(w, table, camp)
         return governing(table[:, rows], camp)
 
     neighbours = ideal(w.ideal_neighbours)

@@ -174,6 +174,7 @@ def apply_events(w: CompiledWorld, state: State, k: int, keys: Keys, pressures: 
         s.events[:, EVENT_INDEX["coercion"]] += total(episode, axis=(1, 2)).astype(np.int16)
         s.events[:, EVENT_INDEX["tariff_shock"]] += total(shock, axis=(1, 2)).astype(np.int16)
     summits_and_disputes(w, s, k, keys)
+    s.camp.flags.writeable = False  # changed at elections only, on a copy (see above)
     return s
 
 
