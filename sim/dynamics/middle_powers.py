@@ -5,6 +5,8 @@ slice or index into the world's state axis; arrays about them are (R, M', ...)."
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 
 from sim.arrays import total
@@ -131,10 +133,10 @@ def middle_power_context(
     col = lambda x: x[..., None]  # noqa: E731  (R, M') -> (R, M', 1)
     pole = lambda x: x[..., None]  # noqa: E731  (R, M', P) -> (R, M', P, 1)
     per_state_pole = lambda x: np.broadcast_to(x[:, None, :], restriction.shape)  # noqa: E731
+    fixed = _fixed_context(w, rows, restriction.shape)
 
-    sign = np.broadcast_to(w.sign, restriction.shape)
     if dyn.great_powers == "responsive":  # the old reaction rule: pressure on rival orientation
-        rival_orientation = aligned(-sign, economic[..., None])  # (R, M', P)
+        rival_orientation = aligned(-fixed["sign"][..., 0], economic[..., None])  # (R, M', P)
         trade_pressure = per_state_pole(levers["trade_pressure"]) + (
             dyn.trade_response[:, None, None] * levers["rivalry"][:, None, None] * rival_orientation
         )
@@ -157,8 +159,6 @@ def middle_power_context(
         threat=col(threat[:, None] * w.threat_exposure[:, rows]),
         rivalry=levers["rivalry"][:, None, None],
         taiwan=col(levers["taiwan_risk"][:, None] * w.taiwan_exposure[:, rows]),
-        defence_cost=col(w.defence_cost[:, rows]),
-        diversification=dyn.diversification[:, None, None],
         ideal_security=ideal(w.ideal_security),
         ideal_economic=ideal(w.ideal_economic),
         neighbour_ties=neighbours * col(total(ties, axis=-1)),
@@ -166,13 +166,7 @@ def middle_power_context(
         last_security=col(security),
         last_economic=col(economic),
         last_autonomy=col(autonomy),
-        economic_stickiness=w.decision.economic_stickiness[:, None, None],
-        autonomy_stickiness=w.decision.autonomy_stickiness[:, None, None],
-        appeasement=dyn.bandwagon[:, None, None],
-        consent_complement=dyn.consent_complement[:, None, None],
-        sign=pole(sign),
-        protector=pole(np.broadcast_to(w.protector, restriction.shape)),
-        capability=pole(per_state_pole(w.capability)),
+        **fixed,
         reliability=pole(pairs.reliability),
         market=pole(market),
         coercion=pole(per_state(w, levers["coercion"], restriction.shape) + restriction),
@@ -183,19 +177,59 @@ def middle_power_context(
     )
 
 
+def _fixed_context(w: CompiledWorld, rows, shape: tuple[int, ...]) -> dict[str, np.ndarray]:
+    """The fields of `middle_power_context` that no step changes, for middle powers `rows`
+    and pairs of `shape` (R, M', P): state-level ones (R, M', 1), per-great-power ones
+    (R, M', P, 1) (read-only views). For every middle power (the engine) they are laid over
+    the middle powers and kept with the world: the kernels then read them without a
+    broadcast of their own at every step."""
+    cached = w.__dict__.get("_fixed_context")
+    if rows is EVERY and cached is not None and cached[0] == shape:
+        return cached[1]
+    dyn, d = w.dynamics, w.decision
+    by_state = shape[:2] + (1,) if rows is EVERY else (shape[0], 1, 1)
+    state = lambda x: np.broadcast_to(x[:, None, None], by_state)  # noqa: E731
+    pole = lambda x: np.broadcast_to(x, shape)[..., None]  # noqa: E731
+    fixed = dict(
+        defence_cost=w.defence_cost[:, rows][..., None],
+        diversification=state(dyn.diversification),
+        economic_stickiness=state(d.economic_stickiness),
+        autonomy_stickiness=state(d.autonomy_stickiness),
+        appeasement=state(dyn.bandwagon),
+        consent_complement=state(dyn.consent_complement),
+        sign=pole(w.sign),
+        protector=pole(w.protector),
+        capability=pole(w.capability[:, None, :]),
+    )
+    if rows is EVERY:
+        w.__dict__["_fixed_context"] = (shape, fixed)
+    return fixed
+
+
 def decide(
     w: CompiledWorld, ctx: Context, k: int, keys: tuple[np.ndarray, np.ndarray, np.ndarray]
 ) -> tuple[Choice, Response]:
     """New positions of the middle powers in `ctx` (keys: their decision streams, (R, M')),
     and where they were heading (what the great powers forecast from)."""
     d = w.decision
+    weights = _laid_weights(w, np.shape(ctx.last_security))
     if d.rule == "logit":
         uniforms = Choice(*(uniform_at(key, k) for key in keys))
-        return logit_response(ctx, w.weights, d.temperature[:, None, None], d.grid, uniforms)
+        return logit_response(ctx, weights, d.temperature[:, None, None], d.grid, uniforms)
     speed = (1.0 - decay(w, d.adjustment_half_life))[:, None]
     noise = (d.noise * np.sqrt(w.dt_years))[:, None]
     shocks = Choice(*(normal_at(key, k) for key in keys))
-    return partial_response(ctx, w.weights, speed, noise, shocks)
+    return partial_response(ctx, weights, speed, noise, shocks)
+
+
+def _laid_weights(w: CompiledWorld, shape: tuple[int, ...]) -> SimpleNamespace:
+    """The weights (R, 1, 1) over the decisions' state-level `shape` (R, M', 1), read-only
+    views kept with the world: the kernels read them without a broadcast at every step."""
+    cached = w.__dict__.get("_laid_weights")
+    if cached is None or cached[0] != shape:
+        laid = {k: np.broadcast_to(v, shape) for k, v in vars(w.weights).items()}
+        cached = w.__dict__["_laid_weights"] = (shape, SimpleNamespace(**laid))
+    return cached[1]
 
 
 def pledges_drawn_down(w: CompiledWorld, pledge: np.ndarray) -> np.ndarray:
