@@ -10,26 +10,55 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.dynamics.clock import EVERY, decay, spread
+from sim.dynamics.clock import EVERY, decay, spread, toward
+from sim.kernels import clip, compiled, jit
 from sim.utility import aligned
 
 
 def opinion_target(w, memory: np.ndarray, tariff: np.ndarray, rows=EVERY) -> np.ndarray:
     """f* (R, M', P): the baseline less remembered restriction-years and tariffs in force."""
     o = w.opinion
-    fall = spread(w, o.coercion, memory.shape) * memory + spread(w, o.tariff, tariff.shape) * tariff
-    return np.clip(w.opinion_baseline[:, rows] - fall, 0.0, 1.0)
+    return _target(
+        w.opinion_baseline[:, rows],
+        spread(w, o.coercion, memory.shape),
+        memory,
+        spread(w, o.tariff, tariff.shape),
+        tariff,
+    )
+
+
+@jit
+def target_of(baseline, coercion, memory, tariff_weight, tariff):
+    """f*: the baseline less remembered restriction-years and tariffs, within [0, 1]."""
+    return clip(baseline - (coercion * memory + tariff_weight * tariff), 0.0, 1.0)
+
+
+@compiled(["float64(float64, float64, float64, float64, float64)"], vectorize=True)
+def _target(baseline, coercion, memory, tariff_weight, tariff):
+    return target_of(baseline, coercion, memory, tariff_weight, tariff)
 
 
 def opinion_update(w, opinion: np.ndarray, target: np.ndarray) -> np.ndarray:
     """One step toward the target, with the half-life of a fall or of a recovery."""
-    falling = target < opinion
-    kept = np.where(
-        falling,
-        spread(w, decay(w, w.opinion.half_life_down), falling.shape),
-        spread(w, decay(w, w.opinion.half_life_up), falling.shape),
+    shape = np.broadcast_shapes(np.shape(opinion), np.shape(target))
+    return _updated(
+        opinion,
+        target,
+        spread(w, decay(w, w.opinion.half_life_down), shape),
+        spread(w, decay(w, w.opinion.half_life_up), shape),
     )
-    return target + kept * (opinion - target)
+
+
+@jit
+def updated(opinion, target, kept_falling, kept_rising):
+    """Favourability after a step toward its target: it keeps the share `kept_falling` of
+    the gap when it falls, `kept_rising` when it recovers (the negativity bias)."""
+    return toward(opinion, target, kept_falling if target < opinion else kept_rising)
+
+
+@compiled(["float64(float64, float64, float64, float64)"], vectorize=True)
+def _updated(opinion, target, kept_falling, kept_rising):
+    return updated(opinion, target, kept_falling, kept_rising)
 
 
 def switch_probability(w, opinion: np.ndarray, camp: np.ndarray, rows=EVERY) -> np.ndarray:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.kernels import compiled, jit
 from sim.params import EVENT_KINDS
 from sim.world import CompiledWorld
 
@@ -77,6 +78,18 @@ def _laid_out(w: CompiledWorld, source: np.ndarray, shape: tuple[int, ...], axes
         full.setflags(write=False)
         hit = cache[key] = (source, full)
     return hit[1]
+
+
+@jit
+def toward(x, target, kept):
+    """What a step leaves of `x` relaxing toward `target`: the share `kept` of the gap."""
+    return target + kept * (x - target)
+
+
+@compiled(["float64(float64, float64, float64)"], vectorize=True)
+def relaxed(x, target, kept):
+    """`toward` elementwise (one pass over the arrays; `kept` as `spread` lays it out)."""
+    return toward(x, target, kept)
 
 
 def governing(table: np.ndarray, camp: np.ndarray) -> np.ndarray:

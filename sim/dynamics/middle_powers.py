@@ -17,6 +17,7 @@ from sim.dynamics.clock import (
     governing,
     governing_of,
     per_state,
+    relaxed,
     spread,
     steady_chance,
 )
@@ -246,11 +247,22 @@ def pledged(pledge: np.ndarray, magnitude: float) -> np.ndarray:
 def remember(w: CompiledWorld, memory: np.ndarray, restriction: np.ndarray) -> np.ndarray:
     """Restrictions wear off; what they cost is remembered for much longer (de-risking)."""
     kept = spread(w, decay(w, w.dynamics.memory_half_life), memory.shape)
-    return memory * kept + restriction * w.dt_years
+    return _remembered(memory, kept, restriction, w.dt_years)
+
+
+@jit
+def remembered(memory, kept, restriction, dt_years):
+    """Memory after a step: the share `kept` of it, plus the restriction-years of the step."""
+    return memory * kept + restriction * dt_years
+
+
+@compiled(["float64(float64, float64, float64, float64)"], vectorize=True)
+def _remembered(memory, kept, restriction, dt_years):
+    return remembered(memory, kept, restriction, dt_years)
 
 
 def ties_recover(w: CompiledWorld, ties: np.ndarray, rows=EVERY) -> np.ndarray:
     """Ties (R, M', M) relax toward the world file's baseline."""
     baseline = w.cooperation[:, rows]
-    gap = ties - baseline
-    return baseline + spread(w, decay(w, w.dynamics.cooperation_half_life), gap.shape) * gap
+    kept = spread(w, decay(w, w.dynamics.cooperation_half_life), np.shape(ties))
+    return relaxed(ties, baseline, kept)
