@@ -1,8 +1,10 @@
 """`simulate`: a batch of runs through the step, as an xarray Dataset.
 
-Runs are processed in blocks (`block_runs`) so that the working arrays stay in cache; a
-run's numbers do not depend on the block it falls in, nor on the batch, because every
-parameter and random draw is per run (see `sim.random`).
+Runs are processed in blocks (`block_runs`), which bounds the working memory; a run's
+numbers do not depend on the block it falls in, nor on the batch, because every parameter
+and random draw is per run (see `sim.random`). A block's step costs a fixed ~1,500 Python
+calls besides its arrays' work, so blocks are large: 25,000 runs took 1.26-1.28 CPU-s in
+blocks of 16,384 against 1.31-1.47 in blocks of 4,096 (about 35 MB more at the peak).
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ def simulate(
     steps: int | None = None,
     *,
     first_run: int = 0,
-    block_runs: int = 4096,
+    block_runs: int = 16384,
     variables: tuple[str, ...] = ALL_VARIABLES,
     progress: bool = False,
     params_attr: bool = True,
