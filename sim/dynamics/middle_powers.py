@@ -143,11 +143,14 @@ def middle_power_context(
         )
     else:  # the tariff lever in force
         trade_pressure = pairs.trade_pressure
-    market = (
-        w.exports[:, rows]
-        * (1.0 + pairs.inducement)
-        * (1.0 - spread(w, dyn.restriction_loss, restriction.shape) * restriction)
-    ) + spread(w, dyn.pledge_value, pledge.shape) * pledge  # turning from a pledgee costs it
+    market = _market(
+        w.exports[:, rows],
+        pairs.inducement,
+        spread(w, dyn.restriction_loss, restriction.shape),
+        restriction,
+        spread(w, dyn.pledge_value, pledge.shape),
+        pledge,
+    )
 
     def ideal(table):  # the governing camp's ideal point, (R, M', 1)
         if rows is EVERY:
@@ -176,6 +179,19 @@ def middle_power_context(
         military=pole(pairs.military),
         consent=pole(pairs.consent),
     )
+
+
+@jit
+def market_value(exports, inducement, loss, restriction, pledge_value, pledge):
+    """The realised value of a great power's market: the share of exports to it, raised by
+    its inducements, cut by its restrictions in force (`loss` a unit), plus the pledge
+    outstanding to it (turning from a pledgee costs the pledge)."""
+    return exports * (1.0 + inducement) * (1.0 - loss * restriction) + pledge_value * pledge
+
+
+@compiled(["float64(float64, float64, float64, float64, float64, float64)"], vectorize=True)
+def _market(exports, inducement, loss, restriction, pledge_value, pledge):
+    return market_value(exports, inducement, loss, restriction, pledge_value, pledge)
 
 
 def _fixed_context(w: CompiledWorld, rows, shape: tuple[int, ...]) -> dict[str, np.ndarray]:
