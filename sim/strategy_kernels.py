@@ -185,12 +185,23 @@ flag = jit(flag)
 # `sim.influence`: G_xk = dA_x / dL_k, the change of a middle power's utility slope along
 # security (x = s) and economic alignment (x = e) per unit of great power p's lever k.
 @jit
-def reliability_value(u, s, q, r, i, p):
-    """dA_s / dr_p over sign_p / 2: what a unit of p's reliability is worth to the slope of
-    security alignment (protection, abandonment, the balance of threat against the others)."""
-    everyone = 0.0
+def pair_totals(q, r, i):
+    """Middle power i's sums over the great powers in run r, the same for each of them: the
+    military pressure it faces, and the protection backed by reliability and capability
+    (sign x reliability x capability), each summed from the first great power on."""
+    military, backed = 0.0, 0.0
     for o in range(q[Q_SIGN].shape[2]):
-        everyone = q[Q_MILITARY][r, i, o] if o == 0 else everyone + q[Q_MILITARY][r, i, o]
+        military = q[Q_MILITARY][r, i, o] if o == 0 else military + q[Q_MILITARY][r, i, o]
+        by = q[Q_SIGN][r, i, o] * q[Q_RELIABILITY][r, i, o] * q[Q_CAPABILITY][r, i, o]
+        backed = by if o == 0 else backed + by
+    return military, backed
+
+
+@jit
+def reliability_value(u, s, q, r, i, p, everyone):
+    """dA_s / dr_p over sign_p / 2: what a unit of p's reliability is worth to the slope of
+    security alignment (protection, abandonment, the balance of threat against the others);
+    `everyone`: the military pressure of every great power on i (`pair_totals`)."""
     return (
         s[W_PROTECTION][r, i]
         * s[S_THREAT][r, i]
@@ -204,9 +215,10 @@ def reliability_value(u, s, q, r, i, p):
 
 
 @jit
-def pair_pulls(u, s, q, b, r, i, p):
+def pair_pulls(u, s, q, b, r, i, p, totals):
     """(G_s, G_e) of great power p's levers toward middle power i in run r, each a tuple in
-    the order of LEVERS."""
+    the order of LEVERS; `totals`: i's sums over the great powers (`pair_totals`)."""
+    military, everyone = totals
     sign = q[Q_SIGN][r, i, p]
     half_sign = sign / 2.0  # d(share of p)/dx
     rivalry_scale = 0.5 + 0.5 * s[S_RIVALRY][r, i]
@@ -217,14 +229,12 @@ def pair_pulls(u, s, q, b, r, i, p):
     binds = flag(b[COERCION_BINDS][r, i, p])
     w_coercion, w_economic = s[W_COERCION][r, i], s[W_ECONOMIC][r, i]
     reliability_pull = (
-        half_sign * reliability_value(u, s, q, r, i, p) * flag(b[RELIABILITY_INTERIOR][r, i, p])
+        half_sign
+        * reliability_value(u, s, q, r, i, p, military)
+        * flag(b[RELIABILITY_INTERIOR][r, i, p])
     )
     # military: theta_p = exposure (1/2 + rivalry/2) clip(base + lever); its pull on security
     # is toward the others' protection (balancing) and toward p itself (appeasement)
-    everyone = 0.0
-    for o in range(q[Q_SIGN].shape[2]):
-        by = q[Q_SIGN][r, i, o] * q[Q_RELIABILITY][r, i, o] * q[Q_CAPABILITY][r, i, o]
-        everyone = by if o == 0 else everyone + by
     others = everyone - sign * q[Q_RELIABILITY][r, i, p] * q[Q_CAPABILITY][r, i, p]
     g_s = (
         u[COMMITMENT_GAIN][r] * reliability_pull,
@@ -383,8 +393,9 @@ def pulls_kernel(u, s, q, b, g_s, g_e):
     """g_s, g_e[r, i, p, k]: the pulls of every pair's levers (`sim.influence.lever_pulls`)."""
     for r in range(g_s.shape[0]):
         for i in range(g_s.shape[1]):
+            totals = pair_totals(q, r, i)
             for p in range(g_s.shape[2]):
-                pulls_s, pulls_e = pair_pulls(u, s, q, b, r, i, p)
+                pulls_s, pulls_e = pair_pulls(u, s, q, b, r, i, p, totals)
                 for k in range(len(pulls_s)):
                     g_s[r, i, p, k] = pulls_s[k]
                     g_e[r, i, p, k] = pulls_e[k]
@@ -467,14 +478,30 @@ def review_kernel(
     `levers`; the same for the restraint (R, P'). The slopes and curvatures are written
     only if `slopes` (the logit rule draws from them), else those arrays may be empty. Slots not `active` (P', K) (bounded at 0
     in every run) are 0."""
+    middle = levers.shape[1]
+    # what each middle power's answer, stake and threat pull are in run r (the same for
+    # every great power), and its alignment with each (read by the levers and the restraint)
+    answer_s, answer_e, st, pull = (
+        np.empty(middle),
+        np.empty(middle),
+        np.empty(middle),
+        np.empty(middle),
+    )
+    alpha, totals = np.empty((middle, len(pole_ids))), np.empty((middle, 2))
     for r in range(levers.shape[0]):
+        for i in range(middle):
+            answer_s[i] = answer(s[CURVATURE_SECURITY][r, i])
+            answer_e[i] = answer(s[CURVATURE_ECONOMIC][r, i])
+            st[i] = stake(u, s, r, i)
+            pull[i] = threat_pull(u, s, q, g, r, i)
+            for c in range(len(pole_ids)):
+                alpha[i, c] = alignment(u, s, q, g, r, i, pole_ids[c])
+            totals[i, 0], totals[i, 1] = pair_totals(q, r, i)
         for c in range(len(pole_ids)):
             p = pole_ids[c]
-            for i in range(levers.shape[1]):
-                pulls_s, pulls_e = pair_pulls(u, s, q, b, r, i, p)
-                answers = answer(s[CURVATURE_SECURITY][r, i]), answer(s[CURVATURE_ECONOMIC][r, i])
-                st = stake(u, s, r, i)
-                alpha = alignment(u, s, q, g, r, i, p)
+            sign, aims_s, aims_e = g[SIGN][r, p], g[AIMS_SECURITY][r, p], g[AIMS_ECONOMIC][r, p]
+            for i in range(middle):
+                pulls_s, pulls_e = pair_pulls(u, s, q, b, r, i, p, (totals[i, 0], totals[i, 1]))
                 for k in range(levers.shape[3]):
                     if not active[c, k]:
                         levers[r, i, c, k] = 0.0
@@ -483,19 +510,13 @@ def review_kernel(
                             lever_curvature_out[r, i, c, k] = 0.0
                         continue
                     moved = gain(
-                        g[SIGN][r, p],
-                        g[AIMS_SECURITY][r, p],
-                        g[AIMS_ECONOMIC][r, p],
-                        pulls_s[k],
-                        pulls_e[k],
-                        answers[0],
-                        answers[1],
+                        sign, aims_s, aims_e, pulls_s[k], pulls_e[k], answer_s[i], answer_e[i]
                     )
                     cost, now = lv[LEVER_COST][r, p, k], held[r, i, p, k]
-                    slope = alignment_part(st, alpha, moved) + cost_part(cost, now)
+                    slope = alignment_part(st[i], alpha[i, c], moved) + cost_part(cost, now)
                     if k == TARIFF:
                         slope = slope + deal_part(g[DEAL][r, p], q[Q_PLEDGE][r, i, p])
-                    curvature = lever_curvature(st, moved, cost, u[INERTIA][r])
+                    curvature = lever_curvature(st[i], moved, cost, u[INERTIA][r])
                     hi = lv[LEVER_CAP][r, p, k]
                     chosen = vertex(slope, curvature, now, 0.0, hi)
                     if noisy:
@@ -511,15 +532,13 @@ def review_kernel(
             # a unit of restraint lowers y* by `effect`, the threat target by threat_effect
             # times that
             dthreat = -u[THREAT_EFFECT][r] * effect
-            sign, aims = g[SIGN][r, p], g[AIMS_SECURITY][r, p]
             slope, curvature = 0.0, 0.0
-            for i in range(levers.shape[1]):  # over the middle powers from the first
-                g_s = threat_pull(u, s, q, g, r, i) * dthreat
-                moved = sign * aims * g_s * answer(s[CURVATURE_SECURITY][r, i]) / 2.0
-                st = stake(u, s, r, i)
-                part = alignment_part(st, alignment(u, s, q, g, r, i, p), moved)
+            for i in range(middle):  # over the middle powers from the first
+                g_s = pull[i] * dthreat
+                moved = sign * aims_s * g_s * answer_s[i] / 2.0
+                part = alignment_part(st[i], alpha[i, c], moved)
                 slope = part if i == 0 else slope + part
-                part = st * (moved * moved)
+                part = st[i] * (moved * moved)
                 curvature = part if i == 0 else curvature + part
             cost, now = g[RESTRAINT_COST][r, p], g[RESTRAINT][r, p]
             slope = (
