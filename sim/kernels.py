@@ -31,7 +31,6 @@ from __future__ import annotations
 import functools
 
 import numba
-import numpy as np
 from numba import types
 
 STATE_FIELDS = (
@@ -489,18 +488,23 @@ def partial_kernel(c, q, w, speed, noise_scale, shock_s, shock_e, shock_a, out):
     the current position and one unit either side determine it exactly. The terms are
     evaluated once at the current position, then only those that read the dimension moved
     along (`READS`): 48 term evaluations a decision instead of 84, the same numbers."""
-    u = np.empty(7)  # the utility at the current position, then one unit below and above it
-    for i in range(out.shape[1]):  # along security, economic alignment and autonomy in turn
+    for i in range(out.shape[1]):
         for j in range(out.shape[2]):
             here = (c[LAST_SECURITY][i, j], c[LAST_ECONOMIC][i, j], c[LAST_AUTONOMY][i, j])
             s, e, a = here
             terms = weighted_terms(s, e, a, c, q, w, i, j)
-            u[0] = total_of(terms)  # `utility` at the current position
-            for m in range(2):  # one unit below, then above, along each dimension
-                move = -1.0 if m == 0 else 1.0
-                u[1 + m] = utility_along_security(s + move, e, a, c, q, w, i, j, terms)
-                u[3 + m] = utility_along_economic(s, e + move, a, c, q, w, i, j, terms)
-                u[5 + m] = utility_along_autonomy(s, e, a + move, c, q, w, i, j, terms)
+            # the utility at the current position, then one unit below and above it along
+            # security, economic alignment and autonomy in turn (values, not an array: no
+            # store between the evaluations, so the compiler reads each input once)
+            u = (
+                total_of(terms),
+                utility_along_security(s - 1.0, e, a, c, q, w, i, j, terms),
+                utility_along_security(s + 1.0, e, a, c, q, w, i, j, terms),
+                utility_along_economic(s, e - 1.0, a, c, q, w, i, j, terms),
+                utility_along_economic(s, e + 1.0, a, c, q, w, i, j, terms),
+                utility_along_autonomy(s, e, a - 1.0, c, q, w, i, j, terms),
+                utility_along_autonomy(s, e, a + 1.0, c, q, w, i, j, terms),
+            )
             shocks = (shock_s[i, j], shock_e[i, j], shock_a[i, j])
             rate, scale = speed[i, j], noise_scale[i, j]
             for d in range(3):
