@@ -22,7 +22,6 @@ import numpy as np
 from sim import dynamics
 from sim.influence import K
 from sim.params import LEVERS
-from sim.world import lever_caps, pressure_levers
 
 
 class GreatPower(mesa.Agent):
@@ -65,7 +64,7 @@ class GreatPower(mesa.Agent):
     @property
     def levers_in_force(self) -> dict[str, dict[str, float]]:
         """Its levers toward each middle power, capped by the bounds in force."""
-        caps = lever_caps(self.model.world, self.model.levers)[0, self.index]
+        caps = self.model.pressure_dispositions(self.model._pressures)[1][0, self.index]
         held = np.minimum(self.levers, caps)
         return {
             code: dict(zip(LEVERS, map(float, row), strict=True))
@@ -94,7 +93,7 @@ class GreatPower(mesa.Agent):
         i = target.index
         w = self.model.world
         if w.dynamics.great_powers != "responsive":
-            cap = lever_caps(w, pressure_levers(w, self.model._pressures))
+            cap = self.model.pressure_dispositions(self.model._pressures)[1]
             self.levers[i, K["tariff"]] = dynamics.tariff_on_lever(
                 self.levers[i : i + 1, K["tariff"]],
                 cap[:, self.index, K["tariff"]],

@@ -69,6 +69,7 @@ from agents.seats import POSITIONS, Debrief, checked_choice, seat_kind
 from sim import dynamics
 from sim import engine as _engine  # its record and dataset layout (see `record`, `to_dataset`)
 from sim.decision import Choice, Response
+from sim.dynamics.pressures import dispositions_in_force
 from sim.influence import K
 from sim.metrics import posture_labels
 from sim.opinion import opinion_target, opinion_update
@@ -148,6 +149,8 @@ class GeopoliticsModel(mesa.Model):
         )
 
         self._pressures = dynamics.initial_pressures(self.world)
+        self._by_pressures = None  # (pressure arrays, dispositions, caps): `pressure_dispositions`
+        self._levers_from = None  # what `levers` was computed from: `_levers_in_force`
         self.taiwan_shock = 0.0
         self.event_counts = np.zeros(len(EVENT_KINDS), dtype=np.int16)
         self._live_pressures: dict[str, float] = {}
@@ -283,7 +286,9 @@ class GeopoliticsModel(mesa.Model):
         self.before_pairs = dynamics.state_pairs(w, self.before)
         # the bounds read only the dispositions the pressures set (`sim.world.CAPPED_BY`):
         # those of the levers in force since this step's pressures (`self.levers`)
-        self.before_held = dynamics.in_force(self.before.levers, lever_caps(w, self.levers))
+        self.before_held = dynamics.in_force(
+            self.before.levers, self.pressure_dispositions(self.before.pressures)[1]
+        )
         self.before_context = dynamics.decision_context(w, self.before, self.before_pairs)
         self.decisions = dynamics.decide(w, self.before_context, self.steps, self.keys.decide)
 
@@ -339,10 +344,37 @@ class GeopoliticsModel(mesa.Model):
         }
 
     def _levers_in_force(self) -> dict[str, np.ndarray]:
+        """The dispositions in force (`sim.dynamics.effective_levers`: the pressures' with the
+        great powers' reliability shocks and the Taiwan shock), computed again only when
+        what they read has changed (the pressure arrays, the shocks to the bit): a step reads
+        them at its start and its end, and between steps nothing changes them."""
         shocks = np.array([[gp.reliability_shock for gp in self._pole_agents]])
-        return dynamics.effective_levers(
-            self.world, self._pressures, shocks, np.array([self.taiwan_shock])
-        )
+        taiwan = np.array([self.taiwan_shock])
+        values = tuple(self._pressures.values())
+        shocked = shocks.tobytes() + taiwan.tobytes()
+        made = self._levers_from
+        if made is not None and made[1] == shocked and _same(made[0], values):
+            return self.levers
+        self._levers_from = (values, shocked)
+        dispositions = self.pressure_dispositions(self._pressures)[0]
+        return dispositions_in_force(dispositions, self._pressures, shocks, taiwan)
+
+    def pressure_dispositions(
+        self, pressures: dict[str, np.ndarray]
+    ) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """The great powers' dispositions set by `pressures` (`sim.world.pressure_levers`)
+        and the bounds of their levers (`sim.world.lever_caps`, which read only those),
+        read only, computed again only when a pressure changes: a scheduled or live change
+        replaces a pressure's array, nothing changes one in place (the engine's rule too)."""
+        values = tuple(pressures.values())
+        cached = self._by_pressures
+        if cached is None or not _same(cached[0], values):
+            dispositions = pressure_levers(self.world, pressures)
+            caps = lever_caps(self.world, dispositions)
+            for x in (*dispositions.values(), caps):
+                x.setflags(write=False)
+            self._by_pressures = cached = (values, dispositions, caps)
+        return cached[1], cached[2]
 
     def responses(self) -> Response:
         """The middle powers' last responses (targets and curvatures), (1, M) each."""
@@ -562,7 +594,8 @@ class GeopoliticsModel(mesa.Model):
             reliability_shock=np.array([[gp.reliability_shock for gp in gps]]),
             taiwan_shock=np.array([self.taiwan_shock]),
             cooperation=np.array([[mp.ties for mp in mps]]),
-            pressures={name: value.copy() for name, value in self._pressures.items()},
+            # the arrays themselves: a pressure's array is replaced, never changed in place
+            pressures=dict(self._pressures),
             events=self.event_counts[None].copy(),
             levers=self.world_levers(),
             restraint=np.array([[gp.restraint for gp in gps]]),
@@ -594,7 +627,7 @@ class GeopoliticsModel(mesa.Model):
         n = len(self._states)
         if self._restrictions_now is None or self._restrictions_now[0] != n:
             w, state = self.world, self._states[-1]
-            caps = lever_caps(w, pressure_levers(w, state.pressures))
+            caps = self.pressure_dispositions(state.pressures)[1]
             coercion = dynamics.in_force(state.levers, caps)[..., K["coercion"]]
             self._restrictions_now = (
                 n,
@@ -633,6 +666,11 @@ def _stack_states(states: list[dynamics.State]) -> dynamics.State:
         else:
             fields[name] = np.concatenate(values)
     return dynamics.State(**fields)
+
+
+def _same(these: tuple, those: tuple) -> bool:
+    """Whether two tuples hold the same objects (the same arrays, not equal values)."""
+    return len(these) == len(those) and all(a is b for a, b in zip(these, those, strict=True))
 
 
 def _check_whole(key, value, allowed, *, lower=0, upper=None, optional=False) -> None:
