@@ -8,6 +8,10 @@ Agent table (index Step, AgentID): code, role, then the attributes of each role 
 powers: security, economic, autonomy, government, hedging, posture, restriction_by_<great
 power>; great powers: reliability; the challenger: threat. A column that does not apply to a
 role is None. Reporters are module functions, not lambdas, so batch_run can pickle them.
+
+A middle power's hedging, posture and restrictions are its row of every middle power's
+computed together once a step (`GeopoliticsModel.middle_power_readings`: one call of each
+function, not one per agent and column); its other columns are its attributes.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from mesa import DataCollector
 from sim.params import EVENT_KINDS, PRESSURE_KEYS
 
 MIDDLE_POWER_COLUMNS = ("security", "economic", "autonomy", "government", "hedging", "posture")
+READINGS = ("hedging", "posture")  # of MIDDLE_POWER_COLUMNS: computed, not held
 
 
 def _pressure(model, name: str) -> float:
@@ -29,12 +34,20 @@ def _events(model, kind: str) -> int:
     return int(model.event_counts[EVENT_KINDS.index(kind)])
 
 
+def _reading(agent, column: str):
+    """A middle power's `hedging` or `posture` (the same number as the attribute), read from
+    every middle power's computed together; None for the other roles."""
+    if agent.role != "middle_power":
+        return None
+    return agent.model.middle_power_readings()[column][agent.index]
+
+
 def _restriction_by(agent, pole: int):
     """The restriction great power `pole` (its index) imposes on a middle power now (one
     item of its `restrictions`, without building the dict)."""
     if agent.role != "middle_power":
         return None
-    return float(agent.model.restrictions_now()[0, agent.index, pole])
+    return agent.model.middle_power_readings()["restriction"][agent.index][pole]
 
 
 def make_datacollector(model) -> DataCollector:
@@ -49,6 +62,7 @@ def make_datacollector(model) -> DataCollector:
     model_reporters.update({f"events.{kind}": partial(_events, kind=kind) for kind in EVENT_KINDS})
     agent_reporters = {"code": "code", "role": "role"}
     agent_reporters.update({name: [getattr, [name, None]] for name in MIDDLE_POWER_COLUMNS})
+    agent_reporters.update({name: [_reading, [name]] for name in READINGS})
     agent_reporters["reliability"] = [getattr, ["reliability", None]]
     agent_reporters["threat"] = [getattr, ["threat", None]]
     agent_reporters.update(

@@ -194,12 +194,12 @@ class GreatPower(mesa.Agent):
         self._chosen = None
 
     def recover(self) -> None:
-        """Restrictions wear off and shocks to its credibility fade."""
-        w = self.model.world
-        self.restriction = dynamics.restrictions_fade(w, self.restriction[None, :, None])[0, :, 0]
-        self.reliability_shock = float(
-            dynamics.shocks_fade(w, np.array([[self.reliability_shock]]))[0, 0]
-        )
+        """Restrictions wear off and shocks to its credibility fade: its column of every great
+        power's (`model.recovery`, `sim.dynamics.restrictions_fade` and `shocks_fade` called
+        once for all of them by the model)."""
+        restriction, shocks = self.model.recovery
+        self.restriction = restriction[0, :, self.index].copy()  # its own: changed in place
+        self.reliability_shock = float(shocks[0, self.index])
 
     def __repr__(self) -> str:
         return f"GreatPower({self.code}: pole {self.pole:+d}, reliability {self.reliability:.2f})"

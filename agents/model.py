@@ -48,6 +48,7 @@ For a dashboard (experiments/classroom/app.py) — see agents/API.md for the ful
 from __future__ import annotations
 
 import dataclasses
+import operator
 
 import mesa
 import numpy as np
@@ -71,7 +72,7 @@ from sim import engine as _engine  # its record and dataset layout (see `record`
 from sim.decision import Choice, Response
 from sim.dynamics.pressures import dispositions_in_force
 from sim.influence import K
-from sim.metrics import posture_labels
+from sim.metrics import hedging_index, posture, posture_labels
 from sim.opinion import opinion_target, opinion_update
 from sim.params import (
     EVENT_KINDS,
@@ -160,6 +161,7 @@ class GeopoliticsModel(mesa.Model):
         self.decisions: tuple[Choice, Response] | None = None  # the middle powers', (1, M)
         self.great_power_choices = None  # levers (1, M, P, K) and restraint (1, P), `_respond`
         self.upkeep = None  # what the middle powers carry into the next step, `_upkeep`
+        self.recovery = None  # the great powers' restrictions and shocks faded, `_recovery`
         # role play: seat code -> (toward, choice) for the next step, or None until it chooses
         self._seats: dict[str, tuple[str, dict[str, float]] | None] = {}
         self._seat_moves: dict[str, tuple] = {}  # seat code -> (toward, own, chosen) this step
@@ -169,6 +171,7 @@ class GeopoliticsModel(mesa.Model):
         self._recorded = None  # (steps recorded, trajectories): `trajectories` once per step
         self._pairs_now = None  # (step, pairs of the world now): `pairs_now` once per step
         self._restrictions_now = None  # (step, restrictions now): `restrictions_now`, likewise
+        self._readings = None  # (what they read, readings): `middle_power_readings`
         self.datacollector = make_datacollector(self)
         self.datacollector.collect(self)
 
@@ -320,9 +323,20 @@ class GeopoliticsModel(mesa.Model):
         for gp in self._pole_agents:
             gp.advance()
         self.challenger.respond(after)
+        self.recovery = self._recovery()
         for gp in self._pole_agents:
             gp.recover()
         self.taiwan_shock = float(dynamics.shocks_fade(w, np.array([self.taiwan_shock]))[0])
+
+    def _recovery(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every great power's restrictions (1, M, P) after they wear off and its reliability
+        shock (1, P) after it fades: one call of `sim.dynamics.restrictions_fade` and of
+        `shocks_fade` for all of them, as the engine's `respond`; each takes its column in
+        `GreatPower.recover` (the same numbers as a call per column: both are elementwise)."""
+        w, gps = self.world, self._pole_agents
+        restriction = np.array([[gp.restriction for gp in gps]]).transpose(0, 2, 1)
+        shocks = np.array([[gp.reliability_shock for gp in gps]])
+        return dynamics.restrictions_fade(w, restriction), dynamics.shocks_fade(w, shocks)
 
     def _upkeep(self) -> dict[str, np.ndarray]:
         """What every middle power carries into the next step, (1, M, ...) each: its memory
@@ -382,7 +396,8 @@ class GeopoliticsModel(mesa.Model):
 
     def count(self, kind: str, n: int = 1) -> None:
         """Count events of this step (what the dataset's `events` holds)."""
-        self.event_counts[dynamics.EVENT_INDEX[kind]] += n
+        if n:  # most draws of a step are no event
+            self.event_counts[dynamics.EVENT_INDEX[kind]] += n
 
     # ------------------------------------------------------------------ readable state
     def agent(self, code: str):
@@ -635,6 +650,27 @@ class GeopoliticsModel(mesa.Model):
             )
         return self._restrictions_now[1]
 
+    def middle_power_readings(self) -> dict[str, list]:
+        """Every middle power's `hedging`, `posture` (their attributes' numbers) and
+        restriction by each great power now (`restrictions_now`), lists in the world's
+        order: one call of each function for all of them, for the DataCollector's rows.
+        Computed again when the step or a position changes."""
+        mps = self._state_agents
+        positions = [(mp.security, mp.economic) for mp in mps]
+        key = (len(self._states), positions)
+        if self._readings is None or self._readings[0] != key:
+            security, economic = np.array(positions).T
+            thresholds = tuple(self.params.metrics.posture_thresholds)
+            self._readings = (
+                key,
+                {
+                    "hedging": hedging_index(security, economic).tolist(),
+                    "posture": posture(security, economic, thresholds).tolist(),
+                    "restriction": self.restrictions_now()[0].tolist(),
+                },
+            )
+        return self._readings[1]
+
     def trajectories(self) -> dict[str, np.ndarray]:
         """Every recorded variable over the steps done: (1, steps + 1, ...). The engine's
         `record` of every step's world at once: the steps laid along the runs axis of a
@@ -670,7 +706,7 @@ def _stack_states(states: list[dynamics.State]) -> dynamics.State:
 
 def _same(these: tuple, those: tuple) -> bool:
     """Whether two tuples hold the same objects (the same arrays, not equal values)."""
-    return len(these) == len(those) and all(a is b for a, b in zip(these, those, strict=True))
+    return len(these) == len(those) and all(map(operator.is_, these, those))
 
 
 def _check_whole(key, value, allowed, *, lower=0, upper=None, optional=False) -> None:
