@@ -172,8 +172,8 @@ class GeopoliticsModel(mesa.Model):
         self._pairs_now = None  # (step, pairs of the world now): `pairs_now` once per step
         self._restrictions_now = None  # (step, restrictions now): `restrictions_now`, likewise
         self._readings = None  # (what they read, readings): `middle_power_readings`
-        self.datacollector = make_datacollector(self)
-        self.datacollector.collect(self)
+        self.datacollector, self._agent_rows = make_datacollector(self)
+        self._collect()
 
     # ------------------------------------------------------------------ the step
     def step(self) -> None:
@@ -201,8 +201,14 @@ class GeopoliticsModel(mesa.Model):
         if self._seats:
             self._debrief_seats()
         self._states.append(self.world_state())
-        self.datacollector.collect(self)
+        self._collect()
         self.running = k < self.horizon
+
+    def _collect(self) -> None:
+        """The DataCollector's rows of the world now: the agent table gathered at once
+        (`agents.collect.AgentRows`), then Mesa's `collect`."""
+        self._agent_rows.gather()
+        self.datacollector.collect(self)
 
     def _events(self, k: int) -> None:
         # Agents are visited in plain loops over `_state_agents` and `_pole_agents` (lists in
