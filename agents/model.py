@@ -306,7 +306,7 @@ class GeopoliticsModel(mesa.Model):
         lines (responsive), Pyongyang's choice, the great powers' next levers (chosen
         together, each taking its own column); then commits."""
         w = self.world
-        before = np.array([[mp.security for mp in self._state_agents]])
+        before = self.before.security  # the middle powers' positions have not moved yet
         after = np.array([[mp.choice.security for mp in self._state_agents]])
         for gp in self._pole_agents:
             gp.enforce_red_lines(before, after)
