@@ -7,7 +7,15 @@ pressures, `events.<kind>` for the events of the step.
 Agent table (index Step, AgentID): code, role, then the attributes of each role — middle
 powers: security, economic, autonomy, government, hedging, posture, restriction_by_<great
 power>; great powers: reliability; the challenger: threat. A column that does not apply to a
-role is None. Reporters are module functions, not lambdas, so batch_run can pickle them.
+role is None. Model reporters are module functions, not lambdas, so batch_run can pickle
+them.
+
+The agent table is read from one gathered table (`AgentRows`): before each collection the
+model gathers every agent's values at once (a middle power's hedging, posture and
+restrictions are its row of every middle power's, computed together,
+`GeopoliticsModel.middle_power_readings`), and each column's reporter is its dict's `get`
+(a reporter Mesa calls with the agent: no Python call per agent and column, and None for an
+agent the column does not apply to).
 """
 
 from __future__ import annotations
@@ -25,19 +33,48 @@ def _pressure(model, name: str) -> float:
     return float(model.pressure(name)[0])
 
 
-def _events(model, kind: str) -> int:
-    return int(model.event_counts[EVENT_KINDS.index(kind)])
+def _events(model, index: int) -> int:
+    return int(model.event_counts[index])
 
 
-def _restriction_by(agent, pole: int):
-    """The restriction great power `pole` (its index) imposes on a middle power now (one
-    item of its `restrictions`, without building the dict)."""
-    if agent.role != "middle_power":
-        return None
-    return float(agent.model.restrictions_now()[0, agent.index, pole])
+class AgentRows:
+    """The agent table of one collection: column -> {agent: value}, gathered by `gather`
+    from the agents (their attributes, the numbers `middle_power_readings` computes for all
+    middle powers together)."""
+
+    def __init__(self, model):
+        self.model = model
+        columns = ("code", "role", *MIDDLE_POWER_COLUMNS, "reliability", "threat")
+        columns += tuple(f"restriction_by_{gp}" for gp in model.pole_codes)
+        self.columns: dict[str, dict] = {name: {} for name in columns}
+
+    def reporters(self) -> dict:
+        """Mesa's agent reporters: each column's `get` (None for an agent not in it)."""
+        return {name: column.get for name, column in self.columns.items()}
+
+    def gather(self) -> None:
+        """Every agent's values now (the world at the end of the last step)."""
+        m, c = self.model, self.columns
+        for column in c.values():
+            column.clear()
+        for agent in m.agents:
+            c["code"][agent], c["role"][agent] = agent.code, agent.role
+        readings = m.middle_power_readings()
+        restriction_by = [c[f"restriction_by_{gp}"] for gp in m.pole_codes]
+        for i, mp in enumerate(m._state_agents):
+            c["security"][mp], c["economic"][mp] = mp.security, mp.economic
+            c["autonomy"][mp], c["government"][mp] = mp.autonomy, mp.government
+            c["hedging"][mp], c["posture"][mp] = readings["hedging"][i], readings["posture"][i]
+            for column, value in zip(restriction_by, readings["restriction"][i], strict=True):
+                column[mp] = value
+        for gp in m._pole_agents:
+            c["reliability"][gp] = gp.reliability
+        c["threat"][m.challenger] = m.challenger.threat
 
 
-def make_datacollector(model) -> DataCollector:
+def make_datacollector(model) -> tuple[DataCollector, AgentRows]:
+    """Mesa's DataCollector of the model and the agent table its agent reporters read
+    (gather it before each `collect`)."""
     model_reporters = {
         "threat": "threat",
         "rivalry_in_force": "rivalry",
@@ -46,12 +83,9 @@ def make_datacollector(model) -> DataCollector:
     model_reporters.update(
         {f"pressure.{name}": partial(_pressure, name=name) for name in PRESSURE_KEYS}
     )
-    model_reporters.update({f"events.{kind}": partial(_events, kind=kind) for kind in EVENT_KINDS})
-    agent_reporters = {"code": "code", "role": "role"}
-    agent_reporters.update({name: [getattr, [name, None]] for name in MIDDLE_POWER_COLUMNS})
-    agent_reporters["reliability"] = [getattr, ["reliability", None]]
-    agent_reporters["threat"] = [getattr, ["threat", None]]
-    agent_reporters.update(
-        {f"restriction_by_{gp}": [_restriction_by, [p]] for p, gp in enumerate(model.pole_codes)}
+    model_reporters.update(
+        {f"events.{kind}": partial(_events, index=i) for i, kind in enumerate(EVENT_KINDS)}
     )
-    return DataCollector(model_reporters=model_reporters, agent_reporters=agent_reporters)
+    rows = AgentRows(model)
+    collector = DataCollector(model_reporters=model_reporters, agent_reporters=rows.reporters())
+    return collector, rows

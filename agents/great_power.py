@@ -22,7 +22,6 @@ import numpy as np
 from sim import dynamics
 from sim.influence import K
 from sim.params import LEVERS
-from sim.world import lever_caps, pressure_levers
 
 
 class GreatPower(mesa.Agent):
@@ -65,7 +64,7 @@ class GreatPower(mesa.Agent):
     @property
     def levers_in_force(self) -> dict[str, dict[str, float]]:
         """Its levers toward each middle power, capped by the bounds in force."""
-        caps = lever_caps(self.model.world, self.model.levers)[0, self.index]
+        caps = self.model.pressure_dispositions(self.model._pressures)[1][0, self.index]
         held = np.minimum(self.levers, caps)
         return {
             code: dict(zip(LEVERS, map(float, row), strict=True))
@@ -94,7 +93,7 @@ class GreatPower(mesa.Agent):
         i = target.index
         w = self.model.world
         if w.dynamics.great_powers != "responsive":
-            cap = lever_caps(w, pressure_levers(w, self.model._pressures))
+            cap = self.model.pressure_dispositions(self.model._pressures)[1]
             self.levers[i, K["tariff"]] = dynamics.tariff_on_lever(
                 self.levers[i : i + 1, K["tariff"]],
                 cap[:, self.index, K["tariff"]],
@@ -195,12 +194,12 @@ class GreatPower(mesa.Agent):
         self._chosen = None
 
     def recover(self) -> None:
-        """Restrictions wear off and shocks to its credibility fade."""
-        w = self.model.world
-        self.restriction = dynamics.restrictions_fade(w, self.restriction[None, :, None])[0, :, 0]
-        self.reliability_shock = float(
-            dynamics.shocks_fade(w, np.array([[self.reliability_shock]]))[0, 0]
-        )
+        """Restrictions wear off and shocks to its credibility fade: its column of every great
+        power's (`model.recovery`, `sim.dynamics.restrictions_fade` and `shocks_fade` called
+        once for all of them by the model)."""
+        restriction, shocks = self.model.recovery
+        self.restriction = restriction[0, :, self.index].copy()  # its own: changed in place
+        self.reliability_shock = float(shocks[0, self.index])
 
     def __repr__(self) -> str:
         return f"GreatPower({self.code}: pole {self.pole:+d}, reliability {self.reliability:.2f})"

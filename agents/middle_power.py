@@ -186,7 +186,7 @@ class MiddlePower(mesa.Agent):
         """History disputes with neighbours later in code order (each pair is drawn once): its
         row of every middle power's draws (`sim.dynamics.history_disputes`, (1, M, M))."""
         self.disputes = disputes[0, self.index]
-        self.model.count("history_dispute", int(self.disputes.sum()))
+        self.model.count("history_dispute", np.count_nonzero(self.disputes))
 
     def settle_disputes(self, ties: np.ndarray) -> None:
         """Ties after the disputes it drew and those its neighbours drew with it: its row of

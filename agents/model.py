@@ -48,6 +48,7 @@ For a dashboard (experiments/classroom/app.py) — see agents/API.md for the ful
 from __future__ import annotations
 
 import dataclasses
+import operator
 
 import mesa
 import numpy as np
@@ -69,8 +70,9 @@ from agents.seats import POSITIONS, Debrief, checked_choice, seat_kind
 from sim import dynamics
 from sim import engine as _engine  # its record and dataset layout (see `record`, `to_dataset`)
 from sim.decision import Choice, Response
+from sim.dynamics.pressures import dispositions_in_force
 from sim.influence import K
-from sim.metrics import posture_labels
+from sim.metrics import hedging_index, posture, posture_labels
 from sim.opinion import opinion_target, opinion_update
 from sim.params import (
     EVENT_KINDS,
@@ -148,6 +150,8 @@ class GeopoliticsModel(mesa.Model):
         )
 
         self._pressures = dynamics.initial_pressures(self.world)
+        self._by_pressures = None  # (pressure arrays, dispositions, caps): `pressure_dispositions`
+        self._levers_from = None  # what `levers` was computed from: `_levers_in_force`
         self.taiwan_shock = 0.0
         self.event_counts = np.zeros(len(EVENT_KINDS), dtype=np.int16)
         self._live_pressures: dict[str, float] = {}
@@ -157,6 +161,7 @@ class GeopoliticsModel(mesa.Model):
         self.decisions: tuple[Choice, Response] | None = None  # the middle powers', (1, M)
         self.great_power_choices = None  # levers (1, M, P, K) and restraint (1, P), `_respond`
         self.upkeep = None  # what the middle powers carry into the next step, `_upkeep`
+        self.recovery = None  # the great powers' restrictions and shocks faded, `_recovery`
         # role play: seat code -> (toward, choice) for the next step, or None until it chooses
         self._seats: dict[str, tuple[str, dict[str, float]] | None] = {}
         self._seat_moves: dict[str, tuple] = {}  # seat code -> (toward, own, chosen) this step
@@ -166,8 +171,9 @@ class GeopoliticsModel(mesa.Model):
         self._recorded = None  # (steps recorded, trajectories): `trajectories` once per step
         self._pairs_now = None  # (step, pairs of the world now): `pairs_now` once per step
         self._restrictions_now = None  # (step, restrictions now): `restrictions_now`, likewise
-        self.datacollector = make_datacollector(self)
-        self.datacollector.collect(self)
+        self._readings = None  # (what they read, readings): `middle_power_readings`
+        self.datacollector, self._agent_rows = make_datacollector(self)
+        self._collect()
 
     # ------------------------------------------------------------------ the step
     def step(self) -> None:
@@ -195,8 +201,14 @@ class GeopoliticsModel(mesa.Model):
         if self._seats:
             self._debrief_seats()
         self._states.append(self.world_state())
-        self.datacollector.collect(self)
+        self._collect()
         self.running = k < self.horizon
+
+    def _collect(self) -> None:
+        """The DataCollector's rows of the world now: the agent table gathered at once
+        (`agents.collect.AgentRows`), then Mesa's `collect`."""
+        self._agent_rows.gather()
+        self.datacollector.collect(self)
 
     def _events(self, k: int) -> None:
         # Agents are visited in plain loops over `_state_agents` and `_pole_agents` (lists in
@@ -283,7 +295,9 @@ class GeopoliticsModel(mesa.Model):
         self.before_pairs = dynamics.state_pairs(w, self.before)
         # the bounds read only the dispositions the pressures set (`sim.world.CAPPED_BY`):
         # those of the levers in force since this step's pressures (`self.levers`)
-        self.before_held = dynamics.in_force(self.before.levers, lever_caps(w, self.levers))
+        self.before_held = dynamics.in_force(
+            self.before.levers, self.pressure_dispositions(self.before.pressures)[1]
+        )
         self.before_context = dynamics.decision_context(w, self.before, self.before_pairs)
         self.decisions = dynamics.decide(w, self.before_context, self.steps, self.keys.decide)
 
@@ -292,7 +306,7 @@ class GeopoliticsModel(mesa.Model):
         lines (responsive), Pyongyang's choice, the great powers' next levers (chosen
         together, each taking its own column); then commits."""
         w = self.world
-        before = np.array([[mp.security for mp in self._state_agents]])
+        before = self.before.security  # the middle powers' positions have not moved yet
         after = np.array([[mp.choice.security for mp in self._state_agents]])
         for gp in self._pole_agents:
             gp.enforce_red_lines(before, after)
@@ -315,9 +329,20 @@ class GeopoliticsModel(mesa.Model):
         for gp in self._pole_agents:
             gp.advance()
         self.challenger.respond(after)
+        self.recovery = self._recovery()
         for gp in self._pole_agents:
             gp.recover()
         self.taiwan_shock = float(dynamics.shocks_fade(w, np.array([self.taiwan_shock]))[0])
+
+    def _recovery(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every great power's restrictions (1, M, P) after they wear off and its reliability
+        shock (1, P) after it fades: one call of `sim.dynamics.restrictions_fade` and of
+        `shocks_fade` for all of them, as the engine's `respond`; each takes its column in
+        `GreatPower.recover` (the same numbers as a call per column: both are elementwise)."""
+        w, gps = self.world, self._pole_agents
+        restriction = np.array([[gp.restriction for gp in gps]]).transpose(0, 2, 1)
+        shocks = np.array([[gp.reliability_shock for gp in gps]])
+        return dynamics.restrictions_fade(w, restriction), dynamics.shocks_fade(w, shocks)
 
     def _upkeep(self) -> dict[str, np.ndarray]:
         """What every middle power carries into the next step, (1, M, ...) each: its memory
@@ -339,10 +364,37 @@ class GeopoliticsModel(mesa.Model):
         }
 
     def _levers_in_force(self) -> dict[str, np.ndarray]:
+        """The dispositions in force (`sim.dynamics.effective_levers`: the pressures' with the
+        great powers' reliability shocks and the Taiwan shock), computed again only when
+        what they read has changed (the pressure arrays, the shocks to the bit): a step reads
+        them at its start and its end, and between steps nothing changes them."""
         shocks = np.array([[gp.reliability_shock for gp in self._pole_agents]])
-        return dynamics.effective_levers(
-            self.world, self._pressures, shocks, np.array([self.taiwan_shock])
-        )
+        taiwan = np.array([self.taiwan_shock])
+        values = tuple(self._pressures.values())
+        shocked = shocks.tobytes() + taiwan.tobytes()
+        made = self._levers_from
+        if made is not None and made[1] == shocked and _same(made[0], values):
+            return self.levers
+        self._levers_from = (values, shocked)
+        dispositions = self.pressure_dispositions(self._pressures)[0]
+        return dispositions_in_force(dispositions, self._pressures, shocks, taiwan)
+
+    def pressure_dispositions(
+        self, pressures: dict[str, np.ndarray]
+    ) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """The great powers' dispositions set by `pressures` (`sim.world.pressure_levers`)
+        and the bounds of their levers (`sim.world.lever_caps`, which read only those),
+        read only, computed again only when a pressure changes: a scheduled or live change
+        replaces a pressure's array, nothing changes one in place (the engine's rule too)."""
+        values = tuple(pressures.values())
+        cached = self._by_pressures
+        if cached is None or not _same(cached[0], values):
+            dispositions = pressure_levers(self.world, pressures)
+            caps = lever_caps(self.world, dispositions)
+            for x in (*dispositions.values(), caps):
+                x.setflags(write=False)
+            self._by_pressures = cached = (values, dispositions, caps)
+        return cached[1], cached[2]
 
     def responses(self) -> Response:
         """The middle powers' last responses (targets and curvatures), (1, M) each."""
@@ -350,7 +402,8 @@ class GeopoliticsModel(mesa.Model):
 
     def count(self, kind: str, n: int = 1) -> None:
         """Count events of this step (what the dataset's `events` holds)."""
-        self.event_counts[dynamics.EVENT_INDEX[kind]] += n
+        if n:  # most draws of a step are no event
+            self.event_counts[dynamics.EVENT_INDEX[kind]] += n
 
     # ------------------------------------------------------------------ readable state
     def agent(self, code: str):
@@ -562,7 +615,8 @@ class GeopoliticsModel(mesa.Model):
             reliability_shock=np.array([[gp.reliability_shock for gp in gps]]),
             taiwan_shock=np.array([self.taiwan_shock]),
             cooperation=np.array([[mp.ties for mp in mps]]),
-            pressures={name: value.copy() for name, value in self._pressures.items()},
+            # the arrays themselves: a pressure's array is replaced, never changed in place
+            pressures=dict(self._pressures),
             events=self.event_counts[None].copy(),
             levers=self.world_levers(),
             restraint=np.array([[gp.restraint for gp in gps]]),
@@ -594,13 +648,34 @@ class GeopoliticsModel(mesa.Model):
         n = len(self._states)
         if self._restrictions_now is None or self._restrictions_now[0] != n:
             w, state = self.world, self._states[-1]
-            caps = lever_caps(w, pressure_levers(w, state.pressures))
+            caps = self.pressure_dispositions(state.pressures)[1]
             coercion = dynamics.in_force(state.levers, caps)[..., K["coercion"]]
             self._restrictions_now = (
                 n,
                 dynamics.restriction_in_force(w, state.restriction, coercion),
             )
         return self._restrictions_now[1]
+
+    def middle_power_readings(self) -> dict[str, list]:
+        """Every middle power's `hedging`, `posture` (their attributes' numbers) and
+        restriction by each great power now (`restrictions_now`), lists in the world's
+        order: one call of each function for all of them, for the DataCollector's rows.
+        Computed again when the step or a position changes."""
+        mps = self._state_agents
+        positions = [(mp.security, mp.economic) for mp in mps]
+        key = (len(self._states), positions)
+        if self._readings is None or self._readings[0] != key:
+            security, economic = np.array(positions).T
+            thresholds = tuple(self.params.metrics.posture_thresholds)
+            self._readings = (
+                key,
+                {
+                    "hedging": hedging_index(security, economic).tolist(),
+                    "posture": posture(security, economic, thresholds).tolist(),
+                    "restriction": self.restrictions_now()[0].tolist(),
+                },
+            )
+        return self._readings[1]
 
     def trajectories(self) -> dict[str, np.ndarray]:
         """Every recorded variable over the steps done: (1, steps + 1, ...). The engine's
@@ -633,6 +708,11 @@ def _stack_states(states: list[dynamics.State]) -> dynamics.State:
         else:
             fields[name] = np.concatenate(values)
     return dynamics.State(**fields)
+
+
+def _same(these: tuple, those: tuple) -> bool:
+    """Whether two tuples hold the same objects (the same arrays, not equal values)."""
+    return len(these) == len(those) and all(map(operator.is_, these, those))
 
 
 def _check_whole(key, value, allowed, *, lower=0, upper=None, optional=False) -> None:

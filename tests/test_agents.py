@@ -167,6 +167,40 @@ def test_set_pressure_acts_as_a_scheduled_change(default_params):
     )
 
 
+def test_levers_in_force_follow_every_change(default_params):
+    """The levers in force and their bounds, computed again only when the pressures or the
+    shocks change, are at every step those the engine's functions give for the world then,
+    through live pressures (which set a bound), a Taiwan crisis and summits (shocks)."""
+    from sim.dynamics.levers import in_force
+    from sim.world import lever_caps, pressure_levers
+
+    model = GeopoliticsModel(default_params, rng=3, run=0, steps=STEPS)
+    for k in range(STEPS):
+        if k == 1:
+            model.set_pressure("china_coercion", 0.1)
+            model.fire_event("taiwan_crisis")
+        if k == 3:
+            model.set_pressure("us_reliability", 0.2)
+            model.fire_event("summit", "KOR", "USA")
+        model.step()
+        state, w = model.world_state(), model.world
+        expected = sim.dynamics.effective_levers(
+            w, state.pressures, state.reliability_shock, state.taiwan_shock
+        )
+        assert model.levers.keys() == expected.keys()
+        for name, value in expected.items():
+            np.testing.assert_array_equal(model.levers[name], value, err_msg=name)
+        caps = lever_caps(w, pressure_levers(w, state.pressures))
+        np.testing.assert_array_equal(model.pressure_dispositions(state.pressures)[1], caps)
+        held = in_force(state.levers, caps)
+        for gp in model._pole_agents:
+            table = gp.levers_in_force
+            for i, code in enumerate(model.state_codes):
+                assert list(table[code].values()) == held[0, i, gp.index].tolist()
+    assert model.pressures["china_coercion"] == 0.1
+    assert model.agent("CHN").coercion == 0.1  # the live pressure sets the disposition
+
+
 def test_fire_event_acts_as_a_scheduled_event(default_params):
     model = GeopoliticsModel(default_params, rng=8, steps=STEPS)
     model.run_for(4)
