@@ -48,7 +48,6 @@ For a dashboard (experiments/classroom/app.py) — see agents/API.md for the ful
 from __future__ import annotations
 
 import dataclasses
-import operator
 
 import mesa
 import numpy as np
@@ -69,6 +68,7 @@ from agents.middle_power import MiddlePower
 from agents.seats import POSITIONS, Debrief, checked_choice, seat_kind
 from sim import dynamics
 from sim import engine as _engine  # its record and dataset layout (see `record`, `to_dataset`)
+from sim.arrays import same_objects
 from sim.decision import Choice, Response
 from sim.dynamics.pressures import dispositions_in_force
 from sim.influence import K
@@ -373,7 +373,7 @@ class GeopoliticsModel(mesa.Model):
         values = tuple(self._pressures.values())
         shocked = shocks.tobytes() + taiwan.tobytes()
         made = self._levers_from
-        if made is not None and made[1] == shocked and _same(made[0], values):
+        if made is not None and made[1] == shocked and same_objects(made[0], values):
             return self.levers
         self._levers_from = (values, shocked)
         dispositions = self.pressure_dispositions(self._pressures)[0]
@@ -388,7 +388,7 @@ class GeopoliticsModel(mesa.Model):
         replaces a pressure's array, nothing changes one in place (the engine's rule too)."""
         values = tuple(pressures.values())
         cached = self._by_pressures
-        if cached is None or not _same(cached[0], values):
+        if cached is None or not same_objects(cached[0], values):
             dispositions = pressure_levers(self.world, pressures)
             caps = lever_caps(self.world, dispositions)
             for x in (*dispositions.values(), caps):
@@ -708,11 +708,6 @@ def _stack_states(states: list[dynamics.State]) -> dynamics.State:
         else:
             fields[name] = np.concatenate(values)
     return dynamics.State(**fields)
-
-
-def _same(these: tuple, those: tuple) -> bool:
-    """Whether two tuples hold the same objects (the same arrays, not equal values)."""
-    return len(these) == len(those) and all(map(operator.is_, these, those))
 
 
 def _check_whole(key, value, allowed, *, lower=0, upper=None, optional=False) -> None:

@@ -10,6 +10,8 @@ Written once here, the order is also the same whatever the batch shape (one Mesa
 
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 
 SHORT = 8  # from eight elements on NumPy sums pairwise: leave those axes to it
@@ -34,3 +36,9 @@ def total(x: np.ndarray, axis: int | tuple[int, ...]) -> np.ndarray:
     for part in parts[1:]:
         result = result + part
     return result if n > 1 else result.copy()
+
+
+def same_objects(these: tuple, those: tuple) -> bool:
+    """Whether two tuples hold the same objects (the same arrays, not equal values): how the
+    caches of what the pressures set tell that no pressure has been replaced since."""
+    return len(these) == len(those) and all(map(operator.is_, these, those))

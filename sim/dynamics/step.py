@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from sim.arrays import total
+from sim.arrays import same_objects, total
 from sim.decision import Choice, Response
 from sim.dynamics.challenger import (
     backing,
@@ -235,7 +235,7 @@ def _pressure_levers(w: CompiledWorld, pressures: dict[str, np.ndarray]) -> dict
     same read-only arrays for every step between."""
     values = tuple(pressures.values())
     cached = w.__dict__.get("_pressure_levers")
-    if cached is None or not _same(cached[0], values):
+    if cached is None or not same_objects(cached[0], values):
         levers = pressure_levers(w, pressures)
         for x in levers.values():
             x.setflags(write=False)
@@ -248,7 +248,7 @@ def _lever_caps(w: CompiledWorld, dispositions: dict[str, np.ndarray]) -> np.nda
     pressures, `_pressure_levers`; read only)."""
     sources = tuple(dispositions[name] for name in CAPPED_BY.values())
     cached = w.__dict__.get("_lever_caps")
-    if cached is None or not _same(cached[0], sources):
+    if cached is None or not same_objects(cached[0], sources):
         caps = lever_caps(w, dispositions)
         caps.setflags(write=False)
         cached = w.__dict__["_lever_caps"] = (sources, caps)
@@ -344,11 +344,6 @@ def _dispositions(w: CompiledWorld, state: State) -> dict[str, np.ndarray]:
         )
         state.__dict__["_dispositions"] = cached
     return cached
-
-
-def _same(these: tuple, those: tuple) -> bool:
-    """Whether two tuples hold the same objects (not equal values: the same arrays)."""
-    return len(these) == len(those) and all(a is b for a, b in zip(these, those, strict=True))
 
 
 def _held(w: CompiledWorld, state: State) -> tuple[np.ndarray, np.ndarray]:
