@@ -7,6 +7,8 @@ from). The page's text is scanned for country codes and code identifiers along t
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from experiments.classroom import lessons
@@ -211,10 +213,16 @@ def test_step_back_replays_the_seats_choices_on_the_page(browser, dashboard_url,
             tab.locator(f".hs-seat-{code}").click()
             tab.locator(".hs-seat-choose").wait_for()
         levers = {"USA": "commitment", "PRK": "provocation"}
+        labels = {"USA": "Its security commitment", "PRK": "Its course"}
         for quarter in (1, 2):
             for code, tab in tabs.items():
                 tab.locator(f".hs-seat-slider-{levers[code]} [role=slider]").focus()
                 tab.keyboard.press("End" if quarter == 1 else "Home")
+                # the server has the slider's value (its label shows it) before Choose is
+                # clicked: a click that overtakes the slider's message would choose the old one
+                top = 1.0 if quarter == 1 else (0.0 if code == "USA" else -1.0)
+                shown = re.compile(rf"^{re.escape(f'{labels[code]}: {top:.2f}')}$")
+                tab.locator(".hs-seat-label", has_text=shown).wait_for()
                 tab.locator(".hs-seat-choose").click()
             for tab in tabs.values():
                 tab.locator(".hs-date", has_text=f"step {quarter} of").wait_for()
@@ -227,7 +235,7 @@ def test_step_back_replays_the_seats_choices_on_the_page(browser, dashboard_url,
             )
             twin.choose("PRK", provocation=level[1])
             twin.step()
-        assert text(tabs["USA"], ".hs-glance-security-KOR") == f"{twin.agent('KOR').security:+.2f}"
+        shows(tabs["USA"], ".hs-glance-security-KOR", f"{twin.agent('KOR').security:+.2f}")
         own = twin.debrief("PRK").own["provocation"]
         tabs["PRK"].locator(
             ".hs-debrief-choice", has_text=f"provocation -1.00 (the model: {own:.2f})"
@@ -244,8 +252,11 @@ def test_step_back_replays_the_seats_choices_on_the_page(browser, dashboard_url,
         tabs["USA"].locator(".hs-back").click()
         for tab in tabs.values():
             tab.locator(".hs-date", has_text="step 1 of").wait_for()
-            assert text(tab, ".hs-threat") == f"{at_one.threat:.3f}" != f"{unseated.threat:.3f}"
-            assert text(tab, ".hs-provocation") == "+1.00"  # Pyongyang's seat chose it
+            # `shows` waits: the threat read the moment the date changed can still be step
+            # 2's (0.647, which is also step 1's without the seats)
+            assert f"{at_one.threat:.3f}" != f"{unseated.threat:.3f}"
+            shows(tab, ".hs-threat", f"{at_one.threat:.3f}")
+            shows(tab, ".hs-provocation", "+1.00")  # Pyongyang's seat chose it
         tabs["USA"].wait_for_function("() => location.search.includes('s=0:PRK:provocation=1')")
     finally:
         for tab in tabs.values():
