@@ -43,9 +43,17 @@ def in_force(levers: np.ndarray, caps: np.ndarray, poles=EVERY) -> np.ndarray:
     return capped(levers, caps[:, None, poles])
 
 
-def capped(levers: np.ndarray, bounds: np.ndarray) -> np.ndarray:
-    """Levers (R, M, P', K) capped by `bounds` that broadcast against them (`in_force`)."""
-    return np.minimum(levers, bounds)
+@jit
+def lever_in_force(lever, bound):
+    """A lever capped by its bound: the smaller of the two (`np.minimum`: NaN if either is)."""
+    return lever if (lever <= bound or lever != lever) else bound
+
+
+@compiled(["float64(float64, float64)"], vectorize=True)
+def capped(levers, bounds):
+    """Levers (R, M, P', K) capped by `bounds` that broadcast against them (`in_force`):
+    `lever_in_force` elementwise."""
+    return lever_in_force(levers, bounds)
 
 
 def pairs(
@@ -62,8 +70,23 @@ def pairs(
     rivalry in force), `levers` (R, M', P, K) uncapped, `restriction` (R, M', P) from events;
     `caps` (`lever_caps`) and `held` (`in_force`) if the caller has them already. The
     equations are `pair_effects`, compiled (`pairs_kernel`)."""
+    return pairs_and_held(w, dispositions, levers, restriction, rows, caps, held)[0]
+
+
+def pairs_and_held(
+    w: CompiledWorld,
+    dispositions: dict[str, np.ndarray],
+    levers: np.ndarray,
+    restriction: np.ndarray,
+    rows=EVERY,
+    caps: np.ndarray | None = None,
+    held: np.ndarray | None = None,
+) -> tuple[Pairs, np.ndarray]:
+    """`pairs` and the levers in force (R, M', P, K) they read (`held` if given, otherwise
+    capped by `caps` in the same pass, `lever_in_force`)."""
     caps = lever_caps(w, dispositions) if caps is None else caps
-    held = in_force(levers, caps) if held is None else held
+    capping = held is None
+    held = np.empty(np.shape(levers)) if capping else np.asarray(held, dtype=np.float64)
     dyn = w.dynamics
     runs, states, poles = restriction.shape
     per_run = lambda x: read_only(x, (runs,))  # noqa: E731
@@ -71,7 +94,9 @@ def pairs(
     out = np.empty((4, runs, states, poles))
     flags = np.empty((3, runs, states, poles), dtype=np.bool_)
     pairs_kernel(
-        np.asarray(held, dtype=np.float64),
+        read_only(levers, held.shape),
+        capping,
+        held,
         read_only(caps, by_lever),
         read_only(w.lever_initial, by_lever),
         read_only(w.lever_max, by_lever),
@@ -98,7 +123,7 @@ def pairs(
         inducement=held[..., K["inducement"]],
         trade_pressure=held[..., K["tariff"]],
         consent=held[..., K["consent"]],
-    )
+    ), held
 
 
 COMMITMENT, TARIFF, MILITARY, COERCION = K["commitment"], K["tariff"], K["military"], K["coercion"]
@@ -126,6 +151,8 @@ def military_pressure(exposure, rivalry, level):
 
 @compiled(None)
 def pairs_kernel(
+    levers,
+    capping,
     held,
     caps,
     initial,
@@ -145,10 +172,14 @@ def pairs_kernel(
 ):
     """`pairs` for every (run, middle power, great power): out[0] reliability, out[1] military
     pressure, out[2] restriction in force; flags[0], flags[1] where their clips do not bind,
-    flags[2] where the coercion lever sets the restriction."""
+    flags[2] where the coercion lever sets the restriction; the levers in force `held`,
+    from `levers` capped by `caps` if `capping` (otherwise given)."""
     for r in range(out.shape[1]):
         for m in range(out.shape[2]):
             for p in range(out.shape[3]):
+                if capping:
+                    for k in range(held.shape[3]):
+                        held[r, m, p, k] = lever_in_force(levers[r, m, p, k], caps[r, p, k])
                 ref_c = min(
                     clip(initial[r, p, COMMITMENT], 0.0, maximum[r, p, COMMITMENT]),
                     caps[r, p, COMMITMENT],
