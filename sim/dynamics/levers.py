@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.dynamics.clock import EVERY
+from sim.dynamics.clock import EVERY, per_world
 from sim.influence import K, Pairs
 from sim.kernels import clip, compiled, jit
 from sim.strategy_kernels import read_only
@@ -86,7 +86,10 @@ def pairs_and_held(
     capped by `caps` in the same pass, `lever_in_force`)."""
     caps = lever_caps(w, dispositions) if caps is None else caps
     capping = held is None
-    held = np.empty(np.shape(levers)) if capping else np.asarray(held, dtype=np.float64)
+    if capping:  # the kernel caps `levers` into `held`
+        held = np.empty(np.shape(levers))
+    else:  # the kernel reads the levers in force given (and writes no `held`)
+        levers, held = np.asarray(held, dtype=np.float64), held
     dyn = w.dynamics
     runs, states, poles = restriction.shape
     per_run = lambda x: read_only(x, (runs,))  # noqa: E731
@@ -94,12 +97,11 @@ def pairs_and_held(
     out = np.empty((4, runs, states, poles))
     flags = np.empty((3, runs, states, poles), dtype=np.bool_)
     pairs_kernel(
-        read_only(levers, held.shape),
+        read_only(levers, np.shape(levers)),
         capping,
-        held,
+        held if capping else np.empty((0, 0, 0, 0)),
         read_only(caps, by_lever),
-        read_only(w.lever_initial, by_lever),
-        read_only(w.lever_max, by_lever),
+        read_only(references(w, caps), (runs, poles, 2)),
         per_run(dyn.commitment_gain),
         per_run(w.sizes.tariff_doubt),
         per_run(dyn.attention_drain),
@@ -149,14 +151,46 @@ def military_pressure(exposure, rivalry, level):
     return exposure * (0.5 + 0.5 * rivalry) * clip(level, 0.0, 1.0)
 
 
+def references(w: CompiledWorld, caps: np.ndarray) -> np.ndarray:
+    """(R, P, 2): the 2025 commitment and tariff levers in force under the bounds `caps`
+    (R, P, K), the levels the reliability seen counts from (`reference_lever`); once per
+    world and bounds (the engine's bounds change with the pressures only; read only)."""
+
+    def compute():
+        initial, maximum = np.broadcast_arrays(w.lever_initial, w.lever_max, caps)[:2]
+        out = np.empty(caps.shape[:2] + (2,))
+        references_kernel(initial, maximum, caps, out)
+        return out
+
+    return per_world(w, "_lever_references", caps, compute)
+
+
+@jit
+def reference_lever(initial, maximum, cap):
+    """A lever's 2025 level in force: its start within [0, its maximum], under its bound."""
+    return min(clip(initial, 0.0, maximum), cap)
+
+
+@compiled(None)
+def references_kernel(initial, maximum, caps, out):
+    """`reference_lever` of the commitment (out[..., 0]) and tariff (out[..., 1]) levers."""
+    for r in range(out.shape[0]):
+        for p in range(out.shape[1]):
+            out[r, p, 0] = reference_lever(
+                initial[r, p, COMMITMENT], maximum[r, p, COMMITMENT], caps[r, p, COMMITMENT]
+            )
+            out[r, p, 1] = reference_lever(
+                initial[r, p, TARIFF], maximum[r, p, TARIFF], caps[r, p, TARIFF]
+            )
+
+
 @compiled(None)
 def pairs_kernel(
     levers,
     capping,
     held,
     caps,
-    initial,
-    maximum,
+    refs,
     gain,
     doubt,
     drain,
@@ -172,38 +206,35 @@ def pairs_kernel(
 ):
     """`pairs` for every (run, middle power, great power): out[0] reliability, out[1] military
     pressure, out[2] restriction in force; flags[0], flags[1] where their clips do not bind,
-    flags[2] where the coercion lever sets the restriction; the levers in force `held`,
-    from `levers` capped by `caps` if `capping` (otherwise given)."""
+    flags[2] where the coercion lever sets the restriction. The levers in force: `levers`
+    capped by `caps` into `held` if `capping`, otherwise `levers` themselves."""
     for r in range(out.shape[1]):
         for m in range(out.shape[2]):
             for p in range(out.shape[3]):
                 if capping:
                     for k in range(held.shape[3]):
                         held[r, m, p, k] = lever_in_force(levers[r, m, p, k], caps[r, p, k])
-                ref_c = min(
-                    clip(initial[r, p, COMMITMENT], 0.0, maximum[r, p, COMMITMENT]),
-                    caps[r, p, COMMITMENT],
-                )
-                ref_t = min(
-                    clip(initial[r, p, TARIFF], 0.0, maximum[r, p, TARIFF]), caps[r, p, TARIFF]
-                )
+                    lever = held[r, m, p]
+                else:
+                    lever = levers[r, m, p]
+                ref_c, ref_t = refs[r, p, 0], refs[r, p, 1]
                 raw = reliability_seen(
                     gain[r],
                     doubt[r],
                     drain[r],
                     reliability[r, p],
                     crisis[r],
-                    held[r, m, p, COMMITMENT],
+                    lever[COMMITMENT],
                     ref_c,
-                    held[r, m, p, TARIFF],
+                    lever[TARIFF],
                     ref_t,
                 )
                 out[0, r, m, p] = clip(raw, 0.0, 1.0)
                 flags[0, r, m, p] = (raw > 0.0) and (raw < 1.0)
-                level = military[r, p] + held[r, m, p, MILITARY]
+                level = military[r, p] + lever[MILITARY]
                 out[1, r, m, p] = military_pressure(exposure[r, m], rivalry[r], level)
                 flags[1, r, m, p] = (level > 0.0) and (level < 1.0)
-                coercion, events = held[r, m, p, COERCION], restriction[r, m, p]
+                coercion, events = lever[COERCION], restriction[r, m, p]
                 if responsive:  # the old reaction rule: restrictions come from events only
                     out[2, r, m, p], flags[2, r, m, p] = events, False
                 else:

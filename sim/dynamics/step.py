@@ -73,6 +73,8 @@ from sim.strategy import (
 from sim.utility import Context
 from sim.world import CAPPED_BY, CompiledWorld, ScheduledEventArrays, lever_caps, pressure_levers
 
+LEVER_EVENTS = {"tariff_shock", "summit"}  # scheduled events that change the levers held
+
 
 # ----------------------------------------------------------------------------- the engine's step
 def scheduled_event(
@@ -134,7 +136,10 @@ def apply_events(w: CompiledWorld, state: State, k: int, keys: Keys, pressures: 
     holding = w.dynamics.great_powers != "responsive"  # the great powers hold levers
     levers_now = scheduled_levers(w, state.levers, k)
     # A copy of each array this step changes in place (the threat and the Taiwan shock are
-    # replaced, not changed; the camps and pledges change on their events only).
+    # replaced, not changed; the camps and pledges change on their events only). The levers
+    # held are copied here only for scheduled events that change them; otherwise run by run
+    # in the stochastic events' own pass (`stochastic_events`), which eases them.
+    lever_events = holding and levers_now is state.levers and bool(kinds & LEVER_EVENTS)
     s = replace(
         state,
         restriction=state.restriction.copy(),
@@ -143,7 +148,7 @@ def apply_events(w: CompiledWorld, state: State, k: int, keys: Keys, pressures: 
         camp=state.camp.copy() if len(elections) or "election" in kinds else state.camp,
         pressures=pressures,
         events=np.zeros((w.runs, len(EVENT_KINDS)), dtype=np.int16),
-        levers=levers_now.copy() if holding and levers_now is state.levers else levers_now,
+        levers=levers_now.copy() if lever_events else levers_now,
         momentum=state.momentum.copy(),
         pledge=state.pledge.copy() if "pledge" in kinds else state.pledge,
     )
@@ -169,18 +174,25 @@ def apply_events(w: CompiledWorld, state: State, k: int, keys: Keys, pressures: 
         )
         s.events[:, EVENT_INDEX["coercion"]] += total(episode, axis=(1, 2)).astype(np.int16)
         s.events[:, EVENT_INDEX["tariff_shock"]] += total(shock, axis=(1, 2)).astype(np.int16)
-    stochastic_events(w, s, k, keys)
+    levers_before = s.levers
+    if holding and levers_before is state.levers:
+        s.levers = np.empty_like(levers_before)  # filled by `stochastic_events`
+    stochastic_events(w, s, k, keys, levers_before)
     s.camp.flags.writeable = False  # changed at elections only, on a copy (see above)
     return s
 
 
-def stochastic_events(w: CompiledWorld, s: State, k: int, keys: Keys) -> None:
+def stochastic_events(
+    w: CompiledWorld, s: State, k: int, keys: Keys, levers_before: np.ndarray | None = None
+) -> None:
     """The challenger's stochastic tests, the crises in the Taiwan Strait, the summits and
     history disputes of step k and their effects, then the bounds (`settle_*`), on the
     batch's arrays `s` in place: `stochastic_events_kernel`, run by run, with the equations
     the Mesa agents apply one by one (`tests_of`, `crisis_of`, `summit_with_pole`,
     `coercion_eased`, `summits_with_challenger`, `momentum_after_summits`,
-    `ties_after_disputes`) and the draws of `summit_draws` and `history_disputes`. (The
+    `ties_after_disputes`) and the draws of `summit_draws` and `history_disputes`; the
+    great powers' levers `s.levers` copied first from `levers_before` if that is another
+    array (one pass over them instead of two). (The
     tests and crises change the threat and the shock only: drawn before the responsive
     great powers' episodes, as the agents draw them, or after, the same numbers.)"""
     c = _constants(w)
@@ -206,6 +218,8 @@ def stochastic_events(w: CompiledWorld, s: State, k: int, keys: Keys) -> None:
         c.dispute_size,
         w.dynamics.great_powers != "responsive",
         K["coercion"],
+        s.levers if levers_before is None else levers_before,
+        levers_before is not None and levers_before is not s.levers,
         EVENT_INDEX["missile_test"],
         EVENT_INDEX["nuclear_test"],
         EVENT_INDEX["taiwan_crisis"],
@@ -303,6 +317,8 @@ def stochastic_events_kernel(
     dispute_size,
     holding,
     coercion,
+    levers_before,
+    copying,
     missile_event,
     nuclear_event,
     crisis_event,
@@ -321,7 +337,7 @@ def stochastic_events_kernel(
     each middle power's summit draw and partner (a great power, or the challenger after
     them), the summits' effects in the order of the middle powers, then the disputes of
     linked neighbours (each pair drawn once, by the first in code order), the counts, and
-    the bounds."""
+    the bounds; the levers copied from `levers_before` first if `copying`."""
     runs, states = summit_keys.shape
     poles = reliability_shock.shape[1]
     drawn = np.zeros((states, states), dtype=np.bool_)
@@ -345,6 +361,11 @@ def stochastic_events_kernel(
             events[r, nuclear_event] += 1
         if crisis:
             events[r, crisis_event] += 1
+        if holding and copying:
+            for i in range(states):
+                for p in range(poles):
+                    for lever in range(levers.shape[3]):
+                        levers[r, i, p, lever] = levers_before[r, i, p, lever]
         met = 0
         for i in range(states):
             happens = uniform_of(summit_keys[r, i], counter) < summit_chance[r]
