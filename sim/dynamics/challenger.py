@@ -8,7 +8,7 @@ from sim.arrays import total
 from sim.dynamics.clock import chance, decay, governing_of
 from sim.kernels import compiled, jit
 from sim.random import step_counter, uniform_of
-from sim.strategy_kernels import exposure_mean_kernel, lean_everywhere
+from sim.strategy_kernels import exposure_mean_kernel, lean_everywhere, read_only
 from sim.world import CompiledWorld
 
 
@@ -38,8 +38,8 @@ def challenger_tests(
         nuclear_keys,
         missile_chance,
         nuclear_chance,
-        np.broadcast_to(w.sizes.missile_test, (runs,)),
-        np.broadcast_to(w.sizes.nuclear_test, (runs,)),
+        read_only(w.sizes.missile_test, (runs,)),
+        read_only(w.sizes.nuclear_test, (runs,)),
         np.asarray(threat, dtype=np.float64),
         out,
         missile,

@@ -93,6 +93,7 @@ def pairs_and_held(
     dyn = w.dynamics
     runs, states, poles = restriction.shape
     per_run = lambda x: read_only(x, (runs,))  # noqa: E731
+    gain, doubt, drain, exposure = _pair_parameters(w, rows, runs, states)
     by_lever = (runs,) + caps.shape[1:]
     out = np.empty((4, runs, states, poles))
     flags = np.empty((3, runs, states, poles), dtype=np.bool_)
@@ -102,14 +103,14 @@ def pairs_and_held(
         held if capping else np.empty((0, 0, 0, 0)),
         read_only(caps, by_lever),
         read_only(references(w, caps), (runs, poles, 2)),
-        per_run(dyn.commitment_gain),
-        per_run(w.sizes.tariff_doubt),
-        per_run(dyn.attention_drain),
+        gain,
+        doubt,
+        drain,
         read_only(dispositions["reliability"], (runs, poles)),
         per_run(dispositions["taiwan_crisis"]),
         read_only(dispositions["military"], (runs, poles)),
         per_run(dispositions["rivalry"]),
-        read_only(w.military_exposure[:, rows], (runs, states)),
+        exposure,
         np.asarray(restriction, dtype=np.float64),
         dyn.great_powers == "responsive",
         out,
@@ -149,6 +150,25 @@ def military_pressure(exposure, rivalry, level):
     """theta_pi: a great power's military pressure on a middle power, its exposure times
     (1/2 + rivalry/2) times the disposition plus the military lever, clipped to [0, 1]."""
     return exposure * (0.5 + 0.5 * rivalry) * clip(level, 0.0, 1.0)
+
+
+def _pair_parameters(w: CompiledWorld, rows, runs: int, states: int) -> tuple:
+    """The world's parameters `pairs_kernel` reads, as it reads them (read-only views): the
+    commitment gain, the tariff doubt, the attention drain (R,), the military exposure of
+    the middle powers `rows` (R, M'); for every middle power once per world and shape."""
+    cache = w.__dict__.setdefault("_pair_parameters", {})
+    cached = cache.get((runs, states)) if rows is EVERY else None
+    if cached is None:
+        per_run = lambda x: read_only(x, (runs,))  # noqa: E731
+        cached = (
+            per_run(w.dynamics.commitment_gain),
+            per_run(w.sizes.tariff_doubt),
+            per_run(w.dynamics.attention_drain),
+            read_only(w.military_exposure[:, rows], (runs, states)),
+        )
+        if rows is EVERY:
+            cache[(runs, states)] = cached
+    return cached
 
 
 def references(w: CompiledWorld, caps: np.ndarray) -> np.ndarray:

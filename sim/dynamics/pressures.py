@@ -7,6 +7,7 @@ import numpy as np
 from sim.dynamics.clock import decay, spread, steady_chance
 from sim.kernels import clip, compiled, jit
 from sim.random import step_counter, uniform_of
+from sim.strategy_kernels import read_only
 from sim.world import CompiledWorld, pressure_levers
 
 
@@ -84,8 +85,8 @@ def taiwan_crises(w: CompiledWorld, taiwan_shock: np.ndarray, keys: np.ndarray, 
     taiwan_crises_kernel(
         step_counter(k),
         keys,
-        np.broadcast_to(steady_chance(w, w.rates.taiwan_crisis), (runs,)),
-        np.broadcast_to(w.sizes.taiwan_crisis, (runs,)),
+        read_only(steady_chance(w, w.rates.taiwan_crisis), (runs,)),
+        read_only(w.sizes.taiwan_crisis, (runs,)),
         np.asarray(taiwan_shock, dtype=np.float64),
         out,
         crisis,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from dataclasses import replace
 from types import SimpleNamespace
 
@@ -438,7 +439,7 @@ def _dispositions(w: CompiledWorld, state: State) -> dict[str, np.ndarray]:
 
 def _same(these: tuple, those: tuple) -> bool:
     """Whether two tuples hold the same objects (not equal values: the same arrays)."""
-    return len(these) == len(those) and all(a is b for a, b in zip(these, those, strict=True))
+    return len(these) == len(those) and all(map(operator.is_, these, those))
 
 
 def _held(w: CompiledWorld, state: State) -> tuple[np.ndarray, np.ndarray]:
