@@ -14,6 +14,7 @@ from sim.decision import Choice, Response, logit_response, partial_response
 from sim.dynamics.clock import (
     EVERY,
     decay,
+    fade,
     governing,
     governing_of,
     per_state,
@@ -252,7 +253,7 @@ def _laid_weights(w: CompiledWorld, shape: tuple[int, ...]) -> SimpleNamespace:
 def pledges_drawn_down(w: CompiledWorld, pledge: np.ndarray) -> np.ndarray:
     """Pledges (R, M', P) are invested over time: what is outstanding halves in
     `dynamics.pledge_half_life` years."""
-    return pledge * spread(w, decay(w, w.dynamics.pledge_half_life), pledge.shape)
+    return fade(w, pledge, w.dynamics.pledge_half_life)
 
 
 def pledged(pledge: np.ndarray, magnitude: float) -> np.ndarray:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.dynamics.clock import decay, spread, steady_chance
+from sim.dynamics.clock import fade, steady_chance
 from sim.random import uniform_at
 from sim.world import CompiledWorld, pressure_levers
 
@@ -70,4 +70,4 @@ def taiwan_crises(w: CompiledWorld, taiwan_shock: np.ndarray, keys: np.ndarray, 
 
 def shocks_fade(w: CompiledWorld, shock: np.ndarray) -> np.ndarray:
     """Reliability and Taiwan shocks decay toward zero."""
-    return shock * spread(w, decay(w, w.dynamics.shock_half_life), shock.shape)
+    return fade(w, shock, w.dynamics.shock_half_life)
