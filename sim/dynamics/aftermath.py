@@ -44,19 +44,20 @@ def aftermath(w: CompiledWorld, before, restriction, held, provocation, threat_t
         momentum=np.empty(runs),
         pledge=np.empty(before.pledge.shape),
     )
+    c = np.ascontiguousarray  # the kernel reads rows of contiguous arrays (no copy if so)
     aftermath_kernel(
         dyn.great_powers != "responsive",
         strategic,
-        restriction,
-        held,
+        c(restriction),
+        c(held),
         K["coercion"],
         K["tariff"],
-        before.memory,
-        before.opinion,
-        w.opinion_baseline,
-        before.pledge,
-        before.cooperation,
-        w.cooperation,
+        c(before.memory),
+        c(before.opinion),
+        c(w.opinion_baseline),
+        c(before.pledge),
+        c(before.cooperation),
+        c(w.cooperation),
         before.reliability_shock,
         before.taiwan_shock,
         before.momentum,
@@ -124,8 +125,29 @@ def aftermath_kernel(
     new_momentum,
     new_pledge,
 ):
-    """`sim.dynamics.step.respond`'s aftermath for every run, into the `new_*` arrays."""
+    """`sim.dynamics.step.respond`'s aftermath for every run, into the `new_*` arrays (every
+    array C-contiguous: a run's pairs (state, great power) and links (state, state) are read
+    as one row each, which compiles to loops several times as fast as three indices)."""
     runs, states, poles = restriction.shape
+    cells, links = states * poles, states * states
+
+    def rows(x, width):  # (R, ...) as (R, width)
+        return x.reshape(runs, width)
+
+    restriction_, memory_, opinion_ = (
+        rows(restriction, cells),
+        rows(memory, cells),
+        rows(opinion, cells),
+    )
+    baseline_, pledge_ = rows(baseline, cells), rows(pledge, cells)
+    held_ = held.reshape(runs, cells, held.shape[3])
+    ties_, ties_baseline_ = rows(ties, links), rows(ties_baseline, links)
+    out_restriction, out_memory = rows(new_restriction, cells), rows(new_memory, cells)
+    out_opinion, out_pledge, out_ties = (
+        rows(new_opinion, cells),
+        rows(new_pledge, cells),
+        rows(new_ties, links),
+    )
     for r in range(runs):
         target = (
             strategic_threat_target(dprk_threat[r], threat_effect[r], provocation[r])
@@ -133,27 +155,20 @@ def aftermath_kernel(
             else threat_target[r]
         )
         new_threat[r] = threat_after(threat[r], target, threat_kept[r])
-        for i in range(states):
-            for p in range(poles):
-                felt = restriction[r, i, p]
-                if holding:
-                    felt = suffered(felt, held[r, i, p, coercion])
-                m = remembered(memory[r, i, p], memory_kept[r], felt, dt_years)
-                new_memory[r, i, p] = m
-                liked = target_of(
-                    baseline[r, i, p],
-                    opinion_coercion[r],
-                    m,
-                    opinion_tariff[r],
-                    held[r, i, p, tariff],
-                )
-                new_opinion[r, i, p] = updated(
-                    opinion[r, i, p], liked, kept_falling[r], kept_rising[r]
-                )
-                new_restriction[r, i, p] = faded(restriction[r, i, p], restriction_kept[r])
-                new_pledge[r, i, p] = faded(pledge[r, i, p], pledge_kept[r])
-            for j in range(states):
-                new_ties[r, i, j] = toward(ties[r, i, j], ties_baseline[r, i, j], ties_kept[r])
+        for c in range(cells):
+            felt = restriction_[r, c]
+            if holding:
+                felt = suffered(felt, held_[r, c, coercion])
+            m = remembered(memory_[r, c], memory_kept[r], felt, dt_years)
+            out_memory[r, c] = m
+            liked = target_of(
+                baseline_[r, c], opinion_coercion[r], m, opinion_tariff[r], held_[r, c, tariff]
+            )
+            out_opinion[r, c] = updated(opinion_[r, c], liked, kept_falling[r], kept_rising[r])
+            out_restriction[r, c] = faded(restriction_[r, c], restriction_kept[r])
+            out_pledge[r, c] = faded(pledge_[r, c], pledge_kept[r])
+        for c in range(links):
+            out_ties[r, c] = toward(ties_[r, c], ties_baseline_[r, c], ties_kept[r])
         for p in range(poles):
             new_reliability_shock[r, p] = faded(reliability_shock[r, p], shock_kept[r])
         new_taiwan_shock[r] = faded(taiwan_shock[r], shock_kept[r])
