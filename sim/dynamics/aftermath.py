@@ -32,7 +32,9 @@ def aftermath(w: CompiledWorld, before, restriction, held, provocation, threat_t
     dyn, o = w.dynamics, w.opinion
     strategic = threat_target is None
     runs = restriction.shape[0]
-    dprk = np.broadcast_to(before.pressures["dprk_threat"], (runs,))
+    dprk = before.pressures["dprk_threat"]
+    if np.shape(dprk) != (runs,):
+        dprk = np.broadcast_to(dprk, (runs,))
     out = dict(
         threat=np.empty(runs),
         restriction=np.empty(restriction.shape),

@@ -106,7 +106,7 @@ def _faded(x, kept):
 def fade(w: CompiledWorld, x: np.ndarray, half_life: np.ndarray) -> np.ndarray:
     """`faded` elementwise: `x` (R, ...) after a step of fading with the per-run `half_life`
     (R,) (restrictions, shocks, momentum, pledges)."""
-    return _faded(x, _per_run(decay(w, half_life), np.ndim(x)))
+    return _faded(x, spread(w, decay(w, half_life), np.shape(x)))
 
 
 def governing(table: np.ndarray, camp: np.ndarray) -> np.ndarray:

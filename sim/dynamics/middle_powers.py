@@ -167,9 +167,9 @@ def middle_power_context(
         trade_pressure=np.empty((runs, states, poles, 1)),
     )
     context_kernel(
-        c(np.broadcast_to(threat, (runs,))),
+        _per_run(threat, runs),
         c(w.threat_exposure[:, rows]),
-        c(np.broadcast_to(levers["taiwan_risk"], (runs,))),
+        _per_run(levers["taiwan_risk"], runs),
         c(w.taiwan_exposure[:, rows]),
         c(neighbours),
         c(ties),
@@ -210,6 +210,13 @@ def middle_power_context(
         military=pole(pairs.military),
         consent=pole(pairs.consent),
     )
+
+
+def _per_run(x: np.ndarray, runs: int) -> np.ndarray:
+    """A per-run array (R,) as the kernels read it (contiguous), or a one-value one over the runs."""
+    if np.shape(x) == (runs,):
+        return np.ascontiguousarray(x)
+    return np.ascontiguousarray(np.broadcast_to(x, (runs,)))
 
 
 @jit
