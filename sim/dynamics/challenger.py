@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.arrays import total
-from sim.dynamics.clock import chance, decay, governing_of
-from sim.kernels import compiled, jit
+from sim.dynamics.clock import chance, decay, fade, governing_of, toward
+from sim.kernels import clip, compiled, jit
 from sim.random import step_counter, uniform_of
 from sim.strategy_kernels import exposure_mean_kernel, lean_everywhere, read_only
 from sim.world import CompiledWorld
@@ -137,7 +137,7 @@ def momentum_after_summits(w: CompiledWorld, momentum: np.ndarray, held) -> np.n
 
 
 def momentum_fades(w: CompiledWorld, momentum: np.ndarray) -> np.ndarray:
-    return momentum * decay(w, w.dynamics.shock_half_life)
+    return fade(w, momentum, w.dynamics.shock_half_life)
 
 
 def alliance_tightening(w: CompiledWorld, security: np.ndarray, commitment: np.ndarray):
@@ -196,18 +196,49 @@ def threat_response(
     `security` (R, M) with its adversary (the security-dilemma spiral)."""
     dyn = w.dynamics
     if dyn.challenger == "strategic":
-        target = np.clip(dprk_threat + w.challenger_params.threat_effect * provocation, 0.0, 1.0)
-        return np.clip(target + decay(w, dyn.threat_half_life) * (threat - target), 0.0, 1.0)
+        target = _strategic_target(dprk_threat, w.challenger_params.threat_effect, provocation)
+    else:
+        target = responsive_threat_target(w, dprk_threat, support, security)
+    return _threat_after(threat, target, decay(w, dyn.threat_half_life))
+
+
+@jit
+def strategic_threat_target(dprk_threat, threat_effect, provocation):
+    """A strategic challenger's threat target: its baseline plus its choice, within [0, 1]."""
+    return clip(dprk_threat + threat_effect * provocation, 0.0, 1.0)
+
+
+@jit
+def threat_after(threat, target, kept):
+    """The threat after a step toward its target (the share `kept` of the gap left)."""
+    return clip(toward(threat, target, kept), 0.0, 1.0)
+
+
+@compiled(["float64(float64, float64, float64)"], vectorize=True)
+def _strategic_target(dprk_threat, threat_effect, provocation):
+    return strategic_threat_target(dprk_threat, threat_effect, provocation)
+
+
+@compiled(["float64(float64, float64, float64)"], vectorize=True)
+def _threat_after(threat, target, kept):
+    return threat_after(threat, target, kept)
+
+
+def responsive_threat_target(
+    w: CompiledWorld, dprk_threat: np.ndarray, support: np.ndarray, security: np.ndarray
+) -> np.ndarray:
+    """A responsive challenger's threat target (R,): the baseline, its backers' `support`
+    and the security-dilemma spiral of its neighbours' alignment `security` (R, M) with its
+    adversary, within [0, 1]."""
     target = dprk_threat + support * (1.0 - dprk_threat)
     # the old rule's security-dilemma spiral
     adversary_sign = float(w.sign[np.argmax(w.protector)])
     lean = np.maximum(adversary_sign * security, 0.0)
     exposure = w.threat_exposure
-    target = target + dyn.spiral * total(exposure * lean, axis=1) / np.maximum(
+    target = target + w.dynamics.spiral * total(exposure * lean, axis=1) / np.maximum(
         total(exposure, axis=1), 1e-12
     )
-    target = np.clip(target, 0.0, 1.0)
-    return np.clip(target + decay(w, dyn.threat_half_life) * (threat - target), 0.0, 1.0)
+    return np.clip(target, 0.0, 1.0)
 
 
 def settle_threat(threat: np.ndarray) -> np.ndarray:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.dynamics.clock import decay, spread, steady_chance
+from sim.dynamics.clock import fade, steady_chance
 from sim.kernels import clip, compiled, jit
 from sim.random import step_counter, uniform_of
 from sim.strategy_kernels import read_only
@@ -110,4 +110,4 @@ def taiwan_crises_kernel(counter, keys, chance, size, shock, out, crisis):
 
 def shocks_fade(w: CompiledWorld, shock: np.ndarray) -> np.ndarray:
     """Reliability and Taiwan shocks decay toward zero."""
-    return shock * spread(w, decay(w, w.dynamics.shock_half_life), shock.shape)
+    return fade(w, shock, w.dynamics.shock_half_life)

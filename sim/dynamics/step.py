@@ -9,18 +9,18 @@ import numpy as np
 
 from sim.arrays import same_objects, total
 from sim.decision import Choice, Response
+from sim.dynamics.aftermath import aftermath
 from sim.dynamics.challenger import (
     backing,
     engagement_by_state,
     momentum_after,
     momentum_after_summits,
-    momentum_fades,
     provocation,
+    responsive_threat_target,
     summit_with_challenger,
     test_chances,
     tests_of,
     threat_after_summits,
-    threat_response,
 )
 from sim.dynamics.clock import EVENT_INDEX, steady_chance
 from sim.dynamics.great_powers import (
@@ -30,8 +30,6 @@ from sim.dynamics.great_powers import (
     eased,
     red_lines,
     reliability_after_summit,
-    restriction_in_force,
-    restrictions_fade,
     summit_with_pole,
     tariff,
     tariff_on_lever,
@@ -45,24 +43,20 @@ from sim.dynamics.middle_powers import (
     linked_neighbours,
     middle_power_context,
     pledged,
-    pledges_drawn_down,
-    remember,
     summit_partner,
     summit_with_neighbour,
     tie_after_disputes,
-    ties_recover,
 )
 from sim.dynamics.pressures import (
     crisis_of,
     dispositions_in_force,
     scheduled_pressures,
-    shocks_fade,
     taiwan_crisis,
 )
 from sim.dynamics.state import Keys, State
 from sim.influence import K, Pairs
 from sim.kernels import clip, compiled
-from sim.opinion import opinion_target, opinion_update, switch_probability
+from sim.opinion import switch_probability
 from sim.params import EVENT_KINDS
 from sim.random import step_counter, uniform_of
 from sim.strategy import (
@@ -552,30 +546,21 @@ def respond(
     held = _held(w, before)[1]
     y = challenger_decides(w, before, choice.security, pair, held, k, keys)
     levers, restraint = great_powers_decide(w, before, ctx, pair, response, k, keys)
-    memory = remember(
-        w, before.memory, restriction_in_force(w, restriction, held[..., K["coercion"]])
-    )
-    target = opinion_target(w, memory, held[..., K["tariff"]])
-    p = before.pressures
-    support = backing(w, w.backing_effect, p["russia_dprk"])
+    threat_target = None
+    if w.dynamics.challenger != "strategic":
+        p = before.pressures
+        support = backing(w, w.backing_effect, p["russia_dprk"])
+        threat_target = responsive_threat_target(w, p["dprk_threat"], support, choice.security)
     return replace(
         before,
         security=choice.security,
         economic=choice.economic,
         autonomy=choice.autonomy,
-        threat=threat_response(w, before.threat, p["dprk_threat"], support, choice.security, y),
-        restriction=restrictions_fade(w, restriction),
-        memory=memory,
-        opinion=opinion_update(w, before.opinion, target),
-        reliability_shock=shocks_fade(w, before.reliability_shock),
-        taiwan_shock=shocks_fade(w, before.taiwan_shock),
-        cooperation=ties_recover(w, before.cooperation),
+        **aftermath(w, before, restriction, held, y, threat_target),
         events=counts,
         levers=levers,
         restraint=restraint,
         provocation=y,
-        momentum=momentum_fades(w, before.momentum),
-        pledge=pledges_drawn_down(w, before.pledge),
     )
 
 
