@@ -131,10 +131,17 @@ def compile_observation(
         "tariff_jumping", "pledge_draw", "inducement_draw", "defence_per_autonomy",
         "defence_per_threat",
     ]  # fmt: skip
+    years = market_years(dates)
+    if all(np.ndim(v) == 0 for v in _market_values(markets, o, poles)):
+        # the same markets in every run (all but a sweep of them): one run's path, shared
+        one = np.log(market_path(years, data_years, imports[:1], growth[:1]))
+        log_market = np.broadcast_to(one, (imports.shape[0],) + one.shape[1:])
+    else:
+        log_market = np.log(market_path(years, data_years, imports, growth))
     return ObservationInputs(
         sign=sign,
         dt_years=params.scenario.step_months / 12.0,
-        log_market=np.log(market_path(market_years(dates), data_years, imports, growth)),
+        log_market=log_market,
         start_export=start("export_orientation"),
         start_fdi=start("fdi_orientation"),
         start_defence=start("defence_spending"),
@@ -142,6 +149,13 @@ def compile_observation(
         restriction_loss=runs(params.dynamics.restriction_loss),
         p={name: runs(getattr(o, name)) for name in names},
     )
+
+
+def _market_values(markets, observation, poles):
+    """Every parameter a run's market path is computed from (import demands, growth rates)."""
+    for entry in markets:
+        yield from (entry.imports[p] for p in poles)
+    yield from (observation.market_growth.get(p, 0.0) for p in poles)
 
 
 # ----------------------------------------------------------------------------- equations

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from sim.arrays import total
-from sim.dynamics.clock import chance, decay, governing_of
-from sim.kernels import compiled, jit
-from sim.random import uniform_at
-from sim.strategy_kernels import exposure_mean_kernel, lean_everywhere
+from sim.dynamics.clock import chance, decay, fade, governing_of, toward
+from sim.kernels import clip, compiled, jit
+from sim.random import step_counter, uniform_of
+from sim.strategy_kernels import exposure_mean_kernel, lean_everywhere, read_only
 from sim.world import CompiledWorld
 
 
@@ -26,17 +26,76 @@ def challenger_tests(
     k: int,
     provocation: np.ndarray,
 ):
-    """Stochastic tests of step k: (new threat, missile test?, nuclear test?), each (R,). The
-    rates scale with the challenger's last choice, times (1 + y): none in dialogue (y = -1,
-    "no missile tests in 2018"), twice as many at full provocation."""
-    scale = 1.0 + provocation
-    missile = uniform_at(missile_keys, k) < chance(w, w.rates.missile_test * scale)
-    nuclear = uniform_at(nuclear_keys, k) < chance(w, w.rates.nuclear_test * scale)
-    return (
-        threat + missile * w.sizes.missile_test + nuclear * w.sizes.nuclear_test,
+    """Stochastic tests of step k: (new threat, missile test?, nuclear test?), each (R,), by
+    `tests_of` run by run (the engine draws them with the summits, `stochastic_events_kernel`)."""
+    missile_chance, nuclear_chance = test_chances(w, provocation)
+    runs = len(threat)
+    out = np.empty(runs)
+    missile, nuclear = np.empty(runs, dtype=np.bool_), np.empty(runs, dtype=np.bool_)
+    challenger_tests_kernel(
+        step_counter(k),
+        missile_keys,
+        nuclear_keys,
+        missile_chance,
+        nuclear_chance,
+        read_only(w.sizes.missile_test, (runs,)),
+        read_only(w.sizes.nuclear_test, (runs,)),
+        np.asarray(threat, dtype=np.float64),
+        out,
         missile,
         nuclear,
     )
+    return out, missile, nuclear
+
+
+def test_chances(w: CompiledWorld, provocation: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The chances (R,) of a missile and of a nuclear test in a step. The rates scale with the
+    challenger's last choice, times (1 + y): none in dialogue (y = -1, "no missile tests in
+    2018"), twice as many at full provocation."""
+    scale = 1.0 + provocation
+    return chance(w, w.rates.missile_test * scale), chance(w, w.rates.nuclear_test * scale)
+
+
+@jit
+def tests_of(
+    threat, missile_key, nuclear_key, counter, missile_chance, nuclear_chance, missile, nuclear
+):
+    """One run's stochastic tests: (threat after them, missile test?, nuclear test?) from its
+    draws in the missile and nuclear streams (`missile`, `nuclear`: the tests' sizes)."""
+    missile_test = uniform_of(missile_key, counter) < missile_chance
+    nuclear_test = uniform_of(nuclear_key, counter) < nuclear_chance
+    after = (
+        threat + (1.0 if missile_test else 0.0) * missile + (1.0 if nuclear_test else 0.0) * nuclear
+    )
+    return after, missile_test, nuclear_test
+
+
+@compiled(None)
+def challenger_tests_kernel(
+    counter,
+    missile_keys,
+    nuclear_keys,
+    missile_chance,
+    nuclear_chance,
+    missile_size,
+    nuclear_size,
+    threat,
+    out,
+    missile,
+    nuclear,
+):
+    """`tests_of` for every run."""
+    for r in range(out.shape[0]):
+        out[r], missile[r], nuclear[r] = tests_of(
+            threat[r],
+            missile_keys[r],
+            nuclear_keys[r],
+            counter,
+            missile_chance[r],
+            nuclear_chance[r],
+            missile_size[r],
+            nuclear_size[r],
+        )
 
 
 def summit_with_challenger(w: CompiledWorld, threat: np.ndarray, magnitude: float) -> np.ndarray:
@@ -78,7 +137,7 @@ def momentum_after_summits(w: CompiledWorld, momentum: np.ndarray, held) -> np.n
 
 
 def momentum_fades(w: CompiledWorld, momentum: np.ndarray) -> np.ndarray:
-    return momentum * decay(w, w.dynamics.shock_half_life)
+    return fade(w, momentum, w.dynamics.shock_half_life)
 
 
 def alliance_tightening(w: CompiledWorld, security: np.ndarray, commitment: np.ndarray):
@@ -137,18 +196,49 @@ def threat_response(
     `security` (R, M) with its adversary (the security-dilemma spiral)."""
     dyn = w.dynamics
     if dyn.challenger == "strategic":
-        target = np.clip(dprk_threat + w.challenger_params.threat_effect * provocation, 0.0, 1.0)
-        return np.clip(target + decay(w, dyn.threat_half_life) * (threat - target), 0.0, 1.0)
+        target = _strategic_target(dprk_threat, w.challenger_params.threat_effect, provocation)
+    else:
+        target = responsive_threat_target(w, dprk_threat, support, security)
+    return _threat_after(threat, target, decay(w, dyn.threat_half_life))
+
+
+@jit
+def strategic_threat_target(dprk_threat, threat_effect, provocation):
+    """A strategic challenger's threat target: its baseline plus its choice, within [0, 1]."""
+    return clip(dprk_threat + threat_effect * provocation, 0.0, 1.0)
+
+
+@jit
+def threat_after(threat, target, kept):
+    """The threat after a step toward its target (the share `kept` of the gap left)."""
+    return clip(toward(threat, target, kept), 0.0, 1.0)
+
+
+@compiled(["float64(float64, float64, float64)"], vectorize=True)
+def _strategic_target(dprk_threat, threat_effect, provocation):
+    return strategic_threat_target(dprk_threat, threat_effect, provocation)
+
+
+@compiled(["float64(float64, float64, float64)"], vectorize=True)
+def _threat_after(threat, target, kept):
+    return threat_after(threat, target, kept)
+
+
+def responsive_threat_target(
+    w: CompiledWorld, dprk_threat: np.ndarray, support: np.ndarray, security: np.ndarray
+) -> np.ndarray:
+    """A responsive challenger's threat target (R,): the baseline, its backers' `support`
+    and the security-dilemma spiral of its neighbours' alignment `security` (R, M) with its
+    adversary, within [0, 1]."""
     target = dprk_threat + support * (1.0 - dprk_threat)
     # the old rule's security-dilemma spiral
     adversary_sign = float(w.sign[np.argmax(w.protector)])
     lean = np.maximum(adversary_sign * security, 0.0)
     exposure = w.threat_exposure
-    target = target + dyn.spiral * total(exposure * lean, axis=1) / np.maximum(
+    target = target + w.dynamics.spiral * total(exposure * lean, axis=1) / np.maximum(
         total(exposure, axis=1), 1e-12
     )
-    target = np.clip(target, 0.0, 1.0)
-    return np.clip(target + decay(w, dyn.threat_half_life) * (threat - target), 0.0, 1.0)
+    return np.clip(target, 0.0, 1.0)
 
 
 def settle_threat(threat: np.ndarray) -> np.ndarray:

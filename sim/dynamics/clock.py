@@ -92,6 +92,23 @@ def relaxed(x, target, kept):
     return toward(x, target, kept)
 
 
+@jit
+def faded(x, kept):
+    """What a step leaves of `x` fading toward zero: the share `kept` of it."""
+    return x * kept
+
+
+@compiled(["float64(float64, float64)"], vectorize=True)
+def _faded(x, kept):
+    return faded(x, kept)
+
+
+def fade(w: CompiledWorld, x: np.ndarray, half_life: np.ndarray) -> np.ndarray:
+    """`faded` elementwise: `x` (R, ...) after a step of fading with the per-run `half_life`
+    (R,) (restrictions, shocks, momentum, pledges)."""
+    return _faded(x, spread(w, decay(w, half_life), np.shape(x)))
+
+
 def governing(table: np.ndarray, camp: np.ndarray) -> np.ndarray:
     """The entries (..., 1) of the governing camps `camp` (...) in a per-camp `table` (..., C).
     With two camps a selection, which costs a tenth of NumPy's gather at a block's size."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.arrays import total
-from sim.dynamics.clock import EVERY, chance, decay, spread
+from sim.dynamics.clock import EVERY, chance, fade
 from sim.kernels import clip, compiled, jit
 from sim.random import uniform_at
 from sim.world import CompiledWorld
@@ -133,11 +133,23 @@ def restriction_in_force(w: CompiledWorld, restriction: np.ndarray, coercion_lev
     coercion lever in force where it is higher (when the great powers hold levers)."""
     if w.dynamics.great_powers == "responsive":
         return restriction
-    return np.maximum(restriction, coercion_lever)
+    return _suffered(restriction, coercion_lever)
+
+
+@jit
+def suffered(restriction, coercion_lever):
+    """The restriction suffered when the great powers hold levers: the events', or the
+    coercion lever in force where it is higher."""
+    return max(restriction, coercion_lever)
+
+
+@compiled(["float64(float64, float64)"], vectorize=True)
+def _suffered(restriction, coercion_lever):
+    return suffered(restriction, coercion_lever)
 
 
 def restrictions_fade(w: CompiledWorld, restriction: np.ndarray) -> np.ndarray:
-    return restriction * spread(w, decay(w, w.dynamics.restriction_half_life), restriction.shape)
+    return fade(w, restriction, w.dynamics.restriction_half_life)
 
 
 def settle_restriction(restriction: np.ndarray) -> np.ndarray:

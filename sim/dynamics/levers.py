@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.dynamics.clock import EVERY
+from sim.dynamics.clock import EVERY, per_world
 from sim.influence import K, Pairs
 from sim.kernels import clip, compiled, jit
 from sim.strategy_kernels import read_only
@@ -43,9 +43,17 @@ def in_force(levers: np.ndarray, caps: np.ndarray, poles=EVERY) -> np.ndarray:
     return capped(levers, caps[:, None, poles])
 
 
-def capped(levers: np.ndarray, bounds: np.ndarray) -> np.ndarray:
-    """Levers (R, M, P', K) capped by `bounds` that broadcast against them (`in_force`)."""
-    return np.minimum(levers, bounds)
+@jit
+def lever_in_force(lever, bound):
+    """A lever capped by its bound: the smaller of the two (`np.minimum`: NaN if either is)."""
+    return lever if (lever <= bound or lever != lever) else bound
+
+
+@compiled(["float64(float64, float64)"], vectorize=True)
+def capped(levers, bounds):
+    """Levers (R, M, P', K) capped by `bounds` that broadcast against them (`in_force`):
+    `lever_in_force` elementwise."""
+    return lever_in_force(levers, bounds)
 
 
 def pairs(
@@ -62,27 +70,47 @@ def pairs(
     rivalry in force), `levers` (R, M', P, K) uncapped, `restriction` (R, M', P) from events;
     `caps` (`lever_caps`) and `held` (`in_force`) if the caller has them already. The
     equations are `pair_effects`, compiled (`pairs_kernel`)."""
+    return pairs_and_held(w, dispositions, levers, restriction, rows, caps, held)[0]
+
+
+def pairs_and_held(
+    w: CompiledWorld,
+    dispositions: dict[str, np.ndarray],
+    levers: np.ndarray,
+    restriction: np.ndarray,
+    rows=EVERY,
+    caps: np.ndarray | None = None,
+    held: np.ndarray | None = None,
+) -> tuple[Pairs, np.ndarray]:
+    """`pairs` and the levers in force (R, M', P, K) they read (`held` if given, otherwise
+    capped by `caps` in the same pass, `lever_in_force`)."""
     caps = lever_caps(w, dispositions) if caps is None else caps
-    held = in_force(levers, caps) if held is None else held
+    capping = held is None
+    if capping:  # the kernel caps `levers` into `held`
+        held = np.empty(np.shape(levers))
+    else:  # the kernel reads the levers in force given (and writes no `held`)
+        levers, held = np.asarray(held, dtype=np.float64), held
     dyn = w.dynamics
     runs, states, poles = restriction.shape
     per_run = lambda x: read_only(x, (runs,))  # noqa: E731
+    gain, doubt, drain, exposure = _pair_parameters(w, rows, runs, states)
     by_lever = (runs,) + caps.shape[1:]
     out = np.empty((4, runs, states, poles))
     flags = np.empty((3, runs, states, poles), dtype=np.bool_)
     pairs_kernel(
-        np.asarray(held, dtype=np.float64),
+        read_only(levers, np.shape(levers)),
+        capping,
+        held if capping else np.empty((0, 0, 0, 0)),
         read_only(caps, by_lever),
-        read_only(w.lever_initial, by_lever),
-        read_only(w.lever_max, by_lever),
-        per_run(dyn.commitment_gain),
-        per_run(w.sizes.tariff_doubt),
-        per_run(dyn.attention_drain),
+        read_only(references(w, caps), (runs, poles, 2)),
+        gain,
+        doubt,
+        drain,
         read_only(dispositions["reliability"], (runs, poles)),
         per_run(dispositions["taiwan_crisis"]),
         read_only(dispositions["military"], (runs, poles)),
         per_run(dispositions["rivalry"]),
-        read_only(w.military_exposure[:, rows], (runs, states)),
+        exposure,
         np.asarray(restriction, dtype=np.float64),
         dyn.great_powers == "responsive",
         out,
@@ -98,7 +126,7 @@ def pairs(
         inducement=held[..., K["inducement"]],
         trade_pressure=held[..., K["tariff"]],
         consent=held[..., K["consent"]],
-    )
+    ), held
 
 
 COMMITMENT, TARIFF, MILITARY, COERCION = K["commitment"], K["tariff"], K["military"], K["coercion"]
@@ -124,12 +152,65 @@ def military_pressure(exposure, rivalry, level):
     return exposure * (0.5 + 0.5 * rivalry) * clip(level, 0.0, 1.0)
 
 
+def _pair_parameters(w: CompiledWorld, rows, runs: int, states: int) -> tuple:
+    """The world's parameters `pairs_kernel` reads, as it reads them (read-only views): the
+    commitment gain, the tariff doubt, the attention drain (R,), the military exposure of
+    the middle powers `rows` (R, M'); for every middle power once per world and shape."""
+    cache = w.__dict__.setdefault("_pair_parameters", {})
+    cached = cache.get((runs, states)) if rows is EVERY else None
+    if cached is None:
+        per_run = lambda x: read_only(x, (runs,))  # noqa: E731
+        cached = (
+            per_run(w.dynamics.commitment_gain),
+            per_run(w.sizes.tariff_doubt),
+            per_run(w.dynamics.attention_drain),
+            read_only(w.military_exposure[:, rows], (runs, states)),
+        )
+        if rows is EVERY:
+            cache[(runs, states)] = cached
+    return cached
+
+
+def references(w: CompiledWorld, caps: np.ndarray) -> np.ndarray:
+    """(R, P, 2): the 2025 commitment and tariff levers in force under the bounds `caps`
+    (R, P, K), the levels the reliability seen counts from (`reference_lever`); once per
+    world and bounds (the engine's bounds change with the pressures only; read only)."""
+
+    def compute():
+        initial, maximum = np.broadcast_arrays(w.lever_initial, w.lever_max, caps)[:2]
+        out = np.empty(caps.shape[:2] + (2,))
+        references_kernel(initial, maximum, caps, out)
+        return out
+
+    return per_world(w, "_lever_references", caps, compute)
+
+
+@jit
+def reference_lever(initial, maximum, cap):
+    """A lever's 2025 level in force: its start within [0, its maximum], under its bound."""
+    return min(clip(initial, 0.0, maximum), cap)
+
+
+@compiled(None)
+def references_kernel(initial, maximum, caps, out):
+    """`reference_lever` of the commitment (out[..., 0]) and tariff (out[..., 1]) levers."""
+    for r in range(out.shape[0]):
+        for p in range(out.shape[1]):
+            out[r, p, 0] = reference_lever(
+                initial[r, p, COMMITMENT], maximum[r, p, COMMITMENT], caps[r, p, COMMITMENT]
+            )
+            out[r, p, 1] = reference_lever(
+                initial[r, p, TARIFF], maximum[r, p, TARIFF], caps[r, p, TARIFF]
+            )
+
+
 @compiled(None)
 def pairs_kernel(
+    levers,
+    capping,
     held,
     caps,
-    initial,
-    maximum,
+    refs,
     gain,
     doubt,
     drain,
@@ -145,34 +226,35 @@ def pairs_kernel(
 ):
     """`pairs` for every (run, middle power, great power): out[0] reliability, out[1] military
     pressure, out[2] restriction in force; flags[0], flags[1] where their clips do not bind,
-    flags[2] where the coercion lever sets the restriction."""
+    flags[2] where the coercion lever sets the restriction. The levers in force: `levers`
+    capped by `caps` into `held` if `capping`, otherwise `levers` themselves."""
     for r in range(out.shape[1]):
         for m in range(out.shape[2]):
             for p in range(out.shape[3]):
-                ref_c = min(
-                    clip(initial[r, p, COMMITMENT], 0.0, maximum[r, p, COMMITMENT]),
-                    caps[r, p, COMMITMENT],
-                )
-                ref_t = min(
-                    clip(initial[r, p, TARIFF], 0.0, maximum[r, p, TARIFF]), caps[r, p, TARIFF]
-                )
+                if capping:
+                    for k in range(held.shape[3]):
+                        held[r, m, p, k] = lever_in_force(levers[r, m, p, k], caps[r, p, k])
+                    lever = held[r, m, p]
+                else:
+                    lever = levers[r, m, p]
+                ref_c, ref_t = refs[r, p, 0], refs[r, p, 1]
                 raw = reliability_seen(
                     gain[r],
                     doubt[r],
                     drain[r],
                     reliability[r, p],
                     crisis[r],
-                    held[r, m, p, COMMITMENT],
+                    lever[COMMITMENT],
                     ref_c,
-                    held[r, m, p, TARIFF],
+                    lever[TARIFF],
                     ref_t,
                 )
                 out[0, r, m, p] = clip(raw, 0.0, 1.0)
                 flags[0, r, m, p] = (raw > 0.0) and (raw < 1.0)
-                level = military[r, p] + held[r, m, p, MILITARY]
+                level = military[r, p] + lever[MILITARY]
                 out[1, r, m, p] = military_pressure(exposure[r, m], rivalry[r], level)
                 flags[1, r, m, p] = (level > 0.0) and (level < 1.0)
-                coercion, events = held[r, m, p, COERCION], restriction[r, m, p]
+                coercion, events = lever[COERCION], restriction[r, m, p]
                 if responsive:  # the old reaction rule: restrictions come from events only
                     out[2, r, m, p], flags[2, r, m, p] = events, False
                 else:

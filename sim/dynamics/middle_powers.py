@@ -9,14 +9,14 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from sim.arrays import total
+from sim.arrays import SHORT, total
 from sim.decision import Choice, Response, logit_response, partial_response
 from sim.dynamics.clock import (
     EVERY,
     decay,
+    fade,
     governing,
     governing_of,
-    per_state,
     relaxed,
     spread,
     steady_chance,
@@ -131,26 +131,18 @@ def middle_power_context(
     per-great-power ones (R, M', P, 1)."""
     dyn = w.dynamics
     restriction = pairs.restriction
-    col = lambda x: x[..., None]  # noqa: E731  (R, M') -> (R, M', 1)
-    pole = lambda x: x[..., None]  # noqa: E731  (R, M', P) -> (R, M', P, 1)
-    per_state_pole = lambda x: np.broadcast_to(x[:, None, :], restriction.shape)  # noqa: E731
+    runs, states, poles = restriction.shape
     fixed = _fixed_context(w, rows, restriction.shape)
 
     if dyn.great_powers == "responsive":  # the old reaction rule: pressure on rival orientation
         rival_orientation = aligned(-fixed["sign"][..., 0], economic[..., None])  # (R, M', P)
-        trade_pressure = per_state_pole(levers["trade_pressure"]) + (
+        trade_pressure = np.broadcast_to(
+            levers["trade_pressure"][:, None, :], restriction.shape
+        ) + (
             dyn.trade_response[:, None, None] * levers["rivalry"][:, None, None] * rival_orientation
         )
     else:  # the tariff lever in force
         trade_pressure = pairs.trade_pressure
-    market = _market(
-        w.exports[:, rows],
-        pairs.inducement,
-        spread(w, dyn.restriction_loss, restriction.shape),
-        restriction,
-        spread(w, dyn.pledge_value, pledge.shape),
-        pledge,
-    )
 
     def ideal(table):  # the governing camp's ideal point, (R, M', 1)
         if rows is EVERY:
@@ -158,27 +150,171 @@ def middle_power_context(
         return governing(table[:, rows], camp)
 
     neighbours = ideal(w.ideal_neighbours)
-
+    if ties.shape[-1] < SHORT:  # summed in the kernel, left to right as `total` sums
+        ties_total = aligned_total = np.empty((runs, 0))
+    else:
+        ties_total = total(ties, axis=-1)
+        aligned_total = total(ties * neighbour_security[:, None, :], axis=-1)
+    c = np.ascontiguousarray  # the kernel reads rows of contiguous arrays (no copy if so)
+    out = SimpleNamespace(
+        threat=np.empty((runs, states, 1)),
+        taiwan=np.empty((runs, states, 1)),
+        neighbour_ties=np.empty((runs, states, 1)),
+        neighbour_alignment=np.empty((runs, states, 1)),
+        market=np.empty((runs, states, poles, 1)),
+        coercion=np.empty((runs, states, poles, 1)),
+        memory=np.empty((runs, states, poles, 1)),
+        trade_pressure=np.empty((runs, states, poles, 1)),
+    )
+    context_kernel(
+        _per_run(threat, runs),
+        c(w.threat_exposure[:, rows]),
+        _per_run(levers["taiwan_risk"], runs),
+        c(w.taiwan_exposure[:, rows]),
+        c(neighbours),
+        c(ties),
+        c(neighbour_security),
+        ties_total,
+        aligned_total,
+        c(w.exports[:, rows]),
+        pairs.inducement,
+        dyn.restriction_loss,
+        c(restriction),
+        dyn.pledge_value,
+        c(pledge),
+        c(levers["coercion"]),
+        dyn.derisk_learning,
+        c(memory),
+        trade_pressure,
+        *vars(out).values(),
+    )
+    col = lambda x: x[..., None]  # noqa: E731  (R, M') -> (R, M', 1)
+    pole = lambda x: x[..., None]  # noqa: E731  (R, M', P) -> (R, M', P, 1)
     return Context(
-        threat=col(threat[:, None] * w.threat_exposure[:, rows]),
+        threat=out.threat,
         rivalry=levers["rivalry"][:, None, None],
-        taiwan=col(levers["taiwan_risk"][:, None] * w.taiwan_exposure[:, rows]),
+        taiwan=out.taiwan,
         ideal_security=ideal(w.ideal_security),
         ideal_economic=ideal(w.ideal_economic),
-        neighbour_ties=neighbours * col(total(ties, axis=-1)),
-        neighbour_alignment=neighbours * col(total(ties * neighbour_security[:, None, :], axis=-1)),
+        neighbour_ties=out.neighbour_ties,
+        neighbour_alignment=out.neighbour_alignment,
         last_security=col(security),
         last_economic=col(economic),
         last_autonomy=col(autonomy),
         **fixed,
         reliability=pole(pairs.reliability),
-        market=pole(market),
-        coercion=pole(per_state(w, levers["coercion"], restriction.shape) + restriction),
-        memory=pole(spread(w, dyn.derisk_learning, memory.shape) * memory),
-        trade_pressure=pole(np.clip(trade_pressure, 0.0, 1.0)),
+        market=out.market,
+        coercion=out.coercion,
+        memory=out.memory,
+        trade_pressure=out.trade_pressure,
         military=pole(pairs.military),
         consent=pole(pairs.consent),
     )
+
+
+def _per_run(x: np.ndarray, runs: int) -> np.ndarray:
+    """A per-run array (R,) as the kernels read it (contiguous), or a one-value one over the runs."""
+    if np.shape(x) == (runs,):
+        return np.ascontiguousarray(x)
+    return np.ascontiguousarray(np.broadcast_to(x, (runs,)))
+
+
+@jit
+def exposed(level, exposure):
+    """A danger to the whole region (the challenger's threat, Taiwan risk) as a middle
+    power feels it: the level times its exposure."""
+    return level * exposure
+
+
+@jit
+def coercion_felt(readiness, restriction):
+    """A great power's coercion as a middle power sees it: its readiness to punish plus the
+    restriction in force."""
+    return readiness + restriction
+
+
+@jit
+def derisking(learning, memory):
+    """What remembered restrictions weigh in a decision: the memory times the learning."""
+    return learning * memory
+
+
+@compiled(None)
+def context_kernel(
+    threat,
+    threat_exposure,
+    taiwan_risk,
+    taiwan_exposure,
+    neighbours,
+    ties,
+    neighbour_security,
+    ties_total,
+    aligned_total,
+    exports,
+    inducement,
+    restriction_loss,
+    restriction,
+    pledge_value,
+    pledge,
+    coercion,
+    derisk_learning,
+    memory,
+    trade_pressure,
+    out_threat,
+    out_taiwan,
+    out_neighbour_ties,
+    out_neighbour_alignment,
+    out_market,
+    out_coercion,
+    out_memory,
+    out_trade_pressure,
+):
+    """The fields of `middle_power_context` a step changes, run by run (every array but the
+    levers' `inducement` and `trade_pressure` C-contiguous: a run's pairs (state, great
+    power) are read as one row). Ties are summed
+    over neighbours left to right (`sim.arrays.total`), or given summed (`ties_total`,
+    `aligned_total`, (R, M'); empty when not)."""
+    runs, states, poles = restriction.shape
+    cells = states * poles
+    neighbours_ = neighbours.reshape(runs, states)
+    exports_ = exports.reshape(runs, cells)
+    restriction_, pledge_ = restriction.reshape(runs, cells), pledge.reshape(runs, cells)
+    memory_ = memory.reshape(runs, cells)
+    threat_out, taiwan_out = out_threat.reshape(runs, states), out_taiwan.reshape(runs, states)
+    ties_out = out_neighbour_ties.reshape(runs, states)
+    aligned_out = out_neighbour_alignment.reshape(runs, states)
+    market_out, coercion_out = out_market.reshape(runs, cells), out_coercion.reshape(runs, cells)
+    memory_out, trade_out = out_memory.reshape(runs, cells), out_trade_pressure.reshape(runs, cells)
+    summed = ties_total.shape[1] > 0
+    others = ties.shape[2]
+    for r in range(runs):
+        for i in range(states):
+            threat_out[r, i] = exposed(threat[r], threat_exposure[r, i])
+            taiwan_out[r, i] = exposed(taiwan_risk[r], taiwan_exposure[r, i])
+            if summed:
+                tied, aligned_ = ties_total[r, i], aligned_total[r, i]
+            else:
+                tied = ties[r, i, 0]
+                aligned_ = ties[r, i, 0] * neighbour_security[r, 0]
+                for j in range(1, others):
+                    tied = tied + ties[r, i, j]
+                    aligned_ = aligned_ + ties[r, i, j] * neighbour_security[r, j]
+            ties_out[r, i] = neighbours_[r, i] * tied
+            aligned_out[r, i] = neighbours_[r, i] * aligned_
+        for i in range(states):
+            for p in range(poles):
+                c = i * poles + p
+                market_out[r, c] = market_value(
+                    exports_[r, c],
+                    inducement[r, i, p],
+                    restriction_loss[r],
+                    restriction_[r, c],
+                    pledge_value[r],
+                    pledge_[r, c],
+                )
+                coercion_out[r, c] = coercion_felt(coercion[r, p], restriction_[r, c])
+                memory_out[r, c] = derisking(derisk_learning[r], memory_[r, c])
+                trade_out[r, c] = clip(trade_pressure[r, i, p], 0.0, 1.0)
 
 
 @jit
@@ -252,7 +388,7 @@ def _laid_weights(w: CompiledWorld, shape: tuple[int, ...]) -> SimpleNamespace:
 def pledges_drawn_down(w: CompiledWorld, pledge: np.ndarray) -> np.ndarray:
     """Pledges (R, M', P) are invested over time: what is outstanding halves in
     `dynamics.pledge_half_life` years."""
-    return pledge * spread(w, decay(w, w.dynamics.pledge_half_life), pledge.shape)
+    return fade(w, pledge, w.dynamics.pledge_half_life)
 
 
 def pledged(pledge: np.ndarray, magnitude: float) -> np.ndarray:

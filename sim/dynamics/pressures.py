@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.dynamics.clock import decay, spread, steady_chance
-from sim.random import uniform_at
+from sim.dynamics.clock import fade, steady_chance
+from sim.kernels import clip, compiled, jit
+from sim.random import step_counter, uniform_of
+from sim.strategy_kernels import read_only
 from sim.world import CompiledWorld, pressure_levers
 
 
@@ -50,11 +52,23 @@ def dispositions_in_force(
     """`effective_levers` from the dispositions the pressures set (`pressure_levers`, which
     the engine computes once while the pressures hold); `levers` is not changed."""
     levers = dict(levers)
-    levers["reliability"] = np.clip(levers["reliability"] + reliability_shock, 0.0, 1.0)
-    levers["taiwan_risk"] = np.clip(pressures["taiwan_risk"] + taiwan_shock, 0.0, 1.0)
-    levers["rivalry"] = np.clip(pressures["rivalry"] + 0.5 * taiwan_shock, 0.0, 1.0)
+    levers["reliability"] = shocked(levers["reliability"], reliability_shock)
+    levers["taiwan_risk"] = shocked(pressures["taiwan_risk"], taiwan_shock)
+    levers["rivalry"] = shocked(pressures["rivalry"], 0.5 * taiwan_shock)
     levers["taiwan_crisis"] = taiwan_shock
     return levers
+
+
+@jit
+def shocked_level(level, shock):
+    """A disposition in force: the level the pressures set plus its shock, in [0, 1]."""
+    return clip(level + shock, 0.0, 1.0)
+
+
+@compiled(["float64(float64, float64)"], vectorize=True)
+def shocked(level, shock):
+    """`shocked_level` elementwise."""
+    return shocked_level(level, shock)
 
 
 def taiwan_crisis(w: CompiledWorld, taiwan_shock: np.ndarray, magnitude: float) -> np.ndarray:
@@ -63,11 +77,37 @@ def taiwan_crisis(w: CompiledWorld, taiwan_shock: np.ndarray, magnitude: float) 
 
 
 def taiwan_crises(w: CompiledWorld, taiwan_shock: np.ndarray, keys: np.ndarray, k: int):
-    """Stochastic crises of step k: (new shock, whether one happened), each (R,)."""
-    crisis = uniform_at(keys, k) < steady_chance(w, w.rates.taiwan_crisis)
-    return taiwan_shock + crisis * w.sizes.taiwan_crisis, crisis
+    """Stochastic crises of step k: (new shock, whether one happened), each (R,), by
+    `crisis_of` run by run (the engine draws them with the summits,
+    `sim.dynamics.step.stochastic_events_kernel`)."""
+    runs = len(taiwan_shock)
+    out, crisis = np.empty(runs), np.empty(runs, dtype=np.bool_)
+    taiwan_crises_kernel(
+        step_counter(k),
+        keys,
+        read_only(steady_chance(w, w.rates.taiwan_crisis), (runs,)),
+        read_only(w.sizes.taiwan_crisis, (runs,)),
+        np.asarray(taiwan_shock, dtype=np.float64),
+        out,
+        crisis,
+    )
+    return out, crisis
+
+
+@jit
+def crisis_of(shock, key, counter, chance, size):
+    """One run's stochastic crisis: (Taiwan shock after it, crisis?) from its draw."""
+    crisis = uniform_of(key, counter) < chance
+    return shock + (1.0 if crisis else 0.0) * size, crisis
+
+
+@compiled(None)
+def taiwan_crises_kernel(counter, keys, chance, size, shock, out, crisis):
+    """`crisis_of` for every run."""
+    for r in range(out.shape[0]):
+        out[r], crisis[r] = crisis_of(shock[r], keys[r], counter, chance[r], size[r])
 
 
 def shocks_fade(w: CompiledWorld, shock: np.ndarray) -> np.ndarray:
     """Reliability and Taiwan shocks decay toward zero."""
-    return shock * spread(w, decay(w, w.dynamics.shock_half_life), shock.shape)
+    return fade(w, shock, w.dynamics.shock_half_life)

@@ -9,19 +9,20 @@ import numpy as np
 
 from sim.arrays import same_objects, total
 from sim.decision import Choice, Response
+from sim.dynamics.aftermath import aftermath
 from sim.dynamics.challenger import (
     backing,
-    challenger_tests,
     engagement_by_state,
     momentum_after,
     momentum_after_summits,
-    momentum_fades,
     provocation,
+    responsive_threat_target,
     summit_with_challenger,
+    test_chances,
+    tests_of,
     threat_after_summits,
-    threat_response,
 )
-from sim.dynamics.clock import EVENT_INDEX, per_state, steady_chance
+from sim.dynamics.clock import EVENT_INDEX, steady_chance
 from sim.dynamics.great_powers import (
     coerce,
     coercion_eased,
@@ -29,14 +30,12 @@ from sim.dynamics.great_powers import (
     eased,
     red_lines,
     reliability_after_summit,
-    restriction_in_force,
-    restrictions_fade,
     summit_with_pole,
     tariff,
     tariff_on_lever,
     tariff_shocks,
 )
-from sim.dynamics.levers import capped, pairs, scheduled_levers
+from sim.dynamics.levers import in_force, pairs, pairs_and_held, scheduled_levers
 from sim.dynamics.middle_powers import (
     decide,
     election,
@@ -44,24 +43,20 @@ from sim.dynamics.middle_powers import (
     linked_neighbours,
     middle_power_context,
     pledged,
-    pledges_drawn_down,
-    remember,
     summit_partner,
     summit_with_neighbour,
     tie_after_disputes,
-    ties_recover,
 )
 from sim.dynamics.pressures import (
+    crisis_of,
     dispositions_in_force,
     scheduled_pressures,
-    shocks_fade,
-    taiwan_crises,
     taiwan_crisis,
 )
 from sim.dynamics.state import Keys, State
 from sim.influence import K, Pairs
 from sim.kernels import clip, compiled
-from sim.opinion import opinion_target, opinion_update, switch_probability
+from sim.opinion import switch_probability
 from sim.params import EVENT_KINDS
 from sim.random import step_counter, uniform_of
 from sim.strategy import (
@@ -71,6 +66,8 @@ from sim.strategy import (
 )
 from sim.utility import Context
 from sim.world import CAPPED_BY, CompiledWorld, ScheduledEventArrays, lever_caps, pressure_levers
+
+LEVER_EVENTS = {"tariff_shock", "summit"}  # scheduled events that change the levers held
 
 
 # ----------------------------------------------------------------------------- the engine's step
@@ -133,7 +130,10 @@ def apply_events(w: CompiledWorld, state: State, k: int, keys: Keys, pressures: 
     holding = w.dynamics.great_powers != "responsive"  # the great powers hold levers
     levers_now = scheduled_levers(w, state.levers, k)
     # A copy of each array this step changes in place (the threat and the Taiwan shock are
-    # replaced, not changed; the camps and pledges change on their events only).
+    # replaced, not changed; the camps and pledges change on their events only). The levers
+    # held are copied here only for scheduled events that change them; otherwise run by run
+    # in the stochastic events' own pass (`stochastic_events`), which eases them.
+    lever_events = holding and levers_now is state.levers and bool(kinds & LEVER_EVENTS)
     s = replace(
         state,
         restriction=state.restriction.copy(),
@@ -142,7 +142,7 @@ def apply_events(w: CompiledWorld, state: State, k: int, keys: Keys, pressures: 
         camp=state.camp.copy() if len(elections) or "election" in kinds else state.camp,
         pressures=pressures,
         events=np.zeros((w.runs, len(EVENT_KINDS)), dtype=np.int16),
-        levers=levers_now.copy() if holding and levers_now is state.levers else levers_now,
+        levers=levers_now.copy() if lever_events else levers_now,
         momentum=state.momentum.copy(),
         pledge=state.pledge.copy() if "pledge" in kinds else state.pledge,
     )
@@ -156,14 +156,9 @@ def apply_events(w: CompiledWorld, state: State, k: int, keys: Keys, pressures: 
         odds = switch_probability(w, s.opinion, s.camp)[:, i]
         s.camp[:, i] = election(w, s.camp[:, i], everyone, -1, keys.election[:, i], k, odds)
 
-    s.threat, missile, nuclear = challenger_tests(
-        w, s.threat, keys.missile, keys.nuclear, k, s.provocation
-    )
-    s.taiwan_shock, crisis = taiwan_crises(w, s.taiwan_shock, keys.taiwan, k)
-    s.events[:, EVENT_INDEX["missile_test"]] += missile
-    s.events[:, EVENT_INDEX["nuclear_test"]] += nuclear
-    s.events[:, EVENT_INDEX["taiwan_crisis"]] += crisis
-
+    # a copy of the threat and the Taiwan shock: the challenger's tests, the crises and the
+    # summits change them in place (`stochastic_events`), after the scheduled events
+    s.threat, s.taiwan_shock = s.threat.copy(), s.taiwan_shock.copy()
     if not holding:  # the old random episodes and shocks (the levers replace them)
         s.restriction, episode = coercion_episodes(
             w, s.restriction, levers["coercion"], keys.coercion, k
@@ -173,20 +168,40 @@ def apply_events(w: CompiledWorld, state: State, k: int, keys: Keys, pressures: 
         )
         s.events[:, EVENT_INDEX["coercion"]] += total(episode, axis=(1, 2)).astype(np.int16)
         s.events[:, EVENT_INDEX["tariff_shock"]] += total(shock, axis=(1, 2)).astype(np.int16)
-    summits_and_disputes(w, s, k, keys)
+    levers_before = s.levers
+    if holding and levers_before is state.levers:
+        s.levers = np.empty_like(levers_before)  # filled by `stochastic_events`
+    stochastic_events(w, s, k, keys, levers_before)
     s.camp.flags.writeable = False  # changed at elections only, on a copy (see above)
     return s
 
 
-def summits_and_disputes(w: CompiledWorld, s: State, k: int, keys: Keys) -> None:
-    """The stochastic summits and history disputes of step k and their effects, then the
-    bounds (`settle_*`), on the batch's arrays `s` in place: `summits_and_disputes_kernel`,
-    run by run, with the equations the Mesa agents apply one by one (`summit_with_pole`,
+def stochastic_events(
+    w: CompiledWorld, s: State, k: int, keys: Keys, levers_before: np.ndarray | None = None
+) -> None:
+    """The challenger's stochastic tests, the crises in the Taiwan Strait, the summits and
+    history disputes of step k and their effects, then the bounds (`settle_*`), on the
+    batch's arrays `s` in place: `stochastic_events_kernel`, run by run, with the equations
+    the Mesa agents apply one by one (`tests_of`, `crisis_of`, `summit_with_pole`,
     `coercion_eased`, `summits_with_challenger`, `momentum_after_summits`,
-    `ties_after_disputes`) and the draws of `summit_draws` and `history_disputes`."""
+    `ties_after_disputes`) and the draws of `summit_draws` and `history_disputes`; the
+    great powers' levers `s.levers` copied first from `levers_before` if that is another
+    array (one pass over them instead of two). (The
+    tests and crises change the threat and the shock only: drawn before the responsive
+    great powers' episodes, as the agents draw them, or after, the same numbers.)"""
     c = _constants(w)
-    summits_and_disputes_kernel(
+    missile_chance, nuclear_chance = _test_chances(w, s.provocation)
+    stochastic_events_kernel(
         step_counter(k),
+        keys.missile,
+        keys.nuclear,
+        missile_chance,
+        nuclear_chance,
+        c.missile_size,
+        c.nuclear_size,
+        keys.taiwan,
+        c.taiwan_chance,
+        c.taiwan_size,
         keys.summit,
         keys.summit_partner,
         c.summit_chance,
@@ -197,9 +212,15 @@ def summits_and_disputes(w: CompiledWorld, s: State, k: int, keys: Keys) -> None
         c.dispute_size,
         w.dynamics.great_powers != "responsive",
         K["coercion"],
+        s.levers if levers_before is None else levers_before,
+        levers_before is not None and levers_before is not s.levers,
+        EVENT_INDEX["missile_test"],
+        EVENT_INDEX["nuclear_test"],
+        EVENT_INDEX["taiwan_crisis"],
         EVENT_INDEX["summit"],
         EVENT_INDEX["history_dispute"],
         s.threat,
+        s.taiwan_shock,
         s.momentum,
         s.reliability_shock,
         s.restriction,
@@ -207,6 +228,15 @@ def summits_and_disputes(w: CompiledWorld, s: State, k: int, keys: Keys) -> None
         s.cooperation,
         s.events,
     )
+
+
+def _test_chances(w: CompiledWorld, provocation: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`test_chances`, computed again only when the challenger's choice changes (a responsive
+    challenger keeps the same array from step to step; a strategic one chooses every step)."""
+    cached = w.__dict__.get("_test_chances")
+    if cached is None or cached[0] is not provocation:
+        cached = w.__dict__["_test_chances"] = (provocation, test_chances(w, provocation))
+    return cached[1]
 
 
 def _constants(w: CompiledWorld) -> SimpleNamespace:
@@ -221,6 +251,10 @@ def _constants(w: CompiledWorld) -> SimpleNamespace:
             summit_chance=per_run(steady_chance(w, w.rates.summit)),
             history_chance=per_run(steady_chance(w, w.rates.history_dispute)),
             linked=np.broadcast_to(linked_neighbours(w), w.cooperation.shape),
+            taiwan_chance=per_run(steady_chance(w, w.rates.taiwan_crisis)),
+            missile_size=per_run(w.sizes.missile_test),
+            nuclear_size=per_run(w.sizes.nuclear_test),
+            taiwan_size=per_run(w.sizes.taiwan_crisis),
             summit_size=per_run(w.sizes.summit),
             dispute_size=per_run(w.sizes.history_dispute),
         )
@@ -256,8 +290,17 @@ def _lever_caps(w: CompiledWorld, dispositions: dict[str, np.ndarray]) -> np.nda
 
 
 @compiled(None)
-def summits_and_disputes_kernel(
+def stochastic_events_kernel(
     counter,
+    missile_keys,
+    nuclear_keys,
+    missile_chance,
+    nuclear_chance,
+    missile_size,
+    nuclear_size,
+    taiwan_keys,
+    taiwan_chance,
+    taiwan_size,
     summit_keys,
     partner_keys,
     summit_chance,
@@ -268,9 +311,15 @@ def summits_and_disputes_kernel(
     dispute_size,
     holding,
     coercion,
+    levers_before,
+    copying,
+    missile_event,
+    nuclear_event,
+    crisis_event,
     summit_event,
     dispute_event,
     threat,
+    taiwan_shock,
     momentum,
     reliability_shock,
     restriction,
@@ -278,14 +327,39 @@ def summits_and_disputes_kernel(
     ties,
     events,
 ):
-    """`summits_and_disputes` for every run: each middle power's summit draw and partner (a
-    great power, or the challenger after them), the summits' effects in the order of the
-    middle powers, then the disputes of linked neighbours (each pair drawn once, by the
-    first in code order), the counts, and the bounds."""
+    """`stochastic_events` for every run: the challenger's tests and a crisis in the Strait,
+    each middle power's summit draw and partner (a great power, or the challenger after
+    them), the summits' effects in the order of the middle powers, then the disputes of
+    linked neighbours (each pair drawn once, by the first in code order), the counts, and
+    the bounds; the levers copied from `levers_before` first if `copying`."""
     runs, states = summit_keys.shape
     poles = reliability_shock.shape[1]
     drawn = np.zeros((states, states), dtype=np.bool_)
     for r in range(runs):
+        threat[r], missile, nuclear = tests_of(
+            threat[r],
+            missile_keys[r],
+            nuclear_keys[r],
+            counter,
+            missile_chance[r],
+            nuclear_chance[r],
+            missile_size[r],
+            nuclear_size[r],
+        )
+        taiwan_shock[r], crisis = crisis_of(
+            taiwan_shock[r], taiwan_keys[r], counter, taiwan_chance[r], taiwan_size[r]
+        )
+        if missile:
+            events[r, missile_event] += 1
+        if nuclear:
+            events[r, nuclear_event] += 1
+        if crisis:
+            events[r, crisis_event] += 1
+        if holding and copying:
+            for i in range(states):
+                for p in range(poles):
+                    for lever in range(levers.shape[3]):
+                        levers[r, i, p, lever] = levers_before[r, i, p, lever]
         met = 0
         for i in range(states):
             happens = uniform_of(summit_keys[r, i], counter) < summit_chance[r]
@@ -326,8 +400,18 @@ def summits_and_disputes_kernel(
 
 def state_pairs(w: CompiledWorld, state: State) -> Pairs:
     """What the great powers' levers make of every pair (state, great power) in `state`."""
-    caps, held = _held(w, state)
-    return pairs(w, _dispositions(w, state), state.levers, state.restriction, caps=caps, held=held)
+    cached = state.__dict__.get("_held")
+    if cached is not None:
+        caps, held = cached
+        return pairs(
+            w, _dispositions(w, state), state.levers, state.restriction, caps=caps, held=held
+        )
+    # the levers in force capped in the pairs' own pass, and kept for `_held`
+    dispositions = _dispositions(w, state)
+    caps = _lever_caps(w, dispositions)
+    pair, held = pairs_and_held(w, dispositions, state.levers, state.restriction, caps=caps)
+    state.__dict__["_held"] = (caps, held)
+    return pair
 
 
 def _dispositions(w: CompiledWorld, state: State) -> dict[str, np.ndarray]:
@@ -354,7 +438,7 @@ def _held(w: CompiledWorld, state: State) -> tuple[np.ndarray, np.ndarray]:
     cached = state.__dict__.get("_held")
     if cached is None:
         caps = _lever_caps(w, _dispositions(w, state))
-        cached = (caps, capped(state.levers, per_state(w, caps, state.levers.shape)))
+        cached = (caps, in_force(state.levers, caps))
         state.__dict__["_held"] = cached
     return cached
 
@@ -462,30 +546,21 @@ def respond(
     held = _held(w, before)[1]
     y = challenger_decides(w, before, choice.security, pair, held, k, keys)
     levers, restraint = great_powers_decide(w, before, ctx, pair, response, k, keys)
-    memory = remember(
-        w, before.memory, restriction_in_force(w, restriction, held[..., K["coercion"]])
-    )
-    target = opinion_target(w, memory, held[..., K["tariff"]])
-    p = before.pressures
-    support = backing(w, w.backing_effect, p["russia_dprk"])
+    threat_target = None
+    if w.dynamics.challenger != "strategic":
+        p = before.pressures
+        support = backing(w, w.backing_effect, p["russia_dprk"])
+        threat_target = responsive_threat_target(w, p["dprk_threat"], support, choice.security)
     return replace(
         before,
         security=choice.security,
         economic=choice.economic,
         autonomy=choice.autonomy,
-        threat=threat_response(w, before.threat, p["dprk_threat"], support, choice.security, y),
-        restriction=restrictions_fade(w, restriction),
-        memory=memory,
-        opinion=opinion_update(w, before.opinion, target),
-        reliability_shock=shocks_fade(w, before.reliability_shock),
-        taiwan_shock=shocks_fade(w, before.taiwan_shock),
-        cooperation=ties_recover(w, before.cooperation),
+        **aftermath(w, before, restriction, held, y, threat_target),
         events=counts,
         levers=levers,
         restraint=restraint,
         provocation=y,
-        momentum=momentum_fades(w, before.momentum),
-        pledge=pledges_drawn_down(w, before.pledge),
     )
 
 

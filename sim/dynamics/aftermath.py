@@ -1,0 +1,177 @@
+"""The aftermath of a step, compiled: what follows the decisions and the responses to them.
+
+After the middle powers decide and the great powers and the challenger respond, the engine's
+step (`sim.dynamics.step.respond`) lets the threat follow its target, the middle powers
+remember the restriction they suffered and their public's favourability follow its target,
+restrictions, shocks, summit momentum and pledges fade, ties recover. Each of those is a
+scalar equation of its own module (`remembered`, `suffered`, `target_of`, `updated`,
+`faded`, `toward`, `strategic_threat_target`, `threat_after`), whose array function the Mesa
+agents call; here one kernel applies them run by run, a run's numbers in registers instead
+of a NumPy pass (and a temporary) per operation and a dozen Python calls a step.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.dynamics.challenger import strategic_threat_target, threat_after
+from sim.dynamics.clock import decay, faded, toward
+from sim.dynamics.great_powers import suffered
+from sim.dynamics.middle_powers import remembered
+from sim.influence import K
+from sim.kernels import compiled
+from sim.opinion import target_of, updated
+from sim.world import CompiledWorld
+
+
+def aftermath(w: CompiledWorld, before, restriction, held, provocation, threat_target) -> dict:
+    """The fields of the state the aftermath of a step changes, from the state `before` the
+    responses, the restriction (R, M, P) after red lines, the levers in force `held`
+    (R, M, P, K), the challenger's choice `provocation` (R,) and, for a responsive
+    challenger, its threat target (R,) (`responsive_threat_target`; None when strategic)."""
+    dyn, o = w.dynamics, w.opinion
+    strategic = threat_target is None
+    runs = restriction.shape[0]
+    dprk = before.pressures["dprk_threat"]
+    if np.shape(dprk) != (runs,):
+        dprk = np.broadcast_to(dprk, (runs,))
+    out = dict(
+        threat=np.empty(runs),
+        restriction=np.empty(restriction.shape),
+        memory=np.empty(before.memory.shape),
+        opinion=np.empty(before.opinion.shape),
+        reliability_shock=np.empty(before.reliability_shock.shape),
+        taiwan_shock=np.empty(runs),
+        cooperation=np.empty(before.cooperation.shape),
+        momentum=np.empty(runs),
+        pledge=np.empty(before.pledge.shape),
+    )
+    c = np.ascontiguousarray  # the kernel reads rows of contiguous arrays (no copy if so)
+    aftermath_kernel(
+        dyn.great_powers != "responsive",
+        strategic,
+        c(restriction),
+        c(held),
+        K["coercion"],
+        K["tariff"],
+        c(before.memory),
+        c(before.opinion),
+        c(w.opinion_baseline),
+        c(before.pledge),
+        c(before.cooperation),
+        c(w.cooperation),
+        before.reliability_shock,
+        before.taiwan_shock,
+        before.momentum,
+        before.threat,
+        dprk,
+        w.challenger_params.threat_effect,
+        provocation,
+        dprk if strategic else threat_target,
+        decay(w, dyn.memory_half_life),
+        decay(w, dyn.restriction_half_life),
+        decay(w, dyn.shock_half_life),
+        decay(w, dyn.pledge_half_life),
+        decay(w, dyn.cooperation_half_life),
+        decay(w, o.half_life_down),
+        decay(w, o.half_life_up),
+        decay(w, dyn.threat_half_life),
+        o.coercion,
+        o.tariff,
+        float(w.dt_years),
+        *out.values(),
+    )
+    return out
+
+
+@compiled(None)
+def aftermath_kernel(
+    holding,
+    strategic,
+    restriction,
+    held,
+    coercion,
+    tariff,
+    memory,
+    opinion,
+    baseline,
+    pledge,
+    ties,
+    ties_baseline,
+    reliability_shock,
+    taiwan_shock,
+    momentum,
+    threat,
+    dprk_threat,
+    threat_effect,
+    provocation,
+    threat_target,
+    memory_kept,
+    restriction_kept,
+    shock_kept,
+    pledge_kept,
+    ties_kept,
+    kept_falling,
+    kept_rising,
+    threat_kept,
+    opinion_coercion,
+    opinion_tariff,
+    dt_years,
+    new_threat,
+    new_restriction,
+    new_memory,
+    new_opinion,
+    new_reliability_shock,
+    new_taiwan_shock,
+    new_ties,
+    new_momentum,
+    new_pledge,
+):
+    """`sim.dynamics.step.respond`'s aftermath for every run, into the `new_*` arrays (every
+    array C-contiguous: a run's pairs (state, great power) and links (state, state) are read
+    as one row each, which compiles to loops several times as fast as three indices)."""
+    runs, states, poles = restriction.shape
+    cells, links = states * poles, states * states
+
+    def rows(x, width):  # (R, ...) as (R, width)
+        return x.reshape(runs, width)
+
+    restriction_, memory_, opinion_ = (
+        rows(restriction, cells),
+        rows(memory, cells),
+        rows(opinion, cells),
+    )
+    baseline_, pledge_ = rows(baseline, cells), rows(pledge, cells)
+    held_ = held.reshape(runs, cells, held.shape[3])
+    ties_, ties_baseline_ = rows(ties, links), rows(ties_baseline, links)
+    out_restriction, out_memory = rows(new_restriction, cells), rows(new_memory, cells)
+    out_opinion, out_pledge, out_ties = (
+        rows(new_opinion, cells),
+        rows(new_pledge, cells),
+        rows(new_ties, links),
+    )
+    for r in range(runs):
+        target = (
+            strategic_threat_target(dprk_threat[r], threat_effect[r], provocation[r])
+            if strategic
+            else threat_target[r]
+        )
+        new_threat[r] = threat_after(threat[r], target, threat_kept[r])
+        for c in range(cells):
+            felt = restriction_[r, c]
+            if holding:
+                felt = suffered(felt, held_[r, c, coercion])
+            m = remembered(memory_[r, c], memory_kept[r], felt, dt_years)
+            out_memory[r, c] = m
+            liked = target_of(
+                baseline_[r, c], opinion_coercion[r], m, opinion_tariff[r], held_[r, c, tariff]
+            )
+            out_opinion[r, c] = updated(opinion_[r, c], liked, kept_falling[r], kept_rising[r])
+            out_restriction[r, c] = faded(restriction_[r, c], restriction_kept[r])
+            out_pledge[r, c] = faded(pledge_[r, c], pledge_kept[r])
+        for c in range(links):
+            out_ties[r, c] = toward(ties_[r, c], ties_baseline_[r, c], ties_kept[r])
+        for p in range(poles):
+            new_reliability_shock[r, p] = faded(reliability_shock[r, p], shock_kept[r])
+        new_taiwan_shock[r] = faded(taiwan_shock[r], shock_kept[r])
+        new_momentum[r] = faded(momentum[r], shock_kept[r])
