@@ -22,11 +22,14 @@ same function for its own part (one run, its own row or column). Order within a 
    restrictions (`remember`), ties recover (`ties_recover`), restrictions and shocks fade
    (`restrictions_fade`, `shocks_fade`).
 
-`apply_events`, `decision_context`, `respond` and `step` compose these for the engine.
+`apply_events`, `decision_context`, `respond` and `step` compose these for the engine, which
+draws the challenger's tests and the Taiwan crises with the summits in one compiled pass
+(`step.stochastic_events_kernel`) and runs the tail of phase 4 as one (`aftermath`): the same
+scalar equations, looped over runs (the Mesa agents call the array functions above).
 
 The package holds one module per entity (`pressures`, `challenger`, `great_powers`,
-`middle_powers`), the batch's `state` and random keys, the `clock` of a step, and the
-engine's `step` that composes them."""
+`middle_powers`), the batch's `state` and random keys, the `clock` of a step, the engine's
+`step` that composes them and its compiled `aftermath`."""
 
 from sim.dynamics.challenger import (  # noqa: F401
     adversary_reliability,
