@@ -89,14 +89,26 @@ CONTRAST_JS = """
 """
 
 
-def shows(page, css: str, value: str, timeout: float = 30_000) -> None:
-    """The element `css` shows exactly `value`, waiting for it: after a step the header's date
-    can arrive before the other cards are drawn again, so a number read at once may be the
-    last step's."""
+def shows(page, css: str, value, timeout: float = 30_000) -> None:
+    """The element `css` shows exactly `value` (a string, or a compiled pattern it must
+    match), waiting for it: after a step the header's date can arrive before the other cards
+    are drawn again, so a number read at once may be the last step's."""
     from playwright.sync_api import expect
 
     try:
         expect(page.locator(css).first).to_have_text(value, timeout=timeout)
     except AssertionError:
         shown = page.locator(css).first.inner_text().strip()
-        raise AssertionError(f"{css} shows {shown!r}, expected {value!r}") from None
+        wanted = value.pattern if hasattr(value, "pattern") else value
+        raise AssertionError(f"{css} shows {shown!r}, expected {wanted!r}") from None
+
+
+def contains(page, css: str, part: str, timeout: float = 30_000) -> None:
+    """The element `css` shows `part` somewhere in its text, waiting for it (as `shows`)."""
+    from playwright.sync_api import expect
+
+    try:
+        expect(page.locator(css).first).to_contain_text(part, timeout=timeout)
+    except AssertionError:
+        shown = page.locator(css).first.inner_text().strip()
+        raise AssertionError(f"{css} shows {shown!r}, without {part!r}") from None

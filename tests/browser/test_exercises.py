@@ -14,7 +14,7 @@ import pytest
 from experiments.classroom import lessons
 from experiments.classroom.lessons import Seen, seen
 from experiments.classroom.session import DEFAULT_SEED, ClassroomModel
-from tests.browser.checks import shows
+from tests.browser.checks import contains, shows
 from tests.test_app_words import codes_of, raw_labels
 
 pytestmark = pytest.mark.browser
@@ -131,7 +131,7 @@ def test_exercise_2_the_dual_contingency_on_the_page(page, traffic, dashboard_ur
     calm.step()
     assert_page_shows(page, seen(twin), codes)
     assert twin.rivalry > calm.rivalry and twin.taiwan_risk > calm.taiwan_risk
-    assert text(page, ".hs-taiwan") == f"{twin.taiwan_risk:.2f}"
+    shows(page, ".hs-taiwan", f"{twin.taiwan_risk:.2f}")
 
     sheet = answer(page, tmp_path, "taiwan", "Entrapment: Seoul does not rally.")
     assert "Entrapment: Seoul does not rally." in sheet and "scenario=lee_2025" in sheet
@@ -183,7 +183,7 @@ def test_exercise_3_retrenchment_the_slider_and_a_summit_on_the_page(
     twin.fire_event("summit", partner="USA")
     twin.step()
     assert_page_shows(page, seen(twin), codes)
-    assert "summit" in text(page, ".hs-last-events")
+    contains(page, ".hs-last-events", "summit")
 
     # and without the slider, as the lesson compares: RESET, the same 16 quarters
     reset(page, "lee_2025")

@@ -8,6 +8,7 @@ import pytest
 
 from experiments.classroom.scenarios import DEFAULT_SCENARIO
 from experiments.classroom.session import DEFAULT_SEED, ClassroomModel
+from tests.browser.checks import shows
 
 pytestmark = pytest.mark.browser
 
@@ -58,11 +59,8 @@ def test_two_tabs_take_two_seats_of_one_class_session(browser, dashboard_url, tr
             twin.choose(code, **{**levers, lever: 1.0})
         twin.step()
         expected = f"{twin.agent('KOR').security:+.2f}"
-        shown = [
-            tab.locator(".hs-glance-security-KOR").inner_text().strip()
-            for tab in (washington, beijing)
-        ]
-        assert shown[0] == shown[1] == expected, (shown, expected)
+        for tab in (washington, beijing):
+            shows(tab, ".hs-glance-security-KOR", expected)
         assert (
             washington.locator(".hs-date").inner_text() == beijing.locator(".hs-date").inner_text()
         )
