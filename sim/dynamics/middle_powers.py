@@ -288,9 +288,12 @@ def context_kernel(
     summed = ties_total.shape[1] > 0
     others = ties.shape[2]
     for r in range(runs):
+        # a run's own numbers read once into locals: the compiler cannot keep them in
+        # registers across the stores to the outputs (they might be the same memory)
+        level, risk = threat[r], taiwan_risk[r]
         for i in range(states):
-            threat_out[r, i] = exposed(threat[r], threat_exposure[r, i])
-            taiwan_out[r, i] = exposed(taiwan_risk[r], taiwan_exposure[r, i])
+            threat_out[r, i] = exposed(level, threat_exposure[r, i])
+            taiwan_out[r, i] = exposed(risk, taiwan_exposure[r, i])
             if summed:
                 tied, aligned_ = ties_total[r, i], aligned_total[r, i]
             else:
@@ -301,19 +304,16 @@ def context_kernel(
                     aligned_ = aligned_ + ties[r, i, j] * neighbour_security[r, j]
             ties_out[r, i] = neighbours_[r, i] * tied
             aligned_out[r, i] = neighbours_[r, i] * aligned_
+        loss, value, learning = restriction_loss[r], pledge_value[r], derisk_learning[r]
         for i in range(states):
             for p in range(poles):
                 c = i * poles + p
+                cut = restriction_[r, c]
                 market_out[r, c] = market_value(
-                    exports_[r, c],
-                    inducement[r, i, p],
-                    restriction_loss[r],
-                    restriction_[r, c],
-                    pledge_value[r],
-                    pledge_[r, c],
+                    exports_[r, c], inducement[r, i, p], loss, cut, value, pledge_[r, c]
                 )
-                coercion_out[r, c] = coercion_felt(coercion[r, p], restriction_[r, c])
-                memory_out[r, c] = derisking(derisk_learning[r], memory_[r, c])
+                coercion_out[r, c] = coercion_felt(coercion[r, p], cut)
+                memory_out[r, c] = derisking(learning, memory_[r, c])
                 trade_out[r, c] = clip(trade_pressure[r, i, p], 0.0, 1.0)
 
 
