@@ -18,6 +18,7 @@ import numpy as np
 
 from agents.seats import seated_provocation
 from sim import dynamics
+from sim.arrays import same_objects
 
 
 class Challenger(mesa.Agent):
@@ -34,6 +35,7 @@ class Challenger(mesa.Agent):
         self.provocation = float(state.provocation[0])
         self.momentum = 0.0  # summit momentum with it (fading)
         self._chosen = None
+        self._backing = None  # (the backers' effects, their sum): `backing_effect`
 
     def provoke(self, kind: str, magnitude: float) -> None:
         """A scheduled missile or nuclear test."""
@@ -95,13 +97,20 @@ class Challenger(mesa.Agent):
         chosen = seated_provocation(self.model, self.code, self._chosen)
         self.provocation, self._chosen = chosen, None
 
+    def backing_effect(self) -> np.ndarray:
+        """(1,) its backers' effects summed, added again only when a backer holds another
+        array (a backer's effect is this run's parameter, replaced, never changed in place)."""
+        effects = tuple(b.backing_effect for b in self.model.backers)
+        if self._backing is None or not same_objects(self._backing[0], effects):
+            self._backing = (effects, sum(effects, start=np.zeros(1)))
+        return self._backing[1]
+
     def respond(self, security_after: np.ndarray) -> None:
         """Relax toward the target set by its baseline and its choice (or, responsive, its
         backers and the neighbours' new alignment `security_after` (1, M)); summit momentum
         fades."""
         m = self.model
-        effect = sum((b.backing_effect for b in m.backers), start=np.zeros(1))
-        support = dynamics.backing(m.world, effect, m.pressure("russia_dprk"))
+        support = dynamics.backing(m.world, self.backing_effect(), m.pressure("russia_dprk"))
         threat = dynamics.threat_response(
             m.world,
             np.array([self.threat]),

@@ -166,6 +166,7 @@ class GeopoliticsModel(mesa.Model):
         self._seats: dict[str, tuple[str, dict[str, float]] | None] = {}
         self._seat_moves: dict[str, tuple] = {}  # seat code -> (toward, own, chosen) this step
         self._debriefs: dict[str, Debrief] = {}
+        self._camps = None  # (the governing camps, their read-only array): `world_state`
         self.levers = self._levers_in_force()
         self._states = [self.world_state()]  # the world at the end of every step done
         self._recorded = None  # (steps recorded, trajectories): `trajectories` once per step
@@ -608,7 +609,7 @@ class GeopoliticsModel(mesa.Model):
             security=np.array([[mp.security for mp in mps]]),
             economic=np.array([[mp.economic for mp in mps]]),
             autonomy=np.array([[mp.autonomy for mp in mps]]),
-            camp=np.array([[mp.camp for mp in mps]], dtype=np.int8),
+            camp=self._camp_array([mp.camp for mp in mps]),
             threat=np.array([self.challenger.threat]),
             restriction=np.array([[gp.restriction for gp in gps]]).transpose(0, 2, 1).copy(),
             memory=np.array([[mp.memory for mp in mps]]),
@@ -625,6 +626,16 @@ class GeopoliticsModel(mesa.Model):
             pledge=np.array([[mp.pledge for mp in mps]]),
             opinion=np.array([[mp.opinion for mp in mps]]),
         )
+
+    def _camp_array(self, camps: list[int]) -> np.ndarray:
+        """The governing camps (1, M), the same read-only array while no election changes
+        them, as the engine's state holds them: what reads a camp's table keeps it by the
+        array's identity (`sim.dynamics.clock.governing_of`), once per government."""
+        if self._camps is None or self._camps[0] != camps:
+            array = np.array([camps], dtype=np.int8)
+            array.setflags(write=False)
+            self._camps = (camps, array)
+        return self._camps[1]
 
     def record(self) -> dict[str, np.ndarray]:
         """This step's row of the dataset, as the engine records it."""
