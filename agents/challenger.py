@@ -19,6 +19,7 @@ import numpy as np
 from agents.seats import seated_provocation
 from sim import dynamics
 from sim.arrays import same_objects
+from sim.dynamics.challenger import responsive_threat_target
 
 
 class Challenger(mesa.Agent):
@@ -105,22 +106,22 @@ class Challenger(mesa.Agent):
             self._backing = (effects, sum(effects, start=np.zeros(1)))
         return self._backing[1]
 
-    def respond(self, security_after: np.ndarray) -> None:
-        """Relax toward the target set by its baseline and its choice (or, responsive, its
-        backers and the neighbours' new alignment `security_after` (1, M)); summit momentum
-        fades."""
+    def threat_target(self, security_after: np.ndarray) -> np.ndarray:
+        """(1,) a responsive challenger's threat target: the baseline raised by its backers'
+        support (their effect times the backing pressure) and its neighbours' new alignment
+        `security_after` (1, M) with its adversary (the security-dilemma spiral)."""
         m = self.model
         support = dynamics.backing(m.world, self.backing_effect(), m.pressure("russia_dprk"))
-        threat = dynamics.threat_response(
-            m.world,
-            np.array([self.threat]),
-            m.pressure("dprk_threat"),
-            support,
-            security_after,
-            np.array([self.provocation]),
-        )
-        self.threat = float(threat[0])
-        self.momentum = float(dynamics.momentum_fades(m.world, np.array([self.momentum]))[0])
+        return responsive_threat_target(m.world, m.pressure("dprk_threat"), support, security_after)
+
+    def respond(self) -> None:
+        """Its threat relaxes toward its target — its baseline and its choice (strategic) or
+        `threat_target` (responsive) — and summit momentum fades: its part of the step's
+        aftermath (`model.aftermath`, `sim.dynamics.threat_response` and `momentum_fades`
+        run for every agent at once)."""
+        after = self.model.aftermath
+        self.threat = float(after["threat"][0])
+        self.momentum = float(after["momentum"][0])
 
     def __repr__(self) -> str:
         return f"Challenger({self.code}: threat {self.threat:.2f})"

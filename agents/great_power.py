@@ -195,11 +195,10 @@ class GreatPower(mesa.Agent):
 
     def recover(self) -> None:
         """Restrictions wear off and shocks to its credibility fade: its column of every great
-        power's (`model.recovery`, `sim.dynamics.restrictions_fade` and `shocks_fade` called
-        once for all of them by the model)."""
-        restriction, shocks = self.model.recovery
-        self.restriction = restriction[0, :, self.index].copy()  # its own: changed in place
-        self.reliability_shock = float(shocks[0, self.index])
+        power's (`model.aftermath`, computed once for all of them by the model)."""
+        after = self.model.aftermath
+        self.restriction = after["restriction"][0, :, self.index].copy()  # changed in place
+        self.reliability_shock = float(after["reliability_shock"][0, self.index])
 
     def __repr__(self) -> str:
         return f"GreatPower({self.code}: pole {self.pole:+d}, reliability {self.reliability:.2f})"

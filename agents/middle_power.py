@@ -17,7 +17,7 @@ Follow one quarter of Seoul's decision here:
 3. `commit`: it adopts the choice, remembers the restrictions it suffered (`remember`), its
    public's opinion moves, its pledges are drawn down and its ties relax toward their
    baseline (`ties_recover`): computed for every middle power in one call of each function
-   (`model.upkeep`), each taking its row, as its decision.
+   (`model.aftermath`), each taking its row, as its decision.
 
 Numbers are held for this run only: floats for positions, arrays over great powers (in code
 order, `model.pole_codes`) or over middle powers (`model.state_codes`) otherwise. The sim
@@ -226,17 +226,17 @@ class MiddlePower(mesa.Agent):
 
     def commit(self) -> None:
         """Adopt the choice; take its row of what every middle power carries into the next
-        step (`model.upkeep`, computed together by the model: its memory of this step's
+        step (`model.aftermath`, computed together by the model: its memory of this step's
         restrictions in force — the great powers' events and, if higher, their coercion
         levers — its public's opinion, its pledges, its ties relaxed toward their baseline)."""
         self.before = Choice(self.security, self.economic, self.autonomy)
         self.security, self.economic, self.autonomy = self.choice
         self.choice = None
-        upkeep, i = self.model.upkeep, self.index
-        self.memory = upkeep["memory"][0, i].copy()
-        self.opinion = upkeep["opinion"][0, i].copy()
-        self.pledge = upkeep["pledge"][0, i].copy()
-        self.ties = upkeep["ties"][0, i].copy()
+        after, i = self.model.aftermath, self.index
+        self.memory = after["memory"][0, i].copy()
+        self.opinion = after["opinion"][0, i].copy()
+        self.pledge = after["pledge"][0, i].copy()
+        self.ties = after["cooperation"][0, i].copy()
 
     def __repr__(self) -> str:
         return (

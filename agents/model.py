@@ -70,10 +70,10 @@ from sim import dynamics
 from sim import engine as _engine  # its record and dataset layout (see `record`, `to_dataset`)
 from sim.arrays import same_objects
 from sim.decision import Choice, Response
+from sim.dynamics.aftermath import aftermath
 from sim.dynamics.pressures import dispositions_in_force
 from sim.influence import K
 from sim.metrics import hedging_index, posture, posture_labels
-from sim.opinion import opinion_target, opinion_update
 from sim.params import (
     EVENT_KINDS,
     LEVERS,
@@ -160,8 +160,7 @@ class GeopoliticsModel(mesa.Model):
         self.before = self.before_pairs = self.before_held = self.before_context = None
         self.decisions: tuple[Choice, Response] | None = None  # the middle powers', (1, M)
         self.great_power_choices = None  # levers (1, M, P, K) and restraint (1, P), `_respond`
-        self.upkeep = None  # what the middle powers carry into the next step, `_upkeep`
-        self.recovery = None  # the great powers' restrictions and shocks faded, `_recovery`
+        self.aftermath = None  # what every agent carries into the next step, `_aftermath`
         # role play: seat code -> (toward, choice) for the next step, or None until it chooses
         self._seats: dict[str, tuple[str, dict[str, float]] | None] = {}
         self._seat_moves: dict[str, tuple] = {}  # seat code -> (toward, own, chosen) this step
@@ -183,9 +182,8 @@ class GeopoliticsModel(mesa.Model):
             self.running = False
             return
         self._pressures = dynamics.scheduled_pressures(self.world, self._pressures, k)
-        current = self.world_levers()
-        levers = dynamics.scheduled_levers(self.world, current, k)
-        if levers is not current:  # the scenario's dated levers (`scenario.levers`) of step k
+        if k in self.world.lever_changes:  # the scenario's dated levers (`scenario.levers`)
+            levers = dynamics.scheduled_levers(self.world, self.world_levers(), k)
             for gp in self._pole_agents:
                 gp.levers = levers[0, :, gp.index].copy()
         self._pressures.update(
@@ -305,7 +303,7 @@ class GeopoliticsModel(mesa.Model):
     def _respond(self) -> None:
         """Responses, synchronously from the world after the middle powers' decisions: red
         lines (responsive), Pyongyang's choice, the great powers' next levers (chosen
-        together, each taking its own column); then commits."""
+        together, each taking its own column); then the aftermath (`aftermath`) and commits."""
         w = self.world
         before = self.before.security  # the middle powers' positions have not moved yet
         after = np.array([[mp.choice.security for mp in self._state_agents]])
@@ -323,46 +321,34 @@ class GeopoliticsModel(mesa.Model):
         )
         for gp in self._pole_agents:
             gp.step()
-        self.upkeep = self._upkeep()  # memory of the restriction in force, before levers advance
+        self.challenger.advance()  # its course (a seat's, if it chose one): its threat follows
+        self.aftermath = self._aftermath(after)
         for mp in self._state_agents:
             mp.commit()
-        self.challenger.advance()
         for gp in self._pole_agents:
             gp.advance()
-        self.challenger.respond(after)
-        self.recovery = self._recovery()
+        self.challenger.respond()
         for gp in self._pole_agents:
             gp.recover()
-        self.taiwan_shock = float(dynamics.shocks_fade(w, np.array([self.taiwan_shock]))[0])
+        self.taiwan_shock = float(self.aftermath["taiwan_shock"][0])
 
-    def _recovery(self) -> tuple[np.ndarray, np.ndarray]:
-        """Every great power's restrictions (1, M, P) after they wear off and its reliability
-        shock (1, P) after it fades: one call of `sim.dynamics.restrictions_fade` and of
-        `shocks_fade` for all of them, as the engine's `respond`; each takes its column in
-        `GreatPower.recover` (the same numbers as a call per column: both are elementwise)."""
-        w, gps = self.world, self._pole_agents
-        restriction = np.array([[gp.restriction for gp in gps]]).transpose(0, 2, 1)
-        shocks = np.array([[gp.reliability_shock for gp in gps]])
-        return dynamics.restrictions_fade(w, restriction), dynamics.shocks_fade(w, shocks)
-
-    def _upkeep(self) -> dict[str, np.ndarray]:
-        """What every middle power carries into the next step, (1, M, ...) each: its memory
-        of the restrictions in force this step (the great powers' events and, where higher,
-        their coercion levers in force, `before_held`), its public's opinion, its pledges
-        and its ties. One call of each function of `sim.dynamics` for every middle power, as
-        the engine's `respond`; each takes its own row in `MiddlePower.commit` (the same
-        numbers as a call per row: the functions are elementwise)."""
-        w, mps, held = self.world, self._state_agents, self.before_held
+    def _aftermath(self, security_after: np.ndarray) -> dict[str, np.ndarray]:
+        """What follows the responses, for every agent at once: the challenger's threat
+        toward its target and its summit momentum fading; every middle power's memory of the
+        restrictions in force this step (the great powers' events, after their red lines,
+        and, where higher, their coercion levers in force, `before_held`), its public's
+        opinion, its pledges and its ties; every great power's restrictions wearing off and
+        its reliability shock fading; the Taiwan shock fading. One call of the engine's
+        compiled aftermath (`sim.dynamics.aftermath`, the scalar equations of each entity's
+        module run by run) from the world the choices were made in (`before`); each agent
+        takes its part (`MiddlePower.commit`, `Challenger.respond`, `GreatPower.recover`)."""
+        w = self.world
         restriction = np.array([[gp.restriction for gp in self._pole_agents]]).transpose(0, 2, 1)
-        suffered = dynamics.restriction_in_force(w, restriction, held[..., K["coercion"]])
-        memory = dynamics.remember(w, np.array([[mp.memory for mp in mps]]), suffered)
-        target = opinion_target(w, memory, held[..., K["tariff"]])
-        return {
-            "memory": memory,
-            "opinion": opinion_update(w, np.array([[mp.opinion for mp in mps]]), target),
-            "pledge": dynamics.pledges_drawn_down(w, np.array([[mp.pledge for mp in mps]])),
-            "ties": dynamics.ties_recover(w, np.array([[mp.ties for mp in mps]])),
-        }
+        target = None  # a strategic challenger's target follows its choice
+        if w.dynamics.challenger != "strategic":
+            target = self.challenger.threat_target(security_after)
+        provocation = np.array([self.challenger.provocation])
+        return aftermath(w, self.before, restriction, self.before_held, provocation, target)
 
     def _levers_in_force(self) -> dict[str, np.ndarray]:
         """The dispositions in force (`sim.dynamics.effective_levers`: the pressures' with the
