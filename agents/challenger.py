@@ -3,8 +3,8 @@
 The challenger chooses each step (`step`, committed in `advance`) its `provocation` y, from -1
 (dialogue) to +1 (provocation), answering alliance tightening, summits (`momentum`), China's
 restraint, Russia's backing and the chance a Taiwan crisis offers (`dynamics.challenger:
-strategic`). Its `threat` jumps with missile and nuclear tests (`test`, at rates scaled by
-1 + y), eases with summits (`meet`, `count_summits`) and, every step, relaxes toward a target
+strategic`). Its `threat` jumps with missile and nuclear tests (stochastic at rates scaled by
+1 + y, or scheduled: `provoke`), eases with summits (`meet`, and stochastic ones: `after_events`) and, every step, relaxes toward a target
 (`respond`): its baseline plus the effect of y (strategic), or (responsive) the baseline
 raised by its backers' support and its neighbours' alignment with its adversary (the
 security-dilemma spiral). A backer's support is its `backing_effect` times the
@@ -44,21 +44,6 @@ class Challenger(mesa.Agent):
             dynamics.provocation(self.model.world, np.array([self.threat]), kind, magnitude)[0]
         )
 
-    def test(self, k: int) -> None:
-        """Stochastic missile and nuclear tests of step k (its own random streams)."""
-        keys = self.model.keys
-        threat, missile, nuclear = dynamics.challenger_tests(
-            self.model.world,
-            np.array([self.threat]),
-            keys.missile,
-            keys.nuclear,
-            k,
-            np.array([self.provocation]),
-        )
-        self.threat = float(threat[0])
-        self.model.count("missile_test", int(missile[0]))
-        self.model.count("nuclear_test", int(nuclear[0]))
-
     def meet(self, magnitude: float) -> None:
         """A scheduled summit with a middle power eases the threat and adds momentum."""
         w = self.model.world
@@ -69,19 +54,12 @@ class Challenger(mesa.Agent):
             dynamics.momentum_after_summits(w, np.array([self.momentum]), magnitude)[0]
         )
 
-    def count_summits(self) -> None:
-        """This step's stochastic summits with it (the middle powers drew their partners)."""
-        met = np.array(
-            [[mp.summit_partner == len(self.model.world.poles) for mp in self.model._state_agents]]
-        )
-        w = self.model.world
-        self.threat = float(dynamics.summits_with_challenger(w, np.array([self.threat]), met)[0])
-        self.momentum = float(
-            dynamics.momentum_after_summits(w, np.array([self.momentum]), met.sum(axis=1))[0]
-        )
-
-    def settle(self) -> None:
-        self.threat = float(dynamics.settle_threat(np.array([self.threat]))[0])
+    def after_events(self, world: dynamics.State) -> None:
+        """Its threat after this step's stochastic tests and summits with it, and its summit
+        momentum: its part of the world after the step's events (`world`, drawn for every
+        agent at once, `GeopoliticsModel._stochastic_events`)."""
+        self.threat = float(world.threat[0])
+        self.momentum = float(world.momentum[0])
 
     def step(self, security_after: np.ndarray) -> None:
         """Choose this step's provocation from the world after the middle powers' decisions

@@ -192,8 +192,7 @@ class GeopoliticsModel(mesa.Model):
         self._live_pressures = {}
         self.levers = self._levers_in_force()
         self.event_counts = np.zeros(len(EVENT_KINDS), dtype=np.int16)
-        self._events(k)
-        self._observe()
+        self._observe(self._events(k))
         self.middle_powers.shuffle_do("decide")  # synchronous: the order changes nothing
         self._respond()
         self.levers = self._levers_in_force()
@@ -209,48 +208,40 @@ class GeopoliticsModel(mesa.Model):
         self._agent_rows.gather()
         self.datacollector.collect(self)
 
-    def _events(self, k: int) -> None:
+    def _events(self, k: int) -> dynamics.State:
+        """The events of step k, each handed to the agent it concerns, then the stochastic
+        ones drawn together (`_stochastic_events`). Returns the world after them."""
         # Agents are visited in plain loops over `_state_agents` and `_pole_agents` (lists in
         # the world's order), not `AgentSet.do`: the same calls without its overhead, which
         # at a dozen calls a step is a tenth of the step.
-        w = self.world
-        middle, poles = self._state_agents, self._pole_agents
         fired, self._fired = self._fired, []
-        for event in w.events.get(k, []) + fired:
+        for event in self.world.events.get(k, []) + fired:
             self._dispatch(event, k)
-        for mp in middle:
+        for mp in self._state_agents:
             mp.hold_scheduled_election(k)
-        self.challenger.test(k)
-        shock, crisis = dynamics.taiwan_crises(
-            w, np.array([self.taiwan_shock]), self.keys.taiwan, k
-        )
-        self.taiwan_shock = float(shock[0])
-        self.count("taiwan_crisis", int(crisis[0]))
-        for gp in poles:
+        for gp in self._pole_agents:
             gp.press(k)
-        # every middle power's draws of the step at once (its own streams: the same numbers
-        # as a draw per middle power), each taking its row
-        summits = dynamics.summit_draws(w, self.keys.summit, self.keys.summit_partner, k)
-        for mp in middle:
-            mp.draw_summit(*summits)
-            mp.hold_summit()
-        self.challenger.count_summits()
-        disputes = dynamics.history_disputes(w, self.keys.history, k)
-        for mp in middle:
-            mp.draw_disputes(disputes)
-        # every middle power's ties after the disputes it drew and those drawn with it (the
-        # transposed draws), in one call; each takes its row
-        drawn = np.array([[mp.disputes for mp in middle]])
-        ties = dynamics.settle_ties(
-            dynamics.ties_after_disputes(
-                w, np.array([[mp.ties for mp in middle]]), drawn, drawn.transpose(0, 2, 1)
-            )
-        )
-        for mp in middle:
-            mp.settle_disputes(ties)
-        self.challenger.settle()
-        for gp in poles:
-            gp.settle()
+        return self._stochastic_events(k)
+
+    def _stochastic_events(self, k: int) -> dynamics.State:
+        """The step's stochastic events and their effects: the challenger's missile and
+        nuclear tests, a crisis in the Taiwan Strait, every middle power's summit (with a
+        great power, which eases its restriction and its coercion lever and lifts its
+        credibility, or with the challenger, which eases the threat) and its history
+        disputes with its neighbours; then the bounds. Each is drawn from its agent's own
+        random streams, in one call of the engine's `sim.dynamics.stochastic_events` on the
+        world gathered after the scheduled events (the equations of each entity's module,
+        run by run; the responsive great powers' coercion episodes are drawn before, in
+        `GreatPower.press`, as the engine draws them). Each agent takes its part
+        (`after_events`); the world after them is what the step's choices are judged from
+        (`_observe`)."""
+        state = self.world_state()
+        dynamics.stochastic_events(self.world, state, k, self.keys)
+        for agent in (self.challenger, *self._pole_agents, *self._state_agents):
+            agent.after_events(state)
+        self.taiwan_shock = float(state.taiwan_shock[0])
+        self.event_counts = state.events[0].copy()  # the step's counts go on (red lines)
+        return state
 
     def _dispatch(self, event, k: int) -> None:
         """A dated event, handed to the agent it concerns."""
@@ -282,15 +273,15 @@ class GeopoliticsModel(mesa.Model):
         elif kind == "history_dispute":
             target.quarrel(self._state_agents[event.partner_state], magnitude)
 
-    def _observe(self) -> None:
+    def _observe(self, after_events: dynamics.State) -> None:
         """The world after this step's events, as every agent that chooses sees it: gathered
-        once (`before`), with what the levers make of each pair (`before_pairs`), the bounds
-        and levers in force (`before_held`) and what the middle powers see
-        (`before_context`); then the middle powers' decisions, drawn together
+        once (`before`, by `_events`), with what the levers make of each pair
+        (`before_pairs`), the bounds and levers in force (`before_held`) and what the middle
+        powers see (`before_context`); then the middle powers' decisions, drawn together
         (`decisions`): one call of `sim.dynamics.decide` for every middle power is the
         engine's call, and each takes its own row (the same numbers as a call per row)."""
         w = self.world
-        self.before = self.world_state()  # what every choice and response is judged from
+        self.before = after_events  # what every choice and response is judged from
         self.before_pairs = dynamics.state_pairs(w, self.before)
         # the bounds read only the dispositions the pressures set (`sim.world.CAPPED_BY`):
         # those of the levers in force since this step's pressures (`self.levers`)
