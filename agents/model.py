@@ -85,7 +85,7 @@ from sim.params import (
     validate,
     with_values,
 )
-from sim.world import _per_run, compile_world, lever_caps, pressure_levers
+from sim.world import _per_run, compile_world
 
 
 class GeopoliticsModel(mesa.Model):
@@ -150,7 +150,6 @@ class GeopoliticsModel(mesa.Model):
         )
 
         self._pressures = dynamics.initial_pressures(self.world)
-        self._by_pressures = None  # (pressure arrays, dispositions, caps): `pressure_dispositions`
         self._levers_from = None  # what `levers` was computed from: `_levers_in_force`
         self.taiwan_shock = 0.0
         self.event_counts = np.zeros(len(EVENT_KINDS), dtype=np.int16)
@@ -283,11 +282,8 @@ class GeopoliticsModel(mesa.Model):
         w = self.world
         self.before = after_events  # what every choice and response is judged from
         self.before_pairs = dynamics.state_pairs(w, self.before)
-        # the bounds read only the dispositions the pressures set (`sim.world.CAPPED_BY`):
-        # those of the levers in force since this step's pressures (`self.levers`)
-        self.before_held = dynamics.in_force(
-            self.before.levers, self.pressure_dispositions(self.before.pressures)[1]
-        )
+        # the levers in force, capped by the bounds the pressures set, as the pairs read them
+        self.before_held = dynamics.levers_held(w, self.before)[1]
         self.before_context = dynamics.decision_context(w, self.before, self.before_pairs)
         self.decisions = dynamics.decide(w, self.before_context, self.steps, self.keys.decide)
 
@@ -362,17 +358,10 @@ class GeopoliticsModel(mesa.Model):
     ) -> tuple[dict[str, np.ndarray], np.ndarray]:
         """The great powers' dispositions set by `pressures` (`sim.world.pressure_levers`)
         and the bounds of their levers (`sim.world.lever_caps`, which read only those),
-        read only, computed again only when a pressure changes: a scheduled or live change
-        replaces a pressure's array, nothing changes one in place (the engine's rule too)."""
-        values = tuple(pressures.values())
-        cached = self._by_pressures
-        if cached is None or not same_objects(cached[0], values):
-            dispositions = pressure_levers(self.world, pressures)
-            caps = lever_caps(self.world, dispositions)
-            for x in (*dispositions.values(), caps):
-                x.setflags(write=False)
-            self._by_pressures = cached = (values, dispositions, caps)
-        return cached[1], cached[2]
+        read only: the engine's (`sim.dynamics.pressure_bounds`), computed again only when a
+        pressure changes (a scheduled or live change replaces a pressure's array, nothing
+        changes one in place: the engine's rule too)."""
+        return dynamics.pressure_bounds(self.world, pressures)
 
     def responses(self) -> Response:
         """The middle powers' last responses (targets and curvatures), (1, M) each."""

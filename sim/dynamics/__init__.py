@@ -108,6 +108,8 @@ from sim.dynamics.step import (  # noqa: F401
     challenger_decides,
     decision_context,
     great_powers_decide,
+    levers_held,
+    pressure_bounds,
     respond,
     scheduled_event,
     state_pairs,
