@@ -14,22 +14,25 @@ which changes nothing because decisions are synchronous.
 A step (`step`), in the engine's order:
 1. the pressures in force (the scenario's schedule, then live settings from `set_pressure`);
 2. events: the scenario's dated events and those queued by `fire_event`, each handed to the
-   agent it concerns; elections of the world file's calendar; the challenger's tests; crises
-   in the Taiwan Strait; the great powers' coercion and tariffs; the middle powers' summits
-   and history disputes;
+   agent it concerns; elections of the world file's calendar; the great powers' coercion
+   and tariffs (responsive); then the stochastic ones — the challenger's tests, crises in
+   the Taiwan Strait, the middle powers' summits and history disputes — drawn for every
+   agent at once in one call of the engine's `sim.dynamics.stochastic_events` on the world
+   gathered after the others, each agent taking its part (`after_events`);
 3. every middle power decides from the same last state (`MiddlePower.decide`): the world
-   after the events is gathered once (`before`, `before_pairs`, `before_context`) and the
-   middle powers' decisions are drawn in one call of `sim.dynamics.decide` for all of them
+   after the events (`before`, with `before_pairs`, `before_context`) and the middle
+   powers' decisions drawn in one call of `sim.dynamics.decide` for all of them
    (`decisions`), each taking its own row, as the engine does;
 4. responses: great powers' red lines, the challenger's choice and the great powers' (one
-   call of `sim.dynamics.great_powers_decide`, each its column), middle powers adopt their
-   choices, restrictions and shocks fade.
+   call of `sim.dynamics.great_powers_decide`, each its column); then the aftermath for
+   every agent at once (the engine's compiled `sim.dynamics.aftermath`: the threat follows
+   its target, memories, opinions, pledges and ties move, restrictions and shocks fade),
+   each agent taking its part as it adopts its choice.
 
-Speed: a step calls each function of `sim.dynamics` about as often as the engine's step for
-one run does (a 40-step run costs about 1.3 times the engine's own steps for that run, see
-benchmarks/RESULTS.md); what the step records is kept as the world's `State` and turned into
-the dataset's variables by one call of the engine's `record` over all steps
-(`trajectories`).
+Speed: a step calls the engine's functions as the engine's step for one run does, its
+compiled passes included (the stochastic events, the aftermath); what the step records is
+kept as the world's `State` and turned into the dataset's variables by one call of the
+engine's `record` over all steps (`trajectories`).
 
 For a dashboard (experiments/classroom/app.py) — see agents/API.md for the full list:
 - readable state: `model.pressures`, `model.rivalry`, `model.taiwan_risk`, `model.date`,
