@@ -3,8 +3,8 @@
 The challenger chooses each step (`step`, committed in `advance`) its `provocation` y, from -1
 (dialogue) to +1 (provocation), answering alliance tightening, summits (`momentum`), China's
 restraint, Russia's backing and the chance a Taiwan crisis offers (`dynamics.challenger:
-strategic`). Its `threat` jumps with missile and nuclear tests (`test`, at rates scaled by
-1 + y), eases with summits (`meet`, `count_summits`) and, every step, relaxes toward a target
+strategic`). Its `threat` jumps with missile and nuclear tests (stochastic at rates scaled by
+1 + y, or scheduled: `provoke`), eases with summits (`meet`, and stochastic ones: `after_events`) and, every step, relaxes toward a target
 (`respond`): its baseline plus the effect of y (strategic), or (responsive) the baseline
 raised by its backers' support and its neighbours' alignment with its adversary (the
 security-dilemma spiral). A backer's support is its `backing_effect` times the
@@ -18,6 +18,8 @@ import numpy as np
 
 from agents.seats import seated_provocation
 from sim import dynamics
+from sim.arrays import same_objects
+from sim.dynamics.challenger import responsive_threat_target
 
 
 class Challenger(mesa.Agent):
@@ -34,27 +36,13 @@ class Challenger(mesa.Agent):
         self.provocation = float(state.provocation[0])
         self.momentum = 0.0  # summit momentum with it (fading)
         self._chosen = None
+        self._backing = None  # (the backers' effects, their sum): `backing_effect`
 
     def provoke(self, kind: str, magnitude: float) -> None:
         """A scheduled missile or nuclear test."""
         self.threat = float(
             dynamics.provocation(self.model.world, np.array([self.threat]), kind, magnitude)[0]
         )
-
-    def test(self, k: int) -> None:
-        """Stochastic missile and nuclear tests of step k (its own random streams)."""
-        keys = self.model.keys
-        threat, missile, nuclear = dynamics.challenger_tests(
-            self.model.world,
-            np.array([self.threat]),
-            keys.missile,
-            keys.nuclear,
-            k,
-            np.array([self.provocation]),
-        )
-        self.threat = float(threat[0])
-        self.model.count("missile_test", int(missile[0]))
-        self.model.count("nuclear_test", int(nuclear[0]))
 
     def meet(self, magnitude: float) -> None:
         """A scheduled summit with a middle power eases the threat and adds momentum."""
@@ -66,19 +54,12 @@ class Challenger(mesa.Agent):
             dynamics.momentum_after_summits(w, np.array([self.momentum]), magnitude)[0]
         )
 
-    def count_summits(self) -> None:
-        """This step's stochastic summits with it (the middle powers drew their partners)."""
-        met = np.array(
-            [[mp.summit_partner == len(self.model.world.poles) for mp in self.model._state_agents]]
-        )
-        w = self.model.world
-        self.threat = float(dynamics.summits_with_challenger(w, np.array([self.threat]), met)[0])
-        self.momentum = float(
-            dynamics.momentum_after_summits(w, np.array([self.momentum]), met.sum(axis=1))[0]
-        )
-
-    def settle(self) -> None:
-        self.threat = float(dynamics.settle_threat(np.array([self.threat]))[0])
+    def after_events(self, world: dynamics.State) -> None:
+        """Its threat after this step's stochastic tests and summits with it, and its summit
+        momentum: its part of the world after the step's events (`world`, drawn for every
+        agent at once, `GeopoliticsModel._stochastic_events`)."""
+        self.threat = float(world.threat[0])
+        self.momentum = float(world.momentum[0])
 
     def step(self, security_after: np.ndarray) -> None:
         """Choose this step's provocation from the world after the middle powers' decisions
@@ -95,23 +76,30 @@ class Challenger(mesa.Agent):
         chosen = seated_provocation(self.model, self.code, self._chosen)
         self.provocation, self._chosen = chosen, None
 
-    def respond(self, security_after: np.ndarray) -> None:
-        """Relax toward the target set by its baseline and its choice (or, responsive, its
-        backers and the neighbours' new alignment `security_after` (1, M)); summit momentum
-        fades."""
+    def backing_effect(self) -> np.ndarray:
+        """(1,) its backers' effects summed, added again only when a backer holds another
+        array (a backer's effect is this run's parameter, replaced, never changed in place)."""
+        effects = tuple(b.backing_effect for b in self.model.backers)
+        if self._backing is None or not same_objects(self._backing[0], effects):
+            self._backing = (effects, sum(effects, start=np.zeros(1)))
+        return self._backing[1]
+
+    def threat_target(self, security_after: np.ndarray) -> np.ndarray:
+        """(1,) a responsive challenger's threat target: the baseline raised by its backers'
+        support (their effect times the backing pressure) and its neighbours' new alignment
+        `security_after` (1, M) with its adversary (the security-dilemma spiral)."""
         m = self.model
-        effect = sum((b.backing_effect for b in m.backers), start=np.zeros(1))
-        support = dynamics.backing(m.world, effect, m.pressure("russia_dprk"))
-        threat = dynamics.threat_response(
-            m.world,
-            np.array([self.threat]),
-            m.pressure("dprk_threat"),
-            support,
-            security_after,
-            np.array([self.provocation]),
-        )
-        self.threat = float(threat[0])
-        self.momentum = float(dynamics.momentum_fades(m.world, np.array([self.momentum]))[0])
+        support = dynamics.backing(m.world, self.backing_effect(), m.pressure("russia_dprk"))
+        return responsive_threat_target(m.world, m.pressure("dprk_threat"), support, security_after)
+
+    def respond(self) -> None:
+        """Its threat relaxes toward its target — its baseline and its choice (strategic) or
+        `threat_target` (responsive) — and summit momentum fades: its part of the step's
+        aftermath (`model.aftermath`, `sim.dynamics.threat_response` and `momentum_fades`
+        run for every agent at once)."""
+        after = self.model.aftermath
+        self.threat = float(after["threat"][0])
+        self.momentum = float(after["momentum"][0])
 
     def __repr__(self) -> str:
         return f"Challenger({self.code}: threat {self.threat:.2f})"

@@ -7,19 +7,22 @@ pressures, `events.<kind>` for the events of the step.
 Agent table (index Step, AgentID): code, role, then the attributes of each role — middle
 powers: security, economic, autonomy, government, hedging, posture, restriction_by_<great
 power>; great powers: reliability; the challenger: threat. A column that does not apply to a
-role is None. Model reporters are module functions, not lambdas, so batch_run can pickle
-them.
+role is missing (NaN in a column of numbers, None in `government`). Model reporters are
+module functions, not lambdas, so batch_run can pickle them.
 
 The agent table is read from one gathered table (`AgentRows`): before each collection the
 model gathers every agent's values at once (a middle power's hedging, posture and
 restrictions are its row of every middle power's, computed together,
-`GeopoliticsModel.middle_power_readings`), and each column's reporter is its dict's `get`
-(a reporter Mesa calls with the agent: no Python call per agent and column, and None for an
-agent the column does not apply to).
+`GeopoliticsModel.middle_power_readings`), and each column's reporter is its dict's
+`__getitem__` (a reporter Mesa calls with the agent: no Python call per agent and column).
+An agent a column of numbers does not apply to holds NaN there, not None: Mesa deep-copies
+every value but a number, a string or a tuple, and pandas reads both as NaN in a column of
+numbers (the same table).
 """
 
 from __future__ import annotations
 
+import math
 from functools import partial
 
 from mesa import DataCollector
@@ -47,18 +50,30 @@ class AgentRows:
         columns = ("code", "role", *MIDDLE_POWER_COLUMNS, "reliability", "threat")
         columns += tuple(f"restriction_by_{gp}" for gp in model.pole_codes)
         self.columns: dict[str, dict] = {name: {} for name in columns}
+        self._agents = ()  # the agents the columns hold a row for (`_rows_for`)
 
     def reporters(self) -> dict:
-        """Mesa's agent reporters: each column's `get` (None for an agent not in it)."""
-        return {name: column.get for name, column in self.columns.items()}
+        """Mesa's agent reporters: each column's `__getitem__`."""
+        return {name: column.__getitem__ for name, column in self.columns.items()}
+
+    def _rows_for(self, agents: tuple) -> None:
+        """A row for every agent: its code and role, and every other column missing (NaN;
+        None in `government`) until `gather` writes the columns of its role."""
+        for name, column in self.columns.items():
+            column.clear()
+            missing = None if name == "government" else math.nan
+            for agent in agents:
+                column[agent] = missing
+        for agent in agents:
+            self.columns["code"][agent], self.columns["role"][agent] = agent.code, agent.role
+        self._agents = agents
 
     def gather(self) -> None:
         """Every agent's values now (the world at the end of the last step)."""
         m, c = self.model, self.columns
-        for column in c.values():
-            column.clear()
-        for agent in m.agents:
-            c["code"][agent], c["role"][agent] = agent.code, agent.role
+        agents = tuple(m.agents)
+        if agents != self._agents:  # the first collection (or an agent added or removed)
+            self._rows_for(agents)
         readings = m.middle_power_readings()
         restriction_by = [c[f"restriction_by_{gp}"] for gp in m.pole_codes]
         for i, mp in enumerate(m._state_agents):

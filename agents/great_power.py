@@ -149,8 +149,16 @@ class GreatPower(mesa.Agent):
                 self.levers[i : i + 1, K["coercion"]], happens, magnitude
             )[0]
 
-    def settle(self) -> None:
-        self.restriction = dynamics.settle_restriction(self.restriction)
+    def after_events(self, world: dynamics.State) -> None:
+        """Its restrictions, reliability shock and levers after this step's stochastic
+        summits (a summit with it eases its restriction on the middle power and, when the
+        great powers hold levers, its coercion lever toward it, and lifts its credibility),
+        within their bounds: its column of the world after the step's events (`world`,
+        drawn for every agent at once, `GeopoliticsModel._stochastic_events`)."""
+        p = self.index
+        self.restriction = world.restriction[0, :, p].copy()
+        self.reliability_shock = float(world.reliability_shock[0, p])
+        self.levers = world.levers[0, :, p].copy()
 
     # ------------------------------------------------------------------ responses
     def enforce_red_lines(self, security_before: np.ndarray, security_after: np.ndarray) -> None:
@@ -195,11 +203,10 @@ class GreatPower(mesa.Agent):
 
     def recover(self) -> None:
         """Restrictions wear off and shocks to its credibility fade: its column of every great
-        power's (`model.recovery`, `sim.dynamics.restrictions_fade` and `shocks_fade` called
-        once for all of them by the model)."""
-        restriction, shocks = self.model.recovery
-        self.restriction = restriction[0, :, self.index].copy()  # its own: changed in place
-        self.reliability_shock = float(shocks[0, self.index])
+        power's (`model.aftermath`, computed once for all of them by the model)."""
+        after = self.model.aftermath
+        self.restriction = after["restriction"][0, :, self.index].copy()  # changed in place
+        self.reliability_shock = float(after["reliability_shock"][0, self.index])
 
     def __repr__(self) -> str:
         return f"GreatPower({self.code}: pole {self.pole:+d}, reliability {self.reliability:.2f})"

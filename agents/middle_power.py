@@ -2,7 +2,8 @@
 
 Follow one quarter of Seoul's decision here:
 
-1. Events reach it (`hold_election`, `meet`, `quarrel`, `draw_summit`, `draw_disputes`...).
+1. Events reach it (`hold_election`, `meet`, `quarrel`, `pledge_to`; its stochastic summits and
+   disputes, drawn for every agent at once: `after_events`).
 2. `decide`: it looks at the world as it stood at the end of the last step — the challenger's
    threat, each great power's levers in force (reliability, coercion, trade pressure,
    inducement) and the restrictions they impose on it, its memory of past restrictions, its
@@ -17,7 +18,7 @@ Follow one quarter of Seoul's decision here:
 3. `commit`: it adopts the choice, remembers the restrictions it suffered (`remember`), its
    public's opinion moves, its pledges are drawn down and its ties relax toward their
    baseline (`ties_recover`): computed for every middle power in one call of each function
-   (`model.upkeep`), each taking its row, as its decision.
+   (`model.aftermath`), each taking its row, as its decision.
 
 Numbers are held for this run only: floats for positions, arrays over great powers (in code
 order, `model.pole_codes`) or over middle powers (`model.state_codes`) otherwise. The sim
@@ -60,8 +61,6 @@ class MiddlePower(mesa.Agent):
         self.response = None  # where its last decision was heading (what great powers forecast)
         self.before = None  # its position before its last move
         self.choice = None  # a decision taken but not yet adopted
-        self.summit_partner = None  # index of this step's stochastic summit partner
-        self.disputes = np.zeros(len(w.middle), dtype=bool)  # disputes it drew this step
 
     # ------------------------------------------------------------------ readable state
     @property
@@ -168,32 +167,12 @@ class MiddlePower(mesa.Agent):
                 w, a.ties[b.index : b.index + 1], np.ones(1, bool), magnitude
             )[0]
 
-    def draw_summit(self, summit: np.ndarray, partner: np.ndarray) -> None:
-        """Whether it holds a summit this step, and with whom: its row of every middle power's
-        draws (`sim.dynamics.summit_draws`, its own random streams)."""
-        i = self.index
-        self.summit_partner = int(partner[0, i]) if summit[0, i] else None
-        self.model.count("summit", int(summit[0, i]))
-
-    def hold_summit(self) -> None:
-        """Effects of this step's summit on a great power (the challenger counts its own);
-        the other great powers' are unchanged (`summit_with_pole` without a summit)."""
-        poles = self.model._pole_agents
-        if self.summit_partner is not None and self.summit_partner < len(poles):
-            poles[self.summit_partner].welcome_summit(self.index, np.ones(1, bool), 1.0)
-
-    def draw_disputes(self, disputes: np.ndarray) -> None:
-        """History disputes with neighbours later in code order (each pair is drawn once): its
-        row of every middle power's draws (`sim.dynamics.history_disputes`, (1, M, M))."""
-        self.disputes = disputes[0, self.index]
-        self.model.count("history_dispute", np.count_nonzero(self.disputes))
-
-    def settle_disputes(self, ties: np.ndarray) -> None:
-        """Ties after the disputes it drew and those its neighbours drew with it: its row of
-        every middle power's ties after this step's disputes (`ties`, (1, M, M), from
-        `sim.dynamics.ties_after_disputes` for all of them in one call, see
-        `GeopoliticsModel._events`)."""
-        self.ties = ties[0, self.index].copy()
+    def after_events(self, world: dynamics.State) -> None:
+        """Its ties after this step's history disputes, those it drew with neighbours later
+        in code order and those they drew with it (each pair is drawn once), within their
+        bounds: its row of the world after the step's events (`world`, drawn for every agent
+        at once with the summits, `GeopoliticsModel._stochastic_events`)."""
+        self.ties = world.cooperation[0, self.index].copy()
 
     # ------------------------------------------------------------------ decision
     def held_levers(self) -> np.ndarray:
@@ -226,17 +205,17 @@ class MiddlePower(mesa.Agent):
 
     def commit(self) -> None:
         """Adopt the choice; take its row of what every middle power carries into the next
-        step (`model.upkeep`, computed together by the model: its memory of this step's
+        step (`model.aftermath`, computed together by the model: its memory of this step's
         restrictions in force — the great powers' events and, if higher, their coercion
         levers — its public's opinion, its pledges, its ties relaxed toward their baseline)."""
         self.before = Choice(self.security, self.economic, self.autonomy)
         self.security, self.economic, self.autonomy = self.choice
         self.choice = None
-        upkeep, i = self.model.upkeep, self.index
-        self.memory = upkeep["memory"][0, i].copy()
-        self.opinion = upkeep["opinion"][0, i].copy()
-        self.pledge = upkeep["pledge"][0, i].copy()
-        self.ties = upkeep["ties"][0, i].copy()
+        after, i = self.model.aftermath, self.index
+        self.memory = after["memory"][0, i].copy()
+        self.opinion = after["opinion"][0, i].copy()
+        self.pledge = after["pledge"][0, i].copy()
+        self.ties = after["cooperation"][0, i].copy()
 
     def __repr__(self) -> str:
         return (

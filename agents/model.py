@@ -14,22 +14,25 @@ which changes nothing because decisions are synchronous.
 A step (`step`), in the engine's order:
 1. the pressures in force (the scenario's schedule, then live settings from `set_pressure`);
 2. events: the scenario's dated events and those queued by `fire_event`, each handed to the
-   agent it concerns; elections of the world file's calendar; the challenger's tests; crises
-   in the Taiwan Strait; the great powers' coercion and tariffs; the middle powers' summits
-   and history disputes;
+   agent it concerns; elections of the world file's calendar; the great powers' coercion
+   and tariffs (responsive); then the stochastic ones — the challenger's tests, crises in
+   the Taiwan Strait, the middle powers' summits and history disputes — drawn for every
+   agent at once in one call of the engine's `sim.dynamics.stochastic_events` on the world
+   gathered after the others, each agent taking its part (`after_events`);
 3. every middle power decides from the same last state (`MiddlePower.decide`): the world
-   after the events is gathered once (`before`, `before_pairs`, `before_context`) and the
-   middle powers' decisions are drawn in one call of `sim.dynamics.decide` for all of them
+   after the events (`before`, with `before_pairs`, `before_context`) and the middle
+   powers' decisions drawn in one call of `sim.dynamics.decide` for all of them
    (`decisions`), each taking its own row, as the engine does;
 4. responses: great powers' red lines, the challenger's choice and the great powers' (one
-   call of `sim.dynamics.great_powers_decide`, each its column), middle powers adopt their
-   choices, restrictions and shocks fade.
+   call of `sim.dynamics.great_powers_decide`, each its column); then the aftermath for
+   every agent at once (the engine's compiled `sim.dynamics.aftermath`: the threat follows
+   its target, memories, opinions, pledges and ties move, restrictions and shocks fade),
+   each agent taking its part as it adopts its choice.
 
-Speed: a step calls each function of `sim.dynamics` about as often as the engine's step for
-one run does (a 40-step run costs about 1.3 times the engine's own steps for that run, see
-benchmarks/RESULTS.md); what the step records is kept as the world's `State` and turned into
-the dataset's variables by one call of the engine's `record` over all steps
-(`trajectories`).
+Speed: a step calls the engine's functions as the engine's step for one run does, its
+compiled passes included (the stochastic events, the aftermath); what the step records is
+kept as the world's `State` and turned into the dataset's variables by one call of the
+engine's `record` over all steps (`trajectories`).
 
 For a dashboard (experiments/classroom/app.py) — see agents/API.md for the full list:
 - readable state: `model.pressures`, `model.rivalry`, `model.taiwan_risk`, `model.date`,
@@ -70,10 +73,10 @@ from sim import dynamics
 from sim import engine as _engine  # its record and dataset layout (see `record`, `to_dataset`)
 from sim.arrays import same_objects
 from sim.decision import Choice, Response
+from sim.dynamics.aftermath import aftermath
 from sim.dynamics.pressures import dispositions_in_force
 from sim.influence import K
 from sim.metrics import hedging_index, posture, posture_labels
-from sim.opinion import opinion_target, opinion_update
 from sim.params import (
     EVENT_KINDS,
     LEVERS,
@@ -85,7 +88,7 @@ from sim.params import (
     validate,
     with_values,
 )
-from sim.world import _per_run, compile_world, lever_caps, pressure_levers
+from sim.world import _per_run, compile_world
 
 
 class GeopoliticsModel(mesa.Model):
@@ -150,7 +153,6 @@ class GeopoliticsModel(mesa.Model):
         )
 
         self._pressures = dynamics.initial_pressures(self.world)
-        self._by_pressures = None  # (pressure arrays, dispositions, caps): `pressure_dispositions`
         self._levers_from = None  # what `levers` was computed from: `_levers_in_force`
         self.taiwan_shock = 0.0
         self.event_counts = np.zeros(len(EVENT_KINDS), dtype=np.int16)
@@ -160,12 +162,12 @@ class GeopoliticsModel(mesa.Model):
         self.before = self.before_pairs = self.before_held = self.before_context = None
         self.decisions: tuple[Choice, Response] | None = None  # the middle powers', (1, M)
         self.great_power_choices = None  # levers (1, M, P, K) and restraint (1, P), `_respond`
-        self.upkeep = None  # what the middle powers carry into the next step, `_upkeep`
-        self.recovery = None  # the great powers' restrictions and shocks faded, `_recovery`
+        self.aftermath = None  # what every agent carries into the next step, `_aftermath`
         # role play: seat code -> (toward, choice) for the next step, or None until it chooses
         self._seats: dict[str, tuple[str, dict[str, float]] | None] = {}
         self._seat_moves: dict[str, tuple] = {}  # seat code -> (toward, own, chosen) this step
         self._debriefs: dict[str, Debrief] = {}
+        self._camps = None  # (the governing camps, their read-only array): `world_state`
         self.levers = self._levers_in_force()
         self._states = [self.world_state()]  # the world at the end of every step done
         self._recorded = None  # (steps recorded, trajectories): `trajectories` once per step
@@ -182,9 +184,8 @@ class GeopoliticsModel(mesa.Model):
             self.running = False
             return
         self._pressures = dynamics.scheduled_pressures(self.world, self._pressures, k)
-        current = self.world_levers()
-        levers = dynamics.scheduled_levers(self.world, current, k)
-        if levers is not current:  # the scenario's dated levers (`scenario.levers`) of step k
+        if k in self.world.lever_changes:  # the scenario's dated levers (`scenario.levers`)
+            levers = dynamics.scheduled_levers(self.world, self.world_levers(), k)
             for gp in self._pole_agents:
                 gp.levers = levers[0, :, gp.index].copy()
         self._pressures.update(
@@ -193,8 +194,7 @@ class GeopoliticsModel(mesa.Model):
         self._live_pressures = {}
         self.levers = self._levers_in_force()
         self.event_counts = np.zeros(len(EVENT_KINDS), dtype=np.int16)
-        self._events(k)
-        self._observe()
+        self._observe(self._events(k))
         self.middle_powers.shuffle_do("decide")  # synchronous: the order changes nothing
         self._respond()
         self.levers = self._levers_in_force()
@@ -210,48 +210,40 @@ class GeopoliticsModel(mesa.Model):
         self._agent_rows.gather()
         self.datacollector.collect(self)
 
-    def _events(self, k: int) -> None:
+    def _events(self, k: int) -> dynamics.State:
+        """The events of step k, each handed to the agent it concerns, then the stochastic
+        ones drawn together (`_stochastic_events`). Returns the world after them."""
         # Agents are visited in plain loops over `_state_agents` and `_pole_agents` (lists in
         # the world's order), not `AgentSet.do`: the same calls without its overhead, which
         # at a dozen calls a step is a tenth of the step.
-        w = self.world
-        middle, poles = self._state_agents, self._pole_agents
         fired, self._fired = self._fired, []
-        for event in w.events.get(k, []) + fired:
+        for event in self.world.events.get(k, []) + fired:
             self._dispatch(event, k)
-        for mp in middle:
+        for mp in self._state_agents:
             mp.hold_scheduled_election(k)
-        self.challenger.test(k)
-        shock, crisis = dynamics.taiwan_crises(
-            w, np.array([self.taiwan_shock]), self.keys.taiwan, k
-        )
-        self.taiwan_shock = float(shock[0])
-        self.count("taiwan_crisis", int(crisis[0]))
-        for gp in poles:
+        for gp in self._pole_agents:
             gp.press(k)
-        # every middle power's draws of the step at once (its own streams: the same numbers
-        # as a draw per middle power), each taking its row
-        summits = dynamics.summit_draws(w, self.keys.summit, self.keys.summit_partner, k)
-        for mp in middle:
-            mp.draw_summit(*summits)
-            mp.hold_summit()
-        self.challenger.count_summits()
-        disputes = dynamics.history_disputes(w, self.keys.history, k)
-        for mp in middle:
-            mp.draw_disputes(disputes)
-        # every middle power's ties after the disputes it drew and those drawn with it (the
-        # transposed draws), in one call; each takes its row
-        drawn = np.array([[mp.disputes for mp in middle]])
-        ties = dynamics.settle_ties(
-            dynamics.ties_after_disputes(
-                w, np.array([[mp.ties for mp in middle]]), drawn, drawn.transpose(0, 2, 1)
-            )
-        )
-        for mp in middle:
-            mp.settle_disputes(ties)
-        self.challenger.settle()
-        for gp in poles:
-            gp.settle()
+        return self._stochastic_events(k)
+
+    def _stochastic_events(self, k: int) -> dynamics.State:
+        """The step's stochastic events and their effects: the challenger's missile and
+        nuclear tests, a crisis in the Taiwan Strait, every middle power's summit (with a
+        great power, which eases its restriction and its coercion lever and lifts its
+        credibility, or with the challenger, which eases the threat) and its history
+        disputes with its neighbours; then the bounds. Each is drawn from its agent's own
+        random streams, in one call of the engine's `sim.dynamics.stochastic_events` on the
+        world gathered after the scheduled events (the equations of each entity's module,
+        run by run; the responsive great powers' coercion episodes are drawn before, in
+        `GreatPower.press`, as the engine draws them). Each agent takes its part
+        (`after_events`); the world after them is what the step's choices are judged from
+        (`_observe`)."""
+        state = self.world_state()
+        dynamics.stochastic_events(self.world, state, k, self.keys)
+        for agent in (self.challenger, *self._pole_agents, *self._state_agents):
+            agent.after_events(state)
+        self.taiwan_shock = float(state.taiwan_shock[0])
+        self.event_counts = state.events[0].copy()  # the step's counts go on (red lines)
+        return state
 
     def _dispatch(self, event, k: int) -> None:
         """A dated event, handed to the agent it concerns."""
@@ -283,28 +275,25 @@ class GeopoliticsModel(mesa.Model):
         elif kind == "history_dispute":
             target.quarrel(self._state_agents[event.partner_state], magnitude)
 
-    def _observe(self) -> None:
+    def _observe(self, after_events: dynamics.State) -> None:
         """The world after this step's events, as every agent that chooses sees it: gathered
-        once (`before`), with what the levers make of each pair (`before_pairs`), the bounds
-        and levers in force (`before_held`) and what the middle powers see
-        (`before_context`); then the middle powers' decisions, drawn together
+        once (`before`, by `_events`), with what the levers make of each pair
+        (`before_pairs`), the bounds and levers in force (`before_held`) and what the middle
+        powers see (`before_context`); then the middle powers' decisions, drawn together
         (`decisions`): one call of `sim.dynamics.decide` for every middle power is the
         engine's call, and each takes its own row (the same numbers as a call per row)."""
         w = self.world
-        self.before = self.world_state()  # what every choice and response is judged from
+        self.before = after_events  # what every choice and response is judged from
         self.before_pairs = dynamics.state_pairs(w, self.before)
-        # the bounds read only the dispositions the pressures set (`sim.world.CAPPED_BY`):
-        # those of the levers in force since this step's pressures (`self.levers`)
-        self.before_held = dynamics.in_force(
-            self.before.levers, self.pressure_dispositions(self.before.pressures)[1]
-        )
+        # the levers in force, capped by the bounds the pressures set, as the pairs read them
+        self.before_held = dynamics.levers_held(w, self.before)[1]
         self.before_context = dynamics.decision_context(w, self.before, self.before_pairs)
         self.decisions = dynamics.decide(w, self.before_context, self.steps, self.keys.decide)
 
     def _respond(self) -> None:
         """Responses, synchronously from the world after the middle powers' decisions: red
         lines (responsive), Pyongyang's choice, the great powers' next levers (chosen
-        together, each taking its own column); then commits."""
+        together, each taking its own column); then the aftermath (`aftermath`) and commits."""
         w = self.world
         before = self.before.security  # the middle powers' positions have not moved yet
         after = np.array([[mp.choice.security for mp in self._state_agents]])
@@ -322,46 +311,34 @@ class GeopoliticsModel(mesa.Model):
         )
         for gp in self._pole_agents:
             gp.step()
-        self.upkeep = self._upkeep()  # memory of the restriction in force, before levers advance
+        self.challenger.advance()  # its course (a seat's, if it chose one): its threat follows
+        self.aftermath = self._aftermath(after)
         for mp in self._state_agents:
             mp.commit()
-        self.challenger.advance()
         for gp in self._pole_agents:
             gp.advance()
-        self.challenger.respond(after)
-        self.recovery = self._recovery()
+        self.challenger.respond()
         for gp in self._pole_agents:
             gp.recover()
-        self.taiwan_shock = float(dynamics.shocks_fade(w, np.array([self.taiwan_shock]))[0])
+        self.taiwan_shock = float(self.aftermath["taiwan_shock"][0])
 
-    def _recovery(self) -> tuple[np.ndarray, np.ndarray]:
-        """Every great power's restrictions (1, M, P) after they wear off and its reliability
-        shock (1, P) after it fades: one call of `sim.dynamics.restrictions_fade` and of
-        `shocks_fade` for all of them, as the engine's `respond`; each takes its column in
-        `GreatPower.recover` (the same numbers as a call per column: both are elementwise)."""
-        w, gps = self.world, self._pole_agents
-        restriction = np.array([[gp.restriction for gp in gps]]).transpose(0, 2, 1)
-        shocks = np.array([[gp.reliability_shock for gp in gps]])
-        return dynamics.restrictions_fade(w, restriction), dynamics.shocks_fade(w, shocks)
-
-    def _upkeep(self) -> dict[str, np.ndarray]:
-        """What every middle power carries into the next step, (1, M, ...) each: its memory
-        of the restrictions in force this step (the great powers' events and, where higher,
-        their coercion levers in force, `before_held`), its public's opinion, its pledges
-        and its ties. One call of each function of `sim.dynamics` for every middle power, as
-        the engine's `respond`; each takes its own row in `MiddlePower.commit` (the same
-        numbers as a call per row: the functions are elementwise)."""
-        w, mps, held = self.world, self._state_agents, self.before_held
+    def _aftermath(self, security_after: np.ndarray) -> dict[str, np.ndarray]:
+        """What follows the responses, for every agent at once: the challenger's threat
+        toward its target and its summit momentum fading; every middle power's memory of the
+        restrictions in force this step (the great powers' events, after their red lines,
+        and, where higher, their coercion levers in force, `before_held`), its public's
+        opinion, its pledges and its ties; every great power's restrictions wearing off and
+        its reliability shock fading; the Taiwan shock fading. One call of the engine's
+        compiled aftermath (`sim.dynamics.aftermath`, the scalar equations of each entity's
+        module run by run) from the world the choices were made in (`before`); each agent
+        takes its part (`MiddlePower.commit`, `Challenger.respond`, `GreatPower.recover`)."""
+        w = self.world
         restriction = np.array([[gp.restriction for gp in self._pole_agents]]).transpose(0, 2, 1)
-        suffered = dynamics.restriction_in_force(w, restriction, held[..., K["coercion"]])
-        memory = dynamics.remember(w, np.array([[mp.memory for mp in mps]]), suffered)
-        target = opinion_target(w, memory, held[..., K["tariff"]])
-        return {
-            "memory": memory,
-            "opinion": opinion_update(w, np.array([[mp.opinion for mp in mps]]), target),
-            "pledge": dynamics.pledges_drawn_down(w, np.array([[mp.pledge for mp in mps]])),
-            "ties": dynamics.ties_recover(w, np.array([[mp.ties for mp in mps]])),
-        }
+        target = None  # a strategic challenger's target follows its choice
+        if w.dynamics.challenger != "strategic":
+            target = self.challenger.threat_target(security_after)
+        provocation = np.array([self.challenger.provocation])
+        return aftermath(w, self.before, restriction, self.before_held, provocation, target)
 
     def _levers_in_force(self) -> dict[str, np.ndarray]:
         """The dispositions in force (`sim.dynamics.effective_levers`: the pressures' with the
@@ -384,17 +361,10 @@ class GeopoliticsModel(mesa.Model):
     ) -> tuple[dict[str, np.ndarray], np.ndarray]:
         """The great powers' dispositions set by `pressures` (`sim.world.pressure_levers`)
         and the bounds of their levers (`sim.world.lever_caps`, which read only those),
-        read only, computed again only when a pressure changes: a scheduled or live change
-        replaces a pressure's array, nothing changes one in place (the engine's rule too)."""
-        values = tuple(pressures.values())
-        cached = self._by_pressures
-        if cached is None or not same_objects(cached[0], values):
-            dispositions = pressure_levers(self.world, pressures)
-            caps = lever_caps(self.world, dispositions)
-            for x in (*dispositions.values(), caps):
-                x.setflags(write=False)
-            self._by_pressures = cached = (values, dispositions, caps)
-        return cached[1], cached[2]
+        read only: the engine's (`sim.dynamics.pressure_bounds`), computed again only when a
+        pressure changes (a scheduled or live change replaces a pressure's array, nothing
+        changes one in place: the engine's rule too)."""
+        return dynamics.pressure_bounds(self.world, pressures)
 
     def responses(self) -> Response:
         """The middle powers' last responses (targets and curvatures), (1, M) each."""
@@ -608,7 +578,7 @@ class GeopoliticsModel(mesa.Model):
             security=np.array([[mp.security for mp in mps]]),
             economic=np.array([[mp.economic for mp in mps]]),
             autonomy=np.array([[mp.autonomy for mp in mps]]),
-            camp=np.array([[mp.camp for mp in mps]], dtype=np.int8),
+            camp=self._camp_array([mp.camp for mp in mps]),
             threat=np.array([self.challenger.threat]),
             restriction=np.array([[gp.restriction for gp in gps]]).transpose(0, 2, 1).copy(),
             memory=np.array([[mp.memory for mp in mps]]),
@@ -625,6 +595,16 @@ class GeopoliticsModel(mesa.Model):
             pledge=np.array([[mp.pledge for mp in mps]]),
             opinion=np.array([[mp.opinion for mp in mps]]),
         )
+
+    def _camp_array(self, camps: list[int]) -> np.ndarray:
+        """The governing camps (1, M), the same read-only array while no election changes
+        them, as the engine's state holds them: what reads a camp's table keeps it by the
+        array's identity (`sim.dynamics.clock.governing_of`), once per government."""
+        if self._camps is None or self._camps[0] != camps:
+            array = np.array([camps], dtype=np.int8)
+            array.setflags(write=False)
+            self._camps = (camps, array)
+        return self._camps[1]
 
     def record(self) -> dict[str, np.ndarray]:
         """This step's row of the dataset, as the engine records it."""

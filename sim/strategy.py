@@ -45,11 +45,21 @@ class Forecast(NamedTuple):
 def reviewing(w, k: int) -> np.ndarray:
     """(R,) whether step k ends a review period of the great powers (`strategy.review_months`)."""
     months = int(w.params.scenario.step_months)
-    period = np.asarray(w.strategy.review_months)
-    if period.size and (period == period.flat[0]).all():  # one period for every run
-        period, shape = period.flat[0], period.shape
+    period, shape = kernels.world_views(
+        w, "review_period", (w.strategy.review_months,), lambda: _one_period(w)
+    )
+    if shape is not None:  # one period for every run
         return np.full(shape, (k * months) // period != ((k - 1) * months) // period)
     return (k * months) // period != ((k - 1) * months) // period
+
+
+def _one_period(w):
+    """(the review period, the runs' shape) if every run reviews every as many months, else
+    (the periods, None): read once per world (`reviewing`)."""
+    period = np.asarray(w.strategy.review_months)
+    if period.size and (period == period.flat[0]).all():
+        return period.flat[0], period.shape
+    return period, None
 
 
 def active_slots(caps: np.ndarray, pole_ids: np.ndarray):
@@ -97,7 +107,9 @@ def great_powers_review(
     shape = (runs, middle, len(poles), len(LEVERS))
     active = (caps[:, poles] > 0).any(axis=0)
     logit = w.decision.rule == "logit"
-    noisy = not logit and bool(np.any(w.strategy.noise > 0))
+    noisy = not logit and kernels.world_views(
+        w, "strategy_noisy", (w.strategy.noise,), lambda: bool(np.any(w.strategy.noise > 0))
+    )
     if noisy:
         lever_shock = normal_at(keys.levers[:, :, poles], k)
         restraint_shock = normal_at(keys.restraint[:, poles], k)

@@ -24,8 +24,10 @@ same function for its own part (one run, its own row or column). Order within a 
 
 `apply_events`, `decision_context`, `respond` and `step` compose these for the engine, which
 draws the challenger's tests and the Taiwan crises with the summits in one compiled pass
-(`step.stochastic_events_kernel`) and runs the tail of phase 4 as one (`aftermath`): the same
-scalar equations, looped over runs (the Mesa agents call the array functions above).
+(`stochastic_events`) and runs the tail of phase 4 as one (`aftermath`): the same scalar
+equations, looped over runs (tests/test_stochastic_events.py and tests/test_aftermath.py hold
+them to the array functions above). The Mesa model calls those two passes too, for all its
+agents at once (each takes its part), and the array functions for the rest.
 
 The package holds one module per entity (`pressures`, `challenger`, `great_powers`,
 `middle_powers`), the batch's `state` and random keys, the `clock` of a step, the engine's
@@ -106,8 +108,11 @@ from sim.dynamics.step import (  # noqa: F401
     challenger_decides,
     decision_context,
     great_powers_decide,
+    levers_held,
+    pressure_bounds,
     respond,
     scheduled_event,
     state_pairs,
     step,
+    stochastic_events,
 )

@@ -21,6 +21,7 @@ from sim.dynamics.middle_powers import remembered
 from sim.influence import K
 from sim.kernels import compiled
 from sim.opinion import target_of, updated
+from sim.strategy_kernels import world_views
 from sim.world import CompiledWorld
 
 
@@ -68,20 +69,33 @@ def aftermath(w: CompiledWorld, before, restriction, held, provocation, threat_t
         w.challenger_params.threat_effect,
         provocation,
         dprk if strategic else threat_target,
-        decay(w, dyn.memory_half_life),
-        decay(w, dyn.restriction_half_life),
-        decay(w, dyn.shock_half_life),
-        decay(w, dyn.pledge_half_life),
-        decay(w, dyn.cooperation_half_life),
-        decay(w, o.half_life_down),
-        decay(w, o.half_life_up),
-        decay(w, dyn.threat_half_life),
+        *_kept(w),
         o.coercion,
         o.tariff,
         float(w.dt_years),
         *out.values(),
     )
     return out
+
+
+def _kept(w: CompiledWorld) -> tuple[np.ndarray, ...]:
+    """The shares a step leaves (`decay`) of the memory, restrictions, shocks, pledges, ties,
+    favourability (falling, rising) and threat, in the kernel's order: kept with the world
+    (`world_views`) while it holds the same half-lives, not looked up one by one each step."""
+    dyn, o = w.dynamics, w.opinion
+    half_lives = (
+        dyn.memory_half_life,
+        dyn.restriction_half_life,
+        dyn.shock_half_life,
+        dyn.pledge_half_life,
+        dyn.cooperation_half_life,
+        o.half_life_down,
+        o.half_life_up,
+        dyn.threat_half_life,
+    )
+    return world_views(
+        w, "aftermath_kept", half_lives, lambda: tuple(decay(w, h) for h in half_lives)
+    )
 
 
 @compiled(None)

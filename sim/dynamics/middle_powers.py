@@ -17,6 +17,7 @@ from sim.dynamics.clock import (
     fade,
     governing,
     governing_of,
+    per_world,
     relaxed,
     spread,
     steady_chance,
@@ -73,8 +74,10 @@ def _summit_partner(u, poles):
 
 def linked_neighbours(w: CompiledWorld, rows=EVERY) -> np.ndarray:
     """(R, M', M): the pairs of neighbours with a tie in the world file, each once (the row
-    first in code order): the pairs a history dispute can strike."""
-    return np.triu(w.cooperation > 0, k=1)[:, rows]
+    first in code order): the pairs a history dispute can strike. Read only, once per world
+    (the Mesa model draws its disputes with this every step)."""
+    linked = per_world(w, "_linked", w.cooperation, lambda: np.triu(w.cooperation > 0, k=1))
+    return linked[:, rows]
 
 
 def history_disputes(w: CompiledWorld, keys: np.ndarray, k: int, rows=EVERY) -> np.ndarray:

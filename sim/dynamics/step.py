@@ -443,6 +443,23 @@ def _held(w: CompiledWorld, state: State) -> tuple[np.ndarray, np.ndarray]:
     return cached
 
 
+def levers_held(w: CompiledWorld, state: State) -> tuple[np.ndarray, np.ndarray]:
+    """The bounds in force (R, P, K) and the levers in force (R, M, P, K) of `state`, read
+    only, once per state (`state_pairs` computes them with the pairs): what the Mesa model's
+    agents respond with, as the engine's `respond` does."""
+    return _held(w, state)
+
+
+def pressure_bounds(
+    w: CompiledWorld, pressures: dict[str, np.ndarray]
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The great powers' dispositions the `pressures` set (`pressure_levers`) and the bounds
+    of their levers (`lever_caps`, which read only those), read only, computed again only
+    when a pressure's array is replaced (the engine's caches, which the Mesa model shares)."""
+    dispositions = _pressure_levers(w, pressures)
+    return dispositions, _lever_caps(w, dispositions)
+
+
 def decision_context(w: CompiledWorld, state: State, pair: Pairs | None = None) -> Context:
     """What every middle power sees: state-level arrays (R, M, 1), pole arrays (R, M, P, 1)."""
     return middle_power_context(
