@@ -793,6 +793,20 @@ def read_only(x, shape, dtype=np.float64) -> np.ndarray:
     return x
 
 
+def once_per_run(x, shape) -> np.ndarray:
+    """`read_only(x, shape)` of a world's parameter, viewed with stride 0 over the runs (the
+    first run's values for every run) where every run holds the same bits: a parameter
+    expanded over the runs of a chunk that varies others (a sweep over the pressures). The
+    same numbers; the kernels read it from one place instead of once per run (the review
+    reads some 1.3 KB a run, half of it such parameters, and is bound by memory)."""
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim and x.shape[0] > 1 and x.strides[0] != 0:
+        bits = x.view(np.uint64)  # the bits: -0.0 is not 0.0, a NaN is itself
+        if (bits == bits[:1]).all():
+            x = x[:1]
+    return read_only(x, shape)
+
+
 CONTEXT_FIELDS = STATE_FIELDS[:7] + PAIR_FIELDS[:4]
 PAIRS_READ = ("reliability", "restriction", "inducement") + FLAGS
 
@@ -920,16 +934,16 @@ def _fixed_views(w, runs: int, middle: int, poles: int) -> SimpleNamespace:
 
     def state(x):  # a weight (R, 1, 1) or an array (R, M)
         x = np.asarray(x, dtype=np.float64)
-        return read_only(x[..., 0] if x.ndim == 3 else x, (runs, middle))
+        return once_per_run(x[..., 0] if x.ndim == 3 else x, (runs, middle))
 
     def make():
         aims = np.asarray(w.aims, dtype=np.float64)
         return SimpleNamespace(
-            u=tuple(read_only(x, (runs,)) for x in u),
+            u=tuple(once_per_run(x, (runs,)) for x in u),
             s=tuple(state(x) for x in s),
-            exports=read_only(w.exports, (runs, middle, poles)),
+            exports=once_per_run(w.exports, (runs, middle, poles)),
             g=tuple(
-                read_only(x, (runs, poles))
+                once_per_run(x, (runs, poles))
                 for x in (g[0], g[1], aims[..., 0], aims[..., 1], *g[3:])
             ),
         )

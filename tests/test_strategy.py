@@ -210,3 +210,30 @@ def test_the_why_panels_parts_give_pyongyangs_choice():
         target = vertex(why.slope, curvature, why.before, -1.0, 1.0)
         moved = float(adjust(why.before, target, 1.0, 0.0, 0.0, -1.0, 1.0))
         assert moved == pytest.approx(why.after, rel=1e-12, abs=1e-15)
+
+
+def test_a_parameter_the_same_in_every_run_is_read_from_one_place_with_the_same_bits():
+    """The review's inputs: a world's parameter that every run holds to the bit is viewed with
+    stride 0 over the runs (read once, not once per run), the same numbers; one that differs
+    in a run, even by the sign of a zero, is read per run."""
+    from sim.strategy_kernels import once_per_run
+
+    def bits(x):
+        return np.asarray(x).view(np.uint64)
+
+    same = np.full((5, 2), 0.25)
+    nan = np.full(4, np.nan)
+    for x in (same, nan):
+        view = once_per_run(x, x.shape)
+        assert view.strides[0] == 0 and not view.flags.writeable
+        assert np.array_equal(bits(view), bits(x))
+    differs = same.copy()
+    differs[3, 1] = 0.3
+    signed = np.zeros(4)
+    signed[2] = -0.0
+    for x in (differs, signed):
+        view = once_per_run(x, x.shape)
+        assert view.strides[0] != 0
+        assert np.array_equal(bits(view), bits(x))
+    # a parameter of one run, or one already shared by every run, as it comes
+    assert once_per_run(np.float64(0.5), (3,)).tolist() == [0.5] * 3
