@@ -1,5 +1,6 @@
-"""The compiled kernels (`sim/kernels.py`) where no cache directory is writable: they compile
-in memory and give the same numbers as the cached ones.
+"""The compiled kernels (`sim/kernels.py`): where no cache directory is writable they compile
+in memory and give the same numbers as the cached ones; the vectorized `partial` kernel
+decides a block of runs as it decides each run alone; `vertex` (a select) picks as documented.
 
 (What the kernels compute is held by the engine/Mesa equality tests, the invariance tests and
 tests/test_utility.py, which checks the terms, the sum and the decision rules.)
@@ -17,6 +18,7 @@ import pytest
 
 import sim
 from experiments import compose
+from sim import kernels
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,6 +27,7 @@ import sys
 import numpy as np
 from experiments import compose
 import sim
+from sim import kernels
 ds = sim.simulate(compose(["decision.rule=%s"]), runs=12, seed=3, steps=8)
 np.save(sys.argv[1], ds.security.values)
 """
@@ -52,3 +55,61 @@ def test_without_a_writable_cache_the_kernels_compile_in_memory_to_the_same_numb
     assert done.returncode == 0, done.stderr
     expected = sim.simulate(compose([f"decision.rule={rule}"]), runs=12, seed=3, steps=8)
     np.testing.assert_array_equal(np.load(out), expected.security.values)
+
+
+def _random_context(rng, runs, states, poles):
+    """Kernel inputs for `runs` x `states` decisions with values in [-1, 1] (concave and
+    convex parabolas alike), some fields broadcast over states or runs (stride 0), as the
+    engine lays them."""
+
+    def field(shape):
+        x = rng.uniform(-1.0, 1.0, shape)
+        x.flags.writeable = False
+        return x
+
+    def laid(shape, kind):
+        if kind == 0:  # one per decision
+            return field(shape)
+        if kind == 1:  # per run, the same for every state
+            return np.broadcast_to(field((shape[0], 1) + shape[2:]), shape)
+        return np.broadcast_to(field((1,) + shape[1:]), shape)  # the same for every run
+
+    two, three = (runs, states), (runs, states, poles)
+    c = tuple(laid(two, k % 3) for k in range(len(kernels.STATE_FIELDS)))
+    q = tuple(laid(three, k % 3) for k in range(len(kernels.POLE_FIELDS)))
+    w = tuple(laid(two, (k + 1) % 3) for k in range(len(kernels.TERM_NAMES)))
+    rule = [laid(two, k % 2) for k in range(5)]  # speed, noise scale, three shocks
+    return c, q, w, rule
+
+
+def test_the_partial_kernel_decides_a_block_of_runs_as_it_decides_each_run_alone():
+    # a block runs the vectorized loop over tiles of runs (two full tiles and a part here);
+    # one run alone, the loop's scalar remainder: each lane must do the scalar arithmetic
+    runs = 2 * kernels.TILE + 22
+    c, q, w, rule = _random_context(np.random.default_rng(7), runs, 3, 2)
+    block = np.empty((8, runs, 3))
+    kernels.partial_kernel(c, q, w, *rule, block)
+    for r in range(runs):
+        alone = np.empty((8, 1, 3))
+        one = slice(r, r + 1)
+        kernels.partial_kernel(
+            tuple(x[one] for x in c),
+            tuple(x[one] for x in q),
+            tuple(x[one] for x in w),
+            *(x[one] for x in rule),
+            alone,
+        )
+        np.testing.assert_array_equal(alone[:, 0], block[:, r], err_msg=f"run {r}")
+    # both kinds of parabola were decided (a vertex and a bound)
+    curvature = block[6:8]
+    assert (curvature < 0).any() and (curvature > 0).any()
+
+
+def test_vertex_picks_the_clipped_vertex_of_a_concave_parabola_and_else_the_better_bound():
+    # (the vertex a select between both, no branch: the kernels' vectorized loops)
+    slope = np.array([1.0, 1.0, -3.0, 0.5, -0.5, 0.0, 2.0, -0.5])
+    curvature = np.array([-1.0, -0.1, -1.0, 0.0, 0.0, 0.0, 1.0, 1.0])
+    best = kernels.vertex_everywhere(slope, curvature, 0.0, -1.0, 1.0)
+    # 0.5; beyond the upper bound; beyond the lower; linear: the bound the slope points to
+    # (a tie to the upper); convex: the bound of the larger gain
+    np.testing.assert_array_equal(best, [0.5, 1.0, -1.0, 1.0, -1.0, 1.0, 1.0, -1.0])
