@@ -237,3 +237,79 @@ def test_a_parameter_the_same_in_every_run_is_read_from_one_place_with_the_same_
         assert np.array_equal(bits(view), bits(x))
     # a parameter of one run, or one already shared by every run, as it comes
     assert once_per_run(np.float64(0.5), (3,)).tolist() == [0.5] * 3
+
+
+@pytest.mark.parametrize("reviewing", [(0, 1), (1,)])
+def test_the_vectorized_review_of_a_block_is_each_runs_alone(reviewing):
+    """`review_kernel` reviews a tile of runs at a time, one middle power at a time (fields
+    the same for every run or middle power copied once): a block of full tiles and a part,
+    with such fields, noise and the slopes written, gives each run's numbers to the bit as
+    reviewing that run alone, and as the same fields held apart for every run and middle
+    power; slots bounded at 0 everywhere are 0."""
+    from sim import strategy_kernels as sk
+
+    rng = np.random.default_rng(7)
+    runs, middle, poles, levers = 2 * sk.TILE + 5, 3, 2, len(LEVERS)
+
+    def field(shape, shared=()):  # shared: the axes the field is the same along (stride 0)
+        x = rng.normal(size=tuple(1 if a in shared else n for a, n in enumerate(shape)))
+        return sk.read_only(x, shape)
+
+    u = tuple(field((runs,), (0,) if f % 3 == 0 else ()) for f in range(len(sk.RUN_FIELDS)))
+    shared = [(), (0,), (1,), (0, 1)]
+    s = tuple(field((runs, middle), shared[f % 4]) for f in range(len(sk.STATE_FIELDS)))
+    q = tuple(field((runs, middle, poles), shared[f % 4]) for f in range(len(sk.PAIR_FIELDS)))
+    b = tuple(
+        sk.read_only(rng.random((runs, middle, poles)) < 0.7, (runs, middle, poles), bool)
+        for _ in sk.FLAGS
+    )
+    g = tuple(field((runs, poles), shared[f % 2]) for f in range(len(sk.POLE_FIELDS)))
+    caps = np.abs(rng.normal(size=(runs, poles, levers)))
+    lv = (field((runs, poles, levers), (0,)), sk.read_only(caps, caps.shape))
+    held = field((runs, middle, poles, levers))
+    pole_ids = sk.read_only(np.array(reviewing), (len(reviewing),), np.int64)
+    active = np.ones((len(reviewing), levers), bool)
+    active[0, 2] = False
+    active = sk.read_only(active, active.shape, bool)
+    shape = (runs, middle, len(reviewing), levers)
+    shocks = field(shape), field((runs, len(reviewing)))
+
+    def apart(x):  # the same numbers, every run and middle power its own
+        return sk.read_only(np.array(x), x.shape, x.dtype)
+
+    def review(r, fields=(u, s, q, b, g, lv, held)):
+        """The review of runs r (a slice), its outputs."""
+        n = len(range(runs)[r])
+        out = [np.empty((n,) + shape[1:]) for _ in range(3)]
+        out += [np.empty((n, len(reviewing))) for _ in range(3)]
+        inputs = [tuple(x[r] for x in i) if isinstance(i, tuple) else i[r] for i in fields]
+        sk.review_kernel(
+            *inputs,
+            pole_ids,
+            active,
+            True,
+            True,
+            True,
+            shocks[0][r],
+            shocks[1][r],
+            out[0],
+            out[1],
+            out[2],
+            out[3],
+            out[4],
+            out[5],
+        )
+        return out
+
+    block = review(slice(None))
+    fields_apart = [
+        tuple(map(apart, i)) if isinstance(i, tuple) else apart(i)
+        for i in (u, s, q, b, g, lv, held)
+    ]
+    for whole, held_apart in zip(block, review(slice(None), fields_apart), strict=True):
+        assert np.array_equal(whole.view(np.int64), held_apart.view(np.int64))
+    for r in range(runs):
+        alone = review(slice(r, r + 1))
+        for whole, one in zip(block, alone, strict=True):
+            assert np.array_equal(whole[r : r + 1].view(np.int64), one.view(np.int64)), r
+    assert not block[0][:, :, 0, 2].any() and np.isfinite(block[0]).all()
