@@ -174,7 +174,7 @@ class GeopoliticsModel(mesa.Model):
         self._pairs_now = None  # (step, pairs of the world now): `pairs_now` once per step
         self._restrictions_now = None  # (step, restrictions now): `restrictions_now`, likewise
         self._readings = None  # (what they read, readings): `middle_power_readings`
-        self.datacollector, self._agent_rows = make_datacollector(self)
+        self.datacollector, self._rows = make_datacollector(self)
         self._collect()
 
     # ------------------------------------------------------------------ the step
@@ -205,9 +205,9 @@ class GeopoliticsModel(mesa.Model):
         self.running = k < self.horizon
 
     def _collect(self) -> None:
-        """The DataCollector's rows of the world now: the agent table gathered at once
-        (`agents.collect.AgentRows`), then Mesa's `collect`."""
-        self._agent_rows.gather()
+        """The DataCollector's rows of the world now: the model's row and the agent table
+        gathered at once (`agents.collect.Rows`), then Mesa's `collect`."""
+        self._rows.gather()
         self.datacollector.collect(self)
 
     def _events(self, k: int) -> dynamics.State:
