@@ -124,8 +124,13 @@ class CompiledWorld:
         return len(self.dates) - 1
 
 
+PLAIN = {float, int}  # the types of a plain number, a parameter's usual value
+
+
 def _per_run(value, runs: slice, n: int) -> np.ndarray:
     """A scalar or an array over all runs, as an array over this block's runs."""
+    if type(value) in PLAIN:
+        return np.full(n, float(value))
     array = np.asarray(value, dtype=float)
     if array.ndim == 0:
         return np.full(n, float(array))
@@ -134,7 +139,7 @@ def _per_run(value, runs: slice, n: int) -> np.ndarray:
 
 def _plain(values: list) -> bool:
     """Whether every value is a plain number (no array over runs among them)."""
-    return all(type(v) in (float, int) for v in values)
+    return set(map(type, values)) <= PLAIN
 
 
 def _per_run_table(values: list, shape: tuple[int, ...], runs: slice, n: int) -> np.ndarray:
