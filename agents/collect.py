@@ -7,14 +7,15 @@ pressures, `events.<kind>` for the events of the step.
 Agent table (index Step, AgentID): code, role, then the attributes of each role — middle
 powers: security, economic, autonomy, government, hedging, posture, restriction_by_<great
 power>; great powers: reliability; the challenger: threat. A column that does not apply to a
-role is missing (NaN in a column of numbers, None in `government`). Model reporters are
-module functions, not lambdas, so batch_run can pickle them.
+role is missing (NaN in a column of numbers, None in `government`).
 
-The agent table is read from one gathered table (`AgentRows`): before each collection the
-model gathers every agent's values at once (a middle power's hedging, posture and
-restrictions are its row of every middle power's, computed together,
-`GeopoliticsModel.middle_power_readings`), and each column's reporter is its dict's
-`__getitem__` (a reporter Mesa calls with the agent: no Python call per agent and column).
+Both tables are read from rows gathered at once (`Rows`): before each collection the model
+gathers the model table's row (name -> value) and every agent's values (a middle power's
+hedging, posture and restrictions are its row of every middle power's, computed together,
+`GeopoliticsModel.middle_power_readings`). A model column's reporter is Mesa's "function
+with arguments" form, `[row.__getitem__, [name]]`, and an agent column's its dict's
+`__getitem__` (a reporter Mesa calls with the agent): no Python call per column, nor per
+agent and column. None is a lambda, so batch_run can pickle them.
 An agent a column of numbers does not apply to holds NaN there, not None: Mesa deep-copies
 every value but a number, a string or a tuple, and pandas reads both as NaN in a column of
 numbers (the same table).
@@ -23,7 +24,6 @@ numbers (the same table).
 from __future__ import annotations
 
 import math
-from functools import partial
 
 from mesa import DataCollector
 
@@ -32,27 +32,39 @@ from sim.params import EVENT_KINDS, PRESSURE_KEYS
 MIDDLE_POWER_COLUMNS = ("security", "economic", "autonomy", "government", "hedging", "posture")
 
 
-def _pressure(model, name: str) -> float:
-    return float(model.pressure(name)[0])
+# The model table's columns besides `pressure.<name>` and `events.<kind>`: the model's
+# attributes they read.
+MODEL_COLUMNS = {
+    "threat": "threat",
+    "rivalry_in_force": "rivalry",
+    "taiwan_risk_in_force": "taiwan_risk",
+}
 
 
-def _events(model, index: int) -> int:
-    return int(model.event_counts[index])
-
-
-class AgentRows:
-    """The agent table of one collection: column -> {agent: value}, gathered by `gather`
-    from the agents (their attributes, the numbers `middle_power_readings` computes for all
-    middle powers together)."""
+class Rows:
+    """The rows of one collection, gathered by `gather`: the model table's (`model_row`,
+    column -> value, from the model's attributes) and the agent table's (`columns`,
+    column -> {agent: value}, from the agents' attributes and the numbers
+    `middle_power_readings` computes for all middle powers together)."""
 
     def __init__(self, model):
         self.model = model
+        self.model_row: dict[str, float | int] = {}
+        self.model_row_names = (
+            *MODEL_COLUMNS,
+            *(f"pressure.{name}" for name in PRESSURE_KEYS),
+            *(f"events.{kind}" for kind in EVENT_KINDS),
+        )
         columns = ("code", "role", *MIDDLE_POWER_COLUMNS, "reliability", "threat")
         columns += tuple(f"restriction_by_{gp}" for gp in model.pole_codes)
         self.columns: dict[str, dict] = {name: {} for name in columns}
         self._agents = ()  # the agents the columns hold a row for (`_rows_for`)
 
-    def reporters(self) -> dict:
+    def model_reporters(self) -> dict:
+        """Mesa's model reporters: each column's value in the row, `[function, [arguments]]`."""
+        return {name: [self.model_row.__getitem__, [name]] for name in self.model_row_names}
+
+    def agent_reporters(self) -> dict:
         """Mesa's agent reporters: each column's `__getitem__`."""
         return {name: column.__getitem__ for name, column in self.columns.items()}
 
@@ -69,8 +81,14 @@ class AgentRows:
         self._agents = agents
 
     def gather(self) -> None:
-        """Every agent's values now (the world at the end of the last step)."""
-        m, c = self.model, self.columns
+        """The model's and every agent's values now (the world at the end of the last step)."""
+        m, c, row = self.model, self.columns, self.model_row
+        for name, attribute in MODEL_COLUMNS.items():
+            row[name] = getattr(m, attribute)
+        for name in PRESSURE_KEYS:
+            row[f"pressure.{name}"] = float(m.pressure(name)[0])
+        for kind, count in zip(EVENT_KINDS, m.event_counts.tolist(), strict=True):
+            row[f"events.{kind}"] = count
         agents = tuple(m.agents)
         if agents != self._agents:  # the first collection (or an agent added or removed)
             self._rows_for(agents)
@@ -87,20 +105,11 @@ class AgentRows:
         c["threat"][m.challenger] = m.challenger.threat
 
 
-def make_datacollector(model) -> tuple[DataCollector, AgentRows]:
-    """Mesa's DataCollector of the model and the agent table its agent reporters read
-    (gather it before each `collect`)."""
-    model_reporters = {
-        "threat": "threat",
-        "rivalry_in_force": "rivalry",
-        "taiwan_risk_in_force": "taiwan_risk",
-    }
-    model_reporters.update(
-        {f"pressure.{name}": partial(_pressure, name=name) for name in PRESSURE_KEYS}
+def make_datacollector(model) -> tuple[DataCollector, Rows]:
+    """Mesa's DataCollector of the model and the rows its reporters read (gather them before
+    each `collect`)."""
+    rows = Rows(model)
+    collector = DataCollector(
+        model_reporters=rows.model_reporters(), agent_reporters=rows.agent_reporters()
     )
-    model_reporters.update(
-        {f"events.{kind}": partial(_events, index=i) for i, kind in enumerate(EVENT_KINDS)}
-    )
-    rows = AgentRows(model)
-    collector = DataCollector(model_reporters=model_reporters, agent_reporters=rows.reporters())
     return collector, rows

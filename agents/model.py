@@ -84,7 +84,6 @@ from sim.params import (
     ParamError,
     Params,
     ScheduledEvent,
-    numeric_leaves,
     validate,
     with_values,
 )
@@ -174,7 +173,7 @@ class GeopoliticsModel(mesa.Model):
         self._pairs_now = None  # (step, pairs of the world now): `pairs_now` once per step
         self._restrictions_now = None  # (step, restrictions now): `restrictions_now`, likewise
         self._readings = None  # (what they read, readings): `middle_power_readings`
-        self.datacollector, self._agent_rows = make_datacollector(self)
+        self.datacollector, self._rows = make_datacollector(self)
         self._collect()
 
     # ------------------------------------------------------------------ the step
@@ -205,9 +204,9 @@ class GeopoliticsModel(mesa.Model):
         self.running = k < self.horizon
 
     def _collect(self) -> None:
-        """The DataCollector's rows of the world now: the agent table gathered at once
-        (`agents.collect.AgentRows`), then Mesa's `collect`."""
-        self._agent_rows.gather()
+        """The DataCollector's rows of the world now: the model's row and the agent table
+        gathered at once (`agents.collect.Rows`), then Mesa's `collect`."""
+        self._rows.gather()
         self.datacollector.collect(self)
 
     def _events(self, k: int) -> dynamics.State:
@@ -572,28 +571,37 @@ class GeopoliticsModel(mesa.Model):
     def world_state(self) -> dynamics.State:
         """The world as the engine holds it, gathered from the agents (one run). Arrays are
         built with `np.array` of nested lists (a third of `np.stack`'s cost at this size),
-        C-ordered as the engine's are."""
-        gps, mps = self._pole_agents, self._state_agents
+        C-ordered as the engine's are; the fields of one shape are gathered in one call, each
+        the (1, ...) slice of its own row (a call costs more than the numbers it copies)."""
+        gps, mps, ch = self._pole_agents, self._state_agents, self.challenger
+        positions = np.array(
+            [[mp.security for mp in mps], [mp.economic for mp in mps], [mp.autonomy for mp in mps]]
+        )
+        toward_poles = np.array(
+            [[mp.memory for mp in mps], [mp.pledge for mp in mps], [mp.opinion for mp in mps]]
+        )
+        of_poles = np.array([[gp.reliability_shock for gp in gps], [gp.restraint for gp in gps]])
+        scalars = np.array([ch.threat, self.taiwan_shock, ch.provocation, ch.momentum])
         return dynamics.State(
-            security=np.array([[mp.security for mp in mps]]),
-            economic=np.array([[mp.economic for mp in mps]]),
-            autonomy=np.array([[mp.autonomy for mp in mps]]),
+            security=positions[0:1],
+            economic=positions[1:2],
+            autonomy=positions[2:3],
             camp=self._camp_array([mp.camp for mp in mps]),
-            threat=np.array([self.challenger.threat]),
+            threat=scalars[0:1],
             restriction=np.array([[gp.restriction for gp in gps]]).transpose(0, 2, 1).copy(),
-            memory=np.array([[mp.memory for mp in mps]]),
-            reliability_shock=np.array([[gp.reliability_shock for gp in gps]]),
-            taiwan_shock=np.array([self.taiwan_shock]),
+            memory=toward_poles[0:1],
+            reliability_shock=of_poles[0:1],
+            taiwan_shock=scalars[1:2],
             cooperation=np.array([[mp.ties for mp in mps]]),
             # the arrays themselves: a pressure's array is replaced, never changed in place
             pressures=dict(self._pressures),
             events=self.event_counts[None].copy(),
             levers=self.world_levers(),
-            restraint=np.array([[gp.restraint for gp in gps]]),
-            provocation=np.array([self.challenger.provocation]),
-            momentum=np.array([self.challenger.momentum]),
-            pledge=np.array([[mp.pledge for mp in mps]]),
-            opinion=np.array([[mp.opinion for mp in mps]]),
+            restraint=of_poles[1:2],
+            provocation=scalars[2:3],
+            momentum=scalars[3:4],
+            pledge=toward_poles[1:2],
+            opinion=toward_poles[2:3],
         )
 
     def _camp_array(self, camps: list[int]) -> np.ndarray:
@@ -711,10 +719,4 @@ def _run_params(params: Params, pressures: dict[str, float], element: int) -> Pa
             unknown[0], pressures[unknown[0]], f"not a pressure; allowed: {list(PRESSURE_KEYS)}"
         )
     params = with_values(params, {f"pressures.{name}": value for name, value in pressures.items()})
-    validate(params)
-    for key, value in numeric_leaves(params).items():
-        if isinstance(value, np.ndarray) and value.ndim == 1 and len(value) <= element:
-            raise ParamError(
-                key, value, f"an array over runs needs a value for run element {element}"
-            )
-    return params
+    return validate(params, element=element)  # every array over runs holds the run's value

@@ -84,10 +84,19 @@ def _u64(value) -> np.ndarray:
 
 def stream_keys(seed: int, runs: np.ndarray, states: np.ndarray, stream: int) -> np.ndarray:
     """The step-independent part of the key, shaped by broadcasting runs against states."""
+    return run_stream_keys(run_keys(seed, runs), states, stream)
+
+
+def run_keys(seed: int, runs: np.ndarray) -> np.ndarray:
+    """The part of the key that every stream of a run shares: (seed, run) mixed."""
     with np.errstate(over="ignore"):
         key = _mix(_u64(seed) + np.uint64(_GOLDEN))
-    key = _mix(key ^ _u64(runs))
-    return _mix(key ^ (_u64(states) * np.uint64(64) + np.uint64(int(stream))))
+    return _mix(key ^ _u64(runs))
+
+
+def run_stream_keys(run_key: np.ndarray, states: np.ndarray, stream: int) -> np.ndarray:
+    """`stream_keys` from the runs' shared part (`run_keys`), computed once for every stream."""
+    return _mix(run_key ^ (_u64(states) * np.uint64(64) + np.uint64(int(stream))))
 
 
 def step_counter(step: int) -> np.uint64:

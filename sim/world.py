@@ -124,12 +124,42 @@ class CompiledWorld:
         return len(self.dates) - 1
 
 
+PLAIN = {float, int}  # the types of a plain number, a parameter's usual value
+
+
 def _per_run(value, runs: slice, n: int) -> np.ndarray:
     """A scalar or an array over all runs, as an array over this block's runs."""
+    if type(value) in PLAIN:
+        return np.full(n, float(value))
     array = np.asarray(value, dtype=float)
     if array.ndim == 0:
         return np.full(n, float(array))
     return array[runs].astype(float)
+
+
+def _plain(values: list) -> bool:
+    """Whether every value is a plain number (no array over runs among them)."""
+    return set(map(type, values)) <= PLAIN
+
+
+def _per_run_table(values: list, shape: tuple[int, ...], runs: slice, n: int) -> np.ndarray:
+    """(n, *shape): parameter values listed in C order of `shape` (scalars or arrays over all
+    runs), each as an array over this block's runs, in one allocation when every value is a
+    plain number (all but a sweep of them: one row, repeated), else value by value."""
+    if _plain(values):
+        row = np.array(values, dtype=float).reshape((1, *shape))
+        return row if n == 1 else np.repeat(row, n, axis=0)
+    columns = [_per_run(v, runs, n) for v in values]
+    return np.stack(columns, axis=-1).reshape((n, *shape))
+
+
+def _per_run_rows(values: dict, runs: slice, n: int) -> dict[str, np.ndarray]:
+    """Each named parameter value as an array over this block's runs: the rows of one
+    (len(values), n) allocation when every value is a plain number."""
+    if _plain(list(values.values())):
+        table = np.repeat(np.array(list(values.values()), dtype=float)[:, None], n, axis=1)
+        return dict(zip(values, table, strict=True))
+    return {name: _per_run(v, runs, n) for name, v in values.items()}
 
 
 def compile_world(
@@ -139,6 +169,9 @@ def compile_world(
     world, scenario = params.world, params.scenario
     n = len(run_ids)
     runs = lambda v: _per_run(v, block, n)  # noqa: E731
+    # values listed in C order of `shape` as one (n, *shape) array; named values as rows
+    table = lambda values, *shape: _per_run_table(values, shape, block, n)  # noqa: E731
+    rows = lambda values: _per_run_rows(values, block, n)  # noqa: E731
     middle = tuple(sorted(world.middle_powers))
     poles = tuple(sorted(world.great_powers))
     (challenger,) = tuple(world.challengers)
@@ -152,25 +185,17 @@ def compile_world(
     protector = np.array(
         [1.0 if p == world.challengers[challenger].adversary else 0.0 for p in poles]
     )
-    capability = np.stack([runs(gp.capability) for gp in gps], axis=-1)
+    P, M, C = len(poles), len(middle), len(CAMPS)
+    capability = table([gp.capability for gp in gps], P)
     capability = capability / capability.sum(axis=-1, keepdims=True)
 
-    lever_base = {
-        name: np.stack([runs(getattr(gp, name)) for gp in gps], axis=-1) for name in DISPOSITIONS
-    }
+    lever_base = {name: table([getattr(gp, name) for gp in gps], P) for name in DISPOSITIONS}
 
     def lever_table(attr: str, levers=LEVERS) -> np.ndarray:  # (R, P, K)
-        return np.stack(
-            [
-                np.stack([runs(getattr(gp.levers.get(k, LeverSpec()), attr)) for k in levers], -1)
-                for gp in gps
-            ],
-            axis=1,
-        )
+        values = [getattr(gp.levers.get(k, LeverSpec()), attr) for gp in gps for k in levers]
+        return table(values, P, len(levers))
 
-    aims = np.stack(
-        [np.stack([runs(gp.aims.security), runs(gp.aims.economic)], axis=-1) for gp in gps], 1
-    )
+    aims = table([a for gp in gps for a in (gp.aims.security, gp.aims.economic)], P, 2)
     aims = aims / np.maximum(aims.sum(axis=-1, keepdims=True), 1e-12)
     lever_changes: dict[int, list[tuple[int, int, int, float]]] = {}
     for change in scenario.levers:
@@ -188,17 +213,10 @@ def compile_world(
     challenger_spec = world.challengers[challenger]
 
     def favourability(attr: str) -> np.ndarray:  # (R, M, P); a great power not listed: 0.5
-        return np.stack(
-            [
-                np.stack(
-                    [runs(getattr(mp.opinion.get(p, Favourability()), attr)) for p in poles], -1
-                )
-                for mp in mps
-            ],
-            axis=1,
-        )
+        values = [getattr(mp.opinion.get(p, Favourability()), attr) for mp in mps for p in poles]
+        return table(values, M, P)
 
-    pressure_base = {k: runs(getattr(params.pressures, k)) for k in PRESSURE_KEYS}
+    pressure_base = rows({k: getattr(params.pressures, k) for k in PRESSURE_KEYS})
 
     # A run shorter than the scenario (steps=...) simply stops before its later entries.
     changes: dict[int, list[tuple[str, float]]] = {}
@@ -237,26 +255,15 @@ def compile_world(
                 elections[event_step(dates, when), i] = True
             when = when + dt.timedelta(days=term_days)
 
-    exports = np.stack(
-        [np.stack([runs(mp.exports.get(p, 0.0)) for p in poles], axis=-1) for mp in mps], axis=1
-    )
+    exports = table([mp.exports.get(p, 0.0) for mp in mps for p in poles], M, P)
     total = exports.sum(axis=-1, keepdims=True)
     exports = np.where(total > 0, exports / np.where(total > 0, total, 1.0), 0.5)
-    red_lines = np.stack(
-        [np.stack([runs(mp.red_lines.get(p, NO_RED_LINE)) for p in poles], axis=-1) for mp in mps],
-        axis=1,
-    )
-    ideal_security = np.stack(
-        [np.stack([runs(mp.ideals[c].security) for c in CAMPS], axis=-1) for mp in mps], axis=1
-    )
+    red_lines = table([mp.red_lines.get(p, NO_RED_LINE) for mp in mps for p in poles], M, P)
 
     def per_camp(attr: str) -> np.ndarray:  # (R, M, C)
-        return np.stack(
-            [np.stack([runs(getattr(mp.ideals[c], attr)) for c in CAMPS], axis=-1) for mp in mps],
-            axis=1,
-        )
+        return table([getattr(mp.ideals[c], attr) for mp in mps for c in CAMPS], M, C)
 
-    ideal_economic = per_camp("economic")
+    ideal_security, ideal_economic = per_camp("security"), per_camp("economic")
 
     # Ties are symmetric: a pair's tie is the larger of what either side's entry says.
     cooperation = np.zeros((n, len(middle), len(middle)))
@@ -270,7 +277,7 @@ def compile_world(
     backers = [bk for bk in world.backers.values() if bk.backs == challenger]
     backing = sum((runs(bk.backing_effect) for bk in backers), start=np.zeros(n))
 
-    per_mp = lambda attr: np.stack([runs(getattr(mp, attr)) for mp in mps], axis=1)  # noqa: E731
+    per_mp = lambda attr: table([getattr(mp, attr) for mp in mps], M)  # noqa: E731
     return CompiledWorld(
         params=params,
         seed=int(seed),
@@ -297,7 +304,10 @@ def compile_world(
         events=events,
         elections=elections,
         weights=SimpleNamespace(
-            **{k: runs(getattr(params.weights, k))[:, None, None] for k in WEIGHT_KEYS}
+            **{
+                k: v[:, None, None]
+                for k, v in rows({k: getattr(params.weights, k) for k in WEIGHT_KEYS}).items()
+            }
         ),
         init_security=per_mp("security"),
         init_economic=per_mp("economic"),
@@ -307,68 +317,80 @@ def compile_world(
         threat_exposure=per_mp("threat_exposure"),
         taiwan_exposure=per_mp("taiwan_exposure"),
         defence_cost=per_mp("defence_cost"),
-        p_switch=np.stack([runs(mp.election.p_switch) for mp in mps], axis=1),
+        p_switch=table([mp.election.p_switch for mp in mps], M),
         exports=exports,
         red_lines=red_lines,
         ideal_security=ideal_security,
         ideal_economic=ideal_economic,
         ideal_neighbours=per_camp("neighbours"),
         ideal_engagement=per_camp("engagement"),
-        init_memory=np.stack(
-            [np.stack([runs(mp.memory.get(p, 0.0)) for p in poles], axis=-1) for mp in mps],
-            axis=1,
-        ),
-        deal=np.stack([runs(gp.deal) for gp in gps], axis=-1),
+        init_memory=table([mp.memory.get(p, 0.0) for mp in mps for p in poles], M, P),
+        deal=table([gp.deal for gp in gps], P),
         init_opinion=favourability("start"),
         opinion_baseline=favourability("baseline"),
         cooperation=cooperation,
         backing_effect=backing,
         importance=per_mp("importance"),
         military_exposure=per_mp("military_exposure"),
-        leverage=np.stack([runs(challenger_spec.leverage.get(p, 0.0)) for p in poles], axis=-1),
+        leverage=table([challenger_spec.leverage.get(p, 0.0) for p in poles], P),
         key_middle=np.array([code_key(m) for m in middle], dtype=np.int64),
         key_poles=np.array([code_key(p) for p in poles], dtype=np.int64),
         key_challenger=code_key(challenger),
-        rates=SimpleNamespace(**{k: runs(v) for k, v in vars(params.events.rates).items()}),
-        sizes=SimpleNamespace(**{k: runs(v) for k, v in vars(params.events.sizes).items()}),
+        rates=SimpleNamespace(**rows(vars(params.events.rates))),
+        sizes=SimpleNamespace(**rows(vars(params.events.sizes))),
         dynamics=SimpleNamespace(
             **{
-                k: (v if isinstance(v, (bool, str)) else runs(v))
-                for k, v in vars(params.dynamics).items()
+                **vars(params.dynamics),  # the modes as they are, in the fields' order
+                **rows(
+                    {
+                        k: v
+                        for k, v in vars(params.dynamics).items()
+                        if not isinstance(v, (bool, str))
+                    }
+                ),
             }
         ),
-        opinion=SimpleNamespace(**{k: runs(v) for k, v in vars(params.opinion).items()}),
+        opinion=SimpleNamespace(**rows(vars(params.opinion))),
         strategy=SimpleNamespace(
-            **{k: runs(v) for k, v in vars(params.strategy).items() if k != "grid"},
+            **rows({k: v for k, v in vars(params.strategy).items() if k != "grid"}),
             grid=int(params.strategy.grid),
         ),
         challenger_params=SimpleNamespace(
-            **{
-                k: runs(getattr(challenger_spec, k))
-                for k in (
-                    "provocation",
-                    "hostility",
-                    "spiral",
-                    "opportunity",
-                    "restraint_response",
-                    "summit_response",
-                    "engagement_response",
-                    "cost",
-                    "inertia",
-                    "threat_effect",
-                    "noise",
-                    "outside_option",
-                )
-            }
+            **rows(
+                {
+                    k: getattr(challenger_spec, k)
+                    for k in (
+                        "provocation",
+                        "hostility",
+                        "spiral",
+                        "opportunity",
+                        "restraint_response",
+                        "summit_response",
+                        "engagement_response",
+                        "cost",
+                        "inertia",
+                        "threat_effect",
+                        "noise",
+                        "outside_option",
+                    )
+                }
+            )
         ),
         decision=SimpleNamespace(
             rule=params.decision.rule,
             grid=int(params.decision.grid),
-            adjustment_half_life=runs(params.decision.adjustment_half_life),
-            noise=runs(params.decision.noise),
-            temperature=runs(params.decision.temperature),
-            economic_stickiness=runs(params.decision.economic_stickiness),
-            autonomy_stickiness=runs(params.decision.autonomy_stickiness),
+            **rows(
+                {
+                    k: getattr(params.decision, k)
+                    for k in (
+                        "adjustment_half_life",
+                        "noise",
+                        "temperature",
+                        "economic_stickiness",
+                        "autonomy_stickiness",
+                    )
+                }
+            ),
         ),
         observation=compile_observation(
             params, runs, dates, middle, poles, sign, per_mp("threat_exposure")

@@ -9,7 +9,7 @@ import numpy as np
 from sim.dynamics.levers import initial_levers, initial_restraint
 from sim.dynamics.pressures import initial_pressures
 from sim.params import EVENT_KINDS, LEVERS
-from sim.random import Stream, stream_keys
+from sim.random import Stream, run_keys, run_stream_keys
 from sim.world import CompiledWorld, pair_key
 
 
@@ -86,12 +86,12 @@ class Keys:
 
 
 def random_keys(w: CompiledWorld) -> Keys:
-    runs = w.run_ids
+    runs = run_keys(w.seed, w.run_ids)  # the part every stream of a run shares, once
     run_m, run_1 = runs[:, None], runs
     mid, pol = w.key_middle, w.key_poles
     by_pair = pair_key(mid[:, None], pol[None, :])[None]
     by_neighbours = pair_key(mid[:, None], mid[None, :])[None]
-    key = lambda states, stream, r=run_m: stream_keys(w.seed, r, states, stream)  # noqa: E731
+    key = lambda states, stream, r=run_m: run_stream_keys(r, states, stream)  # noqa: E731
     return Keys(
         decide=(
             key(mid, Stream.DECIDE_SECURITY),

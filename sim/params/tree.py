@@ -4,6 +4,7 @@ convert to and from plain Python (for YAML, JSON and dataset attributes)."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Any, Dict, List  # noqa: UP035 (OmegaConf needs typing generics)
 
 import numpy as np
@@ -18,6 +19,17 @@ REMOVED = {
 
 
 # --------------------------------------------------------------------------- helpers
+def fields_of(node: Any) -> tuple[dataclasses.Field, ...]:
+    """A parameter node's fields (`dataclasses.fields`, read once per class: walks of the
+    tree, as validation's, ask for them at every node of every check)."""
+    return _fields_of_class(type(node))
+
+
+@functools.cache
+def _fields_of_class(cls: type) -> tuple[dataclasses.Field, ...]:
+    return dataclasses.fields(cls)
+
+
 def get_path(params: Any, key: str) -> Any:
     """The value at a dotted key ("pressures.rivalry", "world.middle_powers.KOR.security")."""
     if key in REMOVED:
@@ -57,7 +69,7 @@ def numeric_leaves(node: Any, prefix: str = "") -> dict[str, Any]:
     """Every numeric leaf by dotted key (what a sweep may vary)."""
     out: dict[str, Any] = {}
     if dataclasses.is_dataclass(node):
-        items = [(f.name, getattr(node, f.name)) for f in dataclasses.fields(node)]
+        items = [(f.name, getattr(node, f.name)) for f in fields_of(node)]
     elif isinstance(node, dict):
         items = list(node.items())
     else:

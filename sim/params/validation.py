@@ -23,14 +23,17 @@ from sim.params.schema import (
     Params,
     World,
 )
+from sim.params.tree import fields_of
 
 # --------------------------------------------------------------------------- validation
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def validate(params: Params, runs: int | None = None) -> Params:
-    """Check every leaf against its range and every cross-reference; return params or raise."""
-    _check_ranges(params, "", runs)
+def validate(params: Params, runs: int | None = None, element: int | None = None) -> Params:
+    """Check every leaf against its range and every cross-reference; return params or raise.
+    `runs`: the number of values an array over runs must hold; `element`: a position every
+    array over runs must hold a value at (a Mesa model's run, `agents.GeopoliticsModel`)."""
+    _check_ranges(params, "", runs, element)
     _check_world(params.world)
     check_calendar(params)
     check_durations(params)
@@ -41,22 +44,23 @@ def validate(params: Params, runs: int | None = None) -> Params:
     return params
 
 
-def _check_ranges(node: Any, prefix: str, runs: int | None) -> None:
-    for f in dataclasses.fields(node):
+def _check_ranges(node: Any, prefix: str, runs: int | None, element: int | None = None) -> None:
+    for f in fields_of(node):
         key, value = f"{prefix}{f.name}", getattr(node, f.name)
         if dataclasses.is_dataclass(value):
-            _check_ranges(value, key + ".", runs)
+            _check_ranges(value, key + ".", runs, element)
         elif isinstance(value, dict):
             for name, item in value.items():
                 if dataclasses.is_dataclass(item):
-                    _check_ranges(item, f"{key}.{name}.", runs)
+                    _check_ranges(item, f"{key}.{name}.", runs, element)
                 else:
-                    _check_number(f"{key}.{name}", item, f.metadata.get("range", UNIT), runs)
+                    allowed = f.metadata.get("range", UNIT)
+                    _check_number(f"{key}.{name}", item, allowed, runs, element)
         elif "choices" in f.metadata:
             if value not in f.metadata["choices"]:
                 raise ParamError(key, value, f"must be one of {list(f.metadata['choices'])}")
         elif "range" in f.metadata:
-            _check_number(key, value, f.metadata["range"], runs)
+            _check_number(key, value, f.metadata["range"], runs, element)
             if f.type in ("int", int) and not _is_integer(value):
                 raise ParamError(key, value, "must be a whole number")
 
@@ -65,7 +69,9 @@ def _is_integer(value: Any) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
-def _check_number(key: str, value: Any, allowed: tuple[float, float], runs: int | None) -> None:
+def _check_number(
+    key: str, value: Any, allowed: tuple[float, float], runs: int | None, element: int | None = None
+) -> None:
     low, high = allowed
     if type(value) in (int, float):  # the usual case, a plain number: no array made
         if not (math.isfinite(value) and low <= value <= high):
@@ -76,6 +82,8 @@ def _check_number(key: str, value: Any, allowed: tuple[float, float], runs: int 
     array = np.asarray(value, dtype=float)
     if array.ndim > 1 or (array.ndim == 1 and runs is not None and array.shape[0] != runs):
         raise ParamError(key, value, f"must be a scalar or an array of one value per run ({runs})")
+    if element is not None and array.ndim == 1 and array.shape[0] <= element:
+        raise ParamError(key, value, f"an array over runs needs a value for run element {element}")
     bad = ~np.isfinite(array) | (array < low) | (array > high)
     if np.any(bad):
         shown = value if array.ndim == 0 else float(array[np.argmax(bad)])
