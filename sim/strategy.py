@@ -122,9 +122,15 @@ def great_powers_review(
     else:
         slope = curvature = np.empty((0,) * 4)
         restraint_slope = restraint_curvature = np.empty((0, 0))
+    lever_cost = kernels.world_views(
+        w,
+        ("lever_cost", caps.shape),
+        (w.lever_cost,),
+        lambda: kernels.once_per_run(w.lever_cost, caps.shape),
+    )
     review_kernel(
         *tabs,
-        (kernels.read_only(w.lever_cost, caps.shape), kernels.read_only(caps, caps.shape)),
+        (lever_cost, kernels.read_only(caps, caps.shape)),
         kernels.read_only(held, held.shape),
         kernels.read_only(poles, (len(poles),), np.int64),
         kernels.read_only(active, active.shape, bool),

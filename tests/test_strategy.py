@@ -210,3 +210,106 @@ def test_the_why_panels_parts_give_pyongyangs_choice():
         target = vertex(why.slope, curvature, why.before, -1.0, 1.0)
         moved = float(adjust(why.before, target, 1.0, 0.0, 0.0, -1.0, 1.0))
         assert moved == pytest.approx(why.after, rel=1e-12, abs=1e-15)
+
+
+def test_a_parameter_the_same_in_every_run_is_read_from_one_place_with_the_same_bits():
+    """The review's inputs: a world's parameter that every run holds to the bit is viewed with
+    stride 0 over the runs (read once, not once per run), the same numbers; one that differs
+    in a run, even by the sign of a zero, is read per run."""
+    from sim.strategy_kernels import once_per_run
+
+    def bits(x):
+        return np.asarray(x).view(np.uint64)
+
+    same = np.full((5, 2), 0.25)
+    nan = np.full(4, np.nan)
+    for x in (same, nan):
+        view = once_per_run(x, x.shape)
+        assert view.strides[0] == 0 and not view.flags.writeable
+        assert np.array_equal(bits(view), bits(x))
+    differs = same.copy()
+    differs[3, 1] = 0.3
+    signed = np.zeros(4)
+    signed[2] = -0.0
+    for x in (differs, signed):
+        view = once_per_run(x, x.shape)
+        assert view.strides[0] != 0
+        assert np.array_equal(bits(view), bits(x))
+    # a parameter of one run, or one already shared by every run, as it comes
+    assert once_per_run(np.float64(0.5), (3,)).tolist() == [0.5] * 3
+
+
+@pytest.mark.parametrize("reviewing", [(0, 1), (1,)])
+def test_the_vectorized_review_of_a_block_is_each_runs_alone(reviewing):
+    """`review_kernel` reviews a tile of runs at a time, one middle power at a time (fields
+    the same for every run or middle power copied once): a block of full tiles and a part,
+    with such fields, noise and the slopes written, gives each run's numbers to the bit as
+    reviewing that run alone, and as the same fields held apart for every run and middle
+    power; slots bounded at 0 everywhere are 0."""
+    from sim import strategy_kernels as sk
+
+    rng = np.random.default_rng(7)
+    runs, middle, poles, levers = 2 * sk.TILE + 5, 3, 2, len(LEVERS)
+
+    def field(shape, shared=()):  # shared: the axes the field is the same along (stride 0)
+        x = rng.normal(size=tuple(1 if a in shared else n for a, n in enumerate(shape)))
+        return sk.read_only(x, shape)
+
+    u = tuple(field((runs,), (0,) if f % 3 == 0 else ()) for f in range(len(sk.RUN_FIELDS)))
+    shared = [(), (0,), (1,), (0, 1)]
+    s = tuple(field((runs, middle), shared[f % 4]) for f in range(len(sk.STATE_FIELDS)))
+    q = tuple(field((runs, middle, poles), shared[f % 4]) for f in range(len(sk.PAIR_FIELDS)))
+    b = tuple(
+        sk.read_only(rng.random((runs, middle, poles)) < 0.7, (runs, middle, poles), bool)
+        for _ in sk.FLAGS
+    )
+    g = tuple(field((runs, poles), shared[f % 2]) for f in range(len(sk.POLE_FIELDS)))
+    caps = np.abs(rng.normal(size=(runs, poles, levers)))
+    lv = (field((runs, poles, levers), (0,)), sk.read_only(caps, caps.shape))
+    held = field((runs, middle, poles, levers))
+    pole_ids = sk.read_only(np.array(reviewing), (len(reviewing),), np.int64)
+    active = np.ones((len(reviewing), levers), bool)
+    active[0, 2] = False
+    active = sk.read_only(active, active.shape, bool)
+    shape = (runs, middle, len(reviewing), levers)
+    shocks = field(shape), field((runs, len(reviewing)))
+
+    def apart(x):  # the same numbers, every run and middle power its own
+        return sk.read_only(np.array(x), x.shape, x.dtype)
+
+    def review(r, fields=(u, s, q, b, g, lv, held)):
+        """The review of runs r (a slice), its outputs."""
+        n = len(range(runs)[r])
+        out = [np.empty((n,) + shape[1:]) for _ in range(3)]
+        out += [np.empty((n, len(reviewing))) for _ in range(3)]
+        inputs = [tuple(x[r] for x in i) if isinstance(i, tuple) else i[r] for i in fields]
+        sk.review_kernel(
+            *inputs,
+            pole_ids,
+            active,
+            True,
+            True,
+            True,
+            shocks[0][r],
+            shocks[1][r],
+            out[0],
+            out[1],
+            out[2],
+            out[3],
+            out[4],
+            out[5],
+        )
+        return out
+
+    block = review(slice(None))
+    fields_apart = [
+        tuple(map(apart, i)) if isinstance(i, tuple) else apart(i)
+        for i in (u, s, q, b, g, lv, held)
+    ]
+    for whole, held_apart in zip(block, review(slice(None), fields_apart), strict=True):
+        assert np.array_equal(whole.view(np.int64), held_apart.view(np.int64))
+    for r in range(runs):
+        alone = review(slice(r, r + 1))
+        for whole, one in zip(block, alone, strict=True):
+            assert np.array_equal(whole[r : r + 1].view(np.int64), one.view(np.int64)), r
+    assert not block[0][:, :, 0, 2].any() and np.isfinite(block[0]).all()
