@@ -121,11 +121,12 @@ def kernel_context(
         if laid is not None:
             laid["weights"] = hit
     wts, weight_shapes, laid_weights = hit[2], hit[3], hit[4]
-    P = max(x.shape[-1] for x in poles)
+    pole_shapes = {x.shape for x in poles}
+    P = max(s[-1] for s in pole_shapes)
     # the distinct shapes only: np.broadcast_shapes costs per argument (15 us for the forty
     # fields at one run, 2 us for their three shapes), and repeats change nothing
     lead = np.broadcast_shapes(
-        *{shape, *weight_shapes, *(x.shape for x in state), *(x.shape[:-1] for x in poles)}
+        *{shape, *weight_shapes, *{x.shape for x in state}, *(s[:-1] for s in pole_shapes)}
     )
 
     def flat(x, tail=()):
@@ -133,9 +134,16 @@ def kernel_context(
             x = broadcast_view(x, lead + tail)
         return x if len(lead) == 2 else x.reshape((-1, lead[-1] if lead else 1) + tail)
 
+    if len(lead) == 2:  # the usual case: a field already of the decisions' shape is itself
+        by_pole = lead + (P,)
+        state = tuple(x if x.shape == lead else flat(x) for x in state)
+        poles = tuple(x if x.shape == by_pole else flat(x, (P,)) for x in poles)
+    else:
+        state = tuple(flat(x) for x in state)
+        poles = tuple(flat(x, (P,)) for x in poles)
     return (
-        tuple(flat(x) for x in state),
-        tuple(flat(x, (P,)) for x in poles),
+        state,
+        poles,
         laid_weights.get(lead) or laid_weights.setdefault(lead, tuple(flat(x) for x in wts)),
         lead,
     )
