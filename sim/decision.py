@@ -84,11 +84,15 @@ def parabola_through(x, u):
 
 
 # ----------------------------------------------------------------------------- middle powers
-def _partial(ctx: Context, weights, speed, noise_scale, shocks) -> tuple[Choice, Choice, Response]:
+def _partial(
+    ctx: Context, weights, speed, noise_scale, shocks, laid: dict | None = None
+) -> tuple[Choice, Choice, Response]:
     """`sim.kernels.partial_kernel` for the decisions of `ctx` (its leading axes): the new
-    positions, the best responses and the `Response`."""
-    shape = np.broadcast_shapes(*(np.shape(x) for x in (speed, noise_scale, *shocks)))
-    state, poles, wts, lead = kernel_context(ctx, weights, shape)
+    positions, the best responses and the `Response` (`laid`: the caller's cache of its
+    weights' views, `sim.utility.kernel_context`)."""
+    # the distinct shapes only (np.broadcast_shapes costs per argument)
+    shape = np.broadcast_shapes(*{np.shape(x) for x in (speed, noise_scale, *shocks)})
+    state, poles, wts, lead = kernel_context(ctx, weights, shape, laid=laid)
 
     def flat(x):  # the kernel reads decisions on two axes, read-only
         x = np.asarray(x, dtype=np.float64)
@@ -118,10 +122,11 @@ def best_response(ctx: Context, weights) -> Choice:
 
 
 def partial_response(
-    ctx: Context, weights, speed, noise_scale, shocks: Choice
+    ctx: Context, weights, speed, noise_scale, shocks: Choice, laid: dict | None = None
 ) -> tuple[Choice, Response]:
-    """`partial_adjustment` and the `Response` it was heading for."""
-    moved, _, response = _partial(ctx, weights, speed, noise_scale, shocks)
+    """`partial_adjustment` and the `Response` it was heading for (`laid`: the caller's
+    cache of its weights' views, `sim.utility.kernel_context`)."""
+    moved, _, response = _partial(ctx, weights, speed, noise_scale, shocks, laid)
     return moved, response
 
 
@@ -130,12 +135,15 @@ def partial_adjustment(ctx: Context, weights, speed, noise_scale, shocks: Choice
     return partial_response(ctx, weights, speed, noise_scale, shocks)[0]
 
 
-def utility_rows(ctx: Context, weights, levels, relative: bool) -> np.ndarray:
+def utility_rows(
+    ctx: Context, weights, levels, relative: bool, laid: dict | None = None
+) -> np.ndarray:
     """Utility at row 0 (the current position) and at `levels[d]` along each dimension d
     (security, economic, autonomy) with the other two held, in that order: (1 + sum of
     len(levels[d]), ...) over the decisions of `ctx`. `relative`: levels are moves from the
-    current position, not values."""
-    state, poles, wts, lead = kernel_context(ctx, weights)
+    current position, not values. `laid`: the caller's cache of its weights' views
+    (`sim.utility.kernel_context`)."""
+    state, poles, wts, lead = kernel_context(ctx, weights, laid=laid)
     levels = [np.asarray(x, dtype=np.float64) for x in levels]
     out = np.empty((1 + sum(len(x) for x in levels),) + state[0].shape)
     kernels.rows_kernel(*levels, relative, state, poles, wts, out)
@@ -143,12 +151,12 @@ def utility_rows(ctx: Context, weights, levels, relative: bool) -> np.ndarray:
 
 
 def logit_response(
-    ctx: Context, weights, temperature, grid: int, uniforms: Choice
+    ctx: Context, weights, temperature, grid: int, uniforms: Choice, laid: dict | None = None
 ) -> tuple[Choice, Response]:
     """`logit_choice` and the `Response`: the best response and curvature along security and
     economic alignment, exact from three rows of the grid (the utility is a parabola)."""
     levels = [np.linspace(lo, hi, grid) for lo, hi in zip(LOWER, UPPER, strict=True)]
-    u = utility_rows(ctx, weights, levels, relative=False)  # (1 + 3 grid, ...)
+    u = utility_rows(ctx, weights, levels, relative=False, laid=laid)  # (1 + 3 grid, ...)
     temperature = np.asarray(temperature)
     if temperature.ndim:  # shaped like a state field of the context, (..., 1)
         temperature = temperature[..., 0]

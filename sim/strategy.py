@@ -231,13 +231,15 @@ def challenger_choice(
         kernels.read_only(x, security.shape)
         for x in (security, commitment, reliability, engagement)
     )
-    exposure, leverage = kernels.world_views(
+    exposure, leverage, adversary_sign, sqrt_dt = kernels.world_views(
         w,
         ("challenger_around", security.shape),
-        (w.threat_exposure, w.leverage),
+        (w.threat_exposure, w.leverage, w.sign, w.protector, w.dt_years),
         lambda: (
             kernels.read_only(w.threat_exposure, security.shape),
             kernels.read_only(w.leverage, w.leverage.shape),
+            float(w.sign[np.argmax(w.protector)]),
+            float(np.sqrt(w.dt_years)),
         ),
     )
     out = np.empty(runs)
@@ -246,8 +248,8 @@ def challenger_choice(
         around + (exposure,),
         leverage,
         kernels.read_only(before.restraint, w.leverage.shape),
-        float(w.sign[np.argmax(w.protector)]),
-        float(np.sqrt(w.dt_years)),
+        adversary_sign,
+        sqrt_dt,
         kernels.read_only(normal_at(keys, k), (runs,)),
         out,
     )

@@ -1011,6 +1011,8 @@ def read_only(x, shape, dtype=np.float64) -> np.ndarray:
     x = np.asarray(x, dtype=dtype)
     if x.shape != shape:
         return broadcast_view(x, shape)
+    if not x.flags.writeable:  # read-only already (a cache's, a view made before): itself
+        return x
     x = x.view()  # as a broadcast view is, at a fifth of `np.broadcast_to`'s cost
     x.setflags(write=False)  # (`flags.writeable = False` costs twice as much)
     return x

@@ -369,13 +369,21 @@ def decide(
     and where they were heading (what the great powers forecast from)."""
     d = w.decision
     weights = _laid_weights(w, np.shape(ctx.last_security))
+    laid = w.__dict__.setdefault("_kernel_weights", {})  # their views, `kernel_context`
     if d.rule == "logit":
         uniforms = Choice(*(uniform_at(key, k) for key in keys))
-        return logit_response(ctx, weights, d.temperature[:, None, None], d.grid, uniforms)
-    speed = (1.0 - decay(w, d.adjustment_half_life))[:, None]
-    noise = (d.noise * np.sqrt(w.dt_years))[:, None]
+        temperature = d.temperature[:, None, None]
+        return logit_response(ctx, weights, temperature, d.grid, uniforms, laid)
+    # the rule's speed and noise, the same at every step: once per world
+    speed = per_world(
+        w,
+        "_speed",
+        d.adjustment_half_life,
+        lambda: (1.0 - decay(w, d.adjustment_half_life))[:, None],
+    )
+    noise = per_world(w, "_noise", d.noise, lambda: (d.noise * np.sqrt(w.dt_years))[:, None])
     shocks = Choice(*(normal_at(key, k) for key in keys))
-    return partial_response(ctx, weights, speed, noise, shocks)
+    return partial_response(ctx, weights, speed, noise, shocks, laid)
 
 
 def _laid_weights(w: CompiledWorld, shape: tuple[int, ...]) -> SimpleNamespace:
