@@ -270,6 +270,19 @@ def test_simulate_checks_array_lengths_against_its_runs(default_params):
         sim.simulate(params, runs=6, steps=3)
 
 
+def test_a_choice_given_one_value_per_run_is_refused_in_one_line(default_params):
+    """A great power's pole lays out the world (which side is +1): one value for every run.
+    Given an array over runs, the engine and the Mesa model both refuse it by its key."""
+    params = with_values(default_params, {"world.great_powers.USA.pole": np.array([1.0, 1.0])})
+    message = r"^world\.great_powers\.USA\.pole = array\[2\]: must be one of \[1, -1\], the same in every run$"
+    with pytest.raises(ParamError, match=message):
+        sim.simulate(params, runs=2, steps=3)
+    import agents
+
+    with pytest.raises(ParamError, match=message):
+        agents.GeopoliticsModel(params, rng=1, run=1)
+
+
 def test_simulate_returns_just_the_variables_asked_for(default_params):
     ds = sim.simulate(default_params, runs=2, steps=3, variables=("threat", "pressure"))
     assert set(ds.data_vars) == {"threat", "pressure"}

@@ -57,8 +57,11 @@ def _check_ranges(node: Any, prefix: str, runs: int | None, element: int | None 
                     allowed = f.metadata.get("range", UNIT)
                     _check_number(f"{key}.{name}", item, allowed, runs, element)
         elif "choices" in f.metadata:
-            if value not in f.metadata["choices"]:
-                raise ParamError(key, value, f"must be one of {list(f.metadata['choices'])}")
+            choices = list(f.metadata["choices"])
+            if isinstance(value, np.ndarray):  # `in` would compare every run's value
+                raise ParamError(key, value, f"must be one of {choices}, the same in every run")
+            if value not in choices:
+                raise ParamError(key, value, f"must be one of {choices}")
         elif "range" in f.metadata:
             _check_number(key, value, f.metadata["range"], runs, element)
             if f.type in ("int", int) and not _is_integer(value):
