@@ -726,15 +726,16 @@ _review_kernels = functools.cache(_tiled_review_kernel)
 
 def review_kernel(u, s, q, b, g, *rest):
     """`review_kernel(u, s, q, b, g, lv, held_levers, pole_ids, active, strategic, noisy,
-    slopes, lever_shock, restraint_shock, levers, lever_slope, lever_curvature_out, restraint,
-    restraint_slope, restraint_curvature)`: the great powers `pole_ids` (P',) review their
-    levers toward every middle power and their restraint: the slope and curvature of V_p at
-    the levers in force `held_levers` (R, M, P, K) into `lever_slope`, `lever_curvature_out` (R, M, P', K), and the `partial`
-    rule's choice (the clipped vertex, plus noise `lever_shock` if `noisy`) into `levers`;
-    the same for the restraint (R, P'). The slopes and curvatures are written only if
-    `slopes` (the logit rule draws from them), else those arrays may be empty. Slots not
-    `active` (P', K) (bounded at 0 in every run) are 0. The kernel compiled for the number
-    of great powers in the world (`_tiled_review_kernel`)."""
+    slopes, lever_shock, restraint_shock, levers, lever_slope, lever_curvature_out,
+    restraint, restraint_slope, restraint_curvature)`: the great powers `pole_ids` (P',)
+    review their levers toward every middle power and their restraint: the slope and
+    curvature of V_p at the levers in force `held_levers` (R, M, P, K) into `lever_slope`,
+    `lever_curvature_out` (R, M, P', K), and the `partial` rule's choice (the clipped
+    vertex, plus noise `lever_shock` if `noisy`) into `levers`; the same for the restraint
+    (R, P'). The slopes and curvatures are written only if `slopes` (the logit rule draws
+    from them), else those arrays may be empty. Slots not `active` (P', K) (bounded at 0 in
+    every run) are 0. The kernel compiled for the number of great powers in the world
+    (`_tiled_review_kernel`)."""
     _review_kernels(g[SIGN].shape[1])(u, s, q, b, g, *rest)
 
 
