@@ -87,7 +87,7 @@ from sim.params import (
     validate,
     with_values,
 )
-from sim.world import _per_run, compile_world
+from sim.world import compile_world, values_for_block
 
 
 class GeopoliticsModel(mesa.Model):
@@ -414,7 +414,7 @@ class GeopoliticsModel(mesa.Model):
 
     def world_values(self, value) -> np.ndarray:
         """A parameter's value for this run, (1,) (arrays over runs: this run's element)."""
-        return _per_run(value, slice(self.element, self.element + 1), 1)
+        return values_for_block(value, slice(self.element, self.element + 1), 1)
 
     def why(
         self, code: str | None = None, toward: str | None = None

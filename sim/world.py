@@ -127,7 +127,7 @@ class CompiledWorld:
 PLAIN = {float, int}  # the types of a plain number, a parameter's usual value
 
 
-def _per_run(value, runs: slice, n: int) -> np.ndarray:
+def values_for_block(value, runs: slice, n: int) -> np.ndarray:
     """A scalar or an array over all runs, as an array over this block's runs."""
     if type(value) in PLAIN:
         return np.full(n, float(value))
@@ -149,7 +149,7 @@ def _per_run_table(values: list, shape: tuple[int, ...], runs: slice, n: int) ->
     if _plain(values):
         row = np.array(values, dtype=float).reshape((1, *shape))
         return row if n == 1 else np.repeat(row, n, axis=0)
-    columns = [_per_run(v, runs, n) for v in values]
+    columns = [values_for_block(v, runs, n) for v in values]
     return np.stack(columns, axis=-1).reshape((n, *shape))
 
 
@@ -159,7 +159,7 @@ def _per_run_rows(values: dict, runs: slice, n: int) -> dict[str, np.ndarray]:
     if _plain(list(values.values())):
         table = np.repeat(np.array(list(values.values()), dtype=float)[:, None], n, axis=1)
         return dict(zip(values, table, strict=True))
-    return {name: _per_run(v, runs, n) for name, v in values.items()}
+    return {name: values_for_block(v, runs, n) for name, v in values.items()}
 
 
 def compile_world(
@@ -168,7 +168,7 @@ def compile_world(
     """Arrays for runs `run_ids` (their parameter values are taken at positions `block`)."""
     world, scenario = params.world, params.scenario
     n = len(run_ids)
-    runs = lambda v: _per_run(v, block, n)  # noqa: E731
+    runs = lambda v: values_for_block(v, block, n)  # noqa: E731
     # values listed in C order of `shape` as one (n, *shape) array; named values as rows
     table = lambda values, *shape: _per_run_table(values, shape, block, n)  # noqa: E731
     rows = lambda values: _per_run_rows(values, block, n)  # noqa: E731
