@@ -59,6 +59,12 @@ class Rows:
         columns += tuple(f"restriction_by_{gp}" for gp in model.pole_codes)
         self.columns: dict[str, dict] = {name: {} for name in columns}
         self._agents = ()  # the agents the columns hold a row for (`_rows_for`)
+        # what `gather` writes at every collection, named once
+        self._pressure_columns = tuple((f"pressure.{name}", name) for name in PRESSURE_KEYS)
+        self._event_columns = tuple(f"events.{kind}" for kind in EVENT_KINDS)
+        self._restriction_columns = tuple(
+            self.columns[f"restriction_by_{gp}"] for gp in model.pole_codes
+        )
 
     def model_reporters(self) -> dict:
         """Mesa's model reporters: each column's value in the row, `[function, [arguments]]`."""
@@ -85,20 +91,25 @@ class Rows:
         m, c, row = self.model, self.columns, self.model_row
         for name, attribute in MODEL_COLUMNS.items():
             row[name] = getattr(m, attribute)
-        for name in PRESSURE_KEYS:
-            row[f"pressure.{name}"] = float(m.pressure(name)[0])
-        for kind, count in zip(EVENT_KINDS, m.event_counts.tolist(), strict=True):
-            row[f"events.{kind}"] = count
+        for column, name in self._pressure_columns:
+            row[column] = float(m.pressure(name)[0])
+        row.update(zip(self._event_columns, m.event_counts.tolist(), strict=True))
         agents = tuple(m.agents)
         if agents != self._agents:  # the first collection (or an agent added or removed)
             self._rows_for(agents)
         readings = m.middle_power_readings()
-        restriction_by = [c[f"restriction_by_{gp}"] for gp in m.pole_codes]
-        for i, mp in enumerate(m._state_agents):
-            c["security"][mp], c["economic"][mp] = mp.security, mp.economic
-            c["autonomy"][mp], c["government"][mp] = mp.autonomy, mp.government
-            c["hedging"][mp], c["posture"][mp] = readings["hedging"][i], readings["posture"][i]
-            for column, value in zip(restriction_by, readings["restriction"][i], strict=True):
+        security, economic, autonomy = c["security"], c["economic"], c["autonomy"]
+        government, hedging, posture = c["government"], c["hedging"], c["posture"]
+        for mp, hedged, held, restricted in zip(
+            m._state_agents,
+            readings["hedging"],
+            readings["posture"],
+            readings["restriction"],
+            strict=True,
+        ):
+            security[mp], economic[mp], autonomy[mp] = mp.security, mp.economic, mp.autonomy
+            government[mp], hedging[mp], posture[mp] = mp.government, hedged, held
+            for column, value in zip(self._restriction_columns, restricted, strict=True):
                 column[mp] = value
         for gp in m._pole_agents:
             c["reliability"][gp] = gp.reliability

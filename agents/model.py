@@ -87,7 +87,7 @@ from sim.params import (
     validate,
     with_values,
 )
-from sim.world import compile_world, values_for_block
+from sim.world import compile_world, repeated_run, values_for_block
 
 
 class GeopoliticsModel(mesa.Model):
@@ -667,14 +667,13 @@ class GeopoliticsModel(mesa.Model):
 
     def trajectories(self) -> dict[str, np.ndarray]:
         """Every recorded variable over the steps done: (1, steps + 1, ...). The engine's
-        `record` of every step's world at once: the steps laid along the runs axis of a
-        world compiled with this run's values at each (the same numbers as one call per
-        step, which would cost a call of every recorder per step)."""
+        `record` of every step's world at once: the steps laid along the runs axis of the
+        run's world repeated at each (`sim.world.repeated_run`: the world compiled for them,
+        without compiling it again; the same numbers as one call per step, which would cost
+        a call of every recorder per step)."""
         n = len(self._states)
         if self._recorded is None or self._recorded[0] != n:
-            over_steps = compile_world(
-                self.params, self.seed, np.full(n, self.run), np.full(n, self.element), n - 1
-            )
+            over_steps = repeated_run(self.world, np.full(n, self.run))
             rows = _engine.record(over_steps, _stack_states(self._states))
             self._recorded = (n, {name: value[None] for name, value in rows.items()})
         return self._recorded[1]

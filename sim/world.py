@@ -8,7 +8,7 @@ array over runs; here each becomes an array with a leading run axis.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from types import SimpleNamespace
 
 import numpy as np
@@ -122,6 +122,68 @@ class CompiledWorld:
     @property
     def steps(self) -> int:
         return len(self.dates) - 1
+
+
+# The fields without a run axis: the same for every run of a world (everything else, arrays,
+# named arrays and the observation's arrays, leads with the runs).
+RUNLESS = frozenset(
+    {
+        "params",
+        "seed",
+        "run_ids",  # the runs themselves (their keys), given to `repeated_run`
+        "middle",
+        "poles",
+        "challenger",
+        "dates",
+        "dt_years",
+        "sign",
+        "protector",
+        "lever_changes",
+        "changes",
+        "events",
+        "elections",
+        "init_camp",
+        "key_middle",
+        "key_poles",
+        "key_challenger",
+    }
+)
+RUNLESS_OBSERVATION = frozenset({"sign", "dt_years"})
+
+
+def repeated_run(world: CompiledWorld, run_ids: np.ndarray) -> CompiledWorld:
+    """A world of one run as the world of runs `run_ids` that all hold its values: what
+    `compile_world` makes for them (the same bits: a run's values do not depend on the
+    others'), each per-run array repeated along the runs instead of the parameters compiled
+    again (the Mesa model's `trajectories` lays its steps along the runs: about a third of
+    `compile_world`'s cost). tests/test_world.py holds it to `compile_world`, field by field."""
+    if world.runs != 1:
+        raise ValueError(f"repeated_run takes a world of one run, not {world.runs}")
+    n = len(run_ids)
+
+    def repeated(value):
+        if isinstance(value, np.ndarray):
+            return value.repeat(n, axis=0)  # the method: without `np.repeat`'s dispatch
+        if isinstance(value, dict):
+            return {name: repeated(v) for name, v in value.items()}
+        if isinstance(value, SimpleNamespace):  # arrays, and the modes (str, bool, int) as they are
+            return SimpleNamespace(
+                **{
+                    k: repeated(v) if isinstance(v, np.ndarray) else v
+                    for k, v in vars(value).items()
+                }
+            )
+        if isinstance(value, ObservationInputs):
+            return _repeated_fields(value, repeated, RUNLESS_OBSERVATION)
+        return value
+
+    return _repeated_fields(world, repeated, RUNLESS, run_ids=np.asarray(run_ids, dtype=np.int64))
+
+
+def _repeated_fields(value, repeated, runless, **given):
+    """`value` (a dataclass) with every field but the `runless` ones `repeated`."""
+    per_run = (f.name for f in fields(value) if f.name not in runless)
+    return replace(value, **{name: repeated(getattr(value, name)) for name in per_run}, **given)
 
 
 PLAIN = {float, int}  # the types of a plain number, a parameter's usual value

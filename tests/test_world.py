@@ -1,0 +1,59 @@
+"""The compiled world (sim/world.py): a world of one run repeated over runs is the world
+compiled for them (`repeated_run`, what the Mesa model's `trajectories` records with)."""
+
+from __future__ import annotations
+
+import dataclasses
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from experiments import compose
+from sim.params import validate, with_values
+from sim.world import compile_world, repeated_run
+
+
+def assert_same(a, b, where: str = "world") -> None:
+    """The same values to the bit, field by field (arrays: shape, dtype, bits)."""
+    if isinstance(a, np.ndarray):
+        assert isinstance(b, np.ndarray) and a.shape == b.shape and a.dtype == b.dtype, where
+        assert a.tobytes() == b.tobytes(), where
+    elif isinstance(a, dict):
+        assert list(a) == list(b), where
+        for name in a:
+            assert_same(a[name], b[name], f"{where}[{name!r}]")
+    elif isinstance(a, SimpleNamespace):
+        assert_same(vars(a), vars(b), where)
+    elif dataclasses.is_dataclass(a) and not isinstance(a, type):
+        assert type(a) is type(b), where
+        for f in dataclasses.fields(a):
+            assert_same(getattr(a, f.name), getattr(b, f.name), f"{where}.{f.name}")
+    else:
+        assert a == b, where
+
+
+@pytest.mark.parametrize(
+    "overrides", [[], ["scenario=thaad_2016"], ["dynamics.great_powers=strategic"]]
+)
+def test_a_run_repeated_is_the_world_compiled_for_the_runs(overrides):
+    params = compose(overrides)
+    one = compile_world(params, 7, np.array([3]), slice(0, 1), 12)
+    runs = np.full(5, 3)
+    assert_same(repeated_run(one, runs), compile_world(params, 7, runs, slice(0, 1), 12))
+
+
+def test_a_run_of_a_sweep_repeated_is_the_world_compiled_for_it():
+    """Parameters given as arrays over runs: the run's element, repeated."""
+    rng = np.random.default_rng(1)
+    values = {"pressures.rivalry": rng.uniform(0, 1, 6), "weights.protection": rng.uniform(0, 2, 6)}
+    params = validate(with_values(compose([]), values))
+    one = compile_world(params, 7, np.array([4]), slice(4, 5))
+    runs = np.full(3, 4)
+    assert_same(repeated_run(one, runs), compile_world(params, 7, runs, np.full(3, 4)))
+
+
+def test_only_a_world_of_one_run_is_repeated():
+    world = compile_world(compose([]), 7, np.arange(2), slice(0, 2))
+    with pytest.raises(ValueError, match="one run"):
+        repeated_run(world, np.zeros(3, dtype=np.int64))
