@@ -42,3 +42,12 @@ def same_objects(these: tuple, those: tuple) -> bool:
     """Whether two tuples hold the same objects (the same arrays, not equal values): how the
     caches of what the pressures set tell that no pressure has been replaced since."""
     return len(these) == len(those) and all(map(operator.is_, these, those))
+
+
+def frozen(*arrays: np.ndarray) -> None:
+    """Mark a step's new arrays read-only where they are made, once their kernel has filled
+    them: no one changes them after (the next step changes copies), and the kernels take
+    read-only arrays, so `sim.strategy_kernels.read_only` can pass them, and every view of
+    them, as they are instead of making a read-only view at every call."""
+    for x in arrays:
+        x.setflags(write=False)

@@ -20,6 +20,7 @@ from typing import NamedTuple
 import numpy as np
 
 from sim import kernels
+from sim.arrays import frozen
 from sim.kernels import LOWER, UPPER  # bounds of (security, economic, autonomy)  # noqa: F401
 from sim.utility import Context, broadcast_view, kernel_context
 
@@ -106,6 +107,7 @@ def _partial(
     kernels.partial_kernel(
         state, poles, wts, flat(speed), flat(noise_scale), *(flat(x) for x in shocks), out
     )
+    frozen(out)
     out = out.reshape((8,) + lead)
     return Choice(*out[0:3]), Choice(*out[3:6]), Response(out[3], out[4], out[6], out[7])
 

@@ -27,6 +27,7 @@ from typing import NamedTuple
 import numpy as np
 
 from sim import strategy_kernels as kernels
+from sim.arrays import frozen
 from sim.decision import Response, logit_pick
 from sim.params import LEVERS
 from sim.random import normal_at, uniform_at
@@ -147,6 +148,7 @@ def great_powers_review(
         restraint_curvature,
     )
     if not logit:
+        frozen(levers, restraint)
         return levers, restraint
     lever_keys, restraint_keys = keys.levers[:, :, poles], keys.restraint[:, poles]
     pole_of, lever = np.nonzero(active)
@@ -253,6 +255,7 @@ def challenger_choice(
         kernels.read_only(normal_at(keys, k), (runs,)),
         out,
     )
+    frozen(out)
     return out
 
 

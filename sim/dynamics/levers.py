@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.arrays import frozen
 from sim.dynamics.clock import EVERY, per_world
 from sim.influence import K, Pairs
 from sim.kernels import clip, compiled, jit
@@ -116,6 +117,7 @@ def pairs_and_held(
         out,
         flags,
     )
+    frozen(out, flags, *((held,) if capping else ()))
     return Pairs(
         reliability=out[0],
         reliability_interior=flags[0],

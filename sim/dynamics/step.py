@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from sim.arrays import same_objects, total
+from sim.arrays import frozen, same_objects, total
 from sim.decision import Choice, Response
 from sim.dynamics.aftermath import aftermath
 from sim.dynamics.challenger import (
@@ -173,6 +173,7 @@ def apply_events(w: CompiledWorld, state: State, k: int, keys: Keys, pressures: 
         s.levers = np.empty_like(levers_before)  # filled by `stochastic_events`
     stochastic_events(w, s, k, keys, levers_before)
     s.camp.flags.writeable = False  # changed at elections only, on a copy (see above)
+    frozen(s.momentum)  # a copy, changed no more: the challenger reads it (`read_only`)
     return s
 
 
