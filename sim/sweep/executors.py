@@ -74,6 +74,7 @@ def probe(plan: SweepPlan) -> xr.Dataset:
 @contextlib.contextmanager
 def dask_client(settings: DaskSettings):
     """A client of the cluster at `settings.address`, or of a LocalCluster on loopback."""
+    import dask
     from dask.distributed import Client, LocalCluster
 
     with contextlib.ExitStack() as stack:
@@ -91,6 +92,7 @@ def dask_client(settings: DaskSettings):
             # port with a warning when 8787 is taken (by another cluster): not worth a word.
             stack.enter_context(warnings.catch_warnings())
             warnings.filterwarnings("ignore", message="Port .* is already in use")
+            stack.enter_context(dask.config.set(_start_method()))
             cluster = stack.enter_context(
                 LocalCluster(
                     n_workers=settings.n_workers,
@@ -104,6 +106,19 @@ def dask_client(settings: DaskSettings):
             client = stack.enter_context(Client(cluster))
         _check_workers(client, settings)
         yield client
+
+
+def _start_method() -> dict[str, str]:
+    """How the LocalCluster's nannies start their workers: forked from a server process that
+    has imported Dask once (`forkserver`) rather than each a fresh interpreter importing it
+    (`spawn`, Dask's default). Measured, two workers: the cluster up in 2.3-3.3 s instead of
+    3.2-3.7 s and closed in 0.05 s instead of 0.7-1.1 s. Where there is no forkserver
+    (Windows), Dask's own setting stands."""
+    import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return {}
+    return {"distributed.worker.multiprocessing-method": "forkserver"}
 
 
 def _check_workers(client, settings: DaskSettings) -> None:
