@@ -34,7 +34,7 @@ from collections.abc import Iterable, Iterator
 
 import xarray as xr
 
-from sim.sweep.plan import SweepPlan, run_chunk, run_range
+from sim.sweep.plan import SweepPlan, probe, run_chunk
 from sim.sweep.spec import DaskSettings, SweepError, SweepSpec
 from sim.version import __version__
 
@@ -63,12 +63,6 @@ class InProcess:
     def run(self, chunks: list[int]) -> Iterator[tuple[int, xr.Dataset]]:
         for chunk in chunks:
             yield chunk, run_chunk(self.plan, chunk)
-
-
-def probe(plan: SweepPlan) -> xr.Dataset:
-    """Run 0 alone: the exact variables, types and coordinates of a chunk, and the numbers
-    the store checks the engine against."""
-    return run_range(plan, 0, 1)
 
 
 @contextlib.contextmanager

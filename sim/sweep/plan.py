@@ -203,6 +203,12 @@ def run_chunk(plan: SweepPlan, chunk: int) -> xr.Dataset:
     return run_range(plan, start, stop)
 
 
+def probe(plan: SweepPlan) -> xr.Dataset:
+    """Run 0 alone: the exact variables, types and coordinates of a chunk, and the numbers a
+    store checks the engine against (`sim.sweep.store.open_store`)."""
+    return run_range(plan, 0, 1)
+
+
 def run_range(plan: SweepPlan, start: int, stop: int) -> xr.Dataset:
     keep_freed_memory()  # this process runs the sweep's chunks: see sim.sweep.memory
     params, point, replicate = chunk_params(plan, start, stop)

@@ -44,7 +44,8 @@ import xarray as xr
 from sim.errors import HedgesimError
 from sim.params import to_plain
 from sim.sweep.design import salib_problem
-from sim.sweep.plan import SweepPlan, run_range
+from sim.sweep.plan import SweepPlan
+from sim.sweep.plan import probe as probe_of
 from sim.version import provenance, release
 
 IDENTITY = "hedgesim_sweep"  # root attribute: what this store is a sweep of
@@ -159,12 +160,12 @@ def open_store(
     path: str | os.PathLike, plan: SweepPlan, probe: xr.Dataset | None = None
 ) -> SweepStore:
     """The store at `path` for this sweep: created if absent (or an empty folder), else
-    checked to be this sweep's and undamaged; locked against a second writer. `probe` is run 0
-    alone (`sim.sweep.executors.probe`: the exact variables, types and coordinates of a
-    chunk), computed here if not given (an executor computes it where its chunks run)."""
+    checked to be this sweep's and undamaged; locked against a second writer. `probe` is
+    `sim.sweep.plan.probe(plan)`, computed here if not given (an executor computes it where
+    its chunks run)."""
     path = Path(path)
     if probe is None:
-        probe = run_range(plan, 0, 1)
+        probe = probe_of(plan)
     if path.is_dir() and not any(path.iterdir()):
         path.rmdir()
     if not path.exists():
