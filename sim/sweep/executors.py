@@ -105,9 +105,10 @@ def dask_client(settings: DaskSettings):
 def _start_method() -> dict[str, str]:
     """How the LocalCluster's nannies start their workers: forked from a server process that
     has imported Dask once (`forkserver`) rather than each a fresh interpreter importing it
-    (`spawn`, Dask's default). Measured, two workers: the cluster up in 2.3-3.3 s instead of
-    3.2-3.7 s and closed in 0.05 s instead of 0.7-1.1 s. Where there is no forkserver
-    (Windows), Dask's own setting stands."""
+    (`spawn`, Dask's default). Measured, two workers: closed in 0.03-0.08 s instead of
+    0.56-1.2 s; up in 2.2-3.1 s instead of 3.4-4.5 s beside other work (load 4.4), about as
+    soon on a quieter machine. Where there is no forkserver (Windows), Dask's own setting
+    stands."""
     import multiprocessing
 
     if "forkserver" not in multiprocessing.get_all_start_methods():

@@ -45,10 +45,10 @@ FIXED_PER_CALL = (
 )
 FAILED_POSTURE = -1  # posture_final of a run whose outputs are not finite: no posture
 # Runs per engine block within a chunk (`sim.simulate`'s block_runs; a run's numbers do not
-# depend on it). A block's step arrays then stay nearer the cache than with the engine's
-# 16,384: a 10^6-run Dask sweep on 2 workers took 51.7-54.1 CPU-s instead of 54.2-55.7 and
-# peaked at 1.04-1.11 GB PSS instead of 1.20-1.22 (8,192: the same time, 1.10 GB; 2,048:
-# slower, 54.6-58.8 CPU-s).
+# depend on it). Smaller blocks than the engine's 16,384 keep a chunk's working set smaller:
+# a 10^6-run Dask sweep on 2 workers peaked at 1.04-1.11 GB PSS instead of 1.20-1.22, as fast
+# on a quiet machine and with 2-3% less CPU time beside other work (51.7-54.1 CPU-s instead
+# of 54.2-55.7 at load 3-4); 8,192 was as fast, 1.10 GB; 2,048 slower (54.6-58.8 CPU-s).
 BLOCK_RUNS = 4096
 
 
