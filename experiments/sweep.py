@@ -34,7 +34,7 @@ from sim.progress import progress_bar
 from sim.sweep.executors import executor
 from sim.sweep.plan import SweepPlan, plan_sweep, scheduled_overrides
 from sim.sweep.spec import SweepSpec, parse_sweep
-from sim.sweep.store import open_store
+from sim.sweep.store import begun, open_store
 
 INTERRUPTED = 130
 
@@ -93,25 +93,28 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(spec: SweepSpec, plan: SweepPlan, progress: bool) -> int:
     started = time.perf_counter()
-    with executor(spec) as compute, open_store(spec.store, plan) as store:
-        for what in store.repaired.values():
-            print(f"note: {store.path}: {what}; computing it again", file=sys.stderr)
-        todo = store.missing
-        already = plan.runs - sum(_size(plan, k) for k in todo)
-        bar = progress_bar(progress, plan.runs, desc=spec.name, unit="run", initial=already)
-        try:
-            for chunk, summaries in compute(plan, todo):
-                store.write(chunk, summaries)
-                bar.update(_size(plan, chunk))
-        except KeyboardInterrupt:
+    with executor(spec, plan) as compute:
+        if not begun(spec.store):  # every chunk is to do: begin them while the store is created
+            compute.start(range(plan.n_chunks))
+        with open_store(spec.store, plan, compute.probe()) as store:
+            for what in store.repaired.values():
+                print(f"note: {store.path}: {what}; computing it again", file=sys.stderr)
+            todo = store.missing
+            already = plan.runs - sum(_size(plan, k) for k in todo)
+            bar = progress_bar(progress, plan.runs, desc=spec.name, unit="run", initial=already)
+            try:
+                for chunk, summaries in compute.run(todo):
+                    store.write(chunk, summaries)
+                    bar.update(_size(plan, chunk))
+            except KeyboardInterrupt:
+                bar.close()
+                print(
+                    f"interrupted: {len(store.done)} of {plan.n_chunks} chunks are in {store.path}; "
+                    "run the same command again to resume",
+                    file=sys.stderr,
+                )
+                return INTERRUPTED
             bar.close()
-            print(
-                f"interrupted: {len(store.done)} of {plan.n_chunks} chunks are in {store.path}; "
-                "run the same command again to resume",
-                file=sys.stderr,
-            )
-            return INTERRUPTED
-        bar.close()
     elapsed = time.perf_counter() - started
     log.info(
         f"{Path(spec.store)}: {plan.runs} runs ({plan.n_points} points x {spec.replicates} replicates) "

@@ -44,7 +44,8 @@ import xarray as xr
 from sim.errors import HedgesimError
 from sim.params import to_plain
 from sim.sweep.design import salib_problem
-from sim.sweep.plan import SweepPlan, run_range
+from sim.sweep.plan import SweepPlan
+from sim.sweep.plan import probe as probe_of
 from sim.version import provenance, release
 
 IDENTITY = "hedgesim_sweep"  # root attribute: what this store is a sweep of
@@ -155,11 +156,16 @@ class SweepStore:
         self.close()
 
 
-def open_store(path: str | os.PathLike, plan: SweepPlan) -> SweepStore:
+def open_store(
+    path: str | os.PathLike, plan: SweepPlan, probe: xr.Dataset | None = None
+) -> SweepStore:
     """The store at `path` for this sweep: created if absent (or an empty folder), else
-    checked to be this sweep's and undamaged; locked against a second writer."""
+    checked to be this sweep's and undamaged; locked against a second writer. `probe` is
+    `sim.sweep.plan.probe(plan)`, computed here if not given (an executor computes it where
+    its chunks run)."""
     path = Path(path)
-    probe = run_range(plan, 0, 1)  # the exact variables, types and coordinates of a chunk
+    if probe is None:
+        probe = probe_of(plan)
     if path.is_dir() and not any(path.iterdir()):
         path.rmdir()
     if not path.exists():
@@ -181,6 +187,13 @@ def open_store(path: str | os.PathLike, plan: SweepPlan) -> SweepStore:
 
 
 # --------------------------------------------------------------------------- creation
+def begun(path: str | os.PathLike) -> bool:
+    """Whether anything is at `path` (a store begun, or something else): if not, every chunk
+    of a sweep opening a store there is to do."""
+    path = Path(path)
+    return path.exists() and not (path.is_dir() and not any(path.iterdir()))
+
+
 def _create(path: Path, plan: SweepPlan, probe: xr.Dataset) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_skeletons(path)
