@@ -62,8 +62,24 @@ def tests_of(
 ):
     """One run's stochastic tests: (threat after them, missile test?, nuclear test?) from its
     draws in the missile and nuclear streams (`missile`, `nuclear`: the tests' sizes)."""
-    missile_test = uniform_of(missile_key, counter) < missile_chance
-    nuclear_test = uniform_of(nuclear_key, counter) < nuclear_chance
+    return tests_of_draws(
+        threat,
+        uniform_of(missile_key, counter),
+        uniform_of(nuclear_key, counter),
+        missile_chance,
+        nuclear_chance,
+        missile,
+        nuclear,
+    )
+
+
+@jit
+def tests_of_draws(
+    threat, missile_draw, nuclear_draw, missile_chance, nuclear_chance, missile, nuclear
+):
+    """`tests_of` from the run's uniform draws (`uniform_of`) in the two streams."""
+    missile_test = missile_draw < missile_chance
+    nuclear_test = nuclear_draw < nuclear_chance
     after = (
         threat + (1.0 if missile_test else 0.0) * missile + (1.0 if nuclear_test else 0.0) * nuclear
     )

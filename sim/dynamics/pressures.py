@@ -97,7 +97,13 @@ def taiwan_crises(w: CompiledWorld, taiwan_shock: np.ndarray, keys: np.ndarray, 
 @jit
 def crisis_of(shock, key, counter, chance, size):
     """One run's stochastic crisis: (Taiwan shock after it, crisis?) from its draw."""
-    crisis = uniform_of(key, counter) < chance
+    return crisis_of_draw(shock, uniform_of(key, counter), chance, size)
+
+
+@jit
+def crisis_of_draw(shock, draw, chance, size):
+    """`crisis_of` from the run's uniform draw (`uniform_of`)."""
+    crisis = draw < chance
     return shock + (1.0 if crisis else 0.0) * size, crisis
 
 
