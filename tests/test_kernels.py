@@ -57,6 +57,38 @@ def test_without_a_writable_cache_the_kernels_compile_in_memory_to_the_same_numb
     np.testing.assert_array_equal(np.load(out), expected.security.values)
 
 
+WORLD_STEPS = """
+import agents
+from experiments import compose
+import sim
+for overrides in ([], ["world=indo_pacific_2025"]):
+    params = compose(overrides)
+    sim.simulate(params, runs=5, seed=1, steps=4)
+    agents.GeopoliticsModel(params, rng=1, run=0).run_for(4)
+"""
+
+
+@pytest.mark.slow
+def test_a_new_process_loads_every_kernel_from_the_disk_cache_and_compiles_none():
+    # A kernel Numba cannot key in its cache (e.g. a closure capturing a function made at run
+    # time) is compiled again in every process: a second or more in each Dask worker.
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    run = [sys.executable, "-c", WORLD_STEPS]
+    first = subprocess.run(run, env=env, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert first.returncode == 0, first.stderr  # compiles what the cache lacks
+    again = subprocess.run(
+        run,
+        env={**env, "NUMBA_DEBUG_CACHE": "1"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert again.returncode == 0, again.stderr
+    compiled_again = [line for line in again.stdout.splitlines() if "data saved" in line]
+    assert compiled_again == [], compiled_again[:3]
+
+
 def _random_context(rng, runs, states, poles):
     """Kernel inputs for `runs` x `states` decisions with values in [-1, 1] (concave and
     convex parabolas alike), some fields broadcast over states or runs (stride 0), as the

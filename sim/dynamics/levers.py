@@ -254,6 +254,65 @@ def pairs_kernel(
     )
 
 
+@jit
+def pair_effects(
+    lever,
+    refs,
+    gain,
+    doubt,
+    drain,
+    reliability,
+    crisis,
+    military,
+    rivalry,
+    exposure,
+    restriction,
+    out,
+    flags,
+    states,
+    poles,
+    responsive,
+):
+    """What the levers in force `lever` make of every pair: reliability, military pressure
+    and restriction in force into `out`, where their clips do not bind into `flags`. Inlined
+    into `_shaped_pairs_kernel`'s kernels, whose constants `states`, `poles` and `responsive`
+    then are (a module function, not a closure: Numba's disk cache cannot key a kernel that
+    captures a function made at run time, and compiled it again in every process)."""
+    # one loop over runs an effect (as fast as one loop doing them all, or faster)
+    runs = out.shape[1]
+    for r in range(runs):
+        for m in range(states):
+            for p in range(poles):
+                raw = reliability_seen(
+                    gain[r],
+                    doubt[r],
+                    drain[r],
+                    reliability[r, p],
+                    crisis[r],
+                    lever[r, m, p, COMMITMENT],
+                    refs[r, p, 0],
+                    lever[r, m, p, TARIFF],
+                    refs[r, p, 1],
+                )
+                out[0, r, m, p] = clip(raw, 0.0, 1.0)
+                flags[0, r, m, p] = (raw > 0.0) and (raw < 1.0)
+    for r in range(runs):
+        for m in range(states):
+            for p in range(poles):
+                level = military[r, p] + lever[r, m, p, MILITARY]
+                out[1, r, m, p] = military_pressure(exposure[r, m], rivalry[r], level)
+                flags[1, r, m, p] = (level > 0.0) and (level < 1.0)
+    for r in range(runs):
+        for m in range(states):
+            for p in range(poles):
+                coercion, events = lever[r, m, p, COERCION], restriction[r, m, p]
+                if responsive:  # the old reaction rule: restrictions come from events only
+                    out[2, r, m, p], flags[2, r, m, p] = events, False
+                else:
+                    out[2, r, m, p] = max(events, coercion)
+                    flags[2, r, m, p] = coercion >= events
+
+
 def _shaped_pairs_kernel(
     states: int, poles: int, levers_count: int, capping: bool, responsive: bool
 ):
@@ -263,56 +322,6 @@ def _shaped_pairs_kernel(
     as fast: 0.82 -> 0.62 ms a step of 25,000 runs of two states and two great powers;
     0.52 ms with a loop over runs an effect). Numba's disk cache keys a closure by its
     constants."""
-
-    @jit
-    def effects(
-        lever,
-        refs,
-        gain,
-        doubt,
-        drain,
-        reliability,
-        crisis,
-        military,
-        rivalry,
-        exposure,
-        restriction,
-        out,
-        flags,
-    ):
-        # one loop over runs an effect (as fast as one loop doing them all, or faster)
-        runs = out.shape[1]
-        for r in range(runs):
-            for m in range(states):
-                for p in range(poles):
-                    raw = reliability_seen(
-                        gain[r],
-                        doubt[r],
-                        drain[r],
-                        reliability[r, p],
-                        crisis[r],
-                        lever[r, m, p, COMMITMENT],
-                        refs[r, p, 0],
-                        lever[r, m, p, TARIFF],
-                        refs[r, p, 1],
-                    )
-                    out[0, r, m, p] = clip(raw, 0.0, 1.0)
-                    flags[0, r, m, p] = (raw > 0.0) and (raw < 1.0)
-        for r in range(runs):
-            for m in range(states):
-                for p in range(poles):
-                    level = military[r, p] + lever[r, m, p, MILITARY]
-                    out[1, r, m, p] = military_pressure(exposure[r, m], rivalry[r], level)
-                    flags[1, r, m, p] = (level > 0.0) and (level < 1.0)
-        for r in range(runs):
-            for m in range(states):
-                for p in range(poles):
-                    coercion, events = lever[r, m, p, COERCION], restriction[r, m, p]
-                    if responsive:  # the old reaction rule: restrictions come from events only
-                        out[2, r, m, p], flags[2, r, m, p] = events, False
-                    else:
-                        out[2, r, m, p] = max(events, coercion)
-                        flags[2, r, m, p] = coercion >= events
 
     def kernel(
         levers,
@@ -337,7 +346,7 @@ def _shaped_pairs_kernel(
                     for p in range(poles):
                         for k in range(levers_count):
                             held[r, m, p, k] = lever_in_force(levers[r, m, p, k], caps[r, p, k])
-            effects(
+            pair_effects(
                 held,
                 refs,
                 gain,
@@ -351,9 +360,12 @@ def _shaped_pairs_kernel(
                 restriction,
                 out,
                 flags,
+                states,
+                poles,
+                responsive,
             )
         else:
-            effects(
+            pair_effects(
                 levers,
                 refs,
                 gain,
@@ -367,6 +379,9 @@ def _shaped_pairs_kernel(
                 restriction,
                 out,
                 flags,
+                states,
+                poles,
+                responsive,
             )
 
     return compiled(None, error_model="numpy")(kernel)
