@@ -194,7 +194,7 @@ def test_a_signal_during_a_run_cleans_up(tmp_path, sent, status):
         time.sleep(0.05)
     process.send_signal(sent)
     code, _, err = finish(process)
-    assert code == status
+    assert code == status, err  # the line tells which error ended it otherwise
     the_line(err, "interrupted")  # "removed" in the job, "nothing was kept" before it
     assert snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no .hydra, no partial
