@@ -37,7 +37,15 @@ def command(args: list[str], cwd: Path, prelude: str = "", **env: str) -> subpro
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=as_from_a_terminal,
     )
+
+
+def as_from_a_terminal() -> None:
+    """Ctrl-C's signal handled as a user's command at a terminal has it: a test suite started
+    in the background by a non-interactive shell (`make test &`) runs with SIGINT ignored
+    (POSIX), which its processes inherit and Python then keeps."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def finish(process: subprocess.Popen) -> tuple[int, str, str]:
