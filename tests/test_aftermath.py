@@ -107,7 +107,8 @@ def test_context_kernel_sums_ties_as_total_does():
     def fields(ties_total, aligned_total):
         out = [np.empty((runs, states, 1)) for _ in range(4)]
         out += [np.empty((runs, states, poles, 1)) for _ in range(4)]
-        context_kernel(
+        summed = ties_total.shape[1] > 0
+        context_kernel(states, poles, 0 if summed else states, summed)(
             per_run[0], exposure, per_run[1], exposure, neighbours, ties, security,
             ties_total, aligned_total, pairs[0], pairs[1], per_run[2], pairs[2], per_run[3],
             pairs[3], coercion, per_run[4], pairs[4], pairs[0] - 0.5, *out,

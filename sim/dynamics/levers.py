@@ -100,9 +100,9 @@ def pairs_and_held(
     by_lever = (runs,) + caps.shape[1:]
     out = np.empty((4, runs, states, poles))
     flags = np.empty((3, runs, states, poles), dtype=np.bool_)
-    pairs_kernel(
+    responsive = dyn.great_powers == "responsive"
+    pairs_kernel(states, poles, np.shape(levers)[3], capping, responsive)(
         read_only(levers, np.shape(levers)),
-        capping,
         held if capping else np.empty((0, 0, 0, 0)),
         read_only(caps, by_lever),
         read_only(references(w, caps), (runs, poles, 2)),
@@ -115,7 +115,6 @@ def pairs_and_held(
         per_run(dispositions["rivalry"]),
         exposure,
         np.asarray(restriction, dtype=np.float64),
-        dyn.great_powers == "responsive",
         out,
         flags,
     )
@@ -208,52 +207,6 @@ def references_kernel(initial, maximum, caps, out):
             )
 
 
-def pairs_kernel(
-    levers,
-    capping,
-    held,
-    caps,
-    refs,
-    gain,
-    doubt,
-    drain,
-    reliability,
-    crisis,
-    military,
-    rivalry,
-    exposure,
-    restriction,
-    responsive,
-    out,
-    flags,
-):
-    """`pairs` for every (run, middle power, great power): out[0] reliability, out[1] military
-    pressure, out[2] restriction in force; flags[0], flags[1] where their clips do not bind,
-    flags[2] where the coercion lever sets the restriction. The levers in force: `levers`
-    capped by `caps` into `held` if `capping`, otherwise `levers` themselves. The kernel
-    compiled for the shape (middle powers, great powers, levers), `capping` and `responsive`
-    (`_shaped_pairs_kernel`)."""
-    _, states, poles, levers_count = np.shape(levers)
-    kernel = _pairs_kernels(states, poles, levers_count, bool(capping), bool(responsive))
-    kernel(
-        levers,
-        held,
-        caps,
-        refs,
-        gain,
-        doubt,
-        drain,
-        reliability,
-        crisis,
-        military,
-        rivalry,
-        exposure,
-        restriction,
-        out,
-        flags,
-    )
-
-
 @jit
 def pair_effects(
     lever,
@@ -275,7 +228,7 @@ def pair_effects(
 ):
     """What the levers in force `lever` make of every pair: reliability, military pressure
     and restriction in force into `out`, where their clips do not bind into `flags`. Inlined
-    into `_shaped_pairs_kernel`'s kernels, whose constants `states`, `poles` and `responsive`
+    into `pairs_kernel`'s kernels, whose constants `states`, `poles` and `responsive`
     then are (a module function, not a closure: Numba's disk cache cannot key a kernel that
     captures a function made at run time, and compiled it again in every process)."""
     # one loop over runs an effect (as fast as one loop doing them all, or faster)
@@ -313,15 +266,19 @@ def pair_effects(
                     flags[2, r, m, p] = coercion >= events
 
 
-def _shaped_pairs_kernel(
-    states: int, poles: int, levers_count: int, capping: bool, responsive: bool
-):
-    """`pairs_kernel` for `states` middle powers, `poles` great powers, `levers_count` levers,
-    capping or not and responsive or not, all constants of the compiled closure: a run's
-    loops are unrolled and the branches on `capping` and `responsive` gone (about 1.3 times
-    as fast: 0.82 -> 0.62 ms a step of 25,000 runs of two states and two great powers;
-    0.52 ms with a loop over runs an effect). Numba's disk cache keys a closure by its
-    constants."""
+@functools.cache
+def pairs_kernel(states: int, poles: int, levers_count: int, capping: bool, responsive: bool):
+    """The kernel of `pairs` for `states` middle powers, `poles` great powers, `levers_count`
+    levers, capping or not and responsive or not, all constants of the compiled closure, so
+    a run's loops are unrolled and the branches on `capping` and `responsive` gone (about 1.3
+    times as fast: 0.82 -> 0.62 ms a step of 25,000 runs of two states and two great powers;
+    0.52 ms with a loop over runs an effect; Numba's disk cache keys a closure by its
+    constants). `kernel(levers, held, caps, refs, gain, doubt, drain, reliability, crisis,
+    military, rivalry, exposure, restriction, out, flags)`: for every (run, middle power,
+    great power) out[0] reliability, out[1] military pressure, out[2] restriction in force;
+    flags[0], flags[1] where their clips do not bind, flags[2] where the coercion lever sets
+    the restriction. The levers in force: `levers` capped by `caps` into `held` if
+    `capping`, otherwise `levers` themselves."""
 
     def kernel(
         levers,
@@ -346,45 +303,26 @@ def _shaped_pairs_kernel(
                     for p in range(poles):
                         for k in range(levers_count):
                             held[r, m, p, k] = lever_in_force(levers[r, m, p, k], caps[r, p, k])
-            pair_effects(
-                held,
-                refs,
-                gain,
-                doubt,
-                drain,
-                reliability,
-                crisis,
-                military,
-                rivalry,
-                exposure,
-                restriction,
-                out,
-                flags,
-                states,
-                poles,
-                responsive,
-            )
+            in_force = held
         else:
-            pair_effects(
-                levers,
-                refs,
-                gain,
-                doubt,
-                drain,
-                reliability,
-                crisis,
-                military,
-                rivalry,
-                exposure,
-                restriction,
-                out,
-                flags,
-                states,
-                poles,
-                responsive,
-            )
+            in_force = levers
+        pair_effects(
+            in_force,
+            refs,
+            gain,
+            doubt,
+            drain,
+            reliability,
+            crisis,
+            military,
+            rivalry,
+            exposure,
+            restriction,
+            out,
+            flags,
+            states,
+            poles,
+            responsive,
+        )
 
     return compiled(None, error_model="numpy")(kernel)
-
-
-_pairs_kernels = functools.cache(_shaped_pairs_kernel)

@@ -170,7 +170,8 @@ def middle_power_context(
         memory=np.empty((runs, states, poles, 1)),
         trade_pressure=np.empty((runs, states, poles, 1)),
     )
-    context_kernel(
+    summed = ties_total.shape[1] > 0
+    context_kernel(states, poles, 0 if summed else ties.shape[2], summed)(
         _per_run(threat, runs),
         c(w.threat_exposure[:, rows]),
         _per_run(levers["taiwan_risk"], runs),
@@ -243,82 +244,18 @@ def derisking(learning, memory):
     return learning * memory
 
 
-def context_kernel(
-    threat,
-    threat_exposure,
-    taiwan_risk,
-    taiwan_exposure,
-    neighbours,
-    ties,
-    neighbour_security,
-    ties_total,
-    aligned_total,
-    exports,
-    inducement,
-    restriction_loss,
-    restriction,
-    pledge_value,
-    pledge,
-    coercion,
-    derisk_learning,
-    memory,
-    trade_pressure,
-    out_threat,
-    out_taiwan,
-    out_neighbour_ties,
-    out_neighbour_alignment,
-    out_market,
-    out_coercion,
-    out_memory,
-    out_trade_pressure,
-):
-    """The fields of `middle_power_context` a step changes, run by run (every array but the
-    levers' `inducement` and `trade_pressure` C-contiguous: a run's pairs (state, great
-    power) are read as one row). Ties are summed
-    over neighbours left to right (`sim.arrays.total`), or given summed (`ties_total`,
-    `aligned_total`, (R, M'); empty when not). The kernel compiled for the shape (states,
-    great powers, neighbours) and whether the ties come summed (`_shaped_context_kernel`)."""
-    _, states, poles = restriction.shape
-    summed = ties_total.shape[1] > 0
-    kernel = _context_kernels(states, poles, 0 if summed else ties.shape[2], summed)
-    kernel(
-        threat,
-        threat_exposure,
-        taiwan_risk,
-        taiwan_exposure,
-        neighbours,
-        ties,
-        neighbour_security,
-        ties_total,
-        aligned_total,
-        exports,
-        inducement,
-        restriction_loss,
-        restriction,
-        pledge_value,
-        pledge,
-        coercion,
-        derisk_learning,
-        memory,
-        trade_pressure,
-        out_threat,
-        out_taiwan,
-        out_neighbour_ties,
-        out_neighbour_alignment,
-        out_market,
-        out_coercion,
-        out_memory,
-        out_trade_pressure,
-    )
-
-
-def _shaped_context_kernel(states: int, poles: int, others: int, summed: bool):
-    """`context_kernel` for `states` middle powers, `poles` great powers, `others` neighbours
-    and ties summed or not, all constants of the compiled closure: the loops over a run's
-    pairs are unrolled and the branch on `summed` is gone (about 2.3 times as fast as with
-    the counts read from the arrays: 1.36 -> 0.57 ms a step of 25,000 runs of two states and
-    two great powers; 0.30 ms with a loop over runs a field). Numba's disk cache keys a
-    closure by its constants."""
+@functools.cache
+def context_kernel(states: int, poles: int, others: int, summed: bool):
+    """The kernel of `middle_power_context`'s fields a step changes, for `states` middle
+    powers, `poles` great powers, `others` neighbours and ties summed or not, all constants
+    of the compiled closure: the loops over a run's pairs are unrolled and the branch on
+    `summed` is gone (about 2.3 times as fast as with the counts read from the arrays: 1.36
+    -> 0.57 ms a step of 25,000 runs of two states and two great powers; 0.30 ms with a loop
+    over runs a field; Numba's disk cache keys a closure by its constants). Run by run, every
+    array but the levers' `inducement` and `trade_pressure` C-contiguous (a run's pairs
+    (state, great power) are read as one row). Ties are summed over neighbours left to
+    right (`sim.arrays.total`), or given summed (`ties_total`, `aligned_total`, (R, M');
+    empty when not)."""
     cells = states * poles
 
     def kernel(
@@ -415,9 +352,6 @@ def _shaped_context_kernel(states: int, poles: int, others: int, summed: bool):
                     trade_out[r, i * poles + p] = clip(trade_pressure[r, i, p], 0.0, 1.0)
 
     return compiled(None, error_model="numpy")(kernel)
-
-
-_context_kernels = functools.cache(_shaped_context_kernel)
 
 
 @jit
