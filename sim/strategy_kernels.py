@@ -967,8 +967,20 @@ def world_views(w, key, sources: tuple, make):
 
 
 # ----------------------------------------------------------------------------- the inputs
+# The dtypes the kernels take, by the type `read_only` is asked for: NumPy keeps one dtype
+# object per built-in type, so an array of it is recognised by identity.
+_DTYPES = {t: np.dtype(t) for t in (np.float64, np.int64, bool, np.bool_)}
+
+
 def read_only(x, shape, dtype=np.float64) -> np.ndarray:
     """`x` broadcast to `shape`, a read-only view (the one type of array the kernels take)."""
+    if type(x) is np.ndarray and x.dtype is _DTYPES.get(dtype) and x.shape == shape:
+        # the usual case at one run, some thirty times a step: an array of the kernel's
+        # type already (a frozen array, a cache's view), itself; otherwise a read-only view
+        if x.flags.writeable:
+            x = x.view()
+            x.setflags(write=False)
+        return x
     x = np.asarray(x, dtype=dtype)
     if x.shape != shape:
         return broadcast_view(x, shape)
