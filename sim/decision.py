@@ -22,7 +22,7 @@ import numpy as np
 from sim import kernels
 from sim.arrays import frozen
 from sim.kernels import LOWER, UPPER  # bounds of (security, economic, autonomy)  # noqa: F401
-from sim.utility import Context, broadcast_view, kernel_context
+from sim.utility import Context, broadcast_shape, broadcast_view, kernel_context
 
 
 class Choice(NamedTuple):
@@ -92,7 +92,7 @@ def _partial(
     positions, the best responses and the `Response` (`laid`: the caller's cache of its
     weights' views, `sim.utility.kernel_context`)."""
     # the distinct shapes only (np.broadcast_shapes costs per argument)
-    shape = np.broadcast_shapes(*{np.shape(x) for x in (speed, noise_scale, *shocks)})
+    shape = broadcast_shape(frozenset(np.shape(x) for x in (speed, noise_scale, *shocks)))
     state, poles, wts, lead = kernel_context(ctx, weights, shape, laid=laid)
 
     def flat(x):  # the kernel reads decisions on two axes, read-only
@@ -100,7 +100,7 @@ def _partial(
         if x.shape != lead:
             return broadcast_view(x, lead).reshape(state[0].shape)
         x = x.reshape(state[0].shape)  # a new view: its flag leaves the caller's array alone
-        x.flags.writeable = False
+        x.setflags(write=False)
         return x
 
     out = np.empty((8,) + state[0].shape)

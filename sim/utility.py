@@ -18,6 +18,8 @@ a state's best response along one dimension is the vertex of a parabola (see `de
 
 from __future__ import annotations
 
+import functools
+import operator
 from types import SimpleNamespace
 from typing import NamedTuple
 
@@ -80,9 +82,26 @@ def broadcast_view(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     thousand times a run."""
     if x.size == 1 and x.ndim <= len(shape):
         view = np.ndarray(shape, x.dtype, x, 0, (0,) * len(shape))
-        view.flags.writeable = False
+        view.setflags(write=False)  # (half the cost of `flags.writeable = False`)
         return view
     return np.broadcast_to(x, shape)
+
+
+_STATE_FIELDS_OF = operator.attrgetter(*kernels.STATE_FIELDS)
+_POLE_FIELDS_OF = operator.attrgetter(*kernels.POLE_FIELDS)
+_FLOAT = np.dtype(np.float64)
+
+
+def _float_array(x) -> np.ndarray:
+    """`np.asarray(x, dtype=np.float64)`, `x` itself without a call where it is one already."""
+    return x if type(x) is np.ndarray and x.dtype is _FLOAT else np.asarray(x, dtype=np.float64)
+
+
+@functools.lru_cache(maxsize=256)
+def broadcast_shape(shapes: frozenset) -> tuple[int, ...]:
+    """`np.broadcast_shapes` of distinct `shapes`, kept: a step asks for the same few shapes
+    every time, and NumPy's costs some microseconds a call (it builds arrays to broadcast)."""
+    return np.broadcast_shapes(*shapes)
 
 
 def kernel_context(
@@ -105,15 +124,16 @@ def kernel_context(
     step) that is a fifth of this function's cost."""
 
     def state_field(x):
-        x = np.asarray(x, dtype=np.float64)
+        x = _float_array(x)
         return x if per_option or x.ndim == 0 else x[..., 0]
 
-    def pole_field(x):  # (..., P, 1) -> (..., P) or, per option, (..., 1, P)
-        x = np.asarray(x, dtype=np.float64)
-        return np.moveaxis(x, -2, -1) if per_option else x[..., 0]
-
-    state = [state_field(getattr(ctx, name)) for name in kernels.STATE_FIELDS]
-    poles = [pole_field(getattr(ctx, name)) for name in kernels.POLE_FIELDS]
+    # the fields read in one call each (`operator.attrgetter`), not one `getattr` a field
+    if per_option:
+        state = [_float_array(x) for x in _STATE_FIELDS_OF(ctx)]
+        poles = [np.moveaxis(_float_array(x), -2, -1) for x in _POLE_FIELDS_OF(ctx)]
+    else:  # (..., 1) -> (...) and (..., P, 1) -> (..., P)
+        state = [state_field(x) for x in _STATE_FIELDS_OF(ctx)]
+        poles = [_float_array(x)[..., 0] for x in _POLE_FIELDS_OF(ctx)]
     hit = None if laid is None else laid.get("weights")
     if hit is None or hit[0] is not weights or hit[1] != per_option:
         wts = [state_field(getattr(weights, name)) for name in kernels.TERM_NAMES]
@@ -123,10 +143,11 @@ def kernel_context(
     wts, weight_shapes, laid_weights = hit[2], hit[3], hit[4]
     pole_shapes = {x.shape for x in poles}
     P = max(s[-1] for s in pole_shapes)
-    # the distinct shapes only: np.broadcast_shapes costs per argument (15 us for the forty
-    # fields at one run, 2 us for their three shapes), and repeats change nothing
-    lead = np.broadcast_shapes(
-        *{shape, *weight_shapes, *{x.shape for x in state}, *(s[:-1] for s in pole_shapes)}
+    # the distinct shapes only, their broadcast kept (`broadcast_shape`)
+    lead = broadcast_shape(
+        frozenset(
+            {shape, *weight_shapes, *{x.shape for x in state}, *(s[:-1] for s in pole_shapes)}
+        )
     )
 
     def flat(x, tail=()):

@@ -396,10 +396,9 @@ def _fixed_context(w: CompiledWorld, rows, shape: tuple[int, ...]) -> dict[str, 
     return fixed
 
 
-def decide(
-    w: CompiledWorld, ctx: Context, k: int, keys: tuple[np.ndarray, np.ndarray, np.ndarray]
-) -> tuple[Choice, Response]:
-    """New positions of the middle powers in `ctx` (keys: their decision streams, (R, M')),
+def decide(w: CompiledWorld, ctx: Context, k: int, keys: np.ndarray) -> tuple[Choice, Response]:
+    """New positions of the middle powers in `ctx` (keys: their decision streams of security,
+    economic and autonomy, (3, R, M')),
     and where they were heading (what the great powers forecast from)."""
     d = w.decision
     weights = _laid_weights(w, np.shape(ctx.last_security))
@@ -416,7 +415,7 @@ def decide(
         lambda: (1.0 - decay(w, d.adjustment_half_life))[:, None],
     )
     noise = per_world(w, "_noise", d.noise, lambda: (d.noise * np.sqrt(w.dt_years))[:, None])
-    shocks = Choice(*(normal_at(key, k) for key in keys))
+    shocks = Choice(*normal_at(keys, k))  # the three streams in one call (3, R, M')
     return partial_response(ctx, weights, speed, noise, shocks, laid)
 
 

@@ -70,7 +70,7 @@ def initial_state(w: CompiledWorld) -> State:
 class Keys:
     """Step-independent random keys of every stream (see `sim.random`)."""
 
-    decide: tuple[np.ndarray, np.ndarray, np.ndarray]  # (R, M) each
+    decide: np.ndarray  # (3, R, M): security, economic, autonomy (drawn in one call)
     missile: np.ndarray  # (R,)
     nuclear: np.ndarray
     taiwan: np.ndarray
@@ -93,10 +93,12 @@ def random_keys(w: CompiledWorld) -> Keys:
     by_neighbours = pair_key(mid[:, None], mid[None, :])[None]
     key = lambda states, stream, r=run_m: run_stream_keys(r, states, stream)  # noqa: E731
     return Keys(
-        decide=(
-            key(mid, Stream.DECIDE_SECURITY),
-            key(mid, Stream.DECIDE_ECONOMIC),
-            key(mid, Stream.DECIDE_AUTONOMY),
+        decide=np.stack(
+            [
+                key(mid, Stream.DECIDE_SECURITY),
+                key(mid, Stream.DECIDE_ECONOMIC),
+                key(mid, Stream.DECIDE_AUTONOMY),
+            ]
         ),
         missile=key(w.key_challenger, Stream.MISSILE_TEST, run_1),
         nuclear=key(w.key_challenger, Stream.NUCLEAR_TEST, run_1),
