@@ -1024,67 +1024,63 @@ def tables(
     if pairs is None:
         pairs = SimpleNamespace(**dict.fromkeys(PAIRS_READ, zero))
 
-    def view(x, shape, dtype=np.float64):
-        return read_only(zero if x is None else x, shape, dtype)
-
-    def run(x):
-        return view(x, (runs,))
+    # Each field in one call of `read_only`, lists made inline: some thirty fields a review
+    # step, where a chain of helpers per field cost more than the views themselves.
+    by_run, by_state, by_pair = (runs,), (runs, middle), (runs, middle, poles)
 
     def state(x):  # a context field (R, M or 1, 1), a weight, or an array (R, M)
-        x = np.asarray(x, dtype=np.float64)
-        return view(x[..., 0] if x.ndim == 3 else x, (runs, middle))
+        if type(x) is not np.ndarray:
+            x = np.asarray(x, dtype=np.float64)
+        return read_only(x[..., 0] if x.ndim == 3 else x, by_state)
 
     def pair(x):  # a context pole field (R, M, P, 1) or an array (R, M, P)
-        x = np.asarray(x, dtype=np.float64)
-        return view(x[..., 0] if x.ndim == 4 else x, (runs, middle, poles))
-
-    def pole(x):
-        return view(x, (runs, poles))
+        if type(x) is not np.ndarray:
+            x = np.asarray(x, dtype=np.float64)
+        return read_only(x[..., 0] if x.ndim == 4 else x, by_pair)
 
     fixed = _fixed_views(w, runs, middle, poles)
     dispositions = {} if dispositions is None else dispositions
     pressures = {} if pressures is None else pressures
-    variable = (
-        run(dispositions.get("rivalry")),
-        run(dispositions.get("taiwan_risk")),
-        run(pressures.get("russia_dprk")),
+    variable = tuple(
+        [
+            read_only(zero if x is None else x, by_run)
+            for x in (
+                dispositions.get("rivalry"),
+                dispositions.get("taiwan_risk"),
+                pressures.get("russia_dprk"),
+            )
+        ]
     )
     u = fixed.u[:10] + variable + fixed.u[10:]
     targets = (None,) * 4 if response is None else tuple(response)
-    s = (
-        tuple(
-            state(x)
-            for x in (
-                ctx.threat,
-                ctx.rivalry,
-                ctx.last_security,
-                ctx.last_economic,
-                ctx.last_autonomy,
-                ctx.appeasement,
-                ctx.consent_complement,
-            )
-        )
-        + fixed.s
-        + tuple(state(zero if x is None else x) for x in targets)
+    seen = (
+        ctx.threat,
+        ctx.rivalry,
+        ctx.last_security,
+        ctx.last_economic,
+        ctx.last_autonomy,
+        ctx.appeasement,
+        ctx.consent_complement,
     )
-    q = tuple(
-        pair(x)
-        for x in (
-            ctx.sign,
-            ctx.protector,
-            ctx.capability,
-            ctx.military,
-            pairs.reliability,
-            pairs.restriction,
-            pairs.inducement,
-        )
-    ) + (fixed.exports, pair(zero if pledge is None else pledge))
-    b = tuple(
-        view(x, (runs, middle, poles), bool)
-        for x in (pairs.reliability_interior, pairs.military_interior, pairs.coercion_binds)
+    targets = tuple([state(zero if x is None else x) for x in targets])
+    s = tuple([state(x) for x in seen]) + fixed.s + targets
+    seen_pairs = (
+        ctx.sign,
+        ctx.protector,
+        ctx.capability,
+        ctx.military,
+        pairs.reliability,
+        pairs.restriction,
+        pairs.inducement,
     )
-    g = fixed.g[:8] + (pole(restraint),) + fixed.g[8:]
-    return u, s, q, b, g
+    q = tuple([pair(x) for x in seen_pairs]) + (
+        fixed.exports,
+        pair(zero if pledge is None else pledge),
+    )
+    flags = (pairs.reliability_interior, pairs.military_interior, pairs.coercion_binds)
+    b = tuple([read_only(x, by_pair, bool) for x in flags])
+    g = fixed.g[:8] + (read_only(zero if restraint is None else restraint, (runs, poles)),)
+    return u, s, q, b, g + fixed.g[8:]
 
 
 def _fixed_views(w, runs: int, middle: int, poles: int) -> SimpleNamespace:
