@@ -90,6 +90,18 @@ def test_latin_hypercube_is_a_function_of_its_seed():
     assert not np.allclose(a, c)
 
 
+@pytest.mark.parametrize("samples, seed", [(1, 0), (20, 7), (2_000, 2**40 + 3)])
+def test_latin_hypercube_draws_scipys_points_to_the_bit(samples, seed):
+    """A store begun when the design came from scipy.stats.qmc resumes with the same points."""
+    from scipy.stats import qmc
+
+    s = spec(design="lhs", samples=samples, parameters=SEVEN, seed=seed)
+    low, high = (np.array([getattr(a, end) for a in s.parameters]) for end in ("low", "high"))
+    unit = qmc.LatinHypercube(d=len(SEVEN), rng=np.random.default_rng(seed)).random(samples)
+    expected = qmc.scale(unit, low, high)
+    assert design_points(s).tobytes() == expected.tobytes()
+
+
 # --------------------------------------------------------------------------- sobol
 @pytest.mark.parametrize("second_order", [True, False])
 def test_sobol_has_saltelli_structure(second_order):
