@@ -254,9 +254,9 @@ def context_kernel(states: int, poles: int, others: int, summed: bool):
     -> 0.57 ms a step of 25,000 runs of two states and two great powers; 0.30 ms with a loop
     over runs a field; Numba's disk cache keys a closure by its constants). Run by run, every
     array C-contiguous (a run's pairs (state, great power) are read as one row; the levers'
-    `inducement` and `trade_pressure` too, laid out by the pairs' kernel, `levers_read`). Ties are summed over neighbours left to
-    right (`sim.arrays.total`), or given summed (`ties_total`, `aligned_total`, (R, M');
-    empty when not)."""
+    `inducement` and `trade_pressure` too, laid out by the pairs' kernel, `levers_read`).
+    Ties are summed over neighbours left to right (`sim.arrays.total`), or given summed
+    (`ties_total`, `aligned_total`, (R, M'); empty when not)."""
     cells = states * poles
 
     def kernel(
