@@ -41,6 +41,8 @@ sum crosses lanes). What that takes, and what would stop it:
   results out. The copies are about half the kernel's time (they read the context from
   memory, which a decision at a time did too); the kernel runs about 2.5 times as fast as
   one decision at a time (118 -> 46 ns a decision, a block of 16,384 runs of two states).
+  A field the same for every state, or for every run (a world's parameter viewed once,
+  `sim.strategy_kernels.once_per_run`), is copied once, not per tile (`tile_holds`).
 
 Compiling: lazily on first use, cached on disk (`cache=True`: a new process, a Dask worker,
 loads the machine code instead of compiling again); where no cache directory is writable,
@@ -557,6 +559,18 @@ def partial_decision(c, q, w, i, j, poles, rate, scale, shocks):
 TILE = 64
 
 
+@jit
+def tile_holds(strides, start, j, states):
+    """Whether the tile already holds a field (of `strides`, runs and states first) for the
+    tile of runs from `start` of state j: the tile before it (the previous state's, or the
+    last one's of the previous runs) copied the same numbers, the field being the same for
+    every state (stride 0) or, from one tile of runs to the next, for every run and state (a
+    world's parameter the same in every run, `sim.strategy_kernels.once_per_run`)."""
+    if j > 0:
+        return strides[1] == 0
+    return start > 0 and strides[0] == 0 and (strides[1] == 0 or states == 1)
+
+
 def _tiled_partial_kernel(poles: int):
     """The `partial` kernel for `poles` great powers (module docstring, "SIMD"): a tile of
     runs of one state at a time is copied into contiguous scratch arrays of constant shape
@@ -576,29 +590,27 @@ def _tiled_partial_kernel(poles: int):
         for start in range(0, runs, TILE):
             n = min(TILE, runs - start)
             for j in range(states):
-                # a field the same for every state (stride 0) is in the tile from state 0
+                # a field the same for every state or run is copied once (`tile_holds`)
                 for f in range(state_fields):
                     x = c[f]
-                    if j == 0 or x.strides[1] != 0:
+                    if not tile_holds(x.strides, start, j, states):
                         for t in range(n):
                             c_tile[f, t, 0] = x[start + t, j]
                 for f in range(pole_fields):
                     x3 = q[f]
-                    if j == 0 or x3.strides[1] != 0:
+                    if not tile_holds(x3.strides, start, j, states):
                         for t in range(n):
                             for p in range(poles):
                                 q_tile[f, t, 0, p] = x3[start + t, j, p]
                 for f in range(term_names):
                     x = w[f]
-                    if j == 0 or x.strides[1] != 0:
+                    if not tile_holds(x.strides, start, j, states):
                         for t in range(n):
                             w_tile[f, t, 0] = x[start + t, j]
-                for t in range(n):
-                    rule_tile[0, t] = speed[start + t, j]
-                    rule_tile[1, t] = noise_scale[start + t, j]
-                    rule_tile[2, t] = shock_s[start + t, j]
-                    rule_tile[3, t] = shock_e[start + t, j]
-                    rule_tile[4, t] = shock_a[start + t, j]
+                for f, x in enumerate((speed, noise_scale, shock_s, shock_e, shock_a)):
+                    if not tile_holds(x.strides, start, j, states):
+                        for t in range(n):
+                            rule_tile[f, t] = x[start + t, j]
                 for t in range(n):  # the vectorized loop: straight-line, over runs
                     rate, scale = rule_tile[0, t], rule_tile[1, t]
                     shocks = (rule_tile[2, t], rule_tile[3, t], rule_tile[4, t])

@@ -73,6 +73,17 @@ def active_slots(caps: np.ndarray, pole_ids: np.ndarray):
     return pole_ids[pole_of], pole_of, lever
 
 
+def _active(w, caps: np.ndarray, poles: np.ndarray) -> np.ndarray:
+    """(P', K): whether each lever of the great powers `poles` has a positive bound in some
+    run of the block (`caps` (R, P, K)); once per bounds where they are read only (the
+    engine's, the same until a pressure changes: a pass over the block's bounds each review
+    otherwise)."""
+    compute = lambda: (caps[:, poles] > 0).any(axis=0)  # noqa: E731
+    if caps.flags.writeable:
+        return compute()
+    return kernels.world_views(w, ("active", tuple(poles.tolist())), (caps,), compute)
+
+
 def forecast(w, response: Response, g_s, g_e, rivalry, poles, pledge) -> Forecast:
     """alpha_hat, St_i and the gain of alpha_hat per lever for lever slots of the great powers
     `poles` (global pole index of each slot, (A,)): g_s, g_e (R, M, A) from `lever_pulls`,
@@ -106,7 +117,7 @@ def great_powers_review(
     )
     runs, middle = held.shape[:2]
     shape = (runs, middle, len(poles), len(LEVERS))
-    active = (caps[:, poles] > 0).any(axis=0)
+    active = _active(w, caps, poles)
     logit = w.decision.rule == "logit"
     noisy = not logit and kernels.world_views(
         w, "strategy_noisy", (w.strategy.noise,), lambda: bool(np.any(w.strategy.noise > 0))

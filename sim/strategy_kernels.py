@@ -50,7 +50,7 @@ import numpy as np
 from numba import types
 
 from sim.arrays import same_objects
-from sim.kernels import adjust, compiled, jit, vertex
+from sim.kernels import adjust, compiled, jit, tile_holds, vertex
 from sim.params import LEVERS
 from sim.utility import broadcast_view
 
@@ -519,18 +519,6 @@ def restraint_review(u, g, r, p, expected, strategic, shock, noisy):
     chosen = vertex(slope, curvature, now, -bound, bound)
     noised = adjust(now, chosen, 1.0, u[NOISE][r], shock, -bound, bound)
     return (noised if noisy else chosen), slope, curvature
-
-
-@jit
-def tile_holds(strides, start, i, middle):
-    """Whether the tile already holds a field (of `strides`, runs and middle powers first) for
-    the tile of runs from `start` of middle power i: the tile before it (the previous middle
-    power's, or the last one's of the previous runs) copied the same numbers, the field
-    being the same for every middle power (stride 0) or, from one tile of runs to the next,
-    for every run and middle power."""
-    if i > 0:
-        return strides[1] == 0
-    return start > 0 and strides[0] == 0 and (strides[1] == 0 or middle == 1)
 
 
 # Runs the review a tile at a time (module docstring, "SIMD"): the inputs of 64 runs of a

@@ -98,7 +98,7 @@ def pairs_and_held(
     per_run = lambda x: read_only(x, (runs,))  # noqa: E731
     gain, doubt, drain, exposure = _pair_parameters(w, rows, runs, states)
     by_lever = (runs,) + caps.shape[1:]
-    out = np.empty((4, runs, states, poles))
+    out = np.empty((6, runs, states, poles))
     flags = np.empty((3, runs, states, poles), dtype=np.bool_)
     responsive = dyn.great_powers == "responsive"
     pairs_kernel(states, poles, np.shape(levers)[3], capping, responsive)(
@@ -126,13 +126,24 @@ def pairs_and_held(
         military_interior=flags[1],
         restriction=out[2],
         coercion_binds=flags[2],
-        inducement=held[..., K["inducement"]],
-        trade_pressure=held[..., K["tariff"]],
-        consent=held[..., K["consent"]],
+        inducement=out[3],
+        trade_pressure=out[4],
+        consent=out[5],
     ), held
 
 
 COMMITMENT, TARIFF, MILITARY, COERCION = K["commitment"], K["tariff"], K["military"], K["coercion"]
+INDUCEMENT, CONSENT = K["inducement"], K["consent"]
+
+
+@jit
+def levers_read(lever, out, r, m, p):
+    """The levers in force the context reads on their own (inducement, tariff, consent) into
+    out[3:6], contiguous: the context's and the decisions' kernels read them there, not one
+    number in every six of the levers' rows (a pass over all of them each)."""
+    out[3, r, m, p] = lever[r, m, p, INDUCEMENT]
+    out[4, r, m, p] = lever[r, m, p, TARIFF]
+    out[5, r, m, p] = lever[r, m, p, CONSENT]
 
 
 @jit
@@ -275,9 +286,10 @@ def pairs_kernel(states: int, poles: int, levers_count: int, capping: bool, resp
     0.52 ms with a loop over runs an effect; Numba's disk cache keys a closure by its
     constants). `kernel(levers, held, caps, refs, gain, doubt, drain, reliability, crisis,
     military, rivalry, exposure, restriction, out, flags)`: for every (run, middle power,
-    great power) out[0] reliability, out[1] military pressure, out[2] restriction in force;
-    flags[0], flags[1] where their clips do not bind, flags[2] where the coercion lever sets
-    the restriction. The levers in force: `levers` capped by `caps` into `held` if
+    great power) out[0] reliability, out[1] military pressure, out[2] restriction in force,
+    out[3:6] the inducement, tariff and consent levers in force (`levers_read`); flags[0],
+    flags[1] where their clips do not bind, flags[2] where the coercion lever sets the
+    restriction. The levers in force: `levers` capped by `caps` into `held` if
     `capping`, otherwise `levers` themselves."""
 
     def kernel(
@@ -303,9 +315,14 @@ def pairs_kernel(states: int, poles: int, levers_count: int, capping: bool, resp
                     for p in range(poles):
                         for k in range(levers_count):
                             held[r, m, p, k] = lever_in_force(levers[r, m, p, k], caps[r, p, k])
+                        levers_read(held, out, r, m, p)
             in_force = held
         else:
             in_force = levers
+            for r in range(out.shape[1]):
+                for m in range(states):
+                    for p in range(poles):
+                        levers_read(levers, out, r, m, p)
         pair_effects(
             in_force,
             refs,

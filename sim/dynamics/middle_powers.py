@@ -26,6 +26,7 @@ from sim.dynamics.clock import (
 from sim.influence import Pairs
 from sim.kernels import clip, compiled, jit
 from sim.random import normal_at, uniform_at
+from sim.strategy_kernels import once_per_run
 from sim.utility import Context, aligned
 from sim.world import CompiledWorld
 
@@ -252,10 +253,10 @@ def context_kernel(states: int, poles: int, others: int, summed: bool):
     `summed` is gone (about 2.3 times as fast as with the counts read from the arrays: 1.36
     -> 0.57 ms a step of 25,000 runs of two states and two great powers; 0.30 ms with a loop
     over runs a field; Numba's disk cache keys a closure by its constants). Run by run, every
-    array but the levers' `inducement` and `trade_pressure` C-contiguous (a run's pairs
-    (state, great power) are read as one row). Ties are summed over neighbours left to
-    right (`sim.arrays.total`), or given summed (`ties_total`, `aligned_total`, (R, M');
-    empty when not)."""
+    array C-contiguous (a run's pairs (state, great power) are read as one row; the levers'
+    `inducement` and `trade_pressure` too, laid out by the pairs' kernel, `levers_read`).
+    Ties are summed over neighbours left to right (`sim.arrays.total`), or given summed
+    (`ties_total`, `aligned_total`, (R, M'); empty when not)."""
     cells = states * poles
 
     def kernel(
@@ -377,11 +378,18 @@ def _fixed_context(w: CompiledWorld, rows, shape: tuple[int, ...]) -> dict[str, 
     if rows is EVERY and cached is not None and cached[0] == shape:
         return cached[1]
     dyn, d = w.dynamics, w.decision
-    by_state = shape[:2] + (1,) if rows is EVERY else (shape[0], 1, 1)
-    state = lambda x: np.broadcast_to(x[:, None, None], by_state)  # noqa: E731
-    pole = lambda x: np.broadcast_to(x, shape)[..., None]  # noqa: E731
+    if rows is EVERY:  # a parameter the same in every run read from one place (`once_per_run`)
+        by_state = shape[:2] + (1,)
+        state = lambda x: once_per_run(x[:, None, None], by_state)  # noqa: E731
+        pole = lambda x: once_per_run(np.broadcast_to(x, shape), shape)[..., None]  # noqa: E731
+        defence_cost = once_per_run(w.defence_cost[..., None], by_state)
+    else:
+        by_state = (shape[0], 1, 1)
+        state = lambda x: np.broadcast_to(x[:, None, None], by_state)  # noqa: E731
+        pole = lambda x: np.broadcast_to(x, shape)[..., None]  # noqa: E731
+        defence_cost = w.defence_cost[:, rows][..., None]
     fixed = dict(
-        defence_cost=w.defence_cost[:, rows][..., None],
+        defence_cost=defence_cost,
         diversification=state(dyn.diversification),
         economic_stickiness=state(d.economic_stickiness),
         autonomy_stickiness=state(d.autonomy_stickiness),
@@ -407,24 +415,32 @@ def decide(w: CompiledWorld, ctx: Context, k: int, keys: np.ndarray) -> tuple[Ch
         uniforms = Choice(*(uniform_at(key, k) for key in keys))
         temperature = d.temperature[:, None, None]
         return logit_response(ctx, weights, temperature, d.grid, uniforms, laid)
-    # the rule's speed and noise, the same at every step: once per world
+    # the rule's speed and noise, the same at every step: once per world (and read from one
+    # place where the same in every run, `once_per_run`)
     speed = per_world(
         w,
         "_speed",
         d.adjustment_half_life,
-        lambda: (1.0 - decay(w, d.adjustment_half_life))[:, None],
+        lambda: _per_run_column(1.0 - decay(w, d.adjustment_half_life)),
     )
-    noise = per_world(w, "_noise", d.noise, lambda: (d.noise * np.sqrt(w.dt_years))[:, None])
+    noise = per_world(w, "_noise", d.noise, lambda: _per_run_column(d.noise * np.sqrt(w.dt_years)))
     shocks = Choice(*normal_at(keys, k))  # the three streams in one call (3, R, M')
     return partial_response(ctx, weights, speed, noise, shocks, laid)
 
 
+def _per_run_column(x: np.ndarray) -> np.ndarray:
+    """A per-run parameter (R,) as a column (R, 1), read from one place where every run has
+    the same (`once_per_run`)."""
+    return once_per_run(x[:, None], (len(x), 1))
+
+
 def _laid_weights(w: CompiledWorld, shape: tuple[int, ...]) -> SimpleNamespace:
     """The weights (R, 1, 1) over the decisions' state-level `shape` (R, M', 1), read-only
-    views kept with the world: the kernels read them without a broadcast at every step."""
+    views kept with the world: the kernels read them without a broadcast at every step, and
+    a weight the same in every run from one place (`once_per_run`)."""
     cached = w.__dict__.get("_laid_weights")
     if cached is None or cached[0] != shape:
-        laid = {k: np.broadcast_to(v, shape) for k, v in vars(w.weights).items()}
+        laid = {k: once_per_run(v, shape) for k, v in vars(w.weights).items()}
         cached = w.__dict__["_laid_weights"] = (shape, SimpleNamespace(**laid))
     return cached[1]
 

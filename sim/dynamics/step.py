@@ -299,6 +299,8 @@ def stochastic_events_kernel(states: int, poles: int, holding: bool):
     great powers are unrolled and the branches on the mode compiled away (Numba's disk cache
     keys a closure by its constants, one entry each)."""
 
+    levers_count = len(K)  # the levers of a pair, a constant: the copy's loops unrolled
+
     def kernel(
         counter,
         missile_keys,
@@ -384,7 +386,7 @@ def stochastic_events_kernel(states: int, poles: int, holding: bool):
                 for r in range(start, start + n):
                     for i in range(states):
                         for p in range(poles):
-                            for lever in range(levers.shape[3]):
+                            for lever in range(levers_count):
                                 levers[r, i, p, lever] = levers_before[r, i, p, lever]
             for t in range(n):
                 r = start + t
