@@ -249,8 +249,8 @@ def challenger_choice(
         ("challenger_around", security.shape),
         (w.threat_exposure, w.leverage, w.sign, w.protector, w.dt_years),
         lambda: (
-            kernels.read_only(w.threat_exposure, security.shape),
-            kernels.read_only(w.leverage, w.leverage.shape),
+            kernels.once_per_run(w.threat_exposure, security.shape),
+            kernels.once_per_run(w.leverage, w.leverage.shape),
             float(w.sign[np.argmax(w.protector)]),
             float(np.sqrt(w.dt_years)),
         ),
