@@ -31,7 +31,7 @@ from sim.kernels import compiled
 from sim.metrics import flags, labels_of
 from sim.params import PRESSURE_KEYS, ParamError, Params, numeric_leaves, validate, with_values
 from sim.sweep.design import design_points
-from sim.sweep.memory import keep_freed_memory
+from sim.sweep.memory import freeze_before_chunks, keep_freed_memory
 from sim.sweep.spec import SweepError, SweepSpec
 
 # Parameters that fix the calendar or the shape of a run: one engine call needs a single
@@ -211,6 +211,7 @@ def probe(plan: SweepPlan) -> xr.Dataset:
 
 def run_range(plan: SweepPlan, start: int, stop: int) -> xr.Dataset:
     keep_freed_memory()  # this process runs the sweep's chunks: see sim.sweep.memory
+    freeze_before_chunks()
     params, point, replicate = chunk_params(plan, start, stop)
     try:
         with np.errstate(all="ignore"):  # overflow is checked on the outputs (sim.checks)
