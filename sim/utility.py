@@ -183,7 +183,10 @@ def _decisions_on_two_axes(ctx: Context, weights, shape: tuple[int, ...], laid: 
     of the fields' shapes (kept in `laid`, with the weights' views); None where the fields
     are laid out otherwise (the general path)."""
     state, poles = _STATE_FIELDS_OF(ctx), _POLE_FIELDS_OF(ctx)
-    layout = (shape, *[x.shape for x in state], *[x.shape for x in poles])
+    try:
+        layout = (shape, *[x.shape for x in state], *[x.shape for x in poles])
+    except AttributeError:  # a field given as a number: the general path
+        return None
     plan = laid.get(layout)
     if plan is None:
         plan = laid[layout] = _two_axes_plan(state, poles, shape)
@@ -200,10 +203,16 @@ def _decisions_on_two_axes(ctx: Context, weights, shape: tuple[int, ...], laid: 
     if hit is None or hit[0] is not weights or hit[1]:
         return None  # the general path lays the weights out first
     state = tuple(
-        [x[..., 0] if same else broadcast_view(x[..., 0], lead) for x, same in zip(state, state_views)]
+        [
+            x[..., 0] if same else broadcast_view(x[..., 0], lead)
+            for x, same in zip(state, state_views, strict=True)
+        ]
     )
     poles = tuple(
-        [x[..., 0] if same else broadcast_view(x[..., 0], by_pole) for x, same in zip(poles, pole_views)]
+        [
+            x[..., 0] if same else broadcast_view(x[..., 0], by_pole)
+            for x, same in zip(poles, pole_views, strict=True)
+        ]
     )
     laid_weights = hit[4].get(lead)
     if laid_weights is None:
