@@ -60,7 +60,7 @@ class Rows:
         self.columns: dict[str, dict] = {name: {} for name in columns}
         self._agents = ()  # the agents the columns hold a row for (`_rows_for`)
         # what `gather` writes at every collection, named once
-        self._pressure_columns = tuple((f"pressure.{name}", name) for name in PRESSURE_KEYS)
+        self._pressure_columns = tuple(f"pressure.{name}" for name in PRESSURE_KEYS)
         self._event_columns = tuple(f"events.{kind}" for kind in EVENT_KINDS)
         self._restriction_columns = tuple(
             self.columns[f"restriction_by_{gp}"] for gp in model.pole_codes
@@ -91,8 +91,7 @@ class Rows:
         m, c, row = self.model, self.columns, self.model_row
         for name, attribute in MODEL_COLUMNS.items():
             row[name] = getattr(m, attribute)
-        for column, name in self._pressure_columns:
-            row[column] = float(m.pressure(name)[0])
+        row.update(zip(self._pressure_columns, m.pressures.values(), strict=True))
         row.update(zip(self._event_columns, m.event_counts.tolist(), strict=True))
         agents = tuple(m.agents)
         if agents != self._agents:  # the first collection (or an agent added or removed)

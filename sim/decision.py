@@ -92,7 +92,7 @@ def _partial(
     positions, the best responses and the `Response` (`laid`: the caller's cache of its
     weights' views, `sim.utility.kernel_context`)."""
     # the distinct shapes only (np.broadcast_shapes costs per argument)
-    shape = broadcast_shape(frozenset(np.shape(x) for x in (speed, noise_scale, *shocks)))
+    shape = broadcast_shape(frozenset([np.shape(x) for x in (speed, noise_scale, *shocks)]))
     state, poles, wts, lead = kernel_context(ctx, weights, shape, laid=laid)
 
     def flat(x):  # the kernel reads decisions on two axes, read-only
@@ -103,10 +103,14 @@ def _partial(
         x.setflags(write=False)
         return x
 
+    # the rule's speed and noise are the same arrays at every step of a world: viewed once
+    hit = None if laid is None else laid.get("rule")
+    if hit is None or hit[0] is not speed or hit[1] is not noise_scale or hit[2] != lead:
+        hit = (speed, noise_scale, lead, flat(speed), flat(noise_scale))
+        if laid is not None:
+            laid["rule"] = hit
     out = np.empty((8,) + state[0].shape)
-    kernels.partial_kernel(
-        state, poles, wts, flat(speed), flat(noise_scale), *(flat(x) for x in shocks), out
-    )
+    kernels.partial_kernel(state, poles, wts, *hit[3:], *[flat(x) for x in shocks], out)
     frozen(out)
     out = out.reshape((8,) + lead)
     return Choice(*out[0:3]), Choice(*out[3:6]), Response(out[3], out[4], out[6], out[7])
