@@ -26,6 +26,7 @@ numbers in one store). Anything else is refused in one line and never overwritte
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import fcntl
 import hashlib
@@ -93,6 +94,7 @@ class SweepStore:
         self.path, self.plan, self.done, self._lock_fd = path, plan, done, lock_fd
         self.repaired: dict[int, str] = {}
         self._opened: dict[str, Any] | None = None  # the Zarr arrays, once a chunk is written
+        self._loop: asyncio.AbstractEventLoop | None = None  # where they are written
 
     def forget(self, damaged: dict[int, str]) -> dict[int, str]:
         """Mark damaged chunks as not done (their digest back to 0, the fill value), so that
@@ -121,30 +123,46 @@ class SweepStore:
             raise ValueError(
                 f"chunk {chunk} holds runs {data['run'].values[[0, -1]]}, not {start}..{stop - 1}"
             )
-        # Zarr's own arrays, opened once: xarray's region write (to_zarr) reopened the group and
-        # every array's metadata for each chunk, 0.1 CPU-s of a 25,000-run chunk. The values are
-        # written as they are (xarray encodes none of these: floats, ints and bools as stored).
-        arrays = self._arrays()
-        for name in run_variables(data):
-            stored = arrays[name]
-            stored[start:stop] = data[name].transpose(*stored.metadata.dimension_names).values
-        arrays["chunk_digest"][chunk : chunk + 1] = np.array([digest(data)], dtype=np.uint64)
+        if self._loop is None:
+            self._loop = asyncio.new_event_loop()
+        self._loop.run_until_complete(self._write(chunk, start, stop, data))
         self.done.add(chunk)
 
-    def _arrays(self) -> dict[str, Any]:
+    async def _write(self, chunk: int, start: int, stop: int, data: xr.Dataset) -> None:
+        """Zarr's own arrays, opened once: xarray's region write (to_zarr) reopened the group
+        and every array's metadata for each chunk, 0.1 CPU-s of a 25,000-run chunk. Every
+        array's region at once (Zarr's asynchronous API), not one after another: this
+        process's CPU time per chunk, paired at load 3-5, 20-29 ms instead of 38-39 for
+        5,000 runs, 40-49 instead of 59-62 for 25,000 (of which the digest 9-11 and the
+        compression about 20). The values are written as they are (xarray encodes none of
+        these: floats, ints and bools as stored)."""
+        arrays = await self._arrays()
+        regions = []
+        for name in run_variables(data):
+            stored = arrays[name]
+            values = data[name].transpose(*stored.metadata.dimension_names).values
+            regions.append(stored.setitem(slice(start, stop), values))
+        await asyncio.gather(*regions)
+        mark = np.array([digest(data)], dtype=np.uint64)
+        await arrays["chunk_digest"].setitem(slice(chunk, chunk + 1), mark)
+
+    async def _arrays(self) -> dict[str, Any]:
         """The store's Zarr arrays by name, opened for writing every chunk file, even a chunk
         of fill values (absence of a file means damage, see `verify_chunks`)."""
         if self._opened is None:
-            import zarr
+            from zarr.api.asynchronous import open_group
 
-            group = zarr.open_group(self.path, mode="r+", use_consolidated=False)
+            group = await open_group(self.path, mode="r+", use_consolidated=False)
             self._opened = {
                 name: array.with_config({"write_empty_chunks": True})
-                for name, array in group.arrays()
+                async for name, array in group.arrays()
             }
         return self._opened
 
     def close(self) -> None:
+        if self._loop is not None:
+            self._loop.close()
+            self._loop = None
         if self._lock_fd >= 0:
             os.close(self._lock_fd)  # releases the lock
             self._lock_fd = -1
