@@ -8,7 +8,8 @@ function that Hydra runs. `main(argv)`:
 2. composes and validates every job the command line asks for, with Hydra's compose API,
    before Hydra makes any folder: each job of a multirun sweep (expanded with Hydra's
    public override parser) or, past FULL_CHECK_JOBS jobs, every value of each swept key once;
-3. hands the command line to `hydra.main`.
+3. hands each checked job to the command's `ahead`, if any (what may begin while Hydra
+   launches: a sweep's Dask workers), and the command line to `hydra.main`.
 
 A broken config therefore never starts: one line on stderr `error: <key> = <value>:
 <allowed>`, exit status 2, no results folder. Every refusal is a `sim.errors.HedgesimError`
