@@ -31,7 +31,7 @@ from experiments.command import (
 )
 from experiments.config import ConfigError, available, explain, params_of, to_params
 from sim.progress import progress_bar
-from sim.sweep.executors import executor
+from sim.sweep.executors import begin_workers, executor
 from sim.sweep.plan import SweepPlan, plan_sweep, scheduled_overrides
 from sim.sweep.spec import SweepSpec, parse_sweep
 from sim.sweep.store import begun, open_store
@@ -61,7 +61,14 @@ def checked(cfg: DictConfig) -> tuple[SweepSpec, SweepPlan, bool]:
     return spec, plan, bool(config.progress)
 
 
-COMMAND = HydraCommand(config_name="commands/sweep", validate=checked, job_folders=False)
+def begin(checked_job: tuple[SweepSpec, SweepPlan, bool]) -> None:
+    """Begin the Dask workers' start-up while Hydra launches the job (`begin_workers`)."""
+    begin_workers(checked_job[0])
+
+
+COMMAND = HydraCommand(
+    config_name="commands/sweep", validate=checked, job_folders=False, ahead=begin
+)
 
 
 def prepare(argv: list[str]) -> tuple[SweepSpec, SweepPlan, bool]:
