@@ -7,6 +7,7 @@ and 8 quarterly steps (18 runs), so the whole module runs in a few seconds."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -150,6 +151,18 @@ def test_a_finished_store_is_left_as_it_is(chunked, capsys):
     assert make(chunked, "sweep.chunk_runs=4") == 0
     assert "0 computed now, 5 already there" in capsys.readouterr().out
     assert snapshot(chunked) == before
+
+
+def test_a_sweep_called_where_an_event_loop_runs_writes_the_same_store(tmp_path, chunked):
+    """As from a notebook, whose thread runs an event loop: the store's writes go through
+    Zarr's asynchronous API on a loop of the store's own, never the caller's."""
+    store = tmp_path / "in_a_loop.zarr"
+
+    async def in_a_notebook() -> int:
+        return make(store, "sweep.chunk_runs=4")
+
+    assert asyncio.run(in_a_notebook()) == 0
+    assert same_tree(store, chunked)
 
 
 def plan_of(**settings):

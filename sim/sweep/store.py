@@ -27,6 +27,7 @@ numbers in one store). Anything else is refused in one line and never overwritte
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import fcntl
 import hashlib
@@ -94,7 +95,11 @@ class SweepStore:
         self.path, self.plan, self.done, self._lock_fd = path, plan, done, lock_fd
         self.repaired: dict[int, str] = {}
         self._opened: dict[str, Any] | None = None  # the Zarr arrays, once a chunk is written
-        self._loop: asyncio.AbstractEventLoop | None = None  # where they are written
+        # Where they are written: an event loop of the store's own, run in a thread of its own,
+        # so that writing works the same when the caller's thread runs an event loop already
+        # (a notebook's), and a Ctrl-C in the caller lets the chunk's write finish.
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._writer: concurrent.futures.ThreadPoolExecutor | None = None
 
     def forget(self, damaged: dict[int, str]) -> dict[int, str]:
         """Mark damaged chunks as not done (their digest back to 0, the fill value), so that
@@ -125,7 +130,9 @@ class SweepStore:
             )
         if self._loop is None:
             self._loop = asyncio.new_event_loop()
-        self._loop.run_until_complete(self._write(chunk, start, stop, data))
+            self._writer = concurrent.futures.ThreadPoolExecutor(1, "hedgesim-store")
+        writing = self._write(chunk, start, stop, data)
+        self._writer.submit(self._loop.run_until_complete, writing).result()
         self.done.add(chunk)
 
     async def _write(self, chunk: int, start: int, stop: int, data: xr.Dataset) -> None:
@@ -161,8 +168,9 @@ class SweepStore:
 
     def close(self) -> None:
         if self._loop is not None:
+            self._writer.shutdown(wait=True)  # a write under way (after a Ctrl-C) ends first
             self._loop.close()
-            self._loop = None
+            self._loop = self._writer = None
         if self._lock_fd >= 0:
             os.close(self._lock_fd)  # releases the lock
             self._lock_fd = -1
