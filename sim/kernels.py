@@ -560,6 +560,14 @@ TILE = 64
 
 
 @jit
+def run_tile_holds(strides, start):
+    """Whether the tile of runs from `start` already holds a field (of `strides`, runs
+    first): the tile of the previous runs copied the same numbers, the field being the same
+    in every run (stride 0: a world's parameter, `sim.strategy_kernels.once_per_run`)."""
+    return start > 0 and strides[0] == 0
+
+
+@jit
 def tile_holds(strides, start, j, states):
     """Whether the tile already holds a field (of `strides`, runs and states first) for the
     tile of runs from `start` of state j: the tile before it (the previous state's, or the
@@ -568,7 +576,7 @@ def tile_holds(strides, start, j, states):
     world's parameter the same in every run, `sim.strategy_kernels.once_per_run`)."""
     if j > 0:
         return strides[1] == 0
-    return start > 0 and strides[0] == 0 and (strides[1] == 0 or states == 1)
+    return run_tile_holds(strides, start) and (strides[1] == 0 or states == 1)
 
 
 def _tiled_partial_kernel(poles: int):

@@ -50,7 +50,7 @@ import numpy as np
 from numba import types
 
 from sim.arrays import same_objects
-from sim.kernels import adjust, compiled, jit, tile_holds, vertex
+from sim.kernels import adjust, compiled, jit, run_tile_holds, tile_holds, vertex
 from sim.params import LEVERS
 from sim.utility import broadcast_view
 
@@ -579,18 +579,18 @@ def _tiled_review_kernel(poles: int):
             n = min(TILE, runs - start)
             for f in range(run_fields):
                 x1 = u[f]
-                if not (start > 0 and x1.strides[0] == 0):
+                if not run_tile_holds(x1.strides, start):
                     for t in range(n):
                         u_tile[f, t] = x1[start + t]
             for f in range(pole_fields):
                 x2 = g[f]
-                if not (start > 0 and x2.strides[0] == 0):
+                if not run_tile_holds(x2.strides, start):
                     for t in range(n):
                         for p in range(poles):
                             g_tile[f, t, p] = x2[start + t, p]
             for f in range(len(LEVER_FIELDS)):
                 x3 = lv[f]
-                if not (start > 0 and x3.strides[0] == 0):
+                if not run_tile_holds(x3.strides, start):
                     for t in range(n):
                         for p in range(poles):
                             for k in range(levers_n):
@@ -891,17 +891,17 @@ def _tiled_challenger_kernel(states: int, poles: int):
             n = min(TILE, runs - start)
             for f in range(fields):
                 x1 = c[f]
-                if not (start > 0 and x1.strides[0] == 0):
+                if not run_tile_holds(x1.strides, start):
                     for t in range(n):
                         c_tile[f, t] = x1[start + t]
             for f in range(around):
                 x2 = a[f]
-                if not (start > 0 and x2.strides[0] == 0):
+                if not run_tile_holds(x2.strides, start):
                     for t in range(n):
                         for i in range(states):
                             a_tile[f, t, i] = x2[start + t, i]
             for x2, tile in ((leverage, leverage_tile), (restraint, restraint_tile)):
-                if not (start > 0 and x2.strides[0] == 0):
+                if not run_tile_holds(x2.strides, start):
                     for t in range(n):
                         for p in range(poles):
                             tile[t, p] = x2[start + t, p]
