@@ -199,7 +199,7 @@ class GeopoliticsModel(mesa.Model):
         self.levers = self._levers_in_force()
         if self._seats:
             self._debrief_seats()
-        self._states.append(self._world_after_step())
+        self._states.append(self.world_state())
         self._collect()
         self.running = k < self.horizon
 
@@ -338,29 +338,6 @@ class GeopoliticsModel(mesa.Model):
             target = self.challenger.threat_target(security_after)
         provocation = np.array([self.challenger.provocation])
         return aftermath(w, self.before, restriction, self.before_held, provocation, target)
-
-    def _world_after_step(self) -> dynamics.State:
-        """The world at the end of the step, as the engine's `respond` assembles it: the
-        world the choices were made in (`before`) with the middle powers' decisions, the
-        aftermath, the great powers' choices and the challenger's. Every agent took its part
-        of these same arrays, so this is `world_state()` without gathering it again; with a
-        seat taken (its choice replaces the agent's own), it is gathered from the agents."""
-        if self._seats:
-            return self.world_state()
-        choice = self.decisions[0]
-        levers, restraint = self.great_power_choices
-        return dataclasses.replace(
-            self.before,
-            security=choice.security,
-            economic=choice.economic,
-            autonomy=choice.autonomy,
-            **self.aftermath,
-            pressures=dict(self._pressures),
-            events=self.event_counts[None].copy(),
-            levers=levers,
-            restraint=restraint,
-            provocation=np.array([self.challenger.provocation]),
-        )
 
     def _levers_in_force(self) -> dict[str, np.ndarray]:
         """The dispositions in force (`sim.dynamics.effective_levers`: the pressures' with the

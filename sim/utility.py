@@ -123,11 +123,6 @@ def kernel_context(
     `weights` is the same object (a view follows its array's values). At one run (a Mesa
     step) that is a fifth of this function's cost."""
 
-    if laid is not None and not per_option:
-        on_two_axes = _decisions_on_two_axes(ctx, weights, shape, laid)
-        if on_two_axes is not None:
-            return on_two_axes
-
     def state_field(x):
         x = _float_array(x)
         return x if per_option or x.ndim == 0 else x[..., 0]
@@ -172,75 +167,6 @@ def kernel_context(
         poles,
         laid_weights.get(lead) or laid_weights.setdefault(lead, tuple(flat(x) for x in wts)),
         lead,
-    )
-
-
-def _decisions_on_two_axes(ctx: Context, weights, shape: tuple[int, ...], laid: dict):
-    """`kernel_context` in the engine's usual case, at a fraction of its cost (a Mesa step at
-    one run calls it every step): every field an array of floats with the decisions on two
-    axes, (R, M or 1, 1) and (R, M or 1, P, 1), `shape` broadcasting against them. The
-    decisions' shape and which fields need a broadcast view are worked out once per layout
-    of the fields' shapes (kept in `laid`, with the weights' views); None where the fields
-    are laid out otherwise (the general path)."""
-    state, poles = _STATE_FIELDS_OF(ctx), _POLE_FIELDS_OF(ctx)
-    try:
-        layout = (shape, *[x.shape for x in state], *[x.shape for x in poles])
-    except AttributeError:  # a field given as a number: the general path
-        return None
-    plan = laid.get(layout)
-    if plan is None:
-        plan = laid[layout] = _two_axes_plan(state, poles, shape)
-    if not plan:
-        return None
-    lead, by_pole, state_views, pole_views = plan
-    for x in state:
-        if type(x) is not np.ndarray or x.dtype is not _FLOAT:
-            return None
-    for x in poles:
-        if type(x) is not np.ndarray or x.dtype is not _FLOAT:
-            return None
-    hit = laid.get("weights")
-    if hit is None or hit[0] is not weights or hit[1]:
-        return None  # the general path lays the weights out first
-    state = tuple(
-        [
-            x[..., 0] if same else broadcast_view(x[..., 0], lead)
-            for x, same in zip(state, state_views, strict=True)
-        ]
-    )
-    poles = tuple(
-        [
-            x[..., 0] if same else broadcast_view(x[..., 0], by_pole)
-            for x, same in zip(poles, pole_views, strict=True)
-        ]
-    )
-    laid_weights = hit[4].get(lead)
-    if laid_weights is None:
-        return None
-    return state, poles, laid_weights, lead
-
-
-def _two_axes_plan(state, poles, shape):
-    """The decisions' shape (R, M), their shape by great power, and for each state and pole
-    field whether it is of that shape already (else viewed broadcast); () where the fields
-    are not arrays of that layout."""
-    if len(shape) > 2 or any(np.ndim(x) != 3 or np.shape(x)[-1] != 1 for x in state):
-        return ()
-    if any(np.ndim(x) != 4 or np.shape(x)[-1] != 1 for x in poles):
-        return ()
-    pole_counts = {np.shape(x)[2] for x in poles}
-    try:
-        lead = np.broadcast_shapes(shape, *[np.shape(x)[:2] for x in state + poles])
-    except ValueError:
-        return ()
-    if len(lead) != 2 or len(pole_counts - {1}) > 1:
-        return ()
-    by_pole = lead + (max(pole_counts),)
-    return (
-        lead,
-        by_pole,
-        tuple(np.shape(x)[:2] == lead for x in state),
-        tuple(np.shape(x)[:3] == by_pole for x in poles),
     )
 
 
