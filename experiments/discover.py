@@ -4,10 +4,10 @@
     python -m experiments.discover analysis.points=8000 analysis.min_density=0.9
     python -m experiments.discover calibrated=kor_2000_2014           # with the fitted weights
 
-Over a Latin hypercube of the seven pressures (scipy.stats.qmc), each point run
-`analysis.replicates` times, the focus state's posture at the horizon sorts the points into
-three outcomes of interest: leaning toward or anchored to the pole at -1 (CHN), hedging, and
-anchored to the pole at +1 (USA). A point is a case of an outcome when at least
+Over a Latin hypercube of the seven pressures (`sim.sweep.design.unit_latin_hypercube`, the
+sweeps' own), each point run `analysis.replicates` times, the focus state's posture at the
+horizon sorts the points into three outcomes of interest: leaning toward or anchored to the
+pole at -1 (CHN), hedging, and anchored to the pole at +1 (USA). A point is a case of an outcome when at least
 `analysis.majority` of its runs end there. A fourth, relative outcome asks which way is
 toward Beijing even where no point gets there: the `analysis.tail` share of points whose mean
 alignment (s + e) / 2 ends nearest the pole at -1. PRIM (EMA Workbench) finds the boxes of
@@ -24,7 +24,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.stats import qmc
 
 from experiments.analysis.command import calibration_choice, command_main, keys_in_schedule
 from experiments.analysis.design import run_design
@@ -32,6 +31,7 @@ from experiments.analysis.prim import find_boxes
 from experiments.config import params_of
 from experiments.sensitivity import _check_names
 from sim.params import PRESSURE_KEYS, UNIT, ranged
+from sim.sweep.design import unit_latin_hypercube
 
 
 @dataclass
@@ -64,8 +64,7 @@ def discover(config, progress: bool = False):
     settings = config.analysis
     params = params_of(config)
     keys = [f"pressures.{name}" for name in settings.pressures]
-    sampler = qmc.LatinHypercube(d=len(keys), seed=np.random.default_rng(config.seed))
-    points = sampler.random(settings.points)
+    points = unit_latin_hypercube(len(keys), settings.points, config.seed)
     design = run_design(
         params, keys, points, replicates=settings.replicates, seed=config.seed, progress=progress
     )

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from sweep_settings import common_settings
 
-from sim.sweep.design import design_points
+from sim.sweep.design import design_points, unit_latin_hypercube
 from sim.sweep.spec import SweepError, parse_sweep
 
 
@@ -100,6 +100,16 @@ def test_latin_hypercube_draws_scipys_points_to_the_bit(samples, seed):
     unit = qmc.LatinHypercube(d=len(SEVEN), rng=np.random.default_rng(seed)).random(samples)
     expected = qmc.scale(unit, low, high)
     assert design_points(s).tobytes() == expected.tobytes()
+
+
+@pytest.mark.parametrize("dimensions, samples, seed", [(7, 4_000, 0), (3, 50, 12)])
+def test_unit_latin_hypercube_draws_scipys_unit_points_to_the_bit(dimensions, samples, seed):
+    """experiments.discover drew its points from scipy.stats.qmc before it shared the sweeps'
+    sampler: the same seed still gives the same points, so its results are unchanged."""
+    from scipy.stats import qmc
+
+    unit = qmc.LatinHypercube(d=dimensions, rng=np.random.default_rng(seed)).random(samples)
+    assert unit_latin_hypercube(dimensions, samples, seed).tobytes() == unit.tobytes()
 
 
 # --------------------------------------------------------------------------- sobol

@@ -39,21 +39,28 @@ def bounds(axes: tuple[Axis, ...]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def latin_hypercube(axes: tuple[Axis, ...], samples: int, seed: int) -> np.ndarray:
-    """A Latin hypercube of `samples` points: each axis cut into `samples` equal strata, one
-    point in each, at a uniform place within it; the strata paired across axes by a random
-    permutation per axis. The draws of `scipy.stats.qmc.LatinHypercube(d, rng=Generator)`
-    (scrambled, strength 1, no optimisation) to the bit, so a store begun with that sampler
-    resumes with the same points, but in NumPy alone: `scipy.stats` took 0.9-1.0 CPU-s to
-    import, in the process that starts the sweep, before anything else could begin."""
+    """A Latin hypercube of `samples` points over the axes' ranges (`unit_latin_hypercube`
+    scaled to each axis)."""
+    low, high = bounds(axes)
+    return unit_latin_hypercube(len(axes), samples, seed) * (high - low) + low
+
+
+def unit_latin_hypercube(dimensions: int, samples: int, seed: int) -> np.ndarray:
+    """A Latin hypercube of `samples` points in the unit cube: each axis cut into `samples`
+    equal strata, one point in each, at a uniform place within it; the strata paired across
+    axes by a random permutation per axis. The draws of
+    `scipy.stats.qmc.LatinHypercube(d, rng=Generator)` (scrambled, strength 1, no
+    optimisation) to the bit, so a store begun with that sampler resumes with the same points,
+    but in NumPy alone: `scipy.stats` took 0.9-1.0 CPU-s to import, in the process that
+    starts the sweep, before anything else could begin. The one Latin hypercube of hedgesim:
+    sweeps and `experiments.discover` both draw from it."""
     # scipy draws from a child of the generator it is given (a spawn of its seed sequence)
     rng = np.random.default_rng(seed).spawn(1)[0]
-    within = rng.uniform(size=(samples, len(axes)))  # where in its stratum a point falls
-    strata = np.tile(np.arange(1, samples + 1), (len(axes), 1))
+    within = rng.uniform(size=(samples, dimensions))  # where in its stratum a point falls
+    strata = np.tile(np.arange(1, samples + 1), (dimensions, 1))
     for axis_strata in strata:
         rng.shuffle(axis_strata)
-    unit = (strata.T - within) / samples
-    low, high = bounds(axes)
-    return unit * (high - low) + low
+    return (strata.T - within) / samples
 
 
 def salib_problem(axes: tuple[Axis, ...]) -> dict:
