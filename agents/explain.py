@@ -207,7 +207,7 @@ def explain_challenger(agent) -> ProvocationExplanation:
     dispositions = dynamics.effective_levers(
         w, before.pressures, before.reliability_shock, before.taiwan_shock
     )
-    adversary = int(np.argmax(w.protector))
+    adversary = w.adversary
     incentive = strategy.provocation_incentive(
         w,
         dynamics.alliance_tightening(w, security, held[:, :, adversary, K["commitment"]]),

@@ -645,18 +645,16 @@ class GeopoliticsModel(mesa.Model):
         return self._restrictions_now[1]
 
     def middle_power_readings(self) -> dict[str, list]:
-        """Every middle power's `hedging`, `posture` (their attributes' numbers) and
-        restriction by each great power now (`restrictions_now`), lists in the world's
-        order: one call of each function for all of them, for the DataCollector's rows.
-        Computed again when the step or a position changes."""
-        mps = self._state_agents
-        positions = [(mp.security, mp.economic) for mp in mps]
-        key = (len(self._states), positions)
-        if self._readings is None or self._readings[0] != key:
-            security, economic = np.array(positions).T
+        """Every middle power's `hedging`, `posture` and restriction by each great power now
+        (`restrictions_now`), lists in the world's order, of the world at the end of the last
+        step (the state it recorded, whose positions are the agents'): one call of each
+        function for all of them, for the DataCollector's rows. Once per recorded state."""
+        state = self._states[-1]
+        if self._readings is None or self._readings[0] is not state:
+            security, economic = state.security[0], state.economic[0]
             thresholds = tuple(self.params.metrics.posture_thresholds)
             self._readings = (
-                key,
+                state,
                 {
                     "hedging": hedging_index(security, economic).tolist(),
                     "posture": posture(security, economic, thresholds).tolist(),

@@ -22,6 +22,7 @@ there a block of runs at a time; the "why" panel's parts (`forecast`, `lever_ter
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
 import numpy as np
@@ -50,8 +51,17 @@ def reviewing(w, k: int) -> np.ndarray:
         w, "review_period", (w.strategy.review_months,), lambda: _one_period(w)
     )
     if shape is not None:  # one period for every run
-        return np.full(shape, (k * months) // period != ((k - 1) * months) // period)
+        return _every_run(shape, bool((k * months) // period != ((k - 1) * months) // period))
     return (k * months) // period != ((k - 1) * months) // period
+
+
+@functools.lru_cache(maxsize=64)
+def _every_run(shape: tuple[int, ...], reviews: bool) -> np.ndarray:
+    """`np.full(shape, reviews)`, read only and kept: the same two arrays at every step of a
+    world whose runs share one review period (a step asks at one run as at a chunk's)."""
+    every = np.full(shape, reviews)
+    every.setflags(write=False)
+    return every
 
 
 def _one_period(w):
@@ -251,7 +261,7 @@ def challenger_choice(
         lambda: (
             kernels.once_per_run(w.threat_exposure, security.shape),
             kernels.once_per_run(w.leverage, w.leverage.shape),
-            float(w.sign[np.argmax(w.protector)]),
+            float(w.sign[w.adversary]),
             float(np.sqrt(w.dt_years)),
         ),
     )

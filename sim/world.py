@@ -8,6 +8,7 @@ array over runs; here each becomes an array with a leading run axis.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field, fields, replace
 from types import SimpleNamespace
 
@@ -122,6 +123,12 @@ class CompiledWorld:
     @property
     def steps(self) -> int:
         return len(self.dates) - 1
+
+    @functools.cached_property
+    def adversary(self) -> int:
+        """The index of the challenger's adversary among the great powers (`protector`):
+        found once per world, as a step asks for it."""
+        return int(np.argmax(self.protector))
 
 
 # The fields without a run axis: the same for every run of a world (everything else, arrays,

@@ -160,7 +160,7 @@ def alliance_tightening(w: CompiledWorld, security: np.ndarray, commitment: np.n
     """A (R,): the exposure-weighted mean over middle powers of half their security alignment
     with the challenger's adversary (toward it only) plus half its commitment signals to them
     (`commitment` (R, M): the adversary's commitment lever in force)."""
-    adversary_sign = float(w.sign[np.argmax(w.protector)])
+    adversary_sign = float(w.sign[w.adversary])
     return exposure_weighted(w, lean_everywhere(adversary_sign, security, commitment))
 
 
@@ -179,7 +179,7 @@ def engagement_offered(w: CompiledWorld, camp: np.ndarray) -> np.ndarray:
 def adversary_reliability(w: CompiledWorld, reliability: np.ndarray) -> np.ndarray:
     """r_bar (R,): the exposure-weighted effective reliability of the challenger's adversary
     toward the middle powers (`reliability` (R, M, P))."""
-    return exposure_weighted(w, reliability[..., int(np.argmax(w.protector))])
+    return exposure_weighted(w, reliability[..., w.adversary])
 
 
 def exposure_weighted(w: CompiledWorld, values: np.ndarray) -> np.ndarray:
@@ -248,7 +248,7 @@ def responsive_threat_target(
     adversary, within [0, 1]."""
     target = dprk_threat + support * (1.0 - dprk_threat)
     # the old rule's security-dilemma spiral
-    adversary_sign = float(w.sign[np.argmax(w.protector)])
+    adversary_sign = float(w.sign[w.adversary])
     lean = np.maximum(adversary_sign * security, 0.0)
     exposure = w.threat_exposure
     target = target + w.dynamics.spiral * total(exposure * lean, axis=1) / np.maximum(

@@ -540,7 +540,7 @@ def challenger_decides(
     force `held` (R, M, P, K) and the restraint in force."""
     if w.dynamics.challenger != "strategic":
         return before.provocation
-    adversary = int(np.argmax(w.protector))
+    adversary = w.adversary
     return challenger_choice(
         w,
         security,
