@@ -52,6 +52,15 @@ FAILED_POSTURE = -1  # posture_final of a run whose outputs are not finite: no p
 BLOCK_RUNS = 4096
 
 
+def block_runs(runs: int) -> int:
+    """Runs per engine block of a chunk of `runs`: about BLOCK_RUNS, in blocks of equal size
+    (at most 1.5 BLOCK_RUNS). A block's step costs a fixed ~0.5 ms of Python besides its
+    arrays' work, so a chunk of 25,000 runs goes in 6 blocks of 4,167 rather than in 6 of
+    4,096 and a seventh of 424 that paid a whole block's fixed cost for a tenth of its work."""
+    blocks = max(1, round(runs / BLOCK_RUNS))
+    return -(-runs // blocks)
+
+
 @dataclass(frozen=True)
 class SweepPlan:
     """A validated sweep: the spec, the base parameters, the seed and the design points."""
@@ -220,7 +229,7 @@ def run_range(plan: SweepPlan, start: int, stop: int) -> xr.Dataset:
                 runs=stop - start,
                 seed=plan.seed,
                 first_run=start,
-                block_runs=BLOCK_RUNS,
+                block_runs=block_runs(stop - start),
                 variables=plan.variables,
                 params_attr=False,  # the store keeps each run's parameters itself
                 observables=False,  # no outcome of a sweep is an observable (OUTCOMES)
