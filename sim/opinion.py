@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.dynamics.clock import EVERY, decay, spread, toward
+from sim.arrays import total
+from sim.dynamics.clock import EVERY, decay, governing, spread, toward
 from sim.kernels import clip, compiled, jit
 from sim.utility import aligned
 
@@ -69,10 +70,9 @@ def switch_probability(w, opinion: np.ndarray, camp: np.ndarray, rows=EVERY) -> 
     lean = (w.ideal_security[:, rows] + w.ideal_economic[:, rows]) / 2.0  # (R, M', C)
     closeness = aligned(w.sign[:, None], lean[:, :, None, :])  # (R, M', P, C)
     liked = (opinion - w.opinion_baseline[:, rows])[..., None]  # (R, M', P, 1)
-    favour = (liked * closeness).sum(axis=2)  # (R, M', C)
-    camp = camp.astype(np.intp)[..., None]
-    incumbent = np.take_along_axis(favour, camp, axis=-1)[..., 0]
-    other = np.take_along_axis(favour, 1 - camp, axis=-1)[..., 0]
+    favour = total(liked * closeness, axis=2)  # (R, M', C)
+    incumbent = governing(favour, camp)[..., 0]
+    other = governing(favour, 1 - camp)[..., 0]
     p = w.p_switch[:, rows]
     # the odds form: exactly p_switch when the two camps fare the same
     shift = np.exp(w.opinion.election[:, None] * (other - incumbent))

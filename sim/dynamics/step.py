@@ -114,12 +114,19 @@ def scheduled_event(
     elif ev.kind == "pledge":
         s.pledge[:, i, p] = pledged(s.pledge[:, i, p], m)
     elif ev.kind == "election":
-        odds = switch_probability(w, s.opinion, s.camp)[:, i]
+        odds = election_odds(w, s, i)
         s.camp[:, i] = election(w, s.camp[:, i], everyone, ev.camp, keys.election[:, i], k, odds)
     elif ev.kind == "history_dispute":
         j = ev.partner_state
         s.cooperation[:, i, j] = history_dispute(w, s.cooperation[:, i, j], everyone, m)
         s.cooperation[:, j, i] = history_dispute(w, s.cooperation[:, j, i], everyone, m)
+
+
+def election_odds(w: CompiledWorld, s: State, i: int) -> np.ndarray:
+    """`switch_probability` (R,) of middle power i alone: the odds of its election, computed
+    on its row only (on every middle power's, 1.2 ms of a block of 4,096 runs, each election)."""
+    row = slice(i, i + 1)
+    return switch_probability(w, s.opinion[:, row], s.camp[:, row], row)[:, 0]
 
 
 def apply_events(w: CompiledWorld, state: State, k: int, keys: Keys, pressures: dict) -> State:
@@ -154,7 +161,7 @@ def apply_events(w: CompiledWorld, state: State, k: int, keys: Keys, pressures: 
     everyone = _constants(w).everyone
     for i in elections:  # the world file's term calendar
         s.events[:, EVENT_INDEX["election"]] += 1
-        odds = switch_probability(w, s.opinion, s.camp)[:, i]
+        odds = election_odds(w, s, i)
         s.camp[:, i] = election(w, s.camp[:, i], everyone, -1, keys.election[:, i], k, odds)
 
     # a copy of the threat and the Taiwan shock: the challenger's tests, the crises and the
