@@ -238,57 +238,68 @@ def run_range(plan: SweepPlan, start: int, stop: int) -> xr.Dataset:
     except NonFiniteError as error:  # recorded as failed, with their parameters, not classified
         trajectories, failed = error.dataset, error.failed
     out = summarise(trajectories, plan.spec.outcomes, plan.spec.trajectories)
-    out["failed"] = ("run", failed)
-    out["failed"].attrs["long_name"] = "the run produced NaN or infinity: not classified"
     if failed.any():
         out["posture_final"].values[failed] = FAILED_POSTURE
         out["posture_steps"].values[failed] = 0
-    out["parameters"] = (("run", "parameter"), plan.points[point])
-    out["parameters"].attrs.update(
-        long_name="swept parameters of the run", keys=json.dumps(plan.keys)
+    # in one assignment: each aligns the Dataset's coordinates once (`summarise`)
+    out = out.assign(
+        failed=xr.Variable(
+            "run", failed, {"long_name": "the run produced NaN or infinity: not classified"}
+        ),
+        parameters=xr.Variable(
+            ("run", "parameter"),
+            plan.points[point],
+            {"long_name": "swept parameters of the run", "keys": json.dumps(plan.keys)},
+        ),
+        design_point=xr.Variable("run", point),
+        replicate=xr.Variable("run", replicate),
     )
     out.coords["parameter"] = plan.names
-    out["design_point"] = ("run", point)
-    out["replicate"] = ("run", replicate)
     return out
 
 
 def summarise(ds: xr.Dataset, outcomes: tuple[str, ...], trajectories: bool = False) -> xr.Dataset:
     """Each outcome at the horizon and its mean over steps 1..T; the posture at the horizon
-    and the steps spent in each posture. With `trajectories`, every step as well (<name>_path)."""
-    out = xr.Dataset(coords={"run": ds["run"].values})
+    and the steps spent in each posture. With `trajectories`, every step as well (<name>_path).
+    The variables are gathered first and the Dataset built once: assigned one by one, each
+    aligned its coordinates with the others' (about 1 ms each, 15 ms of a 25,000-run chunk)."""
+    out: dict[str, xr.Variable] = {}
     for name in outcomes:
         x = ds[name]
         dims = tuple(d for d in x.dims if d != "step")
         values = x.values  # (run, step, ...)
         long_name = x.attrs.get("long_name", name)
         if name == "events":
-            out["events_total"] = (dims, values[:, 1:].sum(axis=1, dtype=np.int32))
-            out["events_total"].attrs["long_name"] = "events over the run"
+            total = values[:, 1:].sum(axis=1, dtype=np.int32)
+            out["events_total"] = xr.Variable(dims, total, {"long_name": "events over the run"})
             continue
-        out[f"{name}_final"] = (dims, values[:, -1])
-        out[f"{name}_final"].attrs["long_name"] = f"{long_name} at the horizon"
-        out[f"{name}_mean"] = (dims, mean_over_steps(values))
-        out[f"{name}_mean"].attrs["long_name"] = f"{long_name}, mean over steps 1..T"
+        final = {"long_name": f"{long_name} at the horizon"}
+        out[f"{name}_final"] = xr.Variable(dims, values[:, -1], final)
+        mean = {"long_name": f"{long_name}, mean over steps 1..T"}
+        out[f"{name}_mean"] = xr.Variable(dims, mean_over_steps(values), mean)
     labels = labels_of(ds["posture"])
     codes = ds["posture"].values  # (run, step, state) int8
-    out["posture_final"] = (("run", "state"), codes[:, -1])
-    out["posture_final"].attrs.update(long_name="posture at the horizon", **flags(labels))
-    counts = posture_counts(codes, len(labels))
-    out["posture_steps"] = (("run", "state", "posture"), counts)
-    out["posture_steps"].attrs["long_name"] = "steps 1..T spent in each posture"
-    out.coords["posture"] = labels
+    out["posture_final"] = xr.Variable(
+        ("run", "state"), codes[:, -1], {"long_name": "posture at the horizon", **flags(labels)}
+    )
+    out["posture_steps"] = xr.Variable(
+        ("run", "state", "posture"),
+        posture_counts(codes, len(labels)),
+        {"long_name": "steps 1..T spent in each posture"},
+    )
+    dims = {d for v in out.values() for d in v.dims}
+    coords = {"run": ds["run"].values, "posture": labels}
     for coord in ("state", "great_power", "pressure_name", "event"):
-        if coord in ds.coords and any(coord in out[v].dims for v in out.data_vars):
-            out.coords[coord] = ds.coords[coord]
-    if "pole" in ds.coords and "great_power" in out.dims:
-        out.coords["pole"] = ds.coords["pole"]
+        if coord in ds.coords and coord in dims:
+            coords[coord] = ds[coord].variable
+    if "pole" in ds.coords and "great_power" in dims:
+        coords["pole"] = ds["pole"].variable
     if trajectories:
         for name in (*outcomes, "posture"):  # <name>_path: the dimension `posture` is taken
             out[f"{name}_path"] = ds[name].variable
-        out.coords["step"] = ds["step"]
-        out.coords["time"] = ds["time"]
-    return out
+        coords["step"] = ds["step"].variable
+        coords["time"] = ds["time"].variable
+    return xr.Dataset(out, coords=coords)
 
 
 # --------------------------------------------------------------------------- reductions
