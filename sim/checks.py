@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import numpy as np
 import xarray as xr
+from numba import types
 
 from sim.errors import HedgesimError, ParamError
+from sim.kernels import compiled
 from sim.params import Params, numeric_leaves
 from sim.params.validation import check_run_ids
 
@@ -102,8 +104,22 @@ def failed_runs(ds: xr.Dataset) -> np.ndarray:
     for var in ds.data_vars.values():
         if var.dtype.kind == "f" and "run" in var.dims:
             values = var.transpose("run", ...).values.reshape(ds.sizes["run"], -1)
-            failed |= ~np.isfinite(values).all(axis=1)
+            if values.dtype == np.float64:
+                mark_not_finite(values, failed)
+            else:
+                failed |= ~np.isfinite(values).all(axis=1)
     return failed
+
+
+@compiled([types.void(types.Array(types.float64, 2, "A", readonly=True), types.boolean[::1])])
+def mark_not_finite(values, failed):
+    """failed[r] |= any value of row r is a NaN or an infinity: one pass, without NumPy's
+    temporary of booleans and its reduction (14.6 ms of a 25,000-run chunk's 5 outputs)."""
+    for r in range(values.shape[0]):
+        finite = True
+        for j in range(values.shape[1]):
+            finite &= np.isfinite(values[r, j])
+        failed[r] |= not finite
 
 
 def culprit(params: Params, run: int) -> tuple[str, float]:
