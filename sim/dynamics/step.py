@@ -429,10 +429,9 @@ def stochastic_events_kernel(states: int, poles: int, holding: bool):
                         by_other = _disputed(
                             linked, dispute_draws, history_chance, r, t, j, i, states
                         )
-                        ties[r, i, j] = clip(
-                            tie_after_disputes(ties[r, i, j], drawn, by_other, dispute_size[r]),
-                            0.0,
-                            1.0,
+                        # within [0, 1]: tie_after_disputes clips
+                        ties[r, i, j] = tie_after_disputes(
+                            ties[r, i, j], drawn, by_other, dispute_size[r]
                         )
 
     return compiled(None, error_model="numpy")(kernel)
