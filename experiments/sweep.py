@@ -34,7 +34,7 @@ from sim.progress import progress_bar
 from sim.sweep.executors import begin_workers, executor
 from sim.sweep.plan import SweepPlan, plan_sweep, scheduled_overrides
 from sim.sweep.spec import SweepSpec, parse_sweep
-from sim.sweep.store import begun, open_store
+from sim.sweep.store import begun, open_store, prepare_store
 
 INTERRUPTED = 130
 
@@ -103,6 +103,7 @@ def run(spec: SweepSpec, plan: SweepPlan, progress: bool) -> int:
     with executor(spec, plan) as compute:
         if not begun(spec.store):  # every chunk is to do: begin them while the store is created
             compute.start(range(plan.n_chunks))
+        prepare_store(spec.store)  # while the workers compute the probe
         with open_store(spec.store, plan, compute.probe()) as store:
             for what in store.repaired.values():
                 print(f"note: {store.path}: {what}; computing it again", file=sys.stderr)
