@@ -279,6 +279,37 @@ def test_second_writer_on_the_same_store_is_refused(tmp_path):
             open_store(store, plan)
 
 
+def test_a_new_store_is_locked_before_it_appears(tmp_path, monkeypatch):
+    """So that no other sweep can open it before the one that created it holds it: what it
+    holds is then exactly what was written (no chunk done), and is not read back."""
+    import fcntl
+
+    import sim.sweep.store as store_module
+
+    store = tmp_path / "new.zarr"
+    locked_when_renamed = []
+    rename = os.rename
+
+    def renaming(source, target):
+        fd = os.open(source, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            locked_when_renamed.append(False)
+        except BlockingIOError:
+            locked_when_renamed.append(True)
+        finally:
+            os.close(fd)
+        rename(source, target)
+
+    monkeypatch.setattr(store_module.os, "rename", renaming)
+    with open_store(store, plan_of(chunk_runs=4)) as opened:
+        assert locked_when_renamed == [True]
+        assert opened.missing == list(range(opened.plan.n_chunks))
+        monkeypatch.setattr(store_module.os, "rename", rename)
+        with pytest.raises(StoreError, match="in use by another running sweep"):
+            open_store(store, opened.plan)
+
+
 def test_unfinished_store_is_readable_only_when_asked(tmp_path, chunked):
     store = tmp_path / "half.zarr"
     shutil.copytree(chunked, store)
