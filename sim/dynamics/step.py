@@ -132,9 +132,7 @@ def election_odds(w: CompiledWorld, s: State, i: int) -> np.ndarray:
 def apply_events(w: CompiledWorld, state: State, k: int, keys: Keys, pressures: dict) -> State:
     """Scheduled events of step k, then stochastic ones drawn from the configured rates."""
     levers = _pressure_levers(w, pressures)
-    scheduled = w.events.get(k, [])
-    elections = np.flatnonzero(w.elections[k])
-    kinds = {ev.kind for ev in scheduled}
+    scheduled, elections, kinds = _calendar(w, k)
     holding = w.dynamics.great_powers != "responsive"  # the great powers hold levers
     levers_now = scheduled_levers(w, state.levers, k)
     # A copy of each array this step changes in place (the threat and the Taiwan shock are
@@ -147,7 +145,7 @@ def apply_events(w: CompiledWorld, state: State, k: int, keys: Keys, pressures: 
         restriction=state.restriction.copy(),
         reliability_shock=state.reliability_shock.copy(),
         cooperation=state.cooperation.copy(),
-        camp=state.camp.copy() if len(elections) or "election" in kinds else state.camp,
+        camp=state.camp.copy() if elections or "election" in kinds else state.camp,
         pressures=pressures,
         events=np.zeros((w.runs, len(EVENT_KINDS)), dtype=np.int16),
         levers=levers_now.copy() if lever_events else levers_now,
@@ -180,9 +178,26 @@ def apply_events(w: CompiledWorld, state: State, k: int, keys: Keys, pressures: 
     if holding and levers_before is state.levers:
         s.levers = np.empty_like(levers_before)  # filled by `stochastic_events`
     stochastic_events(w, s, k, keys, levers_before)
-    s.camp.flags.writeable = False  # changed at elections only, on a copy (see above)
+    s.camp.setflags(write=False)  # changed at elections only, on a copy (see above)
     frozen(s.momentum)  # a copy, changed no more: the challenger reads it (`read_only`)
     return s
+
+
+def _calendar(w: CompiledWorld, k: int) -> tuple[list, tuple[int, ...], frozenset]:
+    """Step k of the world's calendar: its scheduled events, the middle powers holding their
+    term's election (`w.elections`) and the kinds of its events; read from the world's
+    arrays once per world, not at every step (a dozen NumPy and Python calls a step at one
+    run)."""
+    cached = w.__dict__.get("_calendar")
+    if cached is None or cached[0] is not w.events or cached[1] is not w.elections:
+        cached = w.__dict__["_calendar"] = (w.events, w.elections, {})
+    by_step = cached[2]
+    hit = by_step.get(k)
+    if hit is None:
+        scheduled = w.events.get(k, [])
+        elections = tuple(int(i) for i in np.flatnonzero(w.elections[k]))
+        hit = by_step[k] = (scheduled, elections, frozenset(ev.kind for ev in scheduled))
+    return hit
 
 
 def stochastic_events(
@@ -202,6 +217,7 @@ def stochastic_events(
     missile_chance, nuclear_chance = _test_chances(w, s.provocation)
     runs, states, poles = s.restriction.shape
     kernel = stochastic_events_kernel(states, poles, w.dynamics.great_powers != "responsive")
+    summit_keys, partner_keys, history_keys = _flat_keys(keys)
     kernel(
         step_counter(k),
         keys.missile,
@@ -213,10 +229,10 @@ def stochastic_events(
         keys.taiwan,
         c.taiwan_chance,
         c.taiwan_size,
-        _flat(keys.summit),
-        _flat(keys.summit_partner),
+        summit_keys,
+        partner_keys,
         c.summit_chance,
-        _flat(keys.history),
+        history_keys,
         c.history_chance,
         c.linked,
         c.summit_size,
@@ -450,6 +466,16 @@ _DRAWS_TILE = 256
 def _flat(keys: np.ndarray) -> np.ndarray:
     """`keys` as one row in memory order (no copy if C-contiguous, as the engine's are)."""
     return np.ascontiguousarray(keys).reshape(-1)
+
+
+def _flat_keys(keys: Keys) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The summits', their partners' and the history disputes' keys as the stochastic
+    events' kernel reads them (`_flat`): once per set of keys (the same at every step)."""
+    sources = (keys.summit, keys.summit_partner, keys.history)
+    cached = keys.__dict__.get("_flat")
+    if cached is None or not same_objects(cached[0], sources):
+        cached = keys.__dict__["_flat"] = (sources, *(_flat(x) for x in sources))
+    return cached[1:]
 
 
 @jit
