@@ -92,14 +92,24 @@ def _partial(
     positions, the best responses and the `Response` (`laid`: the caller's cache of its
     weights' views, `sim.utility.kernel_context`)."""
     # the distinct shapes only (np.broadcast_shapes costs per argument)
-    shape = broadcast_shape(frozenset([np.shape(x) for x in (speed, noise_scale, *shocks)]))
+    shape = broadcast_shape(
+        frozenset(
+            [
+                x.shape if type(x) is np.ndarray else np.shape(x)
+                for x in (speed, noise_scale, *shocks)
+            ]
+        )
+    )
     state, poles, wts, lead = kernel_context(ctx, weights, shape, laid=laid)
+    two_axes = state[0].shape
 
     def flat(x):  # the kernel reads decisions on two axes, read-only
         x = np.asarray(x, dtype=np.float64)
         if x.shape != lead:
-            return broadcast_view(x, lead).reshape(state[0].shape)
-        x = x.reshape(state[0].shape)  # a new view: its flag leaves the caller's array alone
+            return broadcast_view(x, lead).reshape(two_axes)
+        if x.shape == two_axes and not x.flags.writeable:  # read only already: itself
+            return x
+        x = x.reshape(two_axes)  # a new view: its flag leaves the caller's array alone
         x.setflags(write=False)
         return x
 
@@ -109,7 +119,7 @@ def _partial(
         hit = (speed, noise_scale, lead, flat(speed), flat(noise_scale))
         if laid is not None:
             laid["rule"] = hit
-    out = np.empty((8,) + state[0].shape)
+    out = np.empty((8,) + two_axes)
     kernels.partial_kernel(state, poles, wts, *hit[3:], *[flat(x) for x in shocks], out)
     frozen(out)
     out = out.reshape((8,) + lead)

@@ -347,4 +347,5 @@ def normal_at(keys: np.ndarray, step: int) -> np.ndarray:
     step))` to the bit."""
     drawn = np.empty(np.shape(keys))
     _normals(np.ascontiguousarray(keys).reshape(-1), step_counter(step), drawn.reshape(-1))
+    drawn.setflags(write=False)  # new draws no one changes: the kernels take them as they are
     return drawn

@@ -133,17 +133,17 @@ def great_powers_review(
         w, "strategy_noisy", (w.strategy.noise,), lambda: bool(np.any(w.strategy.noise > 0))
     )
     if noisy:
-        lever_shock = normal_at(keys.levers[:, :, poles], k)
-        restraint_shock = normal_at(keys.restraint[:, poles], k)
+        lever_shock = kernels.read_only(normal_at(keys.levers[:, :, poles], k), shape)
+        restraint_shock = kernels.read_only(normal_at(keys.restraint[:, poles], k), shape[::2])
     else:  # no draws
-        lever_shock = restraint_shock = np.zeros(())
+        lever_shock, restraint_shock = _no_shocks(shape)
     levers, restraint = np.empty(shape), np.empty(shape[::2])
     if logit:  # it draws from the slopes and curvatures
         slope, curvature = np.empty(shape), np.empty(shape)
         restraint_slope, restraint_curvature = np.empty(shape[::2]), np.empty(shape[::2])
-    else:
-        slope = curvature = np.empty((0,) * 4)
-        restraint_slope = restraint_curvature = np.empty((0, 0))
+    else:  # none written
+        slope = curvature = _NO_SLOPES
+        restraint_slope = restraint_curvature = _NO_RESTRAINT_SLOPES
     lever_cost = kernels.world_views(
         w,
         ("lever_cost", caps.shape),
@@ -159,8 +159,8 @@ def great_powers_review(
         w.dynamics.challenger == "strategic",
         noisy,
         logit,
-        kernels.read_only(lever_shock, shape),
-        kernels.read_only(restraint_shock, shape[::2]),
+        lever_shock,
+        restraint_shock,
         levers,
         slope,
         curvature,
@@ -191,6 +191,20 @@ def great_powers_review(
         w, restraint_slope, restraint_curvature, now, -bound, bound, k, restraint_keys
     )
     return chosen, chosen_restraint
+
+
+# The slopes and curvatures the review writes only under the logit rule: empty otherwise,
+# the same two arrays at every review (nothing is written to an empty array).
+_NO_SLOPES, _NO_RESTRAINT_SLOPES = np.empty((0,) * 4), np.empty((0, 0))
+
+
+@functools.lru_cache(maxsize=64)
+def _no_shocks(shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """The shocks of a review without noise, zero (read-only views of one zero) for levers
+    of `shape` (R, M, P', K) and the restraint (R, P'): the same two views at every review,
+    not two new ones (at one run, a tenth of the review's own Python work)."""
+    zero = np.zeros(())
+    return kernels.read_only(zero, shape), kernels.read_only(zero, shape[::2])
 
 
 def logit_choice(w, slope, curvature, current, lo, hi, k, keys):

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from sim.arrays import SHORT, total
+from sim.arrays import SHORT, frozen, total
 from sim.decision import Choice, Response, logit_response, partial_response
 from sim.dynamics.clock import (
     EVERY,
@@ -171,18 +171,19 @@ def middle_power_context(
         memory=np.empty((runs, states, poles, 1)),
         trade_pressure=np.empty((runs, states, poles, 1)),
     )
+    threat_exposure, taiwan_exposure, exports = _exposures(w, rows)
     summed = ties_total.shape[1] > 0
     context_kernel(states, poles, 0 if summed else ties.shape[2], summed)(
         _per_run(threat, runs),
-        c(w.threat_exposure[:, rows]),
+        threat_exposure,
         _per_run(levers["taiwan_risk"], runs),
-        c(w.taiwan_exposure[:, rows]),
+        taiwan_exposure,
         c(neighbours),
         c(ties),
         c(neighbour_security),
         ties_total,
         aligned_total,
-        c(w.exports[:, rows]),
+        exports,
         pairs.inducement,
         dyn.restriction_loss,
         c(restriction),
@@ -194,6 +195,7 @@ def middle_power_context(
         trade_pressure,
         *vars(out).values(),
     )
+    frozen(*vars(out).values())  # no one changes a context: `read_only` passes them as they are
     col = lambda x: x[..., None]  # noqa: E731  (R, M') -> (R, M', 1)
     pole = lambda x: x[..., None]  # noqa: E731  (R, M', P) -> (R, M', P, 1)
     return Context(
@@ -216,6 +218,21 @@ def middle_power_context(
         military=pole(pairs.military),
         consent=pole(pairs.consent),
     )
+
+
+def _exposures(w: CompiledWorld, rows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The middle powers' exposure to the threat and to Taiwan risk and their exports of
+    `rows`, contiguous as the context's kernel reads them: for every middle power once per
+    world, like the rest of what no step changes (`_fixed_context`)."""
+    cached = w.__dict__.get("_exposures") if rows is EVERY else None
+    if cached is None:
+        cached = tuple(
+            np.ascontiguousarray(x[:, rows])
+            for x in (w.threat_exposure, w.taiwan_exposure, w.exports)
+        )
+        if rows is EVERY:
+            w.__dict__["_exposures"] = cached
+    return cached
 
 
 def _per_run(x: np.ndarray, runs: int) -> np.ndarray:

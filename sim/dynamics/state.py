@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import operator
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -35,6 +36,20 @@ class State:
     momentum: np.ndarray  # (R,) summit momentum with the challenger (fading)
     pledge: np.ndarray  # (R, M, P) investment pledged by each middle power to each great power
     opinion: np.ndarray  # (R, M, P) each middle power's public favourability to each great power
+
+
+_FIELDS = tuple(field.name for field in fields(State))
+_FIELDS_OF = operator.attrgetter(*_FIELDS)
+
+
+def evolved(state: State, **changes) -> State:
+    """`dataclasses.replace(state, **changes)`, the next state with `changes` and the other
+    fields shared, at half the cost (the step makes two, 2.4 us each at one run; `replace`
+    looks at every field's definition at every call). Like `replace`, it carries over none
+    of the caches the step keeps on a state (`sim.dynamics.step._held`)."""
+    values = dict(zip(_FIELDS, _FIELDS_OF(state), strict=True))
+    values.update(changes)
+    return State(**values)
 
 
 def initial_state(w: CompiledWorld) -> State:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import replace
 from types import SimpleNamespace
 
 import numpy as np
@@ -54,7 +53,7 @@ from sim.dynamics.pressures import (
     scheduled_pressures,
     taiwan_crisis,
 )
-from sim.dynamics.state import Keys, State
+from sim.dynamics.state import Keys, State, evolved
 from sim.influence import K, Pairs
 from sim.kernels import clip, compiled, jit
 from sim.opinion import switch_probability
@@ -140,7 +139,7 @@ def apply_events(w: CompiledWorld, state: State, k: int, keys: Keys, pressures: 
     # held are copied here only for scheduled events that change them; otherwise run by run
     # in the stochastic events' own pass (`stochastic_events`), which eases them.
     lever_events = holding and levers_now is state.levers and bool(kinds & LEVER_EVENTS)
-    s = replace(
+    s = evolved(
         state,
         restriction=state.restriction.copy(),
         reliability_shock=state.reliability_shock.copy(),
@@ -655,7 +654,7 @@ def respond(
         p = before.pressures
         support = backing(w, w.backing_effect, p["russia_dprk"])
         threat_target = responsive_threat_target(w, p["dprk_threat"], support, choice.security)
-    return replace(
+    return evolved(
         before,
         security=choice.security,
         economic=choice.economic,
