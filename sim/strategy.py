@@ -265,8 +265,10 @@ def challenger_choice(
         runs,
     )
     around = tuple(
-        kernels.read_only(x, security.shape)
-        for x in (security, commitment, reliability, engagement)
+        [
+            kernels.read_only(x, security.shape)
+            for x in (security, commitment, reliability, engagement)
+        ]
     )
     exposure, leverage, adversary_sign, sqrt_dt = kernels.world_views(
         w,

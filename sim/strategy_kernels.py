@@ -706,7 +706,7 @@ def _tiled_review_kernel(poles: int):
         OUT2,
         OUT2,
     )
-    return compiled([signature], error_model="numpy")(kernel)
+    return compiled([signature], lazy=False, error_model="numpy")(kernel)
 
 
 _review_kernels = functools.cache(_tiled_review_kernel)
@@ -929,7 +929,7 @@ def _tiled_challenger_kernel(states: int, poles: int):
                 out[start + t] = out_tile[t]
 
     signature = types.void(CHALLENGER, AROUND_ARRAYS, IN2, IN2, F, F, IN1, OUT1)
-    return compiled([signature], error_model="numpy")(kernel)
+    return compiled([signature], lazy=False, error_model="numpy")(kernel)
 
 
 _challenger_kernels = functools.cache(_tiled_challenger_kernel)
@@ -1012,11 +1012,13 @@ def world_views(w, key, sources: tuple, make):
 # The dtypes the kernels take, by the type `read_only` is asked for: NumPy keeps one dtype
 # object per built-in type, so an array of it is recognised by identity.
 _DTYPES = {t: np.dtype(t) for t in (np.float64, np.int64, bool, np.bool_)}
+_FLOAT64 = _DTYPES[np.float64]
 
 
 def read_only(x, shape, dtype=np.float64) -> np.ndarray:
     """`x` broadcast to `shape`, a read-only view (the one type of array the kernels take)."""
-    if type(x) is np.ndarray and x.dtype is _DTYPES.get(dtype) and x.shape == shape:
+    expected = _FLOAT64 if dtype is np.float64 else _DTYPES.get(dtype)
+    if type(x) is np.ndarray and x.dtype is expected and x.shape == shape:
         # the usual case at one run, some thirty times a step: an array of the kernel's
         # type already (a frozen array, a cache's view), itself; otherwise a read-only view
         if x.flags.writeable:
@@ -1047,6 +1049,9 @@ def once_per_run(x, shape) -> np.ndarray:
     return read_only(x, shape)
 
 
+_ZERO = np.zeros(())  # what `tables` reads for a field not given (read only)
+_ZERO.setflags(write=False)
+
 CONTEXT_FIELDS = STATE_FIELDS[:7] + PAIR_FIELDS[:4]
 PAIRS_READ = ("reliability", "restriction", "inducement") + FLAGS
 
@@ -1060,7 +1065,7 @@ def tables(
     `pressures` in force, the pledges (R, M, P) and the restraint in force (R, P). Only the
     pulls are read without the optional ones (read as 0). Read-only views, no copies."""
     runs, middle, poles = np.shape(pledge if pairs is None else pairs.reliability)
-    zero = np.zeros(())
+    zero = _ZERO
     if ctx is None:  # the forecast reads no context: every field 0
         ctx = SimpleNamespace(**dict.fromkeys(CONTEXT_FIELDS, zero))
     if pairs is None:

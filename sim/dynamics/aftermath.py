@@ -214,4 +214,4 @@ def aftermath_kernel(states: int, poles: int, holding: bool, strategic: bool):
             new_taiwan_shock[r] = faded(taiwan_shock[r], shock_kept[r])
             new_momentum[r] = faded(momentum[r], shock_kept[r])
 
-    return compiled(None, error_model="numpy")(kernel)
+    return compiled(None, lazy=False, error_model="numpy")(kernel)

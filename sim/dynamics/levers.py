@@ -342,4 +342,4 @@ def pairs_kernel(states: int, poles: int, levers_count: int, capping: bool, resp
             responsive,
         )
 
-    return compiled(None, error_model="numpy")(kernel)
+    return compiled(None, lazy=False, error_model="numpy")(kernel)

@@ -369,7 +369,7 @@ def context_kernel(states: int, poles: int, others: int, summed: bool):
                 for p in range(poles):
                     trade_out[r, i * poles + p] = clip(trade_pressure[r, i, p], 0.0, 1.0)
 
-    return compiled(None, error_model="numpy")(kernel)
+    return compiled(None, lazy=False, error_model="numpy")(kernel)
 
 
 @jit

@@ -305,7 +305,7 @@ def _pressure_levers(w: CompiledWorld, pressures: dict[str, np.ndarray]) -> dict
 def _lever_caps(w: CompiledWorld, dispositions: dict[str, np.ndarray]) -> np.ndarray:
     """`lever_caps`, computed again only when the dispositions they read change (with the
     pressures, `_pressure_levers`; read only)."""
-    sources = tuple(dispositions[name] for name in CAPPED_BY.values())
+    sources = tuple([dispositions[name] for name in CAPPED_BY.values()])
     cached = w.__dict__.get("_lever_caps")
     if cached is None or not same_objects(cached[0], sources):
         caps = lever_caps(w, dispositions)
@@ -449,7 +449,7 @@ def stochastic_events_kernel(states: int, poles: int, holding: bool):
                             ties[r, i, j], drawn, by_other, dispute_size[r]
                         )
 
-    return compiled(None, error_model="numpy")(kernel)
+    return compiled(None, lazy=False, error_model="numpy")(kernel)
 
 
 @jit
