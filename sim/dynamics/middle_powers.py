@@ -78,8 +78,20 @@ def linked_neighbours(w: CompiledWorld, rows=EVERY) -> np.ndarray:
     """(R, M', M): the pairs of neighbours with a tie in the world file, each once (the row
     first in code order): the pairs a history dispute can strike. Read only, once per world
     (the Mesa model draws its disputes with this every step)."""
-    linked = per_world(w, "_linked", w.cooperation, lambda: np.triu(w.cooperation > 0, k=1))
+    linked = per_world(
+        w, "_linked", w.cooperation, lambda: (w.cooperation > 0) & _after(w.cooperation.shape[-1])
+    )
     return linked[:, rows]
+
+
+@functools.lru_cache(maxsize=16)
+def _after(states: int) -> np.ndarray:
+    """(M, M): whether state j comes after state i in code order, `np.triu(..., k=1)` of
+    every pair (read only), once per number of states (NumPy's `triu` of a world's ties
+    costs 20 us, building its mask)."""
+    after = np.triu(np.ones((states, states), dtype=bool), k=1)
+    after.setflags(write=False)
+    return after
 
 
 def history_disputes(w: CompiledWorld, keys: np.ndarray, k: int, rows=EVERY) -> np.ndarray:

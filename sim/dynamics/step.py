@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from types import SimpleNamespace
 
 import numpy as np
@@ -182,21 +183,28 @@ def apply_events(w: CompiledWorld, state: State, k: int, keys: Keys, pressures: 
     return s
 
 
-def _calendar(w: CompiledWorld, k: int) -> tuple[list, tuple[int, ...], frozenset]:
+def _calendar(w: CompiledWorld, k: int) -> tuple[Sequence, tuple[int, ...], frozenset]:
     """Step k of the world's calendar: its scheduled events, the middle powers holding their
-    term's election (`w.elections`) and the kinds of its events; read from the world's
-    arrays once per world, not at every step (a dozen NumPy and Python calls a step at one
-    run)."""
+    term's election (`w.elections`) and the kinds of its events; read for every step at
+    once, once per world (at one run, one NumPy call a world instead of two a step)."""
     cached = w.__dict__.get("_calendar")
     if cached is None or cached[0] is not w.events or cached[1] is not w.elections:
-        cached = w.__dict__["_calendar"] = (w.events, w.elections, {})
-    by_step = cached[2]
-    hit = by_step.get(k)
-    if hit is None:
-        scheduled = w.events.get(k, [])
-        elections = tuple(int(i) for i in np.flatnonzero(w.elections[k]))
-        hit = by_step[k] = (scheduled, elections, frozenset(ev.kind for ev in scheduled))
-    return hit
+        by_step = {}
+        for step, i in zip(*(x.tolist() for x in np.nonzero(w.elections)), strict=True):
+            by_step.setdefault(step, []).append(i)
+        calendar = {
+            step: (
+                w.events.get(step, []),
+                tuple(by_step.get(step, ())),
+                frozenset(ev.kind for ev in w.events.get(step, [])),
+            )
+            for step in set(by_step) | set(w.events)
+        }
+        cached = w.__dict__["_calendar"] = (w.events, w.elections, calendar)
+    return cached[2].get(k, _QUIET_STEP)
+
+
+_QUIET_STEP = ((), (), frozenset())  # a step without scheduled events or elections
 
 
 def stochastic_events(
