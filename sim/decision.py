@@ -122,8 +122,13 @@ def _partial(
     out = np.empty((8,) + two_axes)
     kernels.partial_kernel(state, poles, wts, *hit[3:], *[flat(x) for x in shocks], out)
     frozen(out)
-    out = out.reshape((8,) + lead)
-    return Choice(*out[0:3]), Choice(*out[3:6]), Response(out[3], out[4], out[6], out[7])
+    if lead != two_axes:
+        out = out.reshape((8,) + lead)
+    # the eight rows in one pass over `out` (the new position, the best response along each
+    # dimension, the curvatures along security and economic alignment)
+    s, e, a, best_s, best_e, best_a, curvature_s, curvature_e = out
+    moved, best = Choice(s, e, a), Choice(best_s, best_e, best_a)
+    return moved, best, Response(best_s, best_e, curvature_s, curvature_e)
 
 
 def best_response(ctx: Context, weights) -> Choice:

@@ -65,7 +65,7 @@ from sim.strategy import (
     great_powers_review,
     reviewing,
 )
-from sim.utility import Context
+from sim.utility import Context, broadcast_view
 from sim.world import CAPPED_BY, CompiledWorld, ScheduledEventArrays, lever_caps, pressure_levers
 
 LEVER_EVENTS = {"tariff_shock", "summit"}  # scheduled events that change the levers held
@@ -278,7 +278,8 @@ def _constants(w: CompiledWorld) -> SimpleNamespace:
     and of a history dispute, the linked neighbours, the sizes, a mask of every run."""
     cached = w.__dict__.get("_step_constants")
     if cached is None:
-        per_run = lambda x: np.broadcast_to(np.asarray(x, dtype=np.float64), (w.runs,))  # noqa: E731
+        # (`broadcast_view`: `np.broadcast_to`'s view, a one-value one at a third of its cost)
+        per_run = lambda x: broadcast_view(np.asarray(x, dtype=np.float64), (w.runs,))  # noqa: E731
         cached = SimpleNamespace(
             everyone=np.ones(w.runs, dtype=bool),
             summit_chance=per_run(steady_chance(w, w.rates.summit)),
