@@ -46,13 +46,21 @@ class Forecast(NamedTuple):
 
 def reviewing(w, k: int) -> np.ndarray:
     """(R,) whether step k ends a review period of the great powers (`strategy.review_months`)."""
+    return reviews(w, k)[0]
+
+
+def reviews(w, k: int) -> tuple[np.ndarray, bool | None]:
+    """`reviewing` and, where every run has the same review period, whether every run reviews
+    at step k (None where the periods differ): what the step asks of the runs, without a pass
+    over them."""
     months = int(w.params.scenario.step_months)
     period, shape = kernels.world_views(
         w, "review_period", (w.strategy.review_months,), lambda: _one_period(w)
     )
     if shape is not None:  # one period for every run
-        return _every_run(shape, bool((k * months) // period != ((k - 1) * months) // period))
-    return (k * months) // period != ((k - 1) * months) // period
+        every = bool((k * months) // period != ((k - 1) * months) // period)
+        return _every_run(shape, every), every
+    return (k * months) // period != ((k - 1) * months) // period, None
 
 
 @functools.lru_cache(maxsize=64)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.arrays import frozen
 from sim.dynamics.clock import fade, steady_chance
 from sim.kernels import clip, compiled, jit
 from sim.random import step_counter, uniform_of
@@ -56,6 +57,8 @@ def dispositions_in_force(
     levers["taiwan_risk"] = shocked(pressures["taiwan_risk"], taiwan_shock)
     levers["rivalry"] = shocked(pressures["rivalry"], 0.5 * taiwan_shock)
     levers["taiwan_crisis"] = taiwan_shock
+    # new arrays no one changes: the kernels that read them take them as they are (`read_only`)
+    frozen(levers["reliability"], levers["taiwan_risk"], levers["rivalry"])
     return levers
 
 

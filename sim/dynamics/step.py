@@ -63,7 +63,7 @@ from sim.random import step_counter, uniform_of
 from sim.strategy import (
     challenger_choice,
     great_powers_review,
-    reviewing,
+    reviews,
 )
 from sim.utility import Context, broadcast_view
 from sim.world import CAPPED_BY, CompiledWorld, ScheduledEventArrays, lever_caps, pressure_levers
@@ -609,8 +609,8 @@ def great_powers_decide(
     levers, restraint = before.levers[:, :, poles], before.restraint[:, poles]
     if w.dynamics.great_powers != "strategic":
         return levers, restraint
-    review = reviewing(w, k)
-    if not review.any():
+    review, every = reviews(w, k)
+    if every is False or (every is None and not review.any()):
         return levers, restraint
     caps, held = _held(w, before)
     new_levers, new_restraint = great_powers_review(
@@ -626,7 +626,7 @@ def great_powers_decide(
         keys,
         np.arange(len(w.poles))[poles],
     )
-    if review.all():  # the usual case: every run reviews at once (the same numbers)
+    if every or review.all():  # the usual case: every run reviews at once (the same numbers)
         return new_levers, new_restraint
     return (
         np.where(review[:, None, None, None], new_levers, levers),
