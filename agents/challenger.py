@@ -4,11 +4,16 @@ The challenger chooses each step (`step`, committed in `advance`) its `provocati
 (dialogue) to +1 (provocation), answering alliance tightening, summits (`momentum`), China's
 restraint, Russia's backing and the chance a Taiwan crisis offers (`dynamics.challenger:
 strategic`). Its `threat` jumps with missile and nuclear tests (stochastic at rates scaled by
-1 + y, or scheduled: `provoke`), eases with summits (`meet`, and stochastic ones: `after_events`) and, every step, relaxes toward a target
-(`respond`): its baseline plus the effect of y (strategic), or (responsive) the baseline
-raised by its backers' support and its neighbours' alignment with its adversary (the
-security-dilemma spiral). A backer's support is its `backing_effect` times the
-`russia_dprk` pressure in force.
+1 + y, or scheduled: `provoke`), eases with summits (`meet`, and stochastic ones, drawn for
+every agent at once by the model) and, every step, relaxes toward a target: its baseline
+plus the effect of y (strategic), or (responsive, `threat_target`) the baseline raised by
+its backers' support and its neighbours' alignment with its adversary (the security-dilemma
+spiral); that and the fading of its summit momentum are its part of the step's aftermath,
+computed by the model for every agent at once. A backer's support is its `backing_effect`
+times the `russia_dprk` pressure in force.
+
+Its `threat`, `provocation` and `momentum` are floats, its part of the model's world now
+(`model.now`, a `sim.dynamics.State` of (1, ...) arrays; `agents.parts`).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from agents.parts import Part
 from agents.seats import seated_provocation
 from sim import dynamics
 from sim.arrays import same_objects
@@ -27,16 +33,30 @@ class Challenger(mesa.Agent):
 
     role = "challenger"
 
+    # its part of the model's world now (`agents.parts`)
+    threat = Part("threat", "run")
+    momentum = Part("momentum", "run")  # summit momentum with it (fading)
+
     def __init__(self, model, code: str):
         super().__init__(model)
         spec = model.params.world.challengers[code]
         self.code, self.name, self.adversary = code, spec.name, spec.adversary
-        self.threat = float(model.world.init_threat[0])
-        state = dynamics.initial_state(model.world)
-        self.provocation = float(state.provocation[0])
-        self.momentum = 0.0  # summit momentum with it (fading)
         self._chosen = None
         self._backing = None  # (the backers' effects, their sum): `backing_effect`
+
+    @property
+    def provocation(self) -> float:
+        """Its last choice, -1 dialogue .. +1 provocation: its part of the world now."""
+        return float(self.model.now.provocation[0])
+
+    @provocation.setter
+    def provocation(self, y: float) -> None:
+        # replaced, not changed in place, and only when it changes: the engine's rule for its
+        # state's `provocation` (`sim.dynamics.stochastic_events` keeps its test chances by
+        # the array's identity)
+        chosen = np.array([y], dtype=np.float64)
+        if chosen.tobytes() != self.model.now.provocation.tobytes():
+            self.model.now.provocation = chosen
 
     def provoke(self, kind: str, magnitude: float) -> None:
         """A scheduled missile or nuclear test."""
@@ -53,13 +73,6 @@ class Challenger(mesa.Agent):
         self.momentum = float(
             dynamics.momentum_after_summits(w, np.array([self.momentum]), magnitude)[0]
         )
-
-    def after_events(self, world: dynamics.State) -> None:
-        """Its threat after this step's stochastic tests and summits with it, and its summit
-        momentum: its part of the world after the step's events (`world`, drawn for every
-        agent at once, `GeopoliticsModel._stochastic_events`)."""
-        self.threat = float(world.threat[0])
-        self.momentum = float(world.momentum[0])
 
     def step(self, security_after: np.ndarray) -> None:
         """Choose this step's provocation from the world after the middle powers' decisions
@@ -91,15 +104,6 @@ class Challenger(mesa.Agent):
         m = self.model
         support = dynamics.backing(m.world, self.backing_effect(), m.pressure("russia_dprk"))
         return responsive_threat_target(m.world, m.pressure("dprk_threat"), support, security_after)
-
-    def respond(self) -> None:
-        """Its threat relaxes toward its target — its baseline and its choice (strategic) or
-        `threat_target` (responsive) — and summit momentum fades: its part of the step's
-        aftermath (`model.aftermath`, `sim.dynamics.threat_response` and `momentum_fades`
-        run for every agent at once)."""
-        after = self.model.aftermath
-        self.threat = float(after["threat"][0])
-        self.momentum = float(after["momentum"][0])
 
     def __repr__(self) -> str:
         return f"Challenger({self.code}: threat {self.threat:.2f})"

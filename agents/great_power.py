@@ -10,8 +10,12 @@ them on review steps (`step`, from the middle powers' last decisions and where t
 heading; committed in `advance`, synchronously). It holds the trade restriction it imposes
 by events on each middle power: coercion episodes (`press`, responsive mode), red lines
 crossed (`enforce_red_lines`, responsive), eased by summits (`welcome_summit`), fading with
-time (`recover`). Every change is a function of `sim.dynamics`, called for this great
-power's column.
+time (the step's aftermath, computed by the model for every agent at once). Every change is
+a function of `sim.dynamics`, called for this great power's column.
+
+Its numbers are its part of the model's world now (`model.now`, a `sim.dynamics.State` of
+(1, ...) arrays; `agents.parts`): floats for its `reliability_shock` and `restraint`, views
+of its column for its `restriction` (M,) and `levers` (M, K).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from agents.parts import Part
 from sim import dynamics
 from sim.influence import K
 from sim.params import LEVERS
@@ -29,6 +34,13 @@ class GreatPower(mesa.Agent):
 
     role = "great_power"
 
+    # its part of the model's world now (`agents.parts`): its column of the arrays over
+    # middle powers and great powers, its element of those over great powers
+    reliability_shock = Part("reliability_shock", "row")
+    restraint = Part("restraint", "row")  # of the challenger (+), or encouragement (-)
+    restriction = Part("restriction", "column", number=False)  # (M,) by events on each
+    levers = Part("levers", "column", number=False)  # (M, K) toward each middle power
+
     def __init__(self, model, code: str):
         super().__init__(model)
         w = model.world
@@ -38,10 +50,6 @@ class GreatPower(mesa.Agent):
         self.name = model.params.world.great_powers[code].name
         self.pole = int(w.sign[self.index])
         self.capability = float(w.capability[0, self.index])  # share of the two's capability
-        self.reliability_shock = 0.0
-        self.restriction = np.zeros(len(w.middle))  # imposed by events on each middle power
-        self.levers = dynamics.initial_levers(w)[0, :, self.index]  # (M, K) toward each
-        self.restraint = float(dynamics.initial_restraint(w)[0, self.index])
         self._chosen = None  # levers and restraint chosen this step, committed in `advance`
 
     # ------------------------------------------------------------------ readable state
@@ -149,17 +157,6 @@ class GreatPower(mesa.Agent):
                 self.levers[i : i + 1, K["coercion"]], happens, magnitude
             )[0]
 
-    def after_events(self, world: dynamics.State) -> None:
-        """Its restrictions, reliability shock and levers after this step's stochastic
-        summits (a summit with it eases its restriction on the middle power and, when the
-        great powers hold levers, its coercion lever toward it, and lifts its credibility),
-        within their bounds: its column of the world after the step's events (`world`,
-        drawn for every agent at once, `GeopoliticsModel._stochastic_events`)."""
-        p = self.index
-        self.restriction = world.restriction[0, :, p].copy()
-        self.reliability_shock = float(world.reliability_shock[0, p])
-        self.levers = world.levers[0, :, p].copy()
-
     # ------------------------------------------------------------------ responses
     def enforce_red_lines(self, security_before: np.ndarray, security_after: np.ndarray) -> None:
         """Strike middle powers whose alignment with its rival crossed its red line this step
@@ -197,16 +194,12 @@ class GreatPower(mesa.Agent):
         self._chosen = (chosen, float(restraint[0, self.index]))
 
     def advance(self) -> None:
-        """Commit the choice of `step` (synchronous: every agent chose from the same state)."""
-        self.levers, self.restraint = self._chosen[0].copy(), self._chosen[1]
+        """Commit the choice of `step` (synchronous: every agent chose from the same state).
+        (Then its restrictions wear off and the shocks to its credibility fade: its column
+        of the step's aftermath, which the model computes for every agent at once and writes
+        into the world now.)"""
+        self.levers, self.restraint = self._chosen
         self._chosen = None
-
-    def recover(self) -> None:
-        """Restrictions wear off and shocks to its credibility fade: its column of every great
-        power's (`model.aftermath`, computed once for all of them by the model)."""
-        after = self.model.aftermath
-        self.restriction = after["restriction"][0, :, self.index].copy()  # changed in place
-        self.reliability_shock = float(after["reliability_shock"][0, self.index])
 
     def __repr__(self) -> str:
         return f"GreatPower({self.code}: pole {self.pole:+d}, reliability {self.reliability:.2f})"

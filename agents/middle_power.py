@@ -3,7 +3,7 @@
 Follow one quarter of Seoul's decision here:
 
 1. Events reach it (`hold_election`, `meet`, `quarrel`, `pledge_to`; its stochastic summits and
-   disputes, drawn for every agent at once: `after_events`).
+   disputes, drawn for every agent at once on the model's world now: see below).
 2. `decide`: it looks at the world as it stood at the end of the last step — the challenger's
    threat, each great power's levers in force (reliability, coercion, trade pressure,
    inducement) and the restrictions they impose on it, its memory of past restrictions, its
@@ -15,14 +15,17 @@ Follow one quarter of Seoul's decision here:
    draw from the logit probabilities over a grid of options), for every middle power in one
    call (`model.decisions`), each taking its row. It only records its `choice`: every
    state decides from the same last state (synchronous updates).
-3. `commit`: it adopts the choice, remembers the restrictions it suffered (`remember`), its
-   public's opinion moves, its pledges are drawn down and its ties relax toward their
-   baseline (`ties_recover`): computed for every middle power in one call of each function
-   (`model.aftermath`), each taking its row, as its decision.
+3. `commit`: it adopts the choice. It remembers the restrictions it suffered, its public's
+   opinion moves, its pledges are drawn down and its ties relax toward their baseline: the
+   step's aftermath, computed for every agent in one call of the engine's
+   `sim.dynamics.aftermath` and written by the model into the world now, its row included.
 
-Numbers are held for this run only: floats for positions, arrays over great powers (in code
-order, `model.pole_codes`) or over middle powers (`model.state_codes`) otherwise. The sim
-functions take arrays with a leading run axis; `[None]` adds it, `[0]` drops it.
+Its numbers are its row of the model's world now (`model.now`, a `sim.dynamics.State` of
+(1, ...) arrays; `agents.parts`): floats for positions (`security`, `economic`, `autonomy`),
+an int for its `camp`, views of arrays over great powers (in code order, `model.pole_codes`:
+`memory`, `pledge`, `opinion`) or over middle powers (`model.state_codes`: `ties`)
+otherwise. The sim functions take arrays with a leading run axis; `[None]` adds it, `[0]`
+drops it.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from agents.parts import Part
 from sim import dynamics
 from sim.decision import Choice
 from sim.metrics import hedging_index, posture
@@ -43,21 +47,21 @@ class MiddlePower(mesa.Agent):
 
     role = "middle_power"
 
+    # its row of the model's world now (`agents.parts`)
+    security = Part("security", "row")
+    economic = Part("economic", "row")
+    autonomy = Part("autonomy", "row")
+    memory = Part("memory", "row", number=False)  # remembered restriction by each
+    pledge = Part("pledge", "row", number=False)  # investment pledged to each great power
+    opinion = Part("opinion", "row", number=False)  # its public's favourability
+    ties = Part("cooperation", "row", number=False)  # cooperation with each middle power
+
     def __init__(self, model, code: str):
         super().__init__(model)
-        w = model.world
         self.code = code
-        self.index = w.middle.index(code)  # its row in the world's arrays
+        self.index = model.world.middle.index(code)  # its row in the world's arrays
         self.rows = slice(self.index, self.index + 1)
         self.name = model.params.world.middle_powers[code].name
-        self.security = float(w.init_security[0, self.index])
-        self.economic = float(w.init_economic[0, self.index])
-        self.autonomy = float(w.init_autonomy[0, self.index])
-        self.camp = int(w.init_camp[self.index])
-        self.memory = w.init_memory[0, self.index].copy()  # remembered restriction by each
-        self.pledge = np.zeros(len(w.poles))  # investment pledged to each great power
-        self.opinion = w.init_opinion[0, self.index].copy()  # its public's favourability
-        self.ties = w.cooperation[0, self.index].copy()  # cooperation with each middle power
         self.response = None  # where its last decision was heading (what great powers forecast)
         self.before = None  # its position before its last move
         self.choice = None  # a decision taken but not yet adopted
@@ -71,6 +75,15 @@ class MiddlePower(mesa.Agent):
         if shared is None:
             return None
         return Context(*(x if x.shape[1] == 1 else x[:, self.rows] for x in shared))
+
+    @property
+    def camp(self) -> int:
+        """Its governing camp (index of CAMPS)."""
+        return int(self.model.now.camp[0, self.index])
+
+    @camp.setter
+    def camp(self, camp: int) -> None:
+        self.model.govern(self.index, camp)
 
     @property
     def government(self) -> str:
@@ -98,8 +111,8 @@ class MiddlePower(mesa.Agent):
 
     @property
     def restriction(self) -> np.ndarray:
-        """The restriction each great power's events impose on it (code order)."""
-        return np.array([gp.restriction[self.index] for gp in self.model._pole_agents])
+        """The restriction each great power's events impose on it (code order), a copy."""
+        return self.model.now.restriction[0, self.index].copy()
 
     @property
     def odds(self) -> np.ndarray:
@@ -167,17 +180,10 @@ class MiddlePower(mesa.Agent):
                 w, a.ties[b.index : b.index + 1], np.ones(1, bool), magnitude
             )[0]
 
-    def after_events(self, world: dynamics.State) -> None:
-        """Its ties after this step's history disputes, those it drew with neighbours later
-        in code order and those they drew with it (each pair is drawn once), within their
-        bounds: its row of the world after the step's events (`world`, drawn for every agent
-        at once with the summits, `GeopoliticsModel._stochastic_events`)."""
-        self.ties = world.cooperation[0, self.index].copy()
-
     # ------------------------------------------------------------------ decision
     def held_levers(self) -> np.ndarray:
-        """The great powers' levers toward it (1, 1, P, K), before their bounds."""
-        return np.stack([gp.levers[self.index] for gp in self.model._pole_agents])[None, None]
+        """The great powers' levers toward it (1, 1, P, K), before their bounds, a copy."""
+        return self.model.now.levers[0, self.index][None, None].copy()
 
     def pairs(self):
         """What the great powers' levers make of its view of each (`sim.influence.Pairs`)."""
@@ -204,18 +210,14 @@ class MiddlePower(mesa.Agent):
             self.model.seat_moved(self.code, self.model.focus, own, self.choice)
 
     def commit(self) -> None:
-        """Adopt the choice; take its row of what every middle power carries into the next
-        step (`model.aftermath`, computed together by the model: its memory of this step's
-        restrictions in force — the great powers' events and, if higher, their coercion
-        levers — its public's opinion, its pledges, its ties relaxed toward their baseline)."""
+        """Adopt the choice. (What it carries into the next step besides — its memory of this
+        step's restrictions in force, the great powers' events and, if higher, their
+        coercion levers; its public's opinion, its pledges, its ties relaxed toward their
+        baseline — is its row of the step's aftermath, which the model computes for every
+        agent at once and writes into the world now.)"""
         self.before = Choice(self.security, self.economic, self.autonomy)
         self.security, self.economic, self.autonomy = self.choice
         self.choice = None
-        after, i = self.model.aftermath, self.index
-        self.memory = after["memory"][0, i].copy()
-        self.opinion = after["opinion"][0, i].copy()
-        self.pledge = after["pledge"][0, i].copy()
-        self.ties = after["cooperation"][0, i].copy()
 
     def __repr__(self) -> str:
         return (

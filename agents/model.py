@@ -11,6 +11,17 @@ functions of `sim.dynamics`, the engine for a batch, each agent for its own part
 generators (`model.rng`, `model.random`) only shuffle the order in which middle powers decide,
 which changes nothing because decisions are synchronous.
 
+The world now: the model holds every number of its run that changes as one
+`sim.dynamics.State` of (1, ...) arrays (`model.now`), as the engine holds a batch's. The
+agents' numeric attributes are their parts of it (`agents.parts`: a middle power's row, a
+great power's column), read and written in place, so the engine's functions take the world
+without gathering it from the agents and the agents read what they return without copying
+it out to each. Arrays that the engine keeps derived values of by their identity are
+replaced at a change, never changed in place, as in the engine's step: the governing camps
+(`govern`), the pressures, the challenger's provocation. `world_state()` is a copy of the
+world now, for what must keep a moment's numbers: the world the step's choices are judged
+from (`before`) and the world at the end of each step (the record).
+
 A step (`step`), in the engine's order:
 1. the pressures in force (the scenario's schedule, then live settings from `set_pressure`);
 2. events: the scenario's dated events and those queued by `fire_event`, each handed to the
@@ -18,7 +29,7 @@ A step (`step`), in the engine's order:
    and tariffs (responsive); then the stochastic ones — the challenger's tests, crises in
    the Taiwan Strait, the middle powers' summits and history disputes — drawn for every
    agent at once in one call of the engine's `sim.dynamics.stochastic_events` on the world
-   gathered after the others, each agent taking its part (`after_events`);
+   now, every agent's part with it;
 3. every middle power decides from the same last state (`MiddlePower.decide`): the world
    after the events (`before`, with `before_pairs`, `before_context`) and the middle
    powers' decisions drawn in one call of `sim.dynamics.decide` for all of them
@@ -27,7 +38,7 @@ A step (`step`), in the engine's order:
    call of `sim.dynamics.great_powers_decide`, each its column); then the aftermath for
    every agent at once (the engine's compiled `sim.dynamics.aftermath`: the threat follows
    its target, memories, opinions, pledges and ties move, restrictions and shocks fade),
-   each agent taking its part as it adopts its choice.
+   its new arrays written into the world now as the agents adopt their choices.
 
 Speed: a step calls the engine's functions as the engine's step for one run does, its
 compiled passes included (the stochastic events, the aftermath); what the step records is
@@ -134,6 +145,9 @@ class GeopoliticsModel(mesa.Model):
             self.pole_codes[int(np.argmax(self.world.sign))],
         )
         self.posture_labels = posture_labels(minus, plus)
+        # the world now: every number of the run that changes, the agents' included (each
+        # agent's attributes are its part of these arrays, `agents.parts`)
+        self.now = _initial_world(self.world)
 
         self.great_powers = GreatPower.create_agents(
             self, len(self.pole_codes), code=list(self.pole_codes)
@@ -151,22 +165,17 @@ class GeopoliticsModel(mesa.Model):
             self.middle_powers.to_list(),
         )
 
-        self._pressures = dynamics.initial_pressures(self.world)
         self._levers_from = None  # what `levers` was computed from: `_levers_in_force`
-        self.taiwan_shock = 0.0
-        self.event_counts = np.zeros(len(EVENT_KINDS), dtype=np.int16)
         self._live_pressures: dict[str, float] = {}
         self._fired: list = []
         # the world each step's choices are made from, set in each `_observe`
         self.before = self.before_pairs = self.before_held = self.before_context = None
         self.decisions: tuple[Choice, Response] | None = None  # the middle powers', (1, M)
         self.great_power_choices = None  # levers (1, M, P, K) and restraint (1, P), `_respond`
-        self.aftermath = None  # what every agent carries into the next step, `_aftermath`
         # role play: seat code -> (toward, choice) for the next step, or None until it chooses
         self._seats: dict[str, tuple[str, dict[str, float]] | None] = {}
         self._seat_moves: dict[str, tuple] = {}  # seat code -> (toward, own, chosen) this step
         self._debriefs: dict[str, Debrief] = {}
-        self._camps = None  # (the governing camps, their read-only array): `world_state`
         self.levers = self._levers_in_force()
         self._states = [self.world_state()]  # the world at the end of every step done
         self._recorded = None  # (steps recorded, trajectories): `trajectories` once per step
@@ -182,17 +191,17 @@ class GeopoliticsModel(mesa.Model):
         if k > self.horizon:
             self.running = False
             return
-        self._pressures = dynamics.scheduled_pressures(self.world, self._pressures, k)
+        now = self.now
+        now.pressures = dynamics.scheduled_pressures(self.world, now.pressures, k)
         if k in self.world.lever_changes:  # the scenario's dated levers (`scenario.levers`)
-            levers = dynamics.scheduled_levers(self.world, self.world_levers(), k)
-            for gp in self._pole_agents:
-                gp.levers = levers[0, :, gp.index].copy()
-        self._pressures.update(
+            # a copy: the world now is changed in place, what the schedule holds never
+            now.levers = dynamics.scheduled_levers(self.world, now.levers, k).copy()
+        now.pressures.update(
             {name: np.full(1, value) for name, value in self._live_pressures.items()}
         )
         self._live_pressures = {}
         self.levers = self._levers_in_force()
-        self.event_counts = np.zeros(len(EVENT_KINDS), dtype=np.int16)
+        now.events = np.zeros_like(now.events)  # the step's counts
         self._observe(self._events(k))
         self.middle_powers.shuffle_do("decide")  # synchronous: the order changes nothing
         self._respond()
@@ -231,18 +240,13 @@ class GeopoliticsModel(mesa.Model):
         credibility, or with the challenger, which eases the threat) and its history
         disputes with its neighbours; then the bounds. Each is drawn from its agent's own
         random streams, in one call of the engine's `sim.dynamics.stochastic_events` on the
-        world gathered after the scheduled events (the equations of each entity's module,
-        run by run; the responsive great powers' coercion episodes are drawn before, in
-        `GreatPower.press`, as the engine draws them). Each agent takes its part
-        (`after_events`); the world after them is what the step's choices are judged from
-        (`_observe`)."""
-        state = self.world_state()
-        dynamics.stochastic_events(self.world, state, k, self.keys)
-        for agent in (self.challenger, *self._pole_agents, *self._state_agents):
-            agent.after_events(state)
-        self.taiwan_shock = float(state.taiwan_shock[0])
-        self.event_counts = state.events[0].copy()  # the step's counts go on (red lines)
-        return state
+        world now after the scheduled events, in place, each agent's part included (the
+        equations of each entity's module, run by run; the responsive great powers'
+        coercion episodes are drawn before, in `GreatPower.press`, as the engine draws
+        them). Returns a copy of the world after them: what the step's choices are
+        judged from (`_observe`), unchanged while the responses change the world now."""
+        dynamics.stochastic_events(self.world, self.now, k, self.keys)
+        return self.world_state()
 
     def _dispatch(self, event, k: int) -> None:
         """A dated event, handed to the agent it concerns."""
@@ -275,7 +279,7 @@ class GeopoliticsModel(mesa.Model):
             target.quarrel(self._state_agents[event.partner_state], magnitude)
 
     def _observe(self, after_events: dynamics.State) -> None:
-        """The world after this step's events, as every agent that chooses sees it: gathered
+        """The world after this step's events, as every agent that chooses sees it: copied
         once (`before`, by `_events`), with what the levers make of each pair
         (`before_pairs`), the bounds and levers in force (`before_held`) and what the middle
         powers see (`before_context`); then the middle powers' decisions, drawn together
@@ -311,15 +315,13 @@ class GeopoliticsModel(mesa.Model):
         for gp in self._pole_agents:
             gp.step()
         self.challenger.advance()  # its course (a seat's, if it chose one): its threat follows
-        self.aftermath = self._aftermath(after)
+        aftermath = self._aftermath(after)
         for mp in self._state_agents:
             mp.commit()
         for gp in self._pole_agents:
             gp.advance()
-        self.challenger.respond()
-        for gp in self._pole_agents:
-            gp.recover()
-        self.taiwan_shock = float(self.aftermath["taiwan_shock"][0])
+        for name, value in aftermath.items():  # arrays of its own: the world now from here
+            setattr(self.now, name, value)
 
     def _aftermath(self, security_after: np.ndarray) -> dict[str, np.ndarray]:
         """What follows the responses, for every agent at once: the challenger's threat
@@ -329,23 +331,22 @@ class GeopoliticsModel(mesa.Model):
         opinion, its pledges and its ties; every great power's restrictions wearing off and
         its reliability shock fading; the Taiwan shock fading. One call of the engine's
         compiled aftermath (`sim.dynamics.aftermath`, the scalar equations of each entity's
-        module run by run) from the world the choices were made in (`before`); each agent
-        takes its part (`MiddlePower.commit`, `Challenger.respond`, `GreatPower.recover`)."""
-        w = self.world
-        restriction = np.array([[gp.restriction for gp in self._pole_agents]]).transpose(0, 2, 1)
+        module run by run) from the world the choices were made in (`before`), the
+        restrictions now (after the red lines) and the challenger's choice; new arrays, the
+        fields of the world now they replace (each agent's part with them, `_respond`)."""
+        w, now = self.world, self.now
         target = None  # a strategic challenger's target follows its choice
         if w.dynamics.challenger != "strategic":
             target = self.challenger.threat_target(security_after)
-        provocation = np.array([self.challenger.provocation])
-        return aftermath(w, self.before, restriction, self.before_held, provocation, target)
+        return aftermath(w, self.before, now.restriction, self.before_held, now.provocation, target)
 
     def _levers_in_force(self) -> dict[str, np.ndarray]:
         """The dispositions in force (`sim.dynamics.effective_levers`: the pressures' with the
         great powers' reliability shocks and the Taiwan shock), computed again only when
         what they read has changed (the pressure arrays, the shocks to the bit): a step reads
         them at its start and its end, and between steps nothing changes them."""
-        shocks = np.array([[gp.reliability_shock for gp in self._pole_agents]])
-        taiwan = np.array([self.taiwan_shock])
+        # copies: the world now changes in place, and the levers keep the Taiwan shock
+        shocks, taiwan = self.now.reliability_shock.copy(), self.now.taiwan_shock.copy()
         values = tuple(self._pressures.values())
         shocked = shocks.tobytes() + taiwan.tobytes()
         made = self._levers_from
@@ -565,54 +566,50 @@ class GeopoliticsModel(mesa.Model):
 
     # ------------------------------------------------------------------ data
     def world_levers(self) -> np.ndarray:
-        """The great powers' levers (1, M, P, K), gathered from them."""
-        return np.array([[gp.levers for gp in self._pole_agents]]).transpose(0, 2, 1, 3).copy()
+        """The great powers' levers (1, M, P, K) now, a copy."""
+        return self.now.levers.copy()
 
     def world_state(self) -> dynamics.State:
-        """The world as the engine holds it, gathered from the agents (one run). Arrays are
-        built with `np.array` of nested lists (a third of `np.stack`'s cost at this size),
-        C-ordered as the engine's are; the fields of one shape are gathered in one call, each
-        the (1, ...) slice of its own row (a call costs more than the numbers it copies)."""
-        gps, mps, ch = self._pole_agents, self._state_agents, self.challenger
-        positions = np.array(
-            [[mp.security for mp in mps], [mp.economic for mp in mps], [mp.autonomy for mp in mps]]
-        )
-        toward_poles = np.array(
-            [[mp.memory for mp in mps], [mp.pledge for mp in mps], [mp.opinion for mp in mps]]
-        )
-        of_poles = np.array([[gp.reliability_shock for gp in gps], [gp.restraint for gp in gps]])
-        scalars = np.array([ch.threat, self.taiwan_shock, ch.provocation, ch.momentum])
+        """The world now as the engine holds it (one run), a copy that keeps its numbers
+        while the world now changes: every array copied but the governing camps, read-only
+        and replaced at a change of government (`govern`), and the pressures', replaced
+        at a change, never changed in place."""
+        now = self.now
         return dynamics.State(
-            security=positions[0:1],
-            economic=positions[1:2],
-            autonomy=positions[2:3],
-            camp=self._camp_array([mp.camp for mp in mps]),
-            threat=scalars[0:1],
-            restriction=np.array([[gp.restriction for gp in gps]]).transpose(0, 2, 1).copy(),
-            memory=toward_poles[0:1],
-            reliability_shock=of_poles[0:1],
-            taiwan_shock=scalars[1:2],
-            cooperation=np.array([[mp.ties for mp in mps]]),
-            # the arrays themselves: a pressure's array is replaced, never changed in place
-            pressures=dict(self._pressures),
-            events=self.event_counts[None].copy(),
-            levers=self.world_levers(),
-            restraint=of_poles[1:2],
-            provocation=scalars[2:3],
-            momentum=scalars[3:4],
-            pledge=toward_poles[1:2],
-            opinion=toward_poles[2:3],
+            **{name: getattr(now, name).copy() for name in _CHANGING},
+            camp=now.camp,
+            pressures=dict(now.pressures),
         )
 
-    def _camp_array(self, camps: list[int]) -> np.ndarray:
-        """The governing camps (1, M), the same read-only array while no election changes
-        them, as the engine's state holds them: what reads a camp's table keeps it by the
-        array's identity (`sim.dynamics.clock.governing_of`), once per government."""
-        if self._camps is None or self._camps[0] != camps:
-            array = np.array([camps], dtype=np.int8)
-            array.setflags(write=False)
-            self._camps = (camps, array)
-        return self._camps[1]
+    def govern(self, index: int, camp: int) -> None:
+        """Camp `camp` governs middle power `index` from now on. The governing camps are a
+        read-only array (1, M), replaced by another at a change of government only, as the
+        engine's state holds them: what reads a camp's table keeps it by the array's
+        identity (`sim.dynamics.clock.governing_of`), once per government."""
+        if self.now.camp[0, index] != camp:
+            camps = self.now.camp.copy()
+            camps[0, index] = camp
+            camps.setflags(write=False)
+            self.now.camp = camps
+
+    @property
+    def _pressures(self) -> dict[str, np.ndarray]:
+        """The pressures in force, (1,) each: the world now's."""
+        return self.now.pressures
+
+    @property
+    def taiwan_shock(self) -> float:
+        """The shock of the crises in the Taiwan Strait, fading."""
+        return float(self.now.taiwan_shock[0])
+
+    @taiwan_shock.setter
+    def taiwan_shock(self, shock: float) -> None:
+        self.now.taiwan_shock[0] = shock
+
+    @property
+    def event_counts(self) -> np.ndarray:
+        """(E,) the events of this step so far, of each kind (EVENT_KINDS): the world now's."""
+        return self.now.events[0]
 
     def record(self) -> dict[str, np.ndarray]:
         """This step's row of the dataset, as the engine records it."""
@@ -681,6 +678,25 @@ class GeopoliticsModel(mesa.Model):
         world = dataclasses.replace(self.world, dates=self.world.dates[: len(self._states)])
         traj = _engine.with_observables(world, self.trajectories())
         return _engine.dataset(self.params, world, np.array([self.run]), self.seed, traj)
+
+
+# the fields of the world now that change in place (the others are replaced at a change)
+_CHANGING = tuple(
+    name for name in dynamics.State.__dataclass_fields__ if name not in ("camp", "pressures")
+)
+
+
+def _initial_world(w) -> dynamics.State:
+    """The world at the start of the run: the engine's initial state, every array its own
+    (C-ordered, changed in place from now on), the governing camps read-only (`govern`)."""
+    state = dynamics.initial_state(w)
+    camps = np.array(state.camp, dtype=np.int8)
+    camps.setflags(write=False)
+    return dynamics.State(
+        **{name: np.array(getattr(state, name)) for name in _CHANGING},
+        camp=camps,
+        pressures=dict(state.pressures),
+    )
 
 
 def _stack_states(states: list[dynamics.State]) -> dynamics.State:
