@@ -34,13 +34,14 @@ class Challenger(mesa.Agent):
     role = "challenger"
 
     # its part of the model's world now (`agents.parts`)
-    threat = Part("threat", "run")
-    momentum = Part("momentum", "run")  # summit momentum with it (fading)
+    threat = Part("threat", "in_run")
+    momentum = Part("momentum", "in_run")  # summit momentum with it (fading)
 
     def __init__(self, model, code: str):
         super().__init__(model)
         spec = model.params.world.challengers[code]
         self.code, self.name, self.adversary = code, spec.name, spec.adversary
+        self.in_run = 0  # where its parts of the world now are: the run's (`agents.parts`)
         self._chosen = None
         self._backing = None  # (the backers' effects, their sum): `backing_effect`
 

@@ -36,10 +36,10 @@ class GreatPower(mesa.Agent):
 
     # its part of the model's world now (`agents.parts`): its column of the arrays over
     # middle powers and great powers, its element of those over great powers
-    reliability_shock = Part("reliability_shock", "row")
-    restraint = Part("restraint", "row")  # of the challenger (+), or encouragement (-)
-    restriction = Part("restriction", "column", number=False)  # (M,) by events on each
-    levers = Part("levers", "column", number=False)  # (M, K) toward each middle power
+    reliability_shock = Part("reliability_shock", "in_row")
+    restraint = Part("restraint", "in_row")  # of the challenger (+), or encouragement (-)
+    restriction = Part("restriction", "in_column", number=False)  # (M,) by events on each
+    levers = Part("levers", "in_column", number=False)  # (M, K) toward each middle power
 
     def __init__(self, model, code: str):
         super().__init__(model)
@@ -47,6 +47,9 @@ class GreatPower(mesa.Agent):
         self.code = code
         self.index = w.poles.index(code)  # its column in the world's arrays
         self.columns = slice(self.index, self.index + 1)
+        # where its parts of the world now are (`agents.parts`): its element of the arrays
+        # over great powers, its column of those over middle powers and great powers
+        self.in_row, self.in_column = (0, self.index), (0, slice(None), self.index)
         self.name = model.params.world.great_powers[code].name
         self.pole = int(w.sign[self.index])
         self.capability = float(w.capability[0, self.index])  # share of the two's capability

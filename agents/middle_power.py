@@ -48,19 +48,20 @@ class MiddlePower(mesa.Agent):
     role = "middle_power"
 
     # its row of the model's world now (`agents.parts`)
-    security = Part("security", "row")
-    economic = Part("economic", "row")
-    autonomy = Part("autonomy", "row")
-    memory = Part("memory", "row", number=False)  # remembered restriction by each
-    pledge = Part("pledge", "row", number=False)  # investment pledged to each great power
-    opinion = Part("opinion", "row", number=False)  # its public's favourability
-    ties = Part("cooperation", "row", number=False)  # cooperation with each middle power
+    security = Part("security", "in_row")
+    economic = Part("economic", "in_row")
+    autonomy = Part("autonomy", "in_row")
+    memory = Part("memory", "in_row", number=False)  # remembered restriction by each
+    pledge = Part("pledge", "in_row", number=False)  # investment pledged to each great power
+    opinion = Part("opinion", "in_row", number=False)  # its public's favourability
+    ties = Part("cooperation", "in_row", number=False)  # cooperation with each middle power
 
     def __init__(self, model, code: str):
         super().__init__(model)
         self.code = code
         self.index = model.world.middle.index(code)  # its row in the world's arrays
         self.rows = slice(self.index, self.index + 1)
+        self.in_row = (0, self.index)  # where its part of the world now is (`agents.parts`)
         self.name = model.params.world.middle_powers[code].name
         self.response = None  # where its last decision was heading (what great powers forecast)
         self.before = None  # its position before its last move

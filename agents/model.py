@@ -390,7 +390,8 @@ class GeopoliticsModel(mesa.Model):
 
     @property
     def pressures(self) -> dict[str, float]:
-        return {name: float(self._pressures[name][0]) for name in PRESSURE_KEYS}
+        in_force = self.now.pressures
+        return {name: float(in_force[name][0]) for name in PRESSURE_KEYS}
 
     @property
     def rivalry(self) -> float:
