@@ -15,10 +15,12 @@ Follow one quarter of Seoul's decision here:
    draw from the logit probabilities over a grid of options), for every middle power in one
    call (`model.decisions`), each taking its row. It only records its `choice`: every
    state decides from the same last state (synchronous updates).
-3. `commit`: it adopts the choice. It remembers the restrictions it suffered, its public's
-   opinion moves, its pledges are drawn down and its ties relax toward their baseline: the
-   step's aftermath, computed for every agent in one call of the engine's
-   `sim.dynamics.aftermath` and written by the model into the world now, its row included.
+3. It adopts the choice: the model writes every middle power's chosen positions into the
+   world now at once, its row included (`before` is where it stood). It remembers the
+   restrictions it suffered, its public's opinion moves, its pledges are drawn down and its
+   ties relax toward their baseline: the step's aftermath, computed for every agent in one
+   call of the engine's `sim.dynamics.aftermath` and written by the model into the world
+   now, its row included.
 
 Its numbers are its row of the model's world now (`model.now`, a `sim.dynamics.State` of
 (1, ...) arrays; `agents.parts`): floats for positions (`security`, `economic`, `autonomy`),
@@ -64,7 +66,6 @@ class MiddlePower(mesa.Agent):
         self.in_row = (0, self.index)  # where its part of the world now is (`agents.parts`)
         self.name = model.params.world.middle_powers[code].name
         self.response = None  # where its last decision was heading (what great powers forecast)
-        self.before = None  # its position before its last move
         self.choice = None  # a decision taken but not yet adopted
 
     # ------------------------------------------------------------------ readable state
@@ -76,6 +77,16 @@ class MiddlePower(mesa.Agent):
         if shared is None:
             return None
         return Context(*(x if x.shape[1] == 1 else x[:, self.rows] for x in shared))
+
+    @property
+    def before(self) -> Choice | None:
+        """Its position before its last move: its row of the world its last decision was
+        made in (`model.before`, where no event moves a position); None before its first."""
+        seen = self.model.before
+        if seen is None:
+            return None
+        at = self.in_row
+        return Choice(float(seen.security[at]), float(seen.economic[at]), float(seen.autonomy[at]))
 
     @property
     def camp(self) -> int:
@@ -194,9 +205,10 @@ class MiddlePower(mesa.Agent):
         )
 
     def decide(self) -> None:
-        """Choose new positions from the last state; adopted in `commit`. Its decision is its
-        row of the middle powers' decisions drawn together (`model.decisions`, from
-        `sim.dynamics.decide` on `model.before_context`, its own random streams)."""
+        """Choose new positions from the last state, adopted with every middle power's
+        (`GeopoliticsModel._respond`). Its decision is its row of the middle powers'
+        decisions drawn together (`model.decisions`, from `sim.dynamics.decide` on
+        `model.before_context`, its own random streams)."""
         choice, response = self.model.decisions
         i = self.index
         self.choice = Choice(*(float(x[0, i]) for x in choice))
@@ -209,16 +221,6 @@ class MiddlePower(mesa.Agent):
                 *(named.get(d, x) for d, x in zip(Choice._fields, own, strict=True))
             )
             self.model.seat_moved(self.code, self.model.focus, own, self.choice)
-
-    def commit(self) -> None:
-        """Adopt the choice. (What it carries into the next step besides — its memory of this
-        step's restrictions in force, the great powers' events and, if higher, their
-        coercion levers; its public's opinion, its pledges, its ties relaxed toward their
-        baseline — is its row of the step's aftermath, which the model computes for every
-        agent at once and writes into the world now.)"""
-        self.before = Choice(self.security, self.economic, self.autonomy)
-        self.security, self.economic, self.autonomy = self.choice
-        self.choice = None
 
     def __repr__(self) -> str:
         return (

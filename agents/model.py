@@ -296,10 +296,16 @@ class GeopoliticsModel(mesa.Model):
     def _respond(self) -> None:
         """Responses, synchronously from the world after the middle powers' decisions: red
         lines (responsive), Pyongyang's choice, the great powers' next levers (chosen
-        together, each taking its own column); then the aftermath (`aftermath`) and commits."""
-        w = self.world
+        together, each taking its own column); then the aftermath (`aftermath`), and every
+        agent adopts its choice: the middle powers' positions (1, M) written whole into the
+        world now, the great powers' levers and restraint each its column."""
+        w, mps = self.world, self._state_agents
         before = self.before.security  # the middle powers' positions have not moved yet
-        after = np.array([[mp.choice.security for mp in self._state_agents]])
+        # the middle powers' choices (a seat's replacing its agent's own), (1, M) each
+        after, economic, autonomy = (
+            np.array([chosen], dtype=np.float64)
+            for chosen in zip(*(mp.choice for mp in mps), strict=True)
+        )
         for gp in self._pole_agents:
             gp.enforce_red_lines(before, after)
         self.challenger.step(after)
@@ -316,8 +322,9 @@ class GeopoliticsModel(mesa.Model):
             gp.step()
         self.challenger.advance()  # its course (a seat's, if it chose one): its threat follows
         aftermath = self._aftermath(after)
-        for mp in self._state_agents:
-            mp.commit()
+        self.now.security, self.now.economic, self.now.autonomy = after, economic, autonomy
+        for mp in mps:
+            mp.choice = None
         for gp in self._pole_agents:
             gp.advance()
         for name, value in aftermath.items():  # arrays of its own: the world now from here
