@@ -27,7 +27,7 @@ import math
 
 from mesa import DataCollector
 
-from sim.params import EVENT_KINDS, PRESSURE_KEYS
+from sim.params import CAMPS, EVENT_KINDS, PRESSURE_KEYS
 
 MIDDLE_POWER_COLUMNS = ("security", "economic", "autonomy", "government", "hedging", "posture")
 
@@ -96,18 +96,23 @@ class Rows:
         agents = tuple(m.agents)
         if agents != self._agents:  # the first collection (or an agent added or removed)
             self._rows_for(agents)
-        readings = m.middle_power_readings()
+        # the middle powers' numbers: their rows of the world now and of the readings
+        now, readings = m.now, m.middle_power_readings()
         security, economic, autonomy = c["security"], c["economic"], c["autonomy"]
         government, hedging, posture = c["government"], c["hedging"], c["posture"]
-        for mp, hedged, held, restricted in zip(
+        for mp, secured, traded, armed, camp, hedged, held, restricted in zip(
             m._state_agents,
+            now.security[0].tolist(),
+            now.economic[0].tolist(),
+            now.autonomy[0].tolist(),
+            now.camp[0].tolist(),
             readings["hedging"],
             readings["posture"],
             readings["restriction"],
             strict=True,
         ):
-            security[mp], economic[mp], autonomy[mp] = mp.security, mp.economic, mp.autonomy
-            government[mp], hedging[mp], posture[mp] = mp.government, hedged, held
+            security[mp], economic[mp], autonomy[mp] = secured, traded, armed
+            government[mp], hedging[mp], posture[mp] = CAMPS[camp], hedged, held
             for column, value in zip(self._restriction_columns, restricted, strict=True):
                 column[mp] = value
         for gp in m._pole_agents:
