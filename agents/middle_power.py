@@ -209,10 +209,7 @@ class MiddlePower(mesa.Agent):
         (`GeopoliticsModel._respond`). Its decision is its row of the middle powers'
         decisions drawn together (`model.decisions`, from `sim.dynamics.decide` on
         `model.before_context`, its own random streams)."""
-        choice, response = self.model.decisions
-        i = self.index
-        self.choice = Choice(*(float(x[0, i]) for x in choice))
-        self.response = tuple(float(x[0, i]) for x in response)
+        self.choice, self.response = self.model._decided[self.index]  # its row, as floats
         if self.code in self.model._seats:  # role play: a student's positions replace its own
             seat = self.model.seat_choice(self.code)
             own = self.choice
