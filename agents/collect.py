@@ -11,7 +11,8 @@ role is missing (NaN in a column of numbers, None in `government`).
 
 Both tables are read from rows gathered at once (`Rows`): before each collection the model
 gathers the model table's row (name -> value) and every agent's values (a middle power's
-hedging, posture and restrictions are its row of every middle power's, computed together,
+positions and government are its row of the model's world now, `model.now`; its hedging,
+posture and restrictions its row of every middle power's, computed together,
 `GeopoliticsModel.middle_power_readings`). A model column's reporter is Mesa's "function
 with arguments" form, `[row.__getitem__, [name]]`, and an agent column's its dict's
 `__getitem__` (a reporter Mesa calls with the agent): no Python call per column, nor per
