@@ -20,7 +20,10 @@ it out to each. Arrays that the engine keeps derived values of by their identity
 replaced at a change, never changed in place, as in the engine's step: the governing camps
 (`govern`), the pressures, the challenger's provocation. `world_state()` is a copy of the
 world now, for what must keep a moment's numbers: the world the step's choices are judged
-from (`before`) and the world at the end of each step (the record).
+from (`before`) and the world at the end of each step (the record). Only those copies go to
+the engine's functions that keep what they derive with the State they are given, as a
+State no one changes once built (`state_pairs`, `levers_held`, `decision_context`); the
+world now goes only to `sim.dynamics.stochastic_events`, which changes it in place.
 
 A step (`step`), in the engine's order:
 1. the pressures in force (the scenario's schedule, then live settings from `set_pressure`);
