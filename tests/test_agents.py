@@ -147,6 +147,61 @@ def test_decisions_are_synchronous(default_params):
     np.testing.assert_array_equal(first.to_dataset()["security"], second.to_dataset()["security"])
 
 
+# ----------------------------------------------------------------------------- the world now
+def test_agents_numbers_are_their_parts_of_the_world_now(default_params):
+    """An agent's numbers read and write its part of `model.now` (agents/parts.py): floats
+    stay floats, arrays are views of its row or column."""
+    model = GeopoliticsModel(default_params, rng=3, steps=SHORT)
+    model.run_for(1)
+    now, mp, gp, prk = (
+        model.now,
+        model.middle_powers.to_list()[0],
+        model.great_powers.to_list()[0],
+        model.challenger,
+    )
+    i, p = mp.index, gp.index
+    assert type(mp.security) is float and mp.security == now.security[0, i]
+    assert type(gp.reliability_shock) is float and type(prk.threat) is float
+    assert type(mp.camp) is int and mp.government == CAMPS[int(now.camp[0, i])]
+    assert np.shares_memory(mp.memory, now.memory) and np.shares_memory(gp.levers, now.levers)
+    np.testing.assert_array_equal(gp.restriction, now.restriction[0, :, p])
+    mp.ties[mp.index] = 0.25  # a write into the view is a write into the world now
+    assert now.cooperation[0, i, i] == 0.25
+    gp.restriction = np.full(len(model.state_codes), 0.5)  # an assignment copies the values in
+    np.testing.assert_array_equal(now.restriction[0, :, p], 0.5)
+    prk.threat = 0.4
+    assert now.threat[0] == 0.4 and model.threat == 0.4
+
+
+def test_world_state_and_the_record_keep_their_numbers(default_params):
+    """`world_state()` is a copy of the world now; the world recorded at the end of a step
+    and the world a step's choices were judged from do not change as the run goes on."""
+    model = GeopoliticsModel(default_params, rng=3, steps=SHORT)
+    model.run_for(1)
+    copy, recorded = model.world_state(), model.trajectories()["security"].copy()
+    before, judged_from = model.before, model.before.security.copy()
+    model.now.security[...] = 0.123  # in place: neither the copies nor the record follow
+    assert not np.any(copy.security == 0.123)
+    np.testing.assert_array_equal(before.security, judged_from)
+    model.run_for(2)
+    np.testing.assert_array_equal(model.trajectories()["security"][:, :2], recorded)
+    assert model.to_dataset().sizes["step"] == 4
+
+
+def test_governing_camps_are_one_read_only_array_between_elections(default_params):
+    """The engine keeps a camp's tables by the identity of the camps' array (read only):
+    the same array while no government changes, another after a change."""
+    model = GeopoliticsModel(default_params, rng=3, steps=SHORT)
+    camps = model.now.camp
+    assert not camps.flags.writeable
+    mp = model.middle_powers.to_list()[0]
+    mp.camp = mp.camp  # the same government: the same array
+    assert model.now.camp is camps
+    mp.camp = 1 - mp.camp
+    assert model.now.camp is not camps and not model.now.camp.flags.writeable
+    assert camps[0, mp.index] != model.now.camp[0, mp.index]
+
+
 # ----------------------------------------------------------------------------- live controls
 def test_set_pressure_acts_as_a_scheduled_change(default_params):
     model = GeopoliticsModel(default_params, rng=6, run=1, steps=STEPS)
