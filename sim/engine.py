@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import numpy as np
 import xarray as xr
@@ -34,7 +36,7 @@ from sim.opinion import switch_probability
 from sim.params import CAMPS, LEVERS, PRESSURE_KEYS, ParamError, Params, to_plain, validate
 from sim.progress import progress_bar
 from sim.version import provenance
-from sim.world import compile_world, lever_caps
+from sim.world import CompiledWorld, compile_world, lever_caps
 
 ALL_VARIABLES = (
     "security",
@@ -78,6 +80,54 @@ def simulate(
     Returns a Dataset with dims (run, step, state) and a calendar `time` along `step`.
     `params_attr=False` leaves the resolved parameters out of attrs (a sweep stores them per
     run itself; encoding arrays of a million values as JSON in every chunk costs time)."""
+    trajectories: dict[str, np.ndarray] = {}  # run-major, the whole call's runs
+    for block in simulate_blocks(
+        params,
+        runs,
+        seed,
+        steps,
+        first_run=first_run,
+        block_runs=block_runs,
+        variables=variables,
+        progress=progress,
+        observables=observables,
+    ):
+        if not trajectories:
+            trajectories = allocate(runs, block.trajectories)
+        for name, values in block.trajectories.items():
+            copy_run_major(trajectories[name][block.runs], values)
+    run_ids = first_run + np.arange(runs, dtype=np.int64)
+    ds = dataset(params, block.world, run_ids, seed, trajectories, params_attr=params_attr)
+    return checks.outputs(ds, params)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of a call's runs, as `simulate_blocks` hands it over."""
+
+    runs: slice  # which of the call's runs (0-based within the call)
+    world: CompiledWorld  # the block's world (its runs' parameters)
+    trajectories: dict[str, np.ndarray]  # (R, T + 1, ...) views of step-major memory
+
+
+def simulate_blocks(
+    params: Params,
+    runs: int = 1,
+    seed: int = 0,
+    steps: int | None = None,
+    *,
+    first_run: int = 0,
+    block_runs: int = 16384,
+    variables: tuple[str, ...] = ALL_VARIABLES,
+    progress: bool = False,
+    observables: bool = True,
+) -> Iterator[Block]:
+    """The runs of `simulate`, block by block as each finishes, for a caller that reduces
+    them (a sweep keeps a few numbers per run: summarised while a block's values are still
+    in the cache, they need no run-major copy of the call's trajectories). A block's
+    trajectories are views of memory the next block records into: reduce or copy them before
+    taking the next. Unlike `simulate`'s, they are not checked for NaN or infinity
+    (`sim.checks`): the caller checks what it keeps."""
     check_call(runs, seed, steps, first_run, variables)
     validate(params, runs)
     checks.inputs(params, runs, first_run, steps)
@@ -89,19 +139,14 @@ def simulate(
         unit="step",
         total=len(blocks) * (steps or params.scenario.steps),
     )
-    trajectories: dict[str, np.ndarray] = {}  # run-major, the whole call's runs
     recorded: dict[str, np.ndarray] = {}  # step-major, one block's: shared by the blocks
-    for block in blocks:
-        w = compile_world(params, seed, run_ids[block], block, steps)
-        part = _run_block(w, variables, bar, observables, recorded)
-        if not trajectories:
-            trajectories = allocate(runs, part)
-        for name, values in part.items():
-            copy_run_major(trajectories[name][block], values)
-    if bar is not None:
-        bar.close()
-    ds = dataset(params, w, run_ids, seed, trajectories, params_attr=params_attr)
-    return checks.outputs(ds, params)
+    try:
+        for block in blocks:
+            w = compile_world(params, seed, run_ids[block], block, steps)
+            yield Block(block, w, _run_block(w, variables, bar, observables, recorded))
+    finally:
+        if bar is not None:
+            bar.close()
 
 
 def allocate(runs: int, part: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -236,54 +281,98 @@ def with_observables(w, traj: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return {**traj, **observe(w.observation, traj)}
 
 
-def dataset(params, w, run_ids, seed, traj, params_attr: bool = True) -> xr.Dataset:
-    """The engine's Dataset layout from recorded trajectories (also used by the Mesa layer)."""
-    dims = {
-        "security": ("run", "step", "state"),
-        "economic": ("run", "step", "state"),
-        "autonomy": ("run", "step", "state"),
-        "government": ("run", "step", "state"),
-        "threat": ("run", "step"),
-        "rivalry": ("run", "step"),
-        "taiwan_risk": ("run", "step"),
-        "reliability": ("run", "step", "great_power"),
-        "restriction": ("run", "step", "state", "great_power"),
-        "pressure": ("run", "step", "pressure_name"),
-        "events": ("run", "step", "event"),
-        "lever": ("run", "step", "state", "great_power", "lever_name"),
-        "restraint": ("run", "step", "great_power"),
-        "provocation": ("run", "step"),
-        "military_threat": ("run", "step", "state", "great_power"),
-        "effective_reliability": ("run", "step", "state", "great_power"),
-        "pledge": ("run", "step", "state", "great_power"),
-        "opinion": ("run", "step", "state", "great_power"),
-        "switch_odds": ("run", "step", "state"),
-        "ties": ("run", "step", "state"),
-        **OBSERVABLE_DIMS,
-    }
-    data = {name: (dims[name], values) for name, values in traj.items()}
-    if "security" in traj and "economic" in traj:
-        thresholds = tuple(params.metrics.posture_thresholds)
-        data["hedging"] = (dims["security"], hedging_index(traj["security"], traj["economic"]))
-        data["posture"] = (
-            dims["security"],
-            posture(traj["security"], traj["economic"], thresholds),
-        )
+# The dimensions of each variable a Dataset of runs holds, and their attributes.
+DIMS = {
+    "security": ("run", "step", "state"),
+    "economic": ("run", "step", "state"),
+    "autonomy": ("run", "step", "state"),
+    "government": ("run", "step", "state"),
+    "threat": ("run", "step"),
+    "rivalry": ("run", "step"),
+    "taiwan_risk": ("run", "step"),
+    "reliability": ("run", "step", "great_power"),
+    "restriction": ("run", "step", "state", "great_power"),
+    "pressure": ("run", "step", "pressure_name"),
+    "events": ("run", "step", "event"),
+    "lever": ("run", "step", "state", "great_power", "lever_name"),
+    "restraint": ("run", "step", "great_power"),
+    "provocation": ("run", "step"),
+    "military_threat": ("run", "step", "state", "great_power"),
+    "effective_reliability": ("run", "step", "state", "great_power"),
+    "pledge": ("run", "step", "state", "great_power"),
+    "opinion": ("run", "step", "state", "great_power"),
+    "switch_odds": ("run", "step", "state"),
+    "ties": ("run", "step", "state"),
+    "hedging": ("run", "step", "state"),
+    "posture": ("run", "step", "state"),
+    **OBSERVABLE_DIMS,
+}
+DESCRIBED = {
+    "security": dict(long_name="security alignment", units="-1 = CHN camp, +1 = US alliance"),
+    "economic": dict(long_name="economic alignment (export orientation proxy)"),
+    "autonomy": dict(long_name="self-reliant defence", units="0..1"),
+    "lever": dict(long_name="great power's lever toward the state, in force", units="0..1"),
+    "restraint": dict(long_name="restraint (+) or encouragement (-) of the challenger"),
+    "provocation": dict(long_name="the challenger's choice", units="-1 dialogue, +1 provoke"),
+    "military_threat": dict(long_name="great power's military pressure on the state"),
+    "effective_reliability": dict(long_name="reliability as the state sees it", units="0..1"),
+    "pledge": dict(long_name="investment pledged to the great power, outstanding"),
+    "opinion": dict(long_name="public favourability toward the great power", units="0..1"),
+    "switch_odds": dict(long_name="probability the other camp wins an election held now"),
+    "ties": dict(long_name="sum of the state's ties with its neighbours", units="0..neighbours"),
+    **OBSERVABLE_DESCRIBED,
+    "hedging": dict(long_name="hedging index", units="1 = equidistant or split"),
+    "government": dict(long_name="governing camp", **flags(CAMPS)),
+}
+
+
+def described(w, name: str) -> dict:
+    """The attributes of variable `name` in a Dataset of runs of world `w`."""
+    if name == "posture":
+        return dict(long_name="posture on Kuik's spectrum", **flags(world_posture_labels(w)))
+    return DESCRIBED.get(name, {})
+
+
+def world_posture_labels(w) -> list[str]:
+    """The posture codes' names in world `w` (after its poles)."""
     minus = w.poles[int(np.argmin(w.sign))]
     plus = w.poles[int(np.argmax(w.sign))]
+    return posture_labels(minus, plus)
+
+
+def alignment_metrics(params, security, economic) -> dict[str, np.ndarray]:
+    """The hedging index and the posture code (`sim.metrics`) of alignments of any shape."""
+    thresholds = tuple(params.metrics.posture_thresholds)
+    return {
+        "hedging": hedging_index(security, economic),
+        "posture": posture(security, economic, thresholds),
+    }
+
+
+def coordinates(w, run_ids) -> dict:
+    """The coordinates of a Dataset of runs `run_ids` of world `w`."""
+    return {
+        "run": run_ids,
+        "step": np.arange(w.steps + 1),
+        "time": ("step", as_datetime64(w.dates)),
+        "state": list(w.middle),
+        "great_power": list(w.poles),
+        "pole": ("great_power", w.sign.astype(np.int8)),
+        "pressure_name": list(PRESSURE_KEYS),
+        "event": list(EVENT_INDEX),
+        "lever_name": list(LEVERS),
+    }
+
+
+def dataset(params, w, run_ids, seed, traj, params_attr: bool = True) -> xr.Dataset:
+    """The engine's Dataset layout from recorded trajectories (also used by the Mesa layer)."""
+    data = {name: (DIMS[name], values) for name, values in traj.items()}
+    if "security" in traj and "economic" in traj:
+        metrics = alignment_metrics(params, traj["security"], traj["economic"])
+        data.update((name, (DIMS[name], values)) for name, values in metrics.items())
     ds = xr.Dataset(
         data,
-        coords={
-            "run": run_ids,
-            "step": np.arange(w.steps + 1),
-            "time": ("step", as_datetime64(w.dates)),
-            "state": list(w.middle),
-            "great_power": list(w.poles),
-            "pole": ("great_power", w.sign.astype(np.int8)),
-            "pressure_name": list(PRESSURE_KEYS),
-            "event": list(EVENT_INDEX),
-            "lever_name": list(LEVERS),
-        },
+        coords=coordinates(w, run_ids),
         attrs={
             "title": f"hedgesim: {params.scenario.name} in {params.world.name}",
             **provenance(),  # version, commit, dirty: which code made these numbers
@@ -297,31 +386,6 @@ def dataset(params, w, run_ids, seed, traj, params_attr: bool = True) -> xr.Data
             "params": json.dumps(to_plain(params)) if params_attr else "(not recorded)",
         },
     )
-    described = {
-        "security": dict(long_name="security alignment", units="-1 = CHN camp, +1 = US alliance"),
-        "economic": dict(long_name="economic alignment (export orientation proxy)"),
-        "autonomy": dict(long_name="self-reliant defence", units="0..1"),
-        "lever": dict(long_name="great power's lever toward the state, in force", units="0..1"),
-        "restraint": dict(long_name="restraint (+) or encouragement (-) of the challenger"),
-        "provocation": dict(long_name="the challenger's choice", units="-1 dialogue, +1 provoke"),
-        "military_threat": dict(long_name="great power's military pressure on the state"),
-        "effective_reliability": dict(long_name="reliability as the state sees it", units="0..1"),
-        "pledge": dict(long_name="investment pledged to the great power, outstanding"),
-        "opinion": dict(long_name="public favourability toward the great power", units="0..1"),
-        "switch_odds": dict(long_name="probability the other camp wins an election held now"),
-        "ties": dict(
-            long_name="sum of the state's ties with its neighbours", units="0..neighbours"
-        ),
-        **OBSERVABLE_DESCRIBED,
-    }
-    for name, attrs in described.items():
-        if name in ds:
-            ds[name].attrs.update(attrs)
-    if "hedging" in ds:
-        ds["hedging"].attrs.update(long_name="hedging index", units="1 = equidistant or split")
-        ds["posture"].attrs.update(
-            long_name="posture on Kuik's spectrum", **flags(posture_labels(minus, plus))
-        )
-    if "government" in ds:
-        ds["government"].attrs.update(long_name="governing camp", **flags(CAMPS))
+    for name in ds.data_vars:
+        ds[name].attrs.update(described(w, name))
     return ds
