@@ -122,6 +122,27 @@ def mark_not_finite(values, failed):
         failed[r] |= not finite
 
 
+def mark_failed(values: np.ndarray, failed: np.ndarray) -> None:
+    """failed[r] |= run r's float output `values` (run, step, ...) holds a NaN or an infinity:
+    `failed_runs` of one output of a block of runs (`sim.engine.simulate_blocks`), whose
+    step-major values are read a step at a time, in their order in memory."""
+    if values.dtype != np.float64:
+        failed |= ~np.isfinite(values).reshape(values.shape[0], -1).all(axis=1)
+        return
+    by_step = np.ascontiguousarray(np.swapaxes(values, 0, 1))  # a view of a block's values
+    finite = np.ones(values[:, 0].size, dtype=bool)
+    mark_finite(by_step.reshape(by_step.shape[0], -1), finite)
+    failed |= ~finite.reshape(values.shape[0], -1).all(axis=1)
+
+
+@compiled([types.void(types.Array(types.float64, 2, "C", readonly=True), types.boolean[::1])])
+def mark_finite(values, finite):
+    """finite[i] &= values[t, i] is neither NaN nor infinite, for every step t."""
+    for t in range(values.shape[0]):
+        for i in range(values.shape[1]):
+            finite[i] &= np.isfinite(values[t, i])
+
+
 def culprit(params: Params, run: int) -> tuple[str, float]:
     """The parameter most likely to have overflowed run `run`: its largest value in size.
     Every parameter is finite and in range, so what overflows is an extreme magnitude."""

@@ -8,6 +8,7 @@ and 8 quarterly steps (18 runs), so the whole module runs in a few seconds."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import os
 import shutil
@@ -385,13 +386,16 @@ def test_resuming_with_a_changed_model_is_refused(tmp_path, chunked, capsys, mon
     store = tmp_path / "begun.zarr"
     shutil.copytree(chunked, store)
     zarr.open_group(store, mode="r+")["chunk_digest"][3] = 0
-    original = sim.sweep.plan.simulate
+    original = sim.sweep.plan.simulate_blocks
 
     def edited_model(*args, **kwargs):
-        ds = original(*args, **kwargs)
-        return ds.assign(security=ds["security"] * 0.99)
+        for block in original(*args, **kwargs):
+            security = block.trajectories["security"] * 0.99
+            yield dataclasses.replace(
+                block, trajectories={**block.trajectories, "security": security}
+            )
 
-    monkeypatch.setattr(sim.sweep.plan, "simulate", edited_model)
+    monkeypatch.setattr(sim.sweep.plan, "simulate_blocks", edited_model)
     before = snapshot(store)
     assert make(store, "sweep.chunk_runs=4") == 2
     assert "computes run 0 differently" in capsys.readouterr().err

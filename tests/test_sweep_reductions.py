@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from sim.metrics import POSTURES, hedging_index, posture
-from sim.sweep.plan import mean_over_steps, posture_counts
+from sim.sweep.summary import mean_over_steps, posture_counts
 
 
 @pytest.mark.parametrize("tail", [(), (1,), (2,), (3,), (2, 2), (6,), (2, 2, 7)])

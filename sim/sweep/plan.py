@@ -2,14 +2,14 @@
 
 Runs are numbered point-major: run r is replicate r % replicates of design point
 r // replicates, so a chunk holds whole points (but for a ragged last point) and every run
-has a global id. A chunk is one vectorised `sim.simulate` call with `first_run` set to its
-first run id, so its numbers are those of the same runs simulated any other way (the
-engine's contract: run r depends only on the seed, r and its parameters).
+has a global id. A chunk is one vectorised engine call (`sim.engine.simulate_blocks`) with
+`first_run` set to its first run id, so its numbers are those of the same runs simulated any
+other way (the engine's contract: run r depends only on the seed, r and its parameters).
 
 What a chunk keeps is small: for each outcome its value at the horizon and its mean over the
 simulated steps (1..T; step 0 is the initial state, an input), Seoul's and every state's
 posture at the horizon and the number of steps spent in each posture, and the parameters of
-every run. Full trajectories are an option. Writing chunks to a store is `sim.sweep.store`;
+every run (`sim.sweep.summary`, block by block). Full trajectories are an option. Writing chunks to a store is `sim.sweep.store`;
 running them in-process or on Dask is `sim.sweep.executors`.
 """
 
@@ -23,16 +23,14 @@ from dataclasses import dataclass
 
 import numpy as np
 import xarray as xr
-from numba import types
 
-from sim.checks import NonFiniteError, check_memory, show_bytes
-from sim.engine import ALL_VARIABLES, simulate
-from sim.kernels import compiled
-from sim.metrics import flags, labels_of
+from sim.checks import check_memory, show_bytes
+from sim.engine import ALL_VARIABLES, simulate_blocks
 from sim.params import PRESSURE_KEYS, ParamError, Params, numeric_leaves, validate, with_values
 from sim.sweep.design import design_points
 from sim.sweep.memory import freeze_before_chunks, keep_freed_memory
 from sim.sweep.spec import SweepError, SweepSpec
+from sim.sweep.summary import Summaries
 
 # Parameters that fix the calendar or the shape of a run: one engine call needs a single
 # value of them, so a sweep cannot vary them across runs.
@@ -43,7 +41,6 @@ FIXED_PER_CALL = (
     "world.great_powers.*.pole",
     "world.middle_powers.*.election.term_years",  # lays out the election calendar
 )
-FAILED_POSTURE = -1  # posture_final of a run whose outputs are not finite: no posture
 # Runs per engine block within a chunk (`sim.simulate`'s block_runs; a run's numbers do not
 # depend on it). Smaller blocks than the engine's 16,384 keep a chunk's working set smaller:
 # a 10^6-run Dask sweep on 2 workers peaked at 1.04-1.11 GB PSS instead of 1.20-1.22, as fast
@@ -222,29 +219,27 @@ def run_range(plan: SweepPlan, start: int, stop: int) -> xr.Dataset:
     keep_freed_memory()  # this process runs the sweep's chunks: see sim.sweep.memory
     freeze_before_chunks()
     params, point, replicate = chunk_params(plan, start, stop)
-    try:
-        with np.errstate(all="ignore"):  # overflow is checked on the outputs (sim.checks)
-            trajectories = simulate(
-                params,
-                runs=stop - start,
-                seed=plan.seed,
-                first_run=start,
-                block_runs=block_runs(stop - start),
-                variables=plan.variables,
-                params_attr=False,  # the store keeps each run's parameters itself
-                observables=False,  # no outcome of a sweep is an observable (OUTCOMES)
-            )
-        failed = np.zeros(stop - start, dtype=bool)
-    except NonFiniteError as error:  # recorded as failed, with their parameters, not classified
-        trajectories, failed = error.dataset, error.failed
-    out = summarise(trajectories, plan.spec.outcomes, plan.spec.trajectories)
-    if failed.any():
-        out["posture_final"].values[failed] = FAILED_POSTURE
-        out["posture_steps"].values[failed] = 0
-    # in one assignment: each aligns the Dataset's coordinates once (`summarise`)
+    summaries = Summaries(params, stop - start, plan.spec.outcomes, plan.spec.trajectories)
+    # overflow is checked on the outputs: a run with a NaN or an infinity is recorded as
+    # failed, with its parameters, and not classified (sim.checks, sim.sweep.summary)
+    with np.errstate(all="ignore"):
+        for block in simulate_blocks(
+            params,
+            runs=stop - start,
+            seed=plan.seed,
+            first_run=start,
+            block_runs=block_runs(stop - start),
+            variables=plan.variables,
+            observables=False,  # no outcome of a sweep is an observable (OUTCOMES)
+        ):
+            summaries.add(block)
+    out = summaries.dataset(np.arange(start, stop, dtype=np.int64))
+    # in one assignment: each aligns the Dataset's coordinates once
     out = out.assign(
         failed=xr.Variable(
-            "run", failed, {"long_name": "the run produced NaN or infinity: not classified"}
+            "run",
+            summaries.failed,
+            {"long_name": "the run produced NaN or infinity: not classified"},
         ),
         parameters=xr.Variable(
             ("run", "parameter"),
@@ -256,96 +251,3 @@ def run_range(plan: SweepPlan, start: int, stop: int) -> xr.Dataset:
     )
     out.coords["parameter"] = plan.names
     return out
-
-
-def summarise(ds: xr.Dataset, outcomes: tuple[str, ...], trajectories: bool = False) -> xr.Dataset:
-    """Each outcome at the horizon and its mean over steps 1..T; the posture at the horizon
-    and the steps spent in each posture. With `trajectories`, every step as well (<name>_path).
-    The variables are gathered first and the Dataset built once: assigned one by one, each
-    aligned its coordinates with the others' (about 1 ms each, 15 ms of a 25,000-run chunk)."""
-    out: dict[str, xr.Variable] = {}
-    for name in outcomes:
-        x = ds[name]
-        dims = tuple(d for d in x.dims if d != "step")
-        values = x.values  # (run, step, ...)
-        long_name = x.attrs.get("long_name", name)
-        if name == "events":
-            total = values[:, 1:].sum(axis=1, dtype=np.int32)
-            out["events_total"] = xr.Variable(dims, total, {"long_name": "events over the run"})
-            continue
-        final = {"long_name": f"{long_name} at the horizon"}
-        out[f"{name}_final"] = xr.Variable(dims, values[:, -1], final)
-        mean = {"long_name": f"{long_name}, mean over steps 1..T"}
-        out[f"{name}_mean"] = xr.Variable(dims, mean_over_steps(values), mean)
-    labels = labels_of(ds["posture"])
-    codes = ds["posture"].values  # (run, step, state) int8
-    out["posture_final"] = xr.Variable(
-        ("run", "state"), codes[:, -1], {"long_name": "posture at the horizon", **flags(labels)}
-    )
-    out["posture_steps"] = xr.Variable(
-        ("run", "state", "posture"),
-        posture_counts(codes, len(labels)),
-        {"long_name": "steps 1..T spent in each posture"},
-    )
-    dims = {d for v in out.values() for d in v.dims}
-    coords = {"run": ds["run"].values, "posture": labels}
-    for coord in ("state", "great_power", "pressure_name", "event"):
-        if coord in ds.coords and coord in dims:
-            coords[coord] = ds[coord].variable
-    if "pole" in ds.coords and "great_power" in dims:
-        coords["pole"] = ds["pole"].variable
-    if trajectories:
-        for name in (*outcomes, "posture"):  # <name>_path: the dimension `posture` is taken
-            out[f"{name}_path"] = ds[name].variable
-        coords["step"] = ds["step"].variable
-        coords["time"] = ds["time"].variable
-    return xr.Dataset(out, coords=coords)
-
-
-# --------------------------------------------------------------------------- reductions
-F8 = types.float64
-TRAJECTORY = types.Array(F8, 3, "A", readonly=True)  # (run, step, values of a run-step)
-
-
-def mean_over_steps(values: np.ndarray) -> np.ndarray:
-    """The mean over steps 1..T of (run, step, ...) values: `values[:, 1:].mean(axis=1)` to the
-    bit. With more than one value per run-step, NumPy adds the steps one after another into the
-    first (its innermost loop runs over the values, not the steps), and `step_means` does the
-    same in one pass (NumPy's loop of two states took 12 ms of a 25,000-run chunk per outcome);
-    with one value per run-step NumPy's pairwise sum along the steps is fast and is kept."""
-    tail = values.shape[2:]
-    if values.dtype != np.float64 or math.prod(tail) < 2:
-        return values[:, 1:].mean(axis=1)
-    flat = values.reshape(values.shape[:2] + (-1,))
-    out = np.empty((values.shape[0], flat.shape[2]))
-    step_means(flat, out)
-    return out.reshape((values.shape[0],) + tail)
-
-
-@compiled([types.void(TRAJECTORY, types.Array(F8, 2, "C"))])
-def step_means(values, out):
-    """out[r, j] = (values[r, 1, j] + values[r, 2, j] + ... + values[r, T, j]) / T, added in
-    that order (from the first, as NumPy's reduction does)."""
-    steps = values.shape[1] - 1
-    for r in range(values.shape[0]):
-        for j in range(values.shape[2]):
-            total = values[r, 1, j]
-            for t in range(2, values.shape[1]):
-                total += values[r, t, j]
-            out[r, j] = total / steps
-
-
-def posture_counts(codes: np.ndarray, postures: int) -> np.ndarray:
-    """(run, state, posture) int16: the steps 1..T a run's state spent in each posture, from
-    its codes (run, step, state)."""
-    counts = np.zeros((codes.shape[0], codes.shape[2], postures), dtype=np.int16)
-    count_postures(codes, counts)
-    return counts
-
-
-@compiled([types.void(types.Array(types.int8, 3, "A", readonly=True), types.int16[:, :, ::1])])
-def count_postures(codes, counts):
-    for r in range(codes.shape[0]):
-        for t in range(1, codes.shape[1]):
-            for m in range(codes.shape[2]):
-                counts[r, m, codes[r, t, m]] += 1
