@@ -67,8 +67,7 @@ def switch_probability(w, opinion: np.ndarray, camp: np.ndarray, rows=EVERY) -> 
     shifted by `opinion.election` times how much more the public likes, than usual, the
     great powers the other camp is closer to than the incumbent (pole-generic: a camp's
     closeness to p is the share alpha_p of its mean ideal point)."""
-    lean = (w.ideal_security[:, rows] + w.ideal_economic[:, rows]) / 2.0  # (R, M', C)
-    closeness = aligned(w.sign[:, None], lean[:, :, None, :])  # (R, M', P, C)
+    closeness = camp_closeness(w)[:, rows]  # (R, M', P, C)
     liked = (opinion - w.opinion_baseline[:, rows])[..., None]  # (R, M', P, 1)
     favour = total(liked * closeness, axis=2)  # (R, M', C)
     incumbent = governing(favour, camp)[..., 0]
@@ -77,3 +76,18 @@ def switch_probability(w, opinion: np.ndarray, camp: np.ndarray, rows=EVERY) -> 
     # the odds form: exactly p_switch when the two camps fare the same
     shift = np.exp(w.opinion.election[:, None] * (other - incumbent))
     return p * shift / (1.0 - p + p * shift)
+
+
+def camp_closeness(w) -> np.ndarray:
+    """(R, M, P, C), read only: how close each camp of each middle power is to each great
+    power, the share alpha_p of the camp's mean ideal point. It depends on the world only, so
+    it is computed once per world (each election computed it again: with its mean, 0.27 ms of
+    an election's 0.7 in a block of 4,167 runs)."""
+    held = w.__dict__.get("_camp_closeness")
+    inputs = (w.ideal_security, w.ideal_economic, w.sign)
+    if held is None or any(a is not b for a, b in zip(held[0], inputs, strict=True)):
+        lean = (w.ideal_security + w.ideal_economic) / 2.0  # (R, M, C)
+        closeness = aligned(w.sign[:, None], lean[:, :, None, :])
+        closeness.setflags(write=False)
+        held = w.__dict__["_camp_closeness"] = (inputs, closeness)
+    return held[1]
