@@ -87,7 +87,11 @@ def camp_closeness(w) -> np.ndarray:
     inputs = (w.ideal_security, w.ideal_economic, w.sign)
     if held is None or any(a is not b for a, b in zip(held[0], inputs, strict=True)):
         lean = (w.ideal_security + w.ideal_economic) / 2.0  # (R, M, C)
-        closeness = aligned(w.sign[:, None], lean[:, :, None, :])
+        shape = lean.shape[:2] + w.sign.shape + lean.shape[2:]
+        # the operands laid out in full: the compiled ufunc's loop over broadcast ones (of
+        # stride 0) took 1.15 ms of a 25,000-run chunk, 0.12 over these copies
+        sign = np.broadcast_to(w.sign[:, None], shape).copy()
+        closeness = aligned(sign, np.broadcast_to(lean[:, :, None, :], shape).copy())
         closeness.setflags(write=False)
         held = w.__dict__["_camp_closeness"] = (inputs, closeness)
     return held[1]
