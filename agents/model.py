@@ -90,7 +90,7 @@ from sim.decision import Choice, Response
 from sim.dynamics.aftermath import aftermath
 from sim.dynamics.pressures import dispositions_in_force
 from sim.influence import K
-from sim.metrics import hedging_index, posture, posture_labels
+from sim.metrics import hedging_index, posture, world_posture_labels
 from sim.params import (
     EVENT_KINDS,
     LEVERS,
@@ -143,11 +143,7 @@ class GeopoliticsModel(mesa.Model):
         self.horizon = self.world.steps
         self.state_codes, self.pole_codes = self.world.middle, self.world.poles
         self.focus = self.params.world.focus
-        minus, plus = (
-            self.pole_codes[int(np.argmin(self.world.sign))],
-            self.pole_codes[int(np.argmax(self.world.sign))],
-        )
-        self.posture_labels = posture_labels(minus, plus)
+        self.posture_labels = world_posture_labels(self.world)
         # the world now: every number of the run that changes, the agents' included (each
         # agent's attributes are its part of these arrays, `agents.parts`)
         self.now = _initial_world(self.world)

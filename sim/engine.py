@@ -28,7 +28,7 @@ from sim.dynamics import (
     state_pairs,
     step,
 )
-from sim.metrics import flags, hedging_index, posture, posture_labels
+from sim.metrics import flags, hedging_index, posture, world_posture_labels
 from sim.observables import DESCRIBED as OBSERVABLE_DESCRIBED
 from sim.observables import DIMS as OBSERVABLE_DIMS
 from sim.observables import observe
@@ -331,13 +331,6 @@ def described(w, name: str) -> dict:
     if name == "posture":
         return dict(long_name="posture on Kuik's spectrum", **flags(world_posture_labels(w)))
     return DESCRIBED.get(name, {})
-
-
-def world_posture_labels(w) -> list[str]:
-    """The posture codes' names in world `w` (after its poles)."""
-    minus = w.poles[int(np.argmin(w.sign))]
-    plus = w.poles[int(np.argmax(w.sign))]
-    return posture_labels(minus, plus)
 
 
 def alignment_metrics(params, security, economic) -> dict[str, np.ndarray]:

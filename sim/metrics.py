@@ -113,6 +113,15 @@ def posture_labels(minus: str, plus: str) -> list[str]:
     ]
 
 
+def world_posture_labels(w) -> list[str]:
+    """The posture codes' names in a compiled world `w`: its poles by the sign of their camp
+    (`posture_labels`), the one naming the engine's Dataset, a sweep's summaries and the Mesa
+    model use."""
+    minus = w.poles[int(np.argmin(w.sign))]
+    plus = w.poles[int(np.argmax(w.sign))]
+    return posture_labels(minus, plus)
+
+
 def posture_shares(codes: np.ndarray, axis: int = 0) -> np.ndarray:
     """Share of each posture along `axis` (posture becomes the last axis)."""
     one_hot = codes[..., None] == np.arange(len(POSTURES))

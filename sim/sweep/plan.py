@@ -9,8 +9,9 @@ other way (the engine's contract: run r depends only on the seed, r and its para
 What a chunk keeps is small: for each outcome its value at the horizon and its mean over the
 simulated steps (1..T; step 0 is the initial state, an input), Seoul's and every state's
 posture at the horizon and the number of steps spent in each posture, and the parameters of
-every run (`sim.sweep.summary`, block by block). Full trajectories are an option. Writing chunks to a store is `sim.sweep.store`;
-running them in-process or on Dask is `sim.sweep.executors`.
+every run (`sim.sweep.summary`, block by block). Full trajectories are an option. Writing
+chunks to a store is `sim.sweep.store`; running them in-process or on Dask is
+`sim.sweep.executors`.
 """
 
 from __future__ import annotations

@@ -28,10 +28,9 @@ from sim.engine import (
     coordinates,
     copy_run_major,
     described,
-    world_posture_labels,
 )
 from sim.kernels import compiled
-from sim.metrics import flags
+from sim.metrics import flags, world_posture_labels
 from sim.params import Params
 
 FAILED_POSTURE = -1  # posture_final of a run whose outputs are not finite: no posture
