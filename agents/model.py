@@ -101,7 +101,7 @@ from sim.params import (
     validate,
     with_values,
 )
-from sim.world import compile_world, repeated_run, values_for_block
+from sim.world import compile_world, one_run_world, repeated_run, values_for_block
 
 
 class GeopoliticsModel(mesa.Model):
@@ -134,11 +134,12 @@ class GeopoliticsModel(mesa.Model):
         self.seed = int(rng)
         self.run = int(run)
         self.element = self.run if element is None else int(element)
-        self.params = _run_params(params, pressures, self.element)
+        self.params = _run_params(params, pressures)
         if steps is not None:
             _check_whole("steps", steps, "a whole number >= 1, or None for the scenario's", lower=1)
-        run_slice = slice(self.element, self.element + 1)
-        self.world = compile_world(self.params, self.seed, np.array([self.run]), run_slice, steps)
+        # checked as the engine checks them, compiled; what does not depend on the run made
+        # once per parameter values (`one_run_world`: a reset or a batch's next run reuses it)
+        self.world = one_run_world(self.params, self.seed, self.run, self.element, steps)
         self.keys = dynamics.random_keys(self.world)
         self.horizon = self.world.steps
         self.state_codes, self.pole_codes = self.world.middle, self.world.poles
@@ -737,8 +738,9 @@ def _check_whole(key, value, allowed, *, lower=0, upper=None, optional=False) ->
         raise ParamError(key, value, allowed)
 
 
-def _run_params(params: Params, pressures: dict[str, float], element: int) -> Params:
-    """The run's parameters: validated as the engine does, with pressure overrides."""
+def _run_params(params: Params, pressures: dict[str, float]) -> Params:
+    """The run's parameters, with pressure overrides (checked with the world they make,
+    `one_run_world`, as the engine checks them: every array over runs holds the run's value)."""
     if not isinstance(params, Params):
         raise ParamError(
             "params", type(params).__name__, "a sim.Params (e.g. experiments.compose([...]))"
@@ -748,5 +750,4 @@ def _run_params(params: Params, pressures: dict[str, float], element: int) -> Pa
         raise ParamError(
             unknown[0], pressures[unknown[0]], f"not a pressure; allowed: {list(PRESSURE_KEYS)}"
         )
-    params = with_values(params, {f"pressures.{name}": value for name, value in pressures.items()})
-    return validate(params, element=element)  # every array over runs holds the run's value
+    return with_values(params, {f"pressures.{name}": value for name, value in pressures.items()})

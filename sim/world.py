@@ -7,8 +7,11 @@ array over runs; here each becomes an array with a leading run axis.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
+import io
+import pickle
 from dataclasses import dataclass, field, fields, replace
 from types import SimpleNamespace
 
@@ -27,6 +30,7 @@ from sim.params import (
     Favourability,
     LeverSpec,
     Params,
+    validate,
 )
 
 NO_RED_LINE = 2.0  # beyond any alignment: never crossed
@@ -465,6 +469,75 @@ def compile_world(
             params, runs, dates, middle, poles, sign, per_mp("threat_exposure")
         ),
     )
+
+
+# --------------------------------------------------------------------------- one run's world
+ONE_RUN_WORLDS = 8  # parameter sets whose one-run world is kept (a dashboard's, a batch's)
+_one_run_worlds: dict[tuple, CompiledWorld] = {}  # snapshot key -> the last world made of it
+
+
+def one_run_world(
+    params: Params, seed: int, run: int, element: int, steps: int | None = None
+) -> CompiledWorld:
+    """The world of run `run` alone (its parameter values at position `element`): what
+    `compile_world(params, seed, [run], slice(element, element + 1), steps)` makes, after
+    `validate(params, element=element)` (which raises a ParamError for bad values).
+
+    What does not depend on the run is made once per parameter values: the Mesa runs of one
+    parameter set (a dashboard's resets, `mesa.batch_run`'s repetitions) share the compiled
+    arrays and what the engine's functions keep with a world (its `__dict__` entries, each
+    derived from the world's own arrays and checked against them by identity); each run has
+    its own `seed`, `run_ids` and `params`. The parameters are recognised by their content
+    (`parameter_snapshot`: every value to the bit, so a Params changed in place since is a
+    new set), not by the object; the element is part of the key only where a value is an
+    array over runs. A world's arrays are never changed in place (the engine's rule), so
+    sharing them changes no number."""
+    snapshot = parameter_snapshot(params)
+    if snapshot is None:  # a value pickle cannot take: not a number, validate says which
+        return _checked_world(params, seed, run, element, steps)
+    content, over_runs = snapshot
+    key = (content, element if over_runs else None, steps)
+    last = _one_run_worlds.pop(key, None)
+    if last is None:
+        world = _checked_world(params, seed, run, element, steps)
+    else:  # the same arrays and, from the last run's steps, the engine's caches of them
+        world = copy.copy(last)
+        world.params, world.seed = params, int(seed)
+        world.run_ids = np.array([run], dtype=np.int64)
+    _one_run_worlds[key] = world  # the newest last: its caches are the fullest
+    while len(_one_run_worlds) > ONE_RUN_WORLDS:
+        del _one_run_worlds[next(iter(_one_run_worlds))]
+    return world
+
+
+def _checked_world(params, seed, run, element, steps) -> CompiledWorld:
+    validate(params, element=element)
+    block = slice(element, element + 1)
+    return compile_world(params, seed, np.array([run]), block, steps)
+
+
+class _Snapshot(pickle.Pickler):
+    """A pickler that notes whether it met a NumPy array (a value over runs)."""
+
+    over_runs = False
+
+    def reducer_override(self, obj):  # called for every object but plain numbers and strings
+        if isinstance(obj, np.ndarray):
+            self.over_runs = True
+        return NotImplemented  # pickled as usual
+
+
+def parameter_snapshot(params: Params) -> tuple[bytes, bool] | None:
+    """Every value of `params` as bytes (their pickle: each value's type and bits, arrays'
+    included) and whether one is an array; None if a value cannot be pickled. Equal bytes,
+    equal parameters; about a tenth of what compiling and checking them costs."""
+    out = io.BytesIO()
+    pickler = _Snapshot(out, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        pickler.dump(params)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return None
+    return out.getvalue(), pickler.over_runs
 
 
 def pressure_levers(

@@ -1,5 +1,6 @@
 """The compiled world (sim/world.py): a world of one run repeated over runs is the world
-compiled for them (`repeated_run`, what the Mesa model's `trajectories` records with)."""
+compiled for them (`repeated_run`, what the Mesa model's `trajectories` records with), and a run's
+world made once per parameter values (`one_run_world`, what a Mesa model runs on)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ import numpy as np
 import pytest
 
 from experiments import compose
-from sim.params import validate, with_values
-from sim.world import compile_world, repeated_run
+from sim.params import ParamError, validate, with_values
+from sim.world import compile_world, one_run_world, repeated_run
 
 
 def assert_same(a, b, where: str = "world") -> None:
@@ -57,3 +58,40 @@ def test_only_a_world_of_one_run_is_repeated():
     world = compile_world(compose([]), 7, np.arange(2), slice(0, 2))
     with pytest.raises(ValueError, match="one run"):
         repeated_run(world, np.zeros(3, dtype=np.int64))
+
+
+def test_a_run_s_world_is_compiled_once_per_parameter_values():
+    """A Mesa run's world: what `compile_world` makes for the run, its run-independent part
+    (arrays and the engine's caches) shared by the runs of the same parameter values."""
+    params = compose([])
+    first = one_run_world(params, 7, 0, 0)
+    first.__dict__["_probe"] = "kept with the world"  # as an engine function keeps a cache
+    second = one_run_world(compose([]), 8, 5, 5)  # equal values in another object
+    assert_same(second, compile_world(params, 8, np.array([5]), slice(5, 6)))
+    assert second.capability is first.capability and second.__dict__["_probe"]
+    assert (first.seed, first.run_ids.tolist()) == (7, [0])  # each run keeps its own
+
+
+def test_a_run_s_world_follows_parameters_changed_in_place():
+    """The parameters are recognised by their values, not the object: a Params changed in
+    place since (Params is mutable) is compiled (and checked) again."""
+    params = compose([])
+    before = one_run_world(params, 7, 0, 0)
+    params.pressures.rivalry = 0.25
+    after = one_run_world(params, 7, 0, 0)
+    assert after.capability is not before.capability
+    assert_same(after, compile_world(params, 7, np.array([0]), slice(0, 1)))
+    params.pressures.rivalry = 7.0
+    with pytest.raises(ParamError, match="pressures.rivalry"):
+        one_run_world(params, 7, 0, 0)
+
+
+def test_a_run_s_world_of_a_sweep_takes_the_run_s_element():
+    """Parameters given as arrays over runs: each element its own world."""
+    values = {"pressures.rivalry": np.array([0.1, 0.2, 0.3])}
+    params = validate(with_values(compose([]), values))
+    for element in (0, 2, 1):
+        world = one_run_world(params, 7, element, element)
+        assert_same(
+            world, compile_world(params, 7, np.array([element]), slice(element, element + 1))
+        )
