@@ -101,7 +101,7 @@ from sim.params import (
     validate,
     with_values,
 )
-from sim.world import compile_world, one_run_world, repeated_run, values_for_block
+from sim.world import compile_world, one_run_world, run_over_steps, values_for_block
 
 
 class GeopoliticsModel(mesa.Model):
@@ -681,12 +681,13 @@ class GeopoliticsModel(mesa.Model):
     def trajectories(self) -> dict[str, np.ndarray]:
         """Every recorded variable over the steps done: (1, steps + 1, ...). The engine's
         `record` of every step's world at once: the steps laid along the runs axis of the
-        run's world repeated at each (`sim.world.repeated_run`: the world compiled for them,
-        without compiling it again; the same numbers as one call per step, which would cost
-        a call of every recorder per step)."""
+        run's world repeated at each (`sim.world.run_over_steps`: the world compiled for them,
+        without compiling it again, made once per parameter values and number of steps; the
+        same numbers as one call per step, which would cost a call of every recorder per
+        step)."""
         n = len(self._states)
         if self._recorded is None or self._recorded[0] != n:
-            over_steps = repeated_run(self.world, np.full(n, self.run))
+            over_steps = run_over_steps(self.world, n)
             rows = _engine.record(over_steps, _stack_states(self._states))
             self._recorded = (n, {name: value[None] for name, value in rows.items()})
         return self._recorded[1]

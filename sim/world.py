@@ -191,6 +191,30 @@ def repeated_run(world: CompiledWorld, run_ids: np.ndarray) -> CompiledWorld:
     return _repeated_fields(world, repeated, RUNLESS, run_ids=np.asarray(run_ids, dtype=np.int64))
 
 
+OVER_STEPS_KEPT = 8  # lengths of record kept with a world (`run_over_steps`)
+
+
+def run_over_steps(world: CompiledWorld, steps: int) -> CompiledWorld:
+    """`repeated_run` of a world of one run over `steps` runs, each holding its run number:
+    the world a Mesa run's record of `steps` steps is computed on (the steps along the
+    runs). Kept with the world by the number of steps, with what the engine's functions keep
+    with it (its `__dict__` entries), and shared by the runs of the same parameter values
+    that share the world's arrays (`one_run_world`); each gets its own run numbers, seed
+    and params."""
+    held = world.__dict__.setdefault("_over_steps", {})
+    last = held.get(steps)
+    run_ids = np.full(steps, world.run_ids[0], dtype=np.int64)
+    if last is None:
+        if len(held) >= OVER_STEPS_KEPT:  # a dashboard records after every step: not all kept
+            held.clear()
+        over = held[steps] = repeated_run(world, run_ids)
+        return over
+    over = copy.copy(last)  # the same arrays, and the caches of them
+    over.params, over.seed, over.run_ids = world.params, world.seed, run_ids
+    held[steps] = over  # the newest, whose caches are the fullest
+    return over
+
+
 def _repeated_fields(value, repeated, runless, **given):
     """`value` (a dataclass) with every field but the `runless` ones `repeated`."""
     per_run = (f.name for f in fields(value) if f.name not in runless)

@@ -12,7 +12,7 @@ import pytest
 
 from experiments import compose
 from sim.params import ParamError, validate, with_values
-from sim.world import compile_world, one_run_world, repeated_run
+from sim.world import compile_world, one_run_world, repeated_run, run_over_steps
 
 
 def assert_same(a, b, where: str = "world") -> None:
@@ -95,3 +95,14 @@ def test_a_run_s_world_of_a_sweep_takes_the_run_s_element():
         assert_same(
             world, compile_world(params, 7, np.array([element]), slice(element, element + 1))
         )
+
+
+def test_a_run_over_its_steps_is_the_world_compiled_for_them():
+    """`run_over_steps`: the run's world repeated over its steps (what a Mesa run records
+    on), kept with the world and shared by the runs of the same values, each its own run."""
+    params = compose([])
+    for run in (3, 4):
+        world = one_run_world(params, 7, run, run, 12)
+        over = run_over_steps(world, 13)
+        assert_same(over, compile_world(params, 7, np.full(13, run), slice(0, 1), 12))
+    assert over.capability is run_over_steps(one_run_world(params, 8, 5, 5, 12), 13).capability
