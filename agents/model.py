@@ -71,7 +71,7 @@ import numpy as np
 import xarray as xr
 
 from agents.challenger import Backer, Challenger
-from agents.collect import make_datacollector
+from agents.collect import make_datacollector, middle_power_numbers
 from agents.explain import (
     Explanation,
     LeverExplanation,
@@ -89,8 +89,7 @@ from sim.arrays import same_objects
 from sim.decision import Choice, Response
 from sim.dynamics.aftermath import aftermath
 from sim.dynamics.pressures import dispositions_in_force
-from sim.influence import K
-from sim.metrics import hedging_index, posture, world_posture_labels
+from sim.metrics import world_posture_labels
 from sim.params import (
     EVENT_KINDS,
     LEVERS,
@@ -181,8 +180,8 @@ class GeopoliticsModel(mesa.Model):
         self._states = [self.world_state()]  # the world at the end of every step done
         self._recorded = None  # (steps recorded, trajectories): `trajectories` once per step
         self._pairs_now = None  # (step, pairs of the world now): `pairs_now` once per step
-        self._restrictions_now = None  # (step, restrictions now): `restrictions_now`, likewise
-        self._readings = None  # (what they read, readings): `middle_power_readings`
+        # (what they read, restrictions now, readings): `_middle_power_numbers`
+        self._readings = None
         self.datacollector, self._rows = make_datacollector(self)
         self._collect()
 
@@ -647,36 +646,35 @@ class GeopoliticsModel(mesa.Model):
         """(1, M, P) the trade restriction each great power imposes on each middle power now,
         at the end of the last step: by events or, where higher, by its coercion lever in force
         (`sim.dynamics.restriction_in_force`, what `pairs_now().restriction` holds, without
-        the rest of the pairs). Once per step: the DataCollector reads it every step."""
-        n = len(self._states)
-        if self._restrictions_now is None or self._restrictions_now[0] != n:
-            w, state = self.world, self._states[-1]
-            caps = self.pressure_dispositions(state.pressures)[1]
-            coercion = dynamics.in_force(state.levers, caps)[..., K["coercion"]]
-            self._restrictions_now = (
-                n,
-                dynamics.restriction_in_force(w, state.restriction, coercion),
-            )
-        return self._restrictions_now[1]
+        the rest of the pairs; read only). Once per step, with the middle powers' readings
+        (`middle_power_readings`): the DataCollector reads them every step."""
+        return self._middle_power_numbers()[1]
 
     def middle_power_readings(self) -> dict[str, list]:
         """Every middle power's `hedging`, `posture` and restriction by each great power now
         (`restrictions_now`), lists in the world's order, of the world at the end of the last
-        step (the state it recorded, whose positions are the agents'): one call of each
-        function for all of them, for the DataCollector's rows. Once per recorded state."""
+        step (the state it recorded, whose positions are the agents'): computed for all of
+        them at once (`agents.collect.middle_power_numbers`), for the DataCollector's rows.
+        Once per recorded state."""
+        return self._middle_power_numbers()[2]
+
+    def _middle_power_numbers(self) -> tuple:
+        """(the state read, restrictions_now, middle_power_readings), once per recorded state."""
         state = self._states[-1]
         if self._readings is None or self._readings[0] is not state:
-            security, economic = state.security[0], state.economic[0]
-            thresholds = tuple(self.params.metrics.posture_thresholds)
-            self._readings = (
-                state,
-                {
-                    "hedging": hedging_index(security, economic).tolist(),
-                    "posture": posture(security, economic, thresholds).tolist(),
-                    "restriction": self.restrictions_now()[0].tolist(),
-                },
+            bounds = self.pressure_dispositions(state.pressures)[1]
+            thresholds = self.params.metrics.posture_thresholds
+            hedging, posture, restriction = middle_power_numbers(
+                self.world, state, bounds, thresholds
             )
-        return self._readings[1]
+            restriction.setflags(write=False)
+            readings = {
+                "hedging": hedging.tolist(),
+                "posture": posture.tolist(),
+                "restriction": restriction[0].tolist(),
+            }
+            self._readings = (state, restriction, readings)
+        return self._readings
 
     def trajectories(self) -> dict[str, np.ndarray]:
         """Every recorded variable over the steps done: (1, steps + 1, ...). The engine's

@@ -18,11 +18,17 @@ def alignment(security: float, economic: float) -> float:
     return (security + economic) / 2.0
 
 
-@compiled(["float64(float64, float64)"], vectorize=True)
-def hedging_index(security, economic):
+@jit
+def hedging_of(security: float, economic: float) -> float:
     """1 when equidistant (0, 0) or split between the poles (+1, -1); 0 when fully aligned
     with one pole on both dimensions: 1 - |s + e| / 2."""
     return 1.0 - abs(security + economic) / 2.0
+
+
+@compiled(["float64(float64, float64)"], vectorize=True)
+def hedging_index(security, economic):
+    """`hedging_of` elementwise."""
+    return hedging_of(security, economic)
 
 
 @compiled(["float64(float64, float64)"], vectorize=True)
