@@ -513,14 +513,14 @@ def one_run_world(
     derived from the world's own arrays and checked against them by identity); each run has
     its own `seed`, `run_ids` and `params`. The parameters are recognised by their content
     (`parameter_snapshot`: every value to the bit, so a Params changed in place since is a
-    new set), not by the object; the element is part of the key only where a value is an
-    array over runs. A world's arrays are never changed in place (the engine's rule), so
-    sharing them changes no number."""
+    new set), not by the object. Parameters holding arrays over runs (a sweep's runs through
+    the Mesa layer, each run its own element) are checked and compiled for every run. A
+    world's arrays are never changed in place (the engine's rule), so sharing them changes
+    no number."""
     snapshot = parameter_snapshot(params)
-    if snapshot is None:  # a value pickle cannot take: not a number, validate says which
+    if snapshot is None:
         return _checked_world(params, seed, run, element, steps)
-    content, over_runs = snapshot
-    key = (content, element if over_runs else None, steps)
+    key = (snapshot, steps)
     last = _one_run_worlds.pop(key, None)
     if last is None:
         world = _checked_world(params, seed, run, element, steps)
@@ -540,28 +540,30 @@ def _checked_world(params, seed, run, element, steps) -> CompiledWorld:
     return compile_world(params, seed, np.array([run]), block, steps)
 
 
-class _Snapshot(pickle.Pickler):
-    """A pickler that notes whether it met a NumPy array (a value over runs)."""
+class _OverRuns(Exception):
+    """A parameter's value is an array (over runs)."""
 
-    over_runs = False
+
+class _Snapshot(pickle.Pickler):
+    """A pickler that stops at the first NumPy array (`_OverRuns`)."""
 
     def reducer_override(self, obj):  # called for every object but plain numbers and strings
         if isinstance(obj, np.ndarray):
-            self.over_runs = True
+            raise _OverRuns
         return NotImplemented  # pickled as usual
 
 
-def parameter_snapshot(params: Params) -> tuple[bytes, bool] | None:
-    """Every value of `params` as bytes (their pickle: each value's type and bits, arrays'
-    included) and whether one is an array; None if a value cannot be pickled. Equal bytes,
-    equal parameters; about a tenth of what compiling and checking them costs."""
+def parameter_snapshot(params: Params) -> bytes | None:
+    """Every value of `params` as bytes (their pickle: each value's type and bits): equal
+    bytes, equal parameters, in about a tenth of what compiling and checking them costs.
+    None where a value is an array over runs (whose bytes would grow with the runs, and each
+    run reads its own element) or one pickle cannot take (not a number: `validate` says)."""
     out = io.BytesIO()
-    pickler = _Snapshot(out, protocol=pickle.HIGHEST_PROTOCOL)
     try:
-        pickler.dump(params)
-    except (pickle.PicklingError, TypeError, AttributeError):
+        _Snapshot(out, protocol=pickle.HIGHEST_PROTOCOL).dump(params)
+    except (_OverRuns, pickle.PicklingError, TypeError, AttributeError):
         return None
-    return out.getvalue(), pickler.over_runs
+    return out.getvalue()
 
 
 def pressure_levers(

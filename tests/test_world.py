@@ -12,7 +12,13 @@ import pytest
 
 from experiments import compose
 from sim.params import ParamError, validate, with_values
-from sim.world import compile_world, one_run_world, repeated_run, run_over_steps
+from sim.world import (
+    compile_world,
+    one_run_world,
+    parameter_snapshot,
+    repeated_run,
+    run_over_steps,
+)
 
 
 def assert_same(a, b, where: str = "world") -> None:
@@ -87,9 +93,10 @@ def test_a_run_s_world_follows_parameters_changed_in_place():
 
 
 def test_a_run_s_world_of_a_sweep_takes_the_run_s_element():
-    """Parameters given as arrays over runs: each element its own world."""
+    """Parameters given as arrays over runs: each element its own world, not kept."""
     values = {"pressures.rivalry": np.array([0.1, 0.2, 0.3])}
     params = validate(with_values(compose([]), values))
+    assert parameter_snapshot(params) is None and parameter_snapshot(compose([]))
     for element in (0, 2, 1):
         world = one_run_world(params, 7, element, element)
         assert_same(
