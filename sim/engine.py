@@ -209,7 +209,32 @@ def check_call(runs, seed, steps, first_run, variables) -> None:
 
 
 def _in_force(w, state) -> dict[str, np.ndarray]:
+    """The dispositions in force (`effective_levers`): rivalry, Taiwan risk, reliability and
+    the levers' bounds are read from one computation per `record`."""
+    return _read_once(w, state, "in_force", _dispositions_in_force)
+
+
+def _dispositions_in_force(w, state) -> dict[str, np.ndarray]:
     return effective_levers(w, state.pressures, state.reliability_shock, state.taiwan_shock)
+
+
+def _pairs(w, state):
+    """What the levers make of each pair (`state_pairs`): the restriction, the military
+    threat and the effective reliability are read from one computation per `record`."""
+    return _read_once(w, state, "pairs", state_pairs)
+
+
+_READ_ONCE = "_recorded_from"  # the state's entry `_read_once` keeps during a `record`
+
+
+def _read_once(w, state, name: str, compute):
+    """`compute(w, state)`, once however many recorders read it: kept on the state until the
+    `record` that asked for it ends (a batch's pairs of three recorders cost one pass)."""
+    held = state.__dict__.setdefault(_READ_ONCE, {})
+    value = held.get(name)
+    if value is None:
+        value = held[name] = compute(w, state)
+    return value
 
 
 # What a step records, per variable; each is computed only when asked for (a sweep asks few).
@@ -222,14 +247,14 @@ RECORDERS = {
     "rivalry": lambda w, state: _in_force(w, state)["rivalry"],
     "taiwan_risk": lambda w, state: _in_force(w, state)["taiwan_risk"],
     "reliability": lambda w, state: _in_force(w, state)["reliability"],
-    "restriction": lambda w, state: state_pairs(w, state).restriction,
+    "restriction": lambda w, state: _pairs(w, state).restriction,
     "pressure": lambda w, state: np.stack([state.pressures[k] for k in PRESSURE_KEYS], axis=-1),
     "events": lambda w, state: state.events,
     "lever": lambda w, state: in_force(state.levers, lever_caps(w, _in_force(w, state))),
     "restraint": lambda w, state: state.restraint,
     "provocation": lambda w, state: state.provocation,
-    "military_threat": lambda w, state: state_pairs(w, state).military,
-    "effective_reliability": lambda w, state: state_pairs(w, state).reliability,
+    "military_threat": lambda w, state: _pairs(w, state).military,
+    "effective_reliability": lambda w, state: _pairs(w, state).reliability,
     "pledge": lambda w, state: state.pledge,
     "opinion": lambda w, state: state.opinion,
     "switch_odds": lambda w, state: switch_probability(w, state.opinion, state.camp),
@@ -239,7 +264,10 @@ RECORDERS = {
 
 def record(w, state, variables: tuple[str, ...] = ALL_VARIABLES) -> dict[str, np.ndarray]:
     """What one step records, per variable (the Mesa layer records the same)."""
-    return {name: RECORDERS[name](w, state) for name in variables}
+    try:
+        return {name: RECORDERS[name](w, state) for name in variables}
+    finally:  # what the recorders shared is not kept with the state (`_read_once`)
+        state.__dict__.pop(_READ_ONCE, None)
 
 
 def _run_block(
