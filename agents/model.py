@@ -292,15 +292,12 @@ class GeopoliticsModel(mesa.Model):
         self.before_held = dynamics.levers_held(w, self.before)[1]
         self.before_context = dynamics.decision_context(w, self.before, self.before_pairs)
         self.decisions = dynamics.decide(w, self.before_context, self.steps, self.keys.decide)
-        # each middle power's row of them, (its Choice, its response) in the world's order
+        # each middle power's row of them, (its Choice, its response) in the world's order:
+        # every field (1, M) read as floats, then each middle power's floats of all fields
         choice, response = self.decisions
-        self._decided = tuple(
-            zip(
-                map(Choice._make, zip(*(x[0].tolist() for x in choice), strict=True)),
-                zip(*(x[0].tolist() for x in response), strict=True),
-                strict=True,
-            )
-        )
+        n = len(choice)
+        rows = zip(*[x[0].tolist() for x in (*choice, *response)], strict=True)
+        self._decided = tuple((Choice(*row[:n]), row[n:]) for row in rows)
 
     def _respond(self) -> None:
         """Responses, synchronously from the world after the middle powers' decisions: red
