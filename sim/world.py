@@ -496,7 +496,10 @@ def compile_world(
 
 
 # --------------------------------------------------------------------------- one run's world
-ONE_RUN_WORLDS = 8  # parameter sets whose one-run world is kept (a dashboard's, a batch's)
+# Parameter sets whose one-run world is kept, the least recently used dropped first: as many
+# as a `mesa.batch_run` has combinations of its parameters, which it runs in turn for each
+# repetition (about 0.2 MB each, with the world of its record, `run_over_steps`).
+ONE_RUN_WORLDS = 32
 _one_run_worlds: dict[tuple, CompiledWorld] = {}  # snapshot key -> the last world made of it
 
 
