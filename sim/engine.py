@@ -9,6 +9,7 @@ blocks of 16,384 against 1.31-1.47 in blocks of 4,096 (about 35 MB more at the p
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Iterator
@@ -208,66 +209,56 @@ def check_call(runs, seed, steps, first_run, variables) -> None:
         raise ParamError("variables", sorted(unknown), f"choose from {list(ALL_VARIABLES)}")
 
 
-def _in_force(w, state) -> dict[str, np.ndarray]:
-    """The dispositions in force (`effective_levers`): rivalry, Taiwan risk, reliability and
-    the levers' bounds are read from one computation per `record`."""
-    return _read_once(w, state, "in_force", _dispositions_in_force)
+class _Reading:
+    """A state as the recorders read it: what several of them read (the dispositions in
+    force for rivalry, Taiwan risk, reliability and the levers' bounds; the pairs for the
+    restriction, the military threat and the effective reliability) computed once per
+    `record`, not once per recorder."""
 
+    def __init__(self, w, state):
+        self.w, self.state = w, state
 
-def _dispositions_in_force(w, state) -> dict[str, np.ndarray]:
-    return effective_levers(w, state.pressures, state.reliability_shock, state.taiwan_shock)
+    @functools.cached_property
+    def in_force(self) -> dict[str, np.ndarray]:
+        state = self.state
+        return effective_levers(
+            self.w, state.pressures, state.reliability_shock, state.taiwan_shock
+        )
 
-
-def _pairs(w, state):
-    """What the levers make of each pair (`state_pairs`): the restriction, the military
-    threat and the effective reliability are read from one computation per `record`."""
-    return _read_once(w, state, "pairs", state_pairs)
-
-
-_READ_ONCE = "_recorded_from"  # the state's entry `_read_once` keeps during a `record`
-
-
-def _read_once(w, state, name: str, compute):
-    """`compute(w, state)`, once however many recorders read it: kept on the state until the
-    `record` that asked for it ends (a batch's pairs of three recorders cost one pass)."""
-    held = state.__dict__.setdefault(_READ_ONCE, {})
-    value = held.get(name)
-    if value is None:
-        value = held[name] = compute(w, state)
-    return value
+    @functools.cached_property
+    def pairs(self):
+        return state_pairs(self.w, self.state)
 
 
 # What a step records, per variable; each is computed only when asked for (a sweep asks few).
 RECORDERS = {
-    "security": lambda w, state: state.security,
-    "economic": lambda w, state: state.economic,
-    "autonomy": lambda w, state: state.autonomy,
-    "government": lambda w, state: state.camp,
-    "threat": lambda w, state: state.threat,
-    "rivalry": lambda w, state: _in_force(w, state)["rivalry"],
-    "taiwan_risk": lambda w, state: _in_force(w, state)["taiwan_risk"],
-    "reliability": lambda w, state: _in_force(w, state)["reliability"],
-    "restriction": lambda w, state: _pairs(w, state).restriction,
-    "pressure": lambda w, state: np.stack([state.pressures[k] for k in PRESSURE_KEYS], axis=-1),
-    "events": lambda w, state: state.events,
-    "lever": lambda w, state: in_force(state.levers, lever_caps(w, _in_force(w, state))),
-    "restraint": lambda w, state: state.restraint,
-    "provocation": lambda w, state: state.provocation,
-    "military_threat": lambda w, state: _pairs(w, state).military,
-    "effective_reliability": lambda w, state: _pairs(w, state).reliability,
-    "pledge": lambda w, state: state.pledge,
-    "opinion": lambda w, state: state.opinion,
-    "switch_odds": lambda w, state: switch_probability(w, state.opinion, state.camp),
-    "ties": lambda w, state: state.cooperation.sum(axis=-1),
+    "security": lambda r: r.state.security,
+    "economic": lambda r: r.state.economic,
+    "autonomy": lambda r: r.state.autonomy,
+    "government": lambda r: r.state.camp,
+    "threat": lambda r: r.state.threat,
+    "rivalry": lambda r: r.in_force["rivalry"],
+    "taiwan_risk": lambda r: r.in_force["taiwan_risk"],
+    "reliability": lambda r: r.in_force["reliability"],
+    "restriction": lambda r: r.pairs.restriction,
+    "pressure": lambda r: np.stack([r.state.pressures[k] for k in PRESSURE_KEYS], axis=-1),
+    "events": lambda r: r.state.events,
+    "lever": lambda r: in_force(r.state.levers, lever_caps(r.w, r.in_force)),
+    "restraint": lambda r: r.state.restraint,
+    "provocation": lambda r: r.state.provocation,
+    "military_threat": lambda r: r.pairs.military,
+    "effective_reliability": lambda r: r.pairs.reliability,
+    "pledge": lambda r: r.state.pledge,
+    "opinion": lambda r: r.state.opinion,
+    "switch_odds": lambda r: switch_probability(r.w, r.state.opinion, r.state.camp),
+    "ties": lambda r: r.state.cooperation.sum(axis=-1),
 }
 
 
 def record(w, state, variables: tuple[str, ...] = ALL_VARIABLES) -> dict[str, np.ndarray]:
     """What one step records, per variable (the Mesa layer records the same)."""
-    try:
-        return {name: RECORDERS[name](w, state) for name in variables}
-    finally:  # what the recorders shared is not kept with the state (`_read_once`)
-        state.__dict__.pop(_READ_ONCE, None)
+    reading = _Reading(w, state)
+    return {name: RECORDERS[name](reading) for name in variables}
 
 
 def _run_block(
