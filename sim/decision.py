@@ -22,6 +22,7 @@ import numpy as np
 from sim import kernels
 from sim.arrays import frozen
 from sim.kernels import LOWER, UPPER  # bounds of (security, economic, autonomy)  # noqa: F401
+from sim.random import Draws, step_counter
 from sim.utility import Context, broadcast_shape, broadcast_view, kernel_context
 
 
@@ -89,22 +90,23 @@ def _partial(
     ctx: Context, weights, speed, noise_scale, shocks, laid: dict | None = None
 ) -> tuple[Choice, Choice, Response]:
     """`sim.kernels.partial_kernel` for the decisions of `ctx` (its leading axes): the new
-    positions, the best responses and the `Response` (`laid`: the caller's cache of its
-    weights' views, `sim.utility.kernel_context`)."""
+    positions, the best responses and the `Response` (`shocks`: a `Choice` of shocks, or
+    `Draws` for the kernel to draw them, `sim.kernels.partial_kernel_drawing`; `laid`: the
+    caller's cache of its weights' views, `sim.utility.kernel_context`)."""
+    drawn = type(shocks) is Draws
+    shocks_shapes = [shocks.keys.shape[1:]] if drawn else [np.shape(x) for x in shocks]
     # the distinct shapes only (np.broadcast_shapes costs per argument)
     shape = broadcast_shape(
         frozenset(
-            [
-                x.shape if type(x) is np.ndarray else np.shape(x)
-                for x in (speed, noise_scale, *shocks)
-            ]
+            [x.shape if type(x) is np.ndarray else np.shape(x) for x in (speed, noise_scale)]
+            + shocks_shapes
         )
     )
     state, poles, wts, lead = kernel_context(ctx, weights, shape, laid=laid)
     two_axes = state[0].shape
 
-    def flat(x):  # the kernel reads decisions on two axes, read-only
-        x = np.asarray(x, dtype=np.float64)
+    def flat(x, dtype=np.float64):  # the kernel reads decisions on two axes, read-only
+        x = np.asarray(x, dtype=dtype)
         if x.shape != lead:
             return broadcast_view(x, lead).reshape(two_axes)
         if x.shape == two_axes and not x.flags.writeable:  # read only already: itself
@@ -120,7 +122,16 @@ def _partial(
         if laid is not None:
             laid["rule"] = hit
     out = np.empty((8,) + two_axes)
-    kernels.partial_kernel(state, poles, wts, *hit[3:], *[flat(x) for x in shocks], out)
+    if drawn:  # the keys too are the same array at every step: viewed once
+        keys = None if laid is None else laid.get("keys")
+        if keys is None or keys[0] is not shocks.keys or keys[1] != lead:
+            keys = (shocks.keys, lead, tuple([flat(x, np.uint64) for x in shocks.keys]))
+            if laid is not None:
+                laid["keys"] = keys
+        counter = step_counter(shocks.step)
+        kernels.partial_kernel_drawing(state, poles, wts, *hit[3:], keys[2], counter, out)
+    else:
+        kernels.partial_kernel(state, poles, wts, *hit[3:], *[flat(x) for x in shocks], out)
     frozen(out)
     if lead != two_axes:
         out = out.reshape((8,) + lead)
@@ -143,10 +154,11 @@ def best_response(ctx: Context, weights) -> Choice:
 
 
 def partial_response(
-    ctx: Context, weights, speed, noise_scale, shocks: Choice, laid: dict | None = None
+    ctx: Context, weights, speed, noise_scale, shocks: Choice | Draws, laid: dict | None = None
 ) -> tuple[Choice, Response]:
-    """`partial_adjustment` and the `Response` it was heading for (`laid`: the caller's
-    cache of its weights' views, `sim.utility.kernel_context`)."""
+    """`partial_adjustment` and the `Response` it was heading for (`shocks`: their values,
+    or `Draws` of them, drawn where the kernel uses them; `laid`: the caller's cache of its
+    weights' views, `sim.utility.kernel_context`)."""
     moved, _, response = _partial(ctx, weights, speed, noise_scale, shocks, laid)
     return moved, response
 

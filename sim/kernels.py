@@ -44,9 +44,9 @@ sum crosses lanes). What that takes, and what would stop it:
   A field the same for every state, or for every run (a world's parameter viewed once,
   `sim.strategy_kernels.once_per_run`), is copied once, not per tile (`tile_holds`).
 
-Compiling: lazily on first use, cached on disk (`cache=True`: a new process, a Dask worker,
-loads the machine code instead of compiling again); where no cache directory is writable,
-compiled in memory in each process.
+Compiling (`sim.compiling.compiled`): lazily on first use, cached on disk (`cache=True`: a
+new process, a Dask worker, loads the machine code instead of compiling again); where no
+cache directory is writable, compiled in memory in each process.
 """
 
 from __future__ import annotations
@@ -56,6 +56,9 @@ import functools
 import numba
 import numpy as np
 from numba import types
+
+from sim.compiling import compiled
+from sim.random import NORMAL_TILE, normal_scratch, normals_into
 
 STATE_FIELDS = (
     "threat",
@@ -430,43 +433,14 @@ def along(u_below, u_here, u_above):
 
 
 # ----------------------------------------------------------------------------- kernels
-def compiled(signature, vectorize: bool = False, lazy: bool = True, **options):
-    """Compile `fn` for `signature` (and Numba `options`) on first call, cached on disk where
-    a cache directory is writable (Numba refuses `cache=True` with a RuntimeError where none
-    is). `lazy=False`: Numba's function itself, made now, for a kernel a factory makes on
-    first use and keeps (`functools.cache`): no Python call between its callers and Numba's
-    dispatcher (0.2 us a call of some thirty arrays, a dozen calls a step at one run)."""
-    make = numba.vectorize if vectorize else numba.njit
-
-    def wrap(fn):
-        @functools.cache
-        def build():
-            try:
-                built = make(signature, cache=True, **options)(fn)
-            except RuntimeError:
-                built = make(signature, **options)(fn)
-            # a vectorized function's NumPy ufunc: its loops for `signature`, called without
-            # the Python-level type dispatch of Numba's dynamic ufunc
-            return built.ufunc if vectorize else built
-
-        if not lazy:
-            return build()
-
-        @functools.wraps(fn)
-        def call(*args):
-            return build()(*args)
-
-        return call
-
-    return wrap
-
-
 F = types.float64
 STATE = types.UniTuple(types.Array(F, 2, "A", readonly=True), len(STATE_FIELDS))
 POLES = types.UniTuple(types.Array(F, 3, "A", readonly=True), len(POLE_FIELDS))
 WEIGHTS = types.UniTuple(types.Array(F, 2, "A", readonly=True), len(TERM_NAMES))
 IN1, IN2 = types.Array(F, 1, "A", readonly=True), types.Array(F, 2, "A", readonly=True)
 OUT2, OUT3 = types.Array(F, 2, "C"), types.Array(F, 3, "C")
+SHOCKS = types.UniTuple(IN2, 3)  # of the partial rule's three dimensions, (I, J) each
+KEYS = types.UniTuple(types.Array(types.uint64, 2, "A", readonly=True), 3)  # their keys
 
 
 @compiled([types.void(IN2, IN2, IN2, STATE, POLES, WEIGHTS, OUT3)])
@@ -588,11 +562,13 @@ def _tiled_partial_kernel(poles: int):
     """The `partial` kernel for `poles` great powers (module docstring, "SIMD"): a tile of
     runs of one state at a time is copied into contiguous scratch arrays of constant shape
     (so LLVM sees their strides and that they do not overlap), decided in a loop over the
-    tile's runs (the vectorized loop), and copied out. (`poles` is a constant of the
-    compiled closure; Numba's disk cache keys a closure by its constants, one entry a count.)"""
+    tile's runs (the vectorized loop), and copied out. The shocks are given, or `drawn` in
+    the tile from their keys (`sim.random.normals_into`, what `normal_at` draws: no array of
+    draws written to memory and read back). (`poles` is a constant of the compiled closure;
+    Numba's disk cache keys a closure by its constants, one entry a count.)"""
     state_fields, pole_fields, term_names = len(STATE_FIELDS), len(POLE_FIELDS), len(TERM_NAMES)
 
-    def kernel(c, q, w, speed, noise_scale, shock_s, shock_e, shock_a, out):
+    def kernel(c, q, w, speed, noise_scale, shocks, keys, counter, drawn, out):
         runs, states = out.shape[1], out.shape[2]
         # the tile's context with the decision axes (run in the tile, 0): what the terms read
         c_tile = np.empty((state_fields, TILE, 1))
@@ -600,8 +576,19 @@ def _tiled_partial_kernel(poles: int):
         w_tile = np.empty((term_names, TILE, 1))
         rule_tile = np.empty((5, TILE))  # speed, noise scale, shocks (s, e, a)
         out_tile = np.empty((8, TILE))
+        # where drawn: the tile's keys and shocks, by dimension, state and run in the tile
+        key_tile = np.empty(3 * states * TILE if drawn else 0, dtype=np.uint64)
+        shock_tile = np.empty(key_tile.shape[0])
+        scratch = normal_scratch(NORMAL_TILE)
         for start in range(0, runs, TILE):
             n = min(TILE, runs - start)
+            if drawn:  # every state's shocks, from their keys at this step's counter
+                for d in range(3):
+                    for j in range(states):
+                        for t in range(n):
+                            key_tile[(d * states + j) * n + t] = keys[d][start + t, j]
+                drawing = 3 * states * n
+                normals_into(key_tile[:drawing], counter, shock_tile[:drawing], scratch)
             for j in range(states):
                 # a field the same for every state or run is copied once (`tile_holds`)
                 for f in range(state_fields):
@@ -620,15 +607,22 @@ def _tiled_partial_kernel(poles: int):
                     if not tile_holds(x.strides, start, j, states):
                         for t in range(n):
                             w_tile[f, t, 0] = x[start + t, j]
-                for f, x in enumerate((speed, noise_scale, shock_s, shock_e, shock_a)):
+                for f, x in enumerate((speed, noise_scale)):
                     if not tile_holds(x.strides, start, j, states):
                         for t in range(n):
                             rule_tile[f, t] = x[start + t, j]
+                for d in range(3):
+                    if drawn:
+                        for t in range(n):
+                            rule_tile[2 + d, t] = shock_tile[(d * states + j) * n + t]
+                    elif not tile_holds(shocks[d].strides, start, j, states):
+                        for t in range(n):
+                            rule_tile[2 + d, t] = shocks[d][start + t, j]
                 for t in range(n):  # the vectorized loop: straight-line, over runs
                     rate, scale = rule_tile[0, t], rule_tile[1, t]
-                    shocks = (rule_tile[2, t], rule_tile[3, t], rule_tile[4, t])
+                    shock = (rule_tile[2, t], rule_tile[3, t], rule_tile[4, t])
                     decided = partial_decision(
-                        c_tile, q_tile, w_tile, t, 0, poles, rate, scale, shocks
+                        c_tile, q_tile, w_tile, t, 0, poles, rate, scale, shock
                     )
                     for k in range(8):
                         out_tile[k, t] = decided[k]
@@ -636,7 +630,9 @@ def _tiled_partial_kernel(poles: int):
                     for t in range(n):
                         out[k, start + t, j] = out_tile[k, t]
 
-    signature = [types.void(STATE, POLES, WEIGHTS, IN2, IN2, IN2, IN2, IN2, OUT3)]
+    signature = [
+        types.void(STATE, POLES, WEIGHTS, IN2, IN2, SHOCKS, KEYS, types.uint64, types.boolean, OUT3)
+    ]
     return compiled(signature, lazy=False, error_model="numpy")(kernel)
 
 
@@ -648,7 +644,27 @@ def partial_kernel(c, q, w, speed, noise_scale, shock_s, shock_e, shock_a, out):
     (s, e, a), out[3:6] the best response, out[6:8] the curvature along security and economic
     alignment; the kernel compiled for the number of great powers."""
     kernel = _partial_kernels(q[SIGN].shape[2])
-    kernel(c, q, w, speed, noise_scale, shock_s, shock_e, shock_a, out)
+    kernel(c, q, w, speed, noise_scale, (shock_s, shock_e, shock_a), _NO_KEYS, 0, False, out)
+
+
+def partial_kernel_drawing(c, q, w, speed, noise_scale, keys, counter, out):
+    """`partial_kernel` with the shocks drawn where they are used: the shock of dimension d
+    of decision (i, j) is the standard normal draw of (keys[d][i, j], `counter`), what
+    `sim.random.normal_at(keys[d], step)` draws (`counter`: `step_counter(step)`)."""
+    kernel = _partial_kernels(q[SIGN].shape[2])
+    kernel(c, q, w, speed, noise_scale, _NO_SHOCKS, keys, counter, True, out)
+
+
+def _nothing(dtype) -> np.ndarray:
+    """An empty read-only (0, 0) array: an argument the kernel does not read."""
+    x = np.empty((0, 0), dtype)
+    x.setflags(write=False)
+    return x
+
+
+# the shocks or keys of the `partial` kernel that it does not read (the other is given)
+_NO_SHOCKS = (_nothing(np.float64),) * 3
+_NO_KEYS = (_nothing(np.uint64),) * 3
 
 
 # The shared rules for NumPy arrays of any shapes (the great powers' and the challenger's

@@ -11,11 +11,12 @@ from __future__ import annotations
 import functools
 import math
 from enum import IntEnum
+from typing import NamedTuple
 
 import numba
 import numpy as np
 
-from sim.kernels import compiled
+from sim.compiling import compiled
 
 _GOLDEN = 0x9E3779B97F4A7C15
 
@@ -237,17 +238,83 @@ def inverse_normal_cdf_everywhere(p):
     return inverse_normal_cdf(p)
 
 
-# The draws in tiles of 256 (the tile's arrays, 10 KB, stay in the first-level cache). Drawn
-# one at a time, each draw would branch between the central range and the tails, and with
-# about a quarter of the draws in the tails at random the branch is mispredicted often enough
-# to make the port slower than SciPy's. Per tile instead: the uniforms, then the central
-# formula for every draw (straight-line: LLVM runs it in the vector registers, the same
-# operations per lane, so the same numbers), then `inverse_normal_cdf` again for the draws
-# in the tails only, gathered into a contiguous list (no branch on the data), in its parts:
-# the two logarithms are calls of the C library's, one loop each, and the square root and
-# the polynomials run in the vector registers (a quarter of the draws are in the tails;
-# 11.3 -> 8.7 ns a draw of 24,576, as one call of `inverse_normal_cdf` per tail).
-_TILE = 256
+# The draws in tiles. Drawn one at a time, each draw would branch between the central range
+# and the tails, and with about a quarter of the draws in the tails at random the branch is
+# mispredicted often enough to make the port slower than SciPy's. Per tile instead
+# (`normals_into`): the uniforms, then the central formula for every draw (straight-line:
+# LLVM runs it in the vector registers, the same operations per lane, so the same numbers),
+# then `inverse_normal_cdf` again for the draws in the tails only, gathered into a
+# contiguous list (no branch on the data), in its parts: the two logarithms are calls of
+# the C library's, one loop each, and the square root and the polynomials run in the vector
+# registers (a quarter of the draws are in the tails; 11.3 -> 8.7 ns a draw of 24,576, as
+# one call of `inverse_normal_cdf` per tail). A kernel that consumes draws makes them where
+# it uses them with the same function (`sim.kernels`' `partial` kernel).
+NORMAL_TILE = 256  # draws a tile: its arrays, 10 KB, stay in the first-level cache
+
+
+@numba.njit(inline="always")
+def normal_scratch(size):
+    """The working arrays of `normals_into` for tiles of `size` draws: the uniforms,
+    the draws, the indices of the draws in the tails, their uniforms and draws, and log y
+    (then log z) and z of the tails."""
+    return (
+        np.empty(size),
+        np.empty(size),
+        np.empty(size, dtype=np.int64),
+        np.empty(size),
+        np.empty(size),
+        np.empty(size),
+        np.empty(size),
+    )
+
+
+@numba.njit(inline="always")
+def normals_into(keys, counter, out, scratch):
+    """out[t] = the standard normal draw of (keys[t], counter), `inverse_normal_cdf` of
+    `uniform_of`, for every t: in tiles of the size of `scratch` (`normal_scratch`)."""
+    size = scratch[0].shape[0]
+    for start in range(0, keys.shape[0], size):
+        _normal_tile(keys, counter, start, min(size, keys.shape[0] - start), out, scratch)
+
+
+@numba.njit(inline="always")
+def _normal_tile(keys, counter, start, n, out, scratch):
+    """`normals_into` for the tile of `n` keys from `start`."""
+    uniforms, normals, tails, tail_uniforms, tail_normals, logs, depths = scratch
+    for t in range(n):
+        uniforms[t] = uniform_of(keys[start + t], counter)
+    for t in range(n):
+        _, y = reflected(uniforms[t])
+        normals[t] = central(y)  # the tails' numbers replaced below
+    count = 0
+    for t in range(n):
+        _, y = reflected(uniforms[t])
+        tails[count] = t  # kept only if the draw is in the tails
+        count += not (y > _EXP_MINUS_2)
+    for k in range(count):
+        tail_uniforms[k] = uniforms[tails[k]]
+    # `inverse_normal_cdf` of the tails in its parts, a loop each: the logarithms are calls,
+    # the rest runs in the vector registers (`logs` holds log y, then log z)
+    for k in range(count):
+        _, y = reflected(tail_uniforms[k])
+        logs[k] = math.log(y)
+    for k in range(count):
+        depths[k] = tail_depth(logs[k])
+    for k in range(count):
+        logs[k] = math.log(depths[k])
+    for k in range(count):
+        upper, _ = reflected(tail_uniforms[k])
+        x = near_tail(depths[k], logs[k])
+        tail_normals[k] = x if upper else -x
+    for k in range(count):  # z >= 8 (p below exp(-32)): hardly ever
+        if depths[k] >= 8.0:
+            upper, _ = reflected(tail_uniforms[k])
+            x = far_tail(depths[k], logs[k])
+            tail_normals[k] = x if upper else -x
+    for k in range(count):
+        normals[tails[k]] = tail_normals[k]
+    for t in range(n):
+        out[start + t] = normals[t]
 
 
 @compiled(
@@ -261,49 +328,7 @@ _TILE = 256
     error_model="numpy",  # a division by zero is IEEE's (as in C), not a check and a raise
 )
 def _normals(keys, counter, out):
-    uniforms = np.empty(_TILE)
-    normals = np.empty(_TILE)
-    tails = np.empty(_TILE, dtype=np.int64)  # the tile's draws in the tails
-    tail_uniforms = np.empty(_TILE)
-    tail_normals = np.empty(_TILE)
-    logs = np.empty(_TILE)  # log y, then log z
-    depths = np.empty(_TILE)  # z
-    for start in range(0, keys.shape[0], _TILE):
-        n = min(_TILE, keys.shape[0] - start)
-        for t in range(n):
-            uniforms[t] = uniform_of(keys[start + t], counter)
-        for t in range(n):
-            _, y = reflected(uniforms[t])
-            normals[t] = central(y)  # the tails' numbers replaced below
-        count = 0
-        for t in range(n):
-            _, y = reflected(uniforms[t])
-            tails[count] = t  # kept only if the draw is in the tails
-            count += not (y > _EXP_MINUS_2)
-        for k in range(count):
-            tail_uniforms[k] = uniforms[tails[k]]
-        # `inverse_normal_cdf` of the tails in its parts, a loop each: the logarithms are
-        # calls, the rest runs in the vector registers
-        for k in range(count):
-            _, y = reflected(tail_uniforms[k])
-            logs[k] = math.log(y)
-        for k in range(count):
-            depths[k] = tail_depth(logs[k])
-        for k in range(count):
-            logs[k] = math.log(depths[k])
-        for k in range(count):
-            upper, _ = reflected(tail_uniforms[k])
-            x = near_tail(depths[k], logs[k])
-            tail_normals[k] = x if upper else -x
-        for k in range(count):  # z >= 8 (p below exp(-32)): hardly ever
-            if depths[k] >= 8.0:
-                upper, _ = reflected(tail_uniforms[k])
-                x = far_tail(depths[k], logs[k])
-                tail_normals[k] = x if upper else -x
-        for k in range(count):
-            normals[tails[k]] = tail_normals[k]
-        for t in range(n):
-            out[start + t] = normals[t]
+    normals_into(keys, counter, out, normal_scratch(NORMAL_TILE))
 
 
 def _u64(value) -> np.ndarray:
@@ -349,3 +374,11 @@ def normal_at(keys: np.ndarray, step: int) -> np.ndarray:
     _normals(np.ascontiguousarray(keys).reshape(-1), step_counter(step), drawn.reshape(-1))
     drawn.setflags(write=False)  # new draws no one changes: the kernels take them as they are
     return drawn
+
+
+class Draws(NamedTuple):
+    """`normal_at(keys[d], step)` for each d, not drawn yet: for a kernel that draws them where
+    it uses them (`sim.decision.partial_response`), the same numbers."""
+
+    keys: np.ndarray  # (D, ...): the stream keys of each of D draws
+    step: int

@@ -19,6 +19,7 @@ import pytest
 import sim
 from experiments import compose
 from sim import kernels
+from sim.random import normal_at, run_keys, run_stream_keys, step_counter
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -135,6 +136,24 @@ def test_the_partial_kernel_decides_a_block_of_runs_as_it_decides_each_run_alone
     # both kinds of parabola were decided (a vertex and a bound)
     curvature = block[6:8]
     assert (curvature < 0).any() and (curvature > 0).any()
+
+
+def test_the_partial_kernel_draws_the_shocks_normal_at_would_give_it():
+    # drawn in the kernel, a tile of runs of every state at a time (two full tiles and a
+    # part here), from keys of any layout: the same numbers as the shocks of `normal_at`
+    runs, states = 2 * kernels.TILE + 22, 3
+    c, q, w, rule = _random_context(np.random.default_rng(11), runs, states, 2)
+    keys = run_stream_keys(run_keys(5, np.arange(runs))[:, None], np.arange(3 * states), 1)
+    keys = keys.reshape(runs, states, 3).transpose(2, 0, 1)  # strided: (3, runs, states)
+    keys.setflags(write=False)
+    step = 17
+    given, drawn = np.empty((8, runs, states)), np.empty((8, runs, states))
+    shocks = [normal_at(keys[d], step) for d in range(3)]
+    kernels.partial_kernel(c, q, w, rule[0], rule[1], *shocks, given)
+    kernels.partial_kernel_drawing(
+        c, q, w, rule[0], rule[1], tuple(keys), step_counter(step), drawn
+    )
+    np.testing.assert_array_equal(drawn.view(np.uint64), given.view(np.uint64))
 
 
 def test_vertex_picks_the_clipped_vertex_of_a_concave_parabola_and_else_the_better_bound():

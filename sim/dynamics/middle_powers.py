@@ -25,7 +25,7 @@ from sim.dynamics.clock import (
 )
 from sim.influence import Pairs
 from sim.kernels import clip, compiled, jit
-from sim.random import normal_at, uniform_at
+from sim.random import Draws, uniform_at
 from sim.strategy_kernels import once_per_run
 from sim.utility import Context, aligned
 from sim.world import CompiledWorld
@@ -453,7 +453,7 @@ def decide(w: CompiledWorld, ctx: Context, k: int, keys: np.ndarray) -> tuple[Ch
         lambda: _per_run_column(1.0 - decay(w, d.adjustment_half_life)),
     )
     noise = per_world(w, "_noise", d.noise, lambda: _per_run_column(d.noise * np.sqrt(w.dt_years)))
-    shocks = Choice(*normal_at(keys, k))  # the three streams in one call (3, R, M')
+    shocks = Draws(keys, k)  # the three streams (3, R, M'), drawn in the kernel
     return partial_response(ctx, weights, speed, noise, shocks, laid)
 
 
