@@ -31,7 +31,7 @@ from sim import strategy_kernels as kernels
 from sim.arrays import frozen
 from sim.decision import Response, logit_pick
 from sim.params import LEVERS
-from sim.random import normal_at, uniform_at
+from sim.random import normal_at, step_counter, uniform_at
 from sim.strategy_kernels import forecast_kernel, review_kernel, tables
 
 
@@ -262,7 +262,8 @@ def challenger_choice(
     the clipped vertex plus noise (its PROVOCATION stream `keys`), its incentive z from the
     middle powers' new `security`, its adversary's `commitment` lever in force toward them
     and `reliability`, their governments' `engagement` (each (R, M)), and the `dispositions`
-    and the State `before` in force (`sim.strategy_kernels.challenger_kernel`)."""
+    and the State `before` in force (`sim.strategy_kernels.challenger_kernel`, which draws
+    the noise's shocks)."""
     runs = security.shape[0]
     table = kernels.challenger_table(
         w,
@@ -297,7 +298,8 @@ def challenger_choice(
         kernels.read_only(before.restraint, w.leverage.shape),
         adversary_sign,
         sqrt_dt,
-        kernels.read_only(normal_at(keys, k), (runs,)),
+        kernels.read_only(keys, (runs,), np.uint64),
+        step_counter(k),
         out,
     )
     frozen(out)

@@ -52,6 +52,7 @@ from numba import types
 from sim.arrays import same_objects
 from sim.kernels import adjust, compiled, jit, run_tile_holds, tile_holds, vertex
 from sim.params import LEVERS
+from sim.random import normal_scratch, normals_into
 from sim.utility import broadcast_view
 
 FLAT = 1e-9  # a curvature above -FLAT: the middle power does not answer along that dimension
@@ -867,6 +868,7 @@ def provocation_choice(c, r, incentive, noise_scale, shock):
 CHALLENGER = types.UniTuple(types.Array(F, 1, "A", readonly=True), len(CHALLENGER_FIELDS))
 AROUND_ARRAYS = types.UniTuple(types.Array(F, 2, "A", readonly=True), len(AROUND))
 OUT1 = types.Array(F, 1, "C")
+KEYS1 = types.Array(types.uint64, 1, "A", readonly=True)  # a stream's keys, (R,)
 
 
 def _tiled_challenger_kernel(states: int, poles: int):
@@ -874,18 +876,21 @@ def _tiled_challenger_kernel(states: int, poles: int):
     of the compiled closure), tiled as the review (module docstring, "SIMD"): a tile of runs'
     inputs copied into contiguous scratch arrays (a field the same in every run once), the
     choices made in one loop over the tile's runs (the vectorized loop), then copied out.
-    (A block of 4,096 runs of two middle powers, its own parameters read once where the
-    same in every run, `once_per_run`: 0.116-0.18 -> 0.058 ms.)"""
+    The tile's shocks are drawn in it from their keys (`sim.random.normals_into`, what
+    `normal_at` draws). (A block of 4,096 runs of two middle powers, its own parameters read
+    once where the same in every run, `once_per_run`: 0.116-0.18 -> 0.058 ms.)"""
     fields, around = len(CHALLENGER_FIELDS), len(AROUND)
 
-    def kernel(c, a, leverage, restraint, adversary_sign, noise_scale, shock, out):
+    def kernel(c, a, leverage, restraint, adversary_sign, noise_scale, keys, counter, out):
         runs = out.shape[0]
         c_tile = np.empty((fields, TILE))
         a_tile = np.empty((around, TILE, states))
         leans = np.empty((TILE, states))
         leverage_tile = np.empty((TILE, poles))
         restraint_tile = np.empty((TILE, poles))
+        key_tile = np.empty(TILE, dtype=np.uint64)
         shock_tile = np.empty(TILE)
+        scratch = normal_scratch(TILE)
         out_tile = np.empty(TILE)
         for start in range(0, runs, TILE):
             n = min(TILE, runs - start)
@@ -906,7 +911,8 @@ def _tiled_challenger_kernel(states: int, poles: int):
                         for p in range(poles):
                             tile[t, p] = x2[start + t, p]
             for t in range(n):
-                shock_tile[t] = shock[start + t]
+                key_tile[t] = keys[start + t]
+            normals_into(key_tile[:n], counter, shock_tile, scratch)  # the shocks
             exposure = a_tile[A_EXPOSURE]
             for t in range(n):  # the vectorized loop: straight-line, over runs
                 for i in range(states):
@@ -928,21 +934,23 @@ def _tiled_challenger_kernel(states: int, poles: int):
             for t in range(n):
                 out[start + t] = out_tile[t]
 
-    signature = types.void(CHALLENGER, AROUND_ARRAYS, IN2, IN2, F, F, IN1, OUT1)
+    signature = types.void(CHALLENGER, AROUND_ARRAYS, IN2, IN2, F, F, KEYS1, types.uint64, OUT1)
     return compiled([signature], lazy=False, error_model="numpy")(kernel)
 
 
 _challenger_kernels = functools.cache(_tiled_challenger_kernel)
 
 
-def challenger_kernel(c, a, leverage, restraint, adversary_sign, noise_scale, shock, out):
+def challenger_kernel(c, a, leverage, restraint, adversary_sign, noise_scale, keys, counter, out):
     """out[r]: Pyongyang's choice in run r, from the middle powers' new security and the
     adversary's commitment to them, its reliability toward them and their governments'
     engagement (`a`, (R, M), in the order of `AROUND`, then their exposure to the threat),
-    the great powers' leverage and restraint (R, P) and the shocks (R,); the kernel
-    compiled for the numbers of middle and great powers (`_tiled_challenger_kernel`)."""
+    the great powers' leverage and restraint (R, P) and the shocks, the standard normal draws
+    of its stream `keys` (R,) at `counter` (`sim.random.step_counter` of the step: what
+    `normal_at(keys, step)` draws); the kernel compiled for the numbers of middle and great
+    powers (`_tiled_challenger_kernel`)."""
     kernel = _challenger_kernels(a[A_SECURITY].shape[1], leverage.shape[1])
-    kernel(c, a, leverage, restraint, adversary_sign, noise_scale, shock, out)
+    kernel(c, a, leverage, restraint, adversary_sign, noise_scale, keys, counter, out)
 
 
 @compiled([types.void(IN2, IN2, OUT1)])
@@ -1011,7 +1019,7 @@ def world_views(w, key, sources: tuple, make):
 # ----------------------------------------------------------------------------- the inputs
 # The dtypes the kernels take, by the type `read_only` is asked for: NumPy keeps one dtype
 # object per built-in type, so an array of it is recognised by identity.
-_DTYPES = {t: np.dtype(t) for t in (np.float64, np.int64, bool, np.bool_)}
+_DTYPES = {t: np.dtype(t) for t in (np.float64, np.int64, np.uint64, bool, np.bool_)}
 _FLOAT64 = _DTYPES[np.float64]
 
 
