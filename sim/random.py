@@ -248,7 +248,8 @@ def inverse_normal_cdf_everywhere(p):
 # the C library's, one loop each, and the square root and the polynomials run in the vector
 # registers (a quarter of the draws are in the tails; 11.3 -> 8.7 ns a draw of 24,576, as
 # one call of `inverse_normal_cdf` per tail). A kernel that consumes draws makes them where
-# it uses them with the same function (`sim.kernels`' `partial` kernel).
+# it uses them with the same function (the middle powers' `partial` kernel, the challenger's):
+# the same numbers as `normal_at`, without an array of draws written and read back.
 NORMAL_TILE = 256  # draws a tile: its arrays, 10 KB, stay in the first-level cache
 
 
