@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 
 import numba
+import numpy as np
 
 
 def compiled(signature, vectorize: bool = False, lazy: bool = True, **options):
@@ -44,3 +45,12 @@ def compiled(signature, vectorize: bool = False, lazy: bool = True, **options):
         return call
 
     return wrap
+
+
+@numba.njit(inline="always")
+def tile_run(start, t):
+    """Run `t` of the tile of runs from `start`, as an unsigned index. Numba checks a signed
+    index for a negative value (to count it from the end) at every access unless it can
+    prove it non-negative, which it cannot for `start + t`; an unsigned index needs no check
+    (a middle power's decision 0.90 of its time, `benchmarks/compare.py decision`)."""
+    return np.uint64(start + t)

@@ -57,7 +57,7 @@ import numba
 import numpy as np
 from numba import types
 
-from sim.compiling import compiled
+from sim.compiling import compiled, tile_run
 from sim.random import NORMAL_TILE, normal_scratch, normals_into
 
 STATE_FIELDS = (
@@ -586,7 +586,7 @@ def _tiled_partial_kernel(poles: int):
                 for d in range(3):
                     for j in range(states):
                         for t in range(n):
-                            key_tile[(d * states + j) * n + t] = keys[d][start + t, j]
+                            key_tile[(d * states + j) * n + t] = keys[d][tile_run(start, t), j]
                 drawing = 3 * states * n
                 normals_into(key_tile[:drawing], counter, shock_tile[:drawing], scratch)
             for j in range(states):
@@ -595,29 +595,29 @@ def _tiled_partial_kernel(poles: int):
                     x = c[f]
                     if not tile_holds(x.strides, start, j, states):
                         for t in range(n):
-                            c_tile[f, t, 0] = x[start + t, j]
+                            c_tile[f, t, 0] = x[tile_run(start, t), j]
                 for f in range(pole_fields):
                     x3 = q[f]
                     if not tile_holds(x3.strides, start, j, states):
                         for t in range(n):
                             for p in range(poles):
-                                q_tile[f, t, 0, p] = x3[start + t, j, p]
+                                q_tile[f, t, 0, p] = x3[tile_run(start, t), j, p]
                 for f in range(term_names):
                     x = w[f]
                     if not tile_holds(x.strides, start, j, states):
                         for t in range(n):
-                            w_tile[f, t, 0] = x[start + t, j]
+                            w_tile[f, t, 0] = x[tile_run(start, t), j]
                 for f, x in enumerate((speed, noise_scale)):
                     if not tile_holds(x.strides, start, j, states):
                         for t in range(n):
-                            rule_tile[f, t] = x[start + t, j]
+                            rule_tile[f, t] = x[tile_run(start, t), j]
                 for d in range(3):
                     if drawn:
                         for t in range(n):
                             rule_tile[2 + d, t] = shock_tile[(d * states + j) * n + t]
                     elif not tile_holds(shocks[d].strides, start, j, states):
                         for t in range(n):
-                            rule_tile[2 + d, t] = shocks[d][start + t, j]
+                            rule_tile[2 + d, t] = shocks[d][tile_run(start, t), j]
                 for t in range(n):  # the vectorized loop: straight-line, over runs
                     rate, scale = rule_tile[0, t], rule_tile[1, t]
                     shock = (rule_tile[2, t], rule_tile[3, t], rule_tile[4, t])
@@ -628,7 +628,7 @@ def _tiled_partial_kernel(poles: int):
                         out_tile[k, t] = decided[k]
                 for k in range(8):
                     for t in range(n):
-                        out[k, start + t, j] = out_tile[k, t]
+                        out[k, tile_run(start, t), j] = out_tile[k, t]
 
     signature = [
         types.void(STATE, POLES, WEIGHTS, IN2, IN2, SHOCKS, KEYS, types.uint64, types.boolean, OUT3)

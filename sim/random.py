@@ -16,7 +16,7 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
-from sim.compiling import compiled
+from sim.compiling import compiled, tile_run
 
 _GOLDEN = 0x9E3779B97F4A7C15
 
@@ -283,7 +283,7 @@ def _normal_tile(keys, counter, start, n, out, scratch):
     """`normals_into` for the tile of `n` keys from `start`."""
     uniforms, normals, tails, tail_uniforms, tail_normals, logs, depths = scratch
     for t in range(n):
-        uniforms[t] = uniform_of(keys[start + t], counter)
+        uniforms[t] = uniform_of(keys[tile_run(start, t)], counter)
     for t in range(n):
         _, y = reflected(uniforms[t])
         normals[t] = central(y)  # the tails' numbers replaced below
@@ -315,7 +315,7 @@ def _normal_tile(keys, counter, start, n, out, scratch):
     for k in range(count):
         normals[tails[k]] = tail_normals[k]
     for t in range(n):
-        out[start + t] = normals[t]
+        out[tile_run(start, t)] = normals[t]
 
 
 @compiled(

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from sim.arrays import frozen, same_objects, total
+from sim.compiling import tile_run
 from sim.decision import Choice, Response
 from sim.dynamics.aftermath import aftermath
 from sim.dynamics.challenger import (
@@ -397,7 +398,7 @@ def stochastic_events_kernel(states: int, poles: int, holding: bool):
             m = states * m
             _draws(history_keys[m : m + states * states * n], counter, dispute_draws)
             for t in range(n):
-                r = start + t
+                r = tile_run(start, t)
                 threat[r], missile, nuclear = tests_of_draws(
                     threat[r],
                     tests[0, t],
@@ -414,13 +415,14 @@ def stochastic_events_kernel(states: int, poles: int, holding: bool):
                 events[r, nuclear_event] += nuclear
                 events[r, crisis_event] += crisis
             if holding and copying:
-                for r in range(start, start + n):
+                for t in range(n):
+                    r = tile_run(start, t)
                     for i in range(states):
                         for p in range(poles):
                             for lever in range(levers_count):
                                 levers[r, i, p, lever] = levers_before[r, i, p, lever]
             for t in range(n):
-                r = start + t
+                r = tile_run(start, t)
                 met = 0
                 for i in range(states):
                     happens = summit_draws[t * states + i] < summit_chance[r]
@@ -445,7 +447,7 @@ def stochastic_events_kernel(states: int, poles: int, holding: bool):
                 )
                 momentum[r] = momentum_after(momentum[r], np.float64(met), summit_size[r])
             for t in range(n):
-                r = start + t
+                r = tile_run(start, t)
                 for i in range(states):
                     for j in range(states):
                         drawn = _disputed(linked, dispute_draws, history_chance, r, t, i, j, states)
