@@ -538,6 +538,7 @@ def _tiled_review_kernel(poles: int):
     the compiled closure; Numba's disk cache keys a closure by its constants.)"""
     run_fields, state_fields, pair_fields = len(RUN_FIELDS), len(STATE_FIELDS), len(PAIR_FIELDS)
     flags, pole_fields, levers_n = len(FLAGS), len(POLE_FIELDS), len(LEVERS)
+    assert (pole_fields, pair_fields, flags) == (10, 9, 3)  # the tuples of views below
 
     def kernel(
         u,
@@ -563,12 +564,21 @@ def _tiled_review_kernel(poles: int):
     ):
         runs, middle, reviewing = levers.shape[0], levers.shape[1], levers.shape[2]
         # a tile's inputs, the runs first as the equations read them (the middle power's
-        # axis of length 1: one middle power at a time), the flags as factors
+        # axis of length 1: one middle power at a time), the flags as factors. A field per
+        # great power is stored the runs last (`*_rows`) and read through its transpose (a
+        # tuple of views, Fortran order): a great power's numbers for the tile's runs are
+        # adjacent, so the loops over runs load them whole instead of every `poles`-th
+        # number (the review of a 16,384-run block 3.9 -> 3.5 ms)
         u_tile = np.empty((run_fields, TILE))
-        g_tile = np.empty((pole_fields, TILE, poles))
         s_tile = np.empty((state_fields, TILE, 1))
-        q_tile = np.empty((pair_fields, TILE, 1, poles))
-        b_tile = np.empty((flags, TILE, 1, poles))
+        g_rows = np.empty((pole_fields, poles, TILE))
+        q_rows = np.empty((pair_fields, poles, 1, TILE))
+        b_rows = np.empty((flags, poles, 1, TILE))
+        gr, qr = g_rows, q_rows
+        g_tile = (gr[0].T, gr[1].T, gr[2].T, gr[3].T, gr[4].T)
+        g_tile = (*g_tile, gr[5].T, gr[6].T, gr[7].T, gr[8].T, gr[9].T)
+        q_tile = (qr[0].T, qr[1].T, qr[2].T, qr[3].T, qr[4].T, qr[5].T, qr[6].T, qr[7].T, qr[8].T)
+        b_tile = (b_rows[0].T, b_rows[1].T, b_rows[2].T)
         # the levers' inputs and outputs, and the expectations, the runs last
         lv_tile = np.empty((len(LEVER_FIELDS), poles, levers_n, TILE))
         held_tile = np.empty((middle, poles, levers_n, TILE))
@@ -588,7 +598,7 @@ def _tiled_review_kernel(poles: int):
                 if not run_tile_holds(x2.strides, start):
                     for t in range(n):
                         for p in range(poles):
-                            g_tile[f, t, p] = x2[start + t, p]
+                            g_rows[f, p, t] = x2[start + t, p]
             for f in range(len(LEVER_FIELDS)):
                 x3 = lv[f]
                 if not run_tile_holds(x3.strides, start):
@@ -618,13 +628,13 @@ def _tiled_review_kernel(poles: int):
                     if not tile_holds(x3.strides, start, i, middle):
                         for t in range(n):
                             for p in range(poles):
-                                q_tile[f, t, 0, p] = x3[start + t, i, p]
+                                q_rows[f, p, 0, t] = x3[start + t, i, p]
                 for f in range(flags):
                     xb = b[f]
                     if not tile_holds(xb.strides, start, i, middle):
                         for t in range(n):
                             for p in range(poles):
-                                b_tile[f, t, 0, p] = flag(xb[start + t, i, p])
+                                b_rows[f, p, 0, t] = flag(xb[start + t, i, p])
                 for c in range(reviewing):
                     p = pole_ids[c]
                     expects = expected[c, i]
