@@ -50,6 +50,7 @@ import numpy as np
 from numba import types
 
 from sim.arrays import same_objects
+from sim.compiling import tile_run
 from sim.kernels import adjust, compiled, jit, run_tile_holds, tile_holds, vertex
 from sim.params import LEVERS
 from sim.random import normal_scratch, normals_into
@@ -592,49 +593,49 @@ def _tiled_review_kernel(poles: int):
                 x1 = u[f]
                 if not run_tile_holds(x1.strides, start):
                     for t in range(n):
-                        u_tile[f, t] = x1[start + t]
+                        u_tile[f, t] = x1[tile_run(start, t)]
             for f in range(pole_fields):
                 x2 = g[f]
                 if not run_tile_holds(x2.strides, start):
                     for t in range(n):
                         for p in range(poles):
-                            g_rows[f, p, t] = x2[start + t, p]
+                            g_rows[f, p, t] = x2[tile_run(start, t), p]
             for f in range(len(LEVER_FIELDS)):
                 x3 = lv[f]
                 if not run_tile_holds(x3.strides, start):
                     for t in range(n):
                         for p in range(poles):
                             for k in range(levers_n):
-                                lv_tile[f, p, k, t] = x3[start + t, p, k]
+                                lv_tile[f, p, k, t] = x3[tile_run(start, t), p, k]
             for t in range(n):
                 for i in range(middle):
                     for p in range(poles):
                         for k in range(levers_n):
-                            held_tile[i, p, k, t] = held_levers[start + t, i, p, k]
+                            held_tile[i, p, k, t] = held_levers[tile_run(start, t), i, p, k]
             if noisy:
                 for t in range(n):
                     for i in range(middle):
                         for c in range(reviewing):
                             for k in range(levers_n):
-                                shock_tile[i, c, k, t] = lever_shock[start + t, i, c, k]
+                                shock_tile[i, c, k, t] = lever_shock[tile_run(start, t), i, c, k]
             for i in range(middle):
                 for f in range(state_fields):
                     x2 = s[f]
                     if not tile_holds(x2.strides, start, i, middle):
                         for t in range(n):
-                            s_tile[f, t, 0] = x2[start + t, i]
+                            s_tile[f, t, 0] = x2[tile_run(start, t), i]
                 for f in range(pair_fields):
                     x3 = q[f]
                     if not tile_holds(x3.strides, start, i, middle):
                         for t in range(n):
                             for p in range(poles):
-                                q_rows[f, p, 0, t] = x3[start + t, i, p]
+                                q_rows[f, p, 0, t] = x3[tile_run(start, t), i, p]
                 for f in range(flags):
                     xb = b[f]
                     if not tile_holds(xb.strides, start, i, middle):
                         for t in range(n):
                             for p in range(poles):
-                                b_rows[f, p, 0, t] = flag(xb[start + t, i, p])
+                                b_rows[f, p, 0, t] = flag(xb[tile_run(start, t), i, p])
                 for c in range(reviewing):
                     p = pole_ids[c]
                     expects = expected[c, i]
@@ -669,18 +670,20 @@ def _tiled_review_kernel(poles: int):
                 for i in range(middle):
                     for c in range(reviewing):
                         for k in range(levers_n):
-                            levers[start + t, i, c, k] = out_tile[0, i, c, k, t]
+                            levers[tile_run(start, t), i, c, k] = out_tile[0, i, c, k, t]
             if slopes:
                 for t in range(n):
                     for i in range(middle):
                         for c in range(reviewing):
                             for k in range(levers_n):
-                                lever_slope[start + t, i, c, k] = out_tile[1, i, c, k, t]
-                                lever_curvature_out[start + t, i, c, k] = out_tile[2, i, c, k, t]
+                                lever_slope[tile_run(start, t), i, c, k] = out_tile[1, i, c, k, t]
+                                lever_curvature_out[tile_run(start, t), i, c, k] = out_tile[
+                                    2, i, c, k, t
+                                ]
             for c in range(reviewing):
                 p = pole_ids[c]
                 for t in range(n):
-                    restraint_tile[0, t] = restraint_shock[start + t, c]
+                    restraint_tile[0, t] = restraint_shock[tile_run(start, t), c]
                 for t in range(n):
                     chosen, slope, curvature = restraint_review(
                         u_tile, g_tile, t, p, expected[c], strategic, restraint_tile[0, t], noisy
@@ -689,11 +692,11 @@ def _tiled_review_kernel(poles: int):
                     restraint_tile[2, t] = slope
                     restraint_tile[3, t] = curvature
                 for t in range(n):
-                    restraint[start + t, c] = restraint_tile[1, t]
+                    restraint[tile_run(start, t), c] = restraint_tile[1, t]
                 if slopes:
                     for t in range(n):
-                        restraint_slope[start + t, c] = restraint_tile[2, t]
-                        restraint_curvature[start + t, c] = restraint_tile[3, t]
+                        restraint_slope[tile_run(start, t), c] = restraint_tile[2, t]
+                        restraint_curvature[tile_run(start, t), c] = restraint_tile[3, t]
 
     signature = types.void(
         RUNS,
@@ -908,20 +911,20 @@ def _tiled_challenger_kernel(states: int, poles: int):
                 x1 = c[f]
                 if not run_tile_holds(x1.strides, start):
                     for t in range(n):
-                        c_tile[f, t] = x1[start + t]
+                        c_tile[f, t] = x1[tile_run(start, t)]
             for f in range(around):
                 x2 = a[f]
                 if not run_tile_holds(x2.strides, start):
                     for t in range(n):
                         for i in range(states):
-                            a_tile[f, t, i] = x2[start + t, i]
+                            a_tile[f, t, i] = x2[tile_run(start, t), i]
             for x2, tile in ((leverage, leverage_tile), (restraint, restraint_tile)):
                 if not run_tile_holds(x2.strides, start):
                     for t in range(n):
                         for p in range(poles):
-                            tile[t, p] = x2[start + t, p]
+                            tile[t, p] = x2[tile_run(start, t), p]
             for t in range(n):
-                key_tile[t] = keys[start + t]
+                key_tile[t] = keys[tile_run(start, t)]
             normals_into(key_tile[:n], counter, shock_tile, scratch)  # the shocks
             exposure = a_tile[A_EXPOSURE]
             for t in range(n):  # the vectorized loop: straight-line, over runs
@@ -942,7 +945,7 @@ def _tiled_challenger_kernel(states: int, poles: int):
                     z = z + parts[k]
                 out_tile[t] = provocation_choice(c_tile, t, z, noise_scale, shock_tile[t])
             for t in range(n):
-                out[start + t] = out_tile[t]
+                out[tile_run(start, t)] = out_tile[t]
 
     signature = types.void(CHALLENGER, AROUND_ARRAYS, IN2, IN2, F, F, KEYS1, types.uint64, OUT1)
     return compiled([signature], lazy=False, error_model="numpy")(kernel)
