@@ -157,7 +157,7 @@ def middle_power_numbers(w, state, caps: np.ndarray, thresholds) -> tuple[np.nda
         state.restriction[0],
         state.levers[0, :, :, K["coercion"]],
         caps[0, :, K["coercion"]],
-        w.dynamics.great_powers != "responsive",
+        w.great_powers_hold_levers,
         hedging,
         posture,
         restriction[0],

@@ -103,7 +103,7 @@ class GreatPower(mesa.Agent):
         powers hold levers), or a restriction and a reliability shock (responsive)."""
         i = target.index
         w = self.model.world
-        if w.dynamics.great_powers != "responsive":
+        if w.great_powers_hold_levers:
             cap = self.model.pressure_dispositions(self.model._pressures)[1]
             self.levers[i, K["tariff"]] = dynamics.tariff_on_lever(
                 self.levers[i : i + 1, K["tariff"]],
@@ -124,7 +124,7 @@ class GreatPower(mesa.Agent):
         """Stochastic coercion episodes and tariff shocks of step k on every middle power
         (responsive mode; otherwise its levers replace them)."""
         w, keys, levers = self.model.world, self.model.keys, self.model.levers
-        if w.dynamics.great_powers != "responsive":
+        if w.great_powers_hold_levers:
             return
         restriction, episodes = dynamics.coercion_episodes(
             w,
@@ -155,7 +155,7 @@ class GreatPower(mesa.Agent):
             magnitude,
         )
         self.reliability_shock, self.restriction[i] = float(shock[0]), restriction[0]
-        if self.model.world.dynamics.great_powers != "responsive":
+        if self.model.world.great_powers_hold_levers:
             self.levers[i, K["coercion"]] = dynamics.coercion_eased(
                 self.levers[i : i + 1, K["coercion"]], happens, magnitude
             )[0]
@@ -164,7 +164,7 @@ class GreatPower(mesa.Agent):
     def enforce_red_lines(self, security_before: np.ndarray, security_after: np.ndarray) -> None:
         """Strike middle powers whose alignment with its rival crossed its red line this step
         (securities are (1, M): before and after their choices)."""
-        if self.model.world.dynamics.great_powers != "responsive":
+        if self.model.world.great_powers_hold_levers:
             return
         restriction, crossed = dynamics.red_lines(
             self.model.world,

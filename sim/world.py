@@ -128,6 +128,14 @@ class CompiledWorld:
     def steps(self) -> int:
         return len(self.dates) - 1
 
+    @property
+    def great_powers_hold_levers(self) -> bool:
+        """Whether the great powers hold levers (`dynamics.great_powers` strategic: chosen;
+        scheduled: the scenario's) rather than follow the old reaction rules (responsive:
+        red lines and pressure on rival orientation). Every equation that differs between the
+        two reads this one test."""
+        return self.dynamics.great_powers != "responsive"
+
     @functools.cached_property
     def adversary(self) -> int:
         """The index of the challenger's adversary among the great powers (`protector`):

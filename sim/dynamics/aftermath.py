@@ -32,7 +32,7 @@ def aftermath(w: CompiledWorld, before, restriction, held, provocation, threat_t
     responses, the restriction (R, M, P) after red lines, the levers in force `held`
     (R, M, P, K), the challenger's choice `provocation` (R,) and, for a responsive
     challenger, its threat target (R,) (`responsive_threat_target`; None when strategic)."""
-    dyn, o = w.dynamics, w.opinion
+    o = w.opinion
     strategic = threat_target is None
     runs, states, poles = restriction.shape
     dprk = before.pressures["dprk_threat"]
@@ -50,7 +50,7 @@ def aftermath(w: CompiledWorld, before, restriction, held, provocation, threat_t
         pledge=np.empty(before.pledge.shape),
     )
     c = np.ascontiguousarray  # the kernel reads rows of contiguous arrays (no copy if so)
-    kernel = aftermath_kernel(states, poles, dyn.great_powers != "responsive", strategic)
+    kernel = aftermath_kernel(states, poles, w.great_powers_hold_levers, strategic)
     kernel(
         c(restriction),
         c(held),

@@ -131,7 +131,7 @@ def red_lines(
 def restriction_in_force(w: CompiledWorld, restriction: np.ndarray, coercion_lever: np.ndarray):
     """The restriction a middle power suffers (R, M', P'): the events' (responsive), or the
     coercion lever in force where it is higher (when the great powers hold levers)."""
-    if w.dynamics.great_powers == "responsive":
+    if not w.great_powers_hold_levers:
         return restriction
     return _suffered(restriction, coercion_lever)
 

@@ -93,14 +93,13 @@ def pairs_and_held(
         held = np.empty(np.shape(levers))
     else:  # the kernel reads the levers in force given (and writes no `held`)
         levers, held = np.asarray(held, dtype=np.float64), held
-    dyn = w.dynamics
     runs, states, poles = restriction.shape
     per_run = lambda x: read_only(x, (runs,))  # noqa: E731
     gain, doubt, drain, exposure = _pair_parameters(w, rows, runs, states)
     by_lever = (runs,) + caps.shape[1:]
     out = np.empty((6, runs, states, poles))
     flags = np.empty((3, runs, states, poles), dtype=np.bool_)
-    responsive = dyn.great_powers == "responsive"
+    responsive = not w.great_powers_hold_levers
     pairs_kernel(states, poles, np.shape(levers)[3], capping, responsive)(
         read_only(levers, np.shape(levers)),
         held if capping else np.empty((0, 0, 0, 0)),

@@ -151,7 +151,7 @@ def middle_power_context(
     runs, states, poles = restriction.shape
     fixed = _fixed_context(w, rows, restriction.shape)
 
-    if dyn.great_powers == "responsive":  # the old reaction rule: pressure on rival orientation
+    if not w.great_powers_hold_levers:  # the old reaction rule: pressure on rival orientation
         rival_orientation = aligned(-fixed["sign"][..., 0], economic[..., None])  # (R, M', P)
         trade_pressure = np.broadcast_to(
             levers["trade_pressure"][:, None, :], restriction.shape

@@ -80,7 +80,7 @@ def scheduled_event(
     s.events[:, EVENT_INDEX[ev.kind]] += 1
     m, i, p = ev.magnitude, ev.target, ev.partner_pole
     everyone = _constants(w).everyone
-    holding = w.dynamics.great_powers != "responsive"  # the great powers hold levers
+    holding = w.great_powers_hold_levers
     if ev.kind in ("missile_test", "nuclear_test"):
         s.threat = provocation(w, s.threat, ev.kind, m)
     elif ev.kind == "taiwan_crisis":
@@ -134,7 +134,7 @@ def apply_events(w: CompiledWorld, state: State, k: int, keys: Keys, pressures: 
     """Scheduled events of step k, then stochastic ones drawn from the configured rates."""
     levers = _pressure_levers(w, pressures)
     scheduled, elections, kinds = _calendar(w, k)
-    holding = w.dynamics.great_powers != "responsive"  # the great powers hold levers
+    holding = w.great_powers_hold_levers
     levers_now = scheduled_levers(w, state.levers, k)
     # A copy of each array this step changes in place (the threat and the Taiwan shock are
     # replaced, not changed; the camps and pledges change on their events only). The levers
@@ -224,7 +224,7 @@ def stochastic_events(
     c = _constants(w)
     missile_chance, nuclear_chance = _test_chances(w, s.provocation)
     runs, states, poles = s.restriction.shape
-    kernel = stochastic_events_kernel(states, poles, w.dynamics.great_powers != "responsive")
+    kernel = stochastic_events_kernel(states, poles, w.great_powers_hold_levers)
     summit_keys, partner_keys, history_keys = _flat_keys(keys)
     kernel(
         step_counter(k),
@@ -652,7 +652,7 @@ def respond(
     restrictions, shocks and summit momentum fade, ties recover."""
     restriction = before.restriction
     counts = before.events  # this step's counts, shared with `before` (not changed there)
-    if w.dynamics.great_powers == "responsive":
+    if not w.great_powers_hold_levers:  # responsive: red lines
         counts = counts.copy()
         coercion = _pressure_levers(w, before.pressures)["coercion"]
         restriction, crossed = red_lines(w, restriction, coercion, before.security, choice.security)
