@@ -5,12 +5,14 @@ to do so.
 
 Compiling: lazily on first use, cached on disk (`cache=True`: a new process, a Dask worker,
 loads the machine code instead of compiling again); where no cache directory is writable,
-compiled in memory in each process.
+compiled in memory in each process, as is a kernel whose cache entry cannot be loaded
+(with a warning saying which and what to delete).
 """
 
 from __future__ import annotations
 
 import functools
+import warnings
 
 import numba
 import numpy as np
@@ -29,8 +31,22 @@ def compiled(signature, vectorize: bool = False, lazy: bool = True, **options):
         def build():
             try:
                 built = make(signature, cache=True, **options)(fn)
-            except RuntimeError:
+            except RuntimeError:  # no writable cache directory
                 built = make(signature, **options)(fn)
+            except Exception as error:  # noqa: BLE001 (whatever a damaged entry raises)
+                # A cache entry that cannot be loaded: e.g. written by a process that loaded
+                # this file as a module of another name (Numba keys entries by file, and
+                # the entry then imports that name). Compiled in memory, with one line; if
+                # the error is the function's own, compiling again raises it.
+                built = make(signature, **options)(fn)
+                warnings.warn(
+                    f"{fn.__module__}.{fn.__qualname__}: its Numba disk cache entry could not "
+                    f"be loaded ({type(error).__name__}: {error}); compiled in memory instead. "
+                    f"Delete the {fn.__module__.rpartition('.')[2]}.* files of the package's "
+                    "__pycache__ (or of NUMBA_CACHE_DIR) to cache it again.",
+                    RuntimeWarning,
+                    stacklevel=3,
+                )
             # a vectorized function's NumPy ufunc: its loops for `signature`, called without
             # the Python-level type dispatch of Numba's dynamic ufunc
             return built.ufunc if vectorize else built

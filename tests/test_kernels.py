@@ -1,6 +1,7 @@
 """The compiled kernels (`sim/kernels.py`): where no cache directory is writable they compile
-in memory and give the same numbers as the cached ones; the vectorized `partial` kernel
-decides a block of runs as it decides each run alone; `vertex` (a select) picks as documented.
+in memory and give the same numbers as the cached ones (so does a kernel whose cache entry
+cannot be loaded, with one warning); the vectorized `partial` kernel decides a block of runs
+as it decides each run alone; `vertex` (a select) picks as documented.
 
 (What the kernels compute is held by the engine/Mesa equality tests, the invariance tests and
 tests/test_utility.py, which checks the terms, the sum and the decision rules.)
@@ -88,6 +89,46 @@ def test_a_new_process_loads_every_kernel_from_the_disk_cache_and_compiles_none(
     assert again.returncode == 0, again.stderr
     compiled_again = [line for line in again.stdout.splitlines() if "data saved" in line]
     assert compiled_again == [], compiled_again[:3]
+
+
+POISON = """
+import importlib.util
+import numpy as np
+spec = importlib.util.spec_from_file_location("hedgesim_copy", "sim/random.py")
+copy = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(copy)
+copy._normals(np.arange(10, dtype=np.uint64), np.uint64(3), np.empty(10))
+"""
+
+DRAW = """
+import sys
+import numpy as np
+from sim import random
+out = np.empty(10)
+random._normals(np.arange(10, dtype=np.uint64), np.uint64(3), out)
+np.save(sys.argv[1], out)
+"""
+
+
+@pytest.mark.slow
+def test_a_cache_entry_that_cannot_be_loaded_is_compiled_in_memory_with_one_warning(tmp_path):
+    # A process that loads a module's file under another name writes cache entries, keyed by
+    # the file, that a later process cannot load (their environment names a module that is
+    # not there): it must compile in memory and say so, not crash.
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NUMBA_CACHE_DIR": str(tmp_path / "cache")}
+    run = dict(env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    poisoned = subprocess.run([sys.executable, "-c", POISON], **run)
+    assert poisoned.returncode == 0, poisoned.stderr
+    out = tmp_path / "normals.npy"
+    drawn = subprocess.run([sys.executable, "-c", DRAW, str(out)], **run)
+    assert drawn.returncode == 0, drawn.stderr
+    warned = [line for line in drawn.stderr.splitlines() if "RuntimeWarning" in line]
+    assert len(warned) == 1, drawn.stderr
+    assert "sim.random._normals" in warned[0] and "could not be loaded" in warned[0]
+    assert "Traceback" not in drawn.stderr
+    expected = np.empty(10)
+    sim.random._normals(np.arange(10, dtype=np.uint64), np.uint64(3), expected)
+    np.testing.assert_array_equal(np.load(out), expected)
 
 
 def _random_context(rng, runs, states, poles):
