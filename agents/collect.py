@@ -13,10 +13,10 @@ Both tables are read from rows gathered at once (`Rows`): before each collection
 gathers the model table's row (name -> value) and every agent's values (a middle power's
 positions and government are its row of the model's world now, `model.now`; its hedging,
 posture and restrictions its row of every middle power's, computed together,
-`GeopoliticsModel.middle_power_readings`, one compiled pass: `middle_power_numbers`). A model column's reporter is Mesa's "function
-with arguments" form, `[row.__getitem__, [name]]`, and an agent column's its dict's
-`__getitem__` (a reporter Mesa calls with the agent): no Python call per column, nor per
-agent and column. None is a lambda, so batch_run can pickle them.
+`GeopoliticsModel.middle_power_readings`, one compiled pass: `middle_power_numbers`). A
+model column's reporter is a partial of the row's `get` (`Rows.model_reporters`), and an
+agent column's its dict's `__getitem__` (a reporter Mesa calls with the agent): no Python
+call per column, nor per agent and column. None is a lambda, so batch_run can pickle them.
 An agent a column of numbers does not apply to holds NaN there, not None: Mesa deep-copies
 every value but a number, a string or a tuple, and pandas reads both as NaN in a column of
 numbers (the same table).
@@ -25,6 +25,7 @@ numbers (the same table).
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import numpy as np
 from mesa import DataCollector
@@ -75,8 +76,11 @@ class Rows:
         )
 
     def model_reporters(self) -> dict:
-        """Mesa's model reporters: each column's value in the row, `[function, [arguments]]`."""
-        return {name: [self.model_row.__getitem__, [name]] for name in self.model_row_names}
+        """Mesa's model reporters: each column's value in the row, `partial(row.get, name)`,
+        which Mesa calls with the model as `row.get(name, model)` (`gather` writes every
+        name, so the model is never the value): Mesa's quickest form of reporter, a partial
+        (it tests a reporter's kind in turn, and calls a partial with no list to unpack)."""
+        return {name: partial(self.model_row.get, name) for name in self.model_row_names}
 
     def agent_reporters(self) -> dict:
         """Mesa's agent reporters: each column's `__getitem__`."""
