@@ -18,11 +18,12 @@ great power's column), read and written in place, so the engine's functions take
 without gathering it from the agents and the agents read what they return without copying
 it out to each. Arrays that the engine keeps derived values of by their identity are
 replaced at a change, never changed in place, as in the engine's step: the governing camps
-(`govern`), the pressures, the challenger's provocation. `world_state()` is a copy of the
-world now, for what must keep a moment's numbers: the world the step's choices are judged
-from (`before`) and the world at the end of each step (the record). Only those copies go to
-the engine's functions that keep what they derive with the State they are given, as a
-State no one changes once built (`state_pairs`, `levers_held`, `decision_context`); the
+(`govern`), the pressures, the challenger's provocation. What must keep a moment's
+numbers keeps them: the world at the end of each step (the record) is a copy of the world
+now (`world_state()`), and the world the step's choices are judged from (`before`) copies
+what the step changes in place after it and keeps the arrays the step replaces
+(`_kept_as_before`). Only those go to the engine's functions that keep what they derive
+with the State they are given, as a State no one changes once built (`state_pairs`, `levers_held`, `decision_context`); the
 world now goes only to `sim.dynamics.stochastic_events`, which changes it in place.
 
 A step (`step`), in the engine's order:
@@ -202,7 +203,7 @@ class GeopoliticsModel(mesa.Model):
         )
         self._live_pressures = {}
         self.levers = self._levers_in_force()
-        now.events = np.zeros_like(now.events)  # the step's counts
+        now.events = np.zeros(now.events.shape, now.events.dtype)  # the step's counts
         self._observe(self._events(k))
         self._decide()
         self._respond()
@@ -244,10 +245,28 @@ class GeopoliticsModel(mesa.Model):
         world now after the scheduled events, in place, each agent's part included (the
         equations of each entity's module, run by run; the responsive great powers'
         coercion episodes are drawn before, in `GreatPower.press`, as the engine draws
-        them). Returns a copy of the world after them: what the step's choices are
-        judged from (`_observe`), unchanged while the responses change the world now."""
+        them). Returns the world after them (`_kept_as_before`): what the step's choices
+        are judged from (`_observe`), unchanged while the responses change the world now."""
         dynamics.stochastic_events(self.world, self.now, k, self.keys)
-        return self.world_state()
+        return self._kept_as_before()
+
+    def _kept_as_before(self) -> dynamics.State:
+        """The world now as `before` keeps it: the numbers of `world_state()`, with copies
+        only of what the step changes in place from here on — the great powers' levers and
+        restraint (their choices, `GreatPower.advance`), the restrictions (red lines), the
+        step's counts — and of the challenger's provocation (its array, replaced only at a
+        change, stays the world now's: the engine keeps its test chances by its identity).
+        Every other array is the world now's until the step replaces it with a new one: the
+        positions by the choices, the aftermath's fields by its arrays (`_respond`), the
+        governing camps at a change of government (read-only); so none is shared once the
+        step is done, and `before` keeps its numbers whatever changes the world now later."""
+        now = self.now
+        return dynamics.State(
+            **{name: getattr(now, name) for name in _REPLACED},
+            **{name: getattr(now, name).copy() for name in _CHANGED_IN_RESPONSE},
+            camp=now.camp,
+            pressures=dict(now.pressures),
+        )
 
     def _dispatch(self, event, k: int) -> None:
         """A dated event, handed to the agent it concerns."""
@@ -372,16 +391,17 @@ class GeopoliticsModel(mesa.Model):
         great powers' reliability shocks and the Taiwan shock), computed again only when
         what they read has changed (the pressure arrays, the shocks to the bit): a step reads
         them at its start and its end, and between steps nothing changes them."""
-        # copies: the world now changes in place, and the levers keep the Taiwan shock
-        shocks, taiwan = self.now.reliability_shock.copy(), self.now.taiwan_shock.copy()
-        values = tuple(self._pressures.values())
-        shocked = shocks.tobytes() + taiwan.tobytes()
+        now = self.now
+        values = tuple(now.pressures.values())
+        shocked = now.reliability_shock.tobytes() + now.taiwan_shock.tobytes()
         made = self._levers_from
         if made is not None and made[1] == shocked and same_objects(made[0], values):
             return self.levers
         self._levers_from = (values, shocked)
-        dispositions = self.pressure_dispositions(self._pressures)[0]
-        return dispositions_in_force(dispositions, self._pressures, shocks, taiwan)
+        # copies: the world now changes in place, and the levers keep the Taiwan shock
+        shocks, taiwan = now.reliability_shock.copy(), now.taiwan_shock.copy()
+        dispositions = self.pressure_dispositions(now.pressures)[0]
+        return dispositions_in_force(dispositions, now.pressures, shocks, taiwan)
 
     def pressure_dispositions(
         self, pressures: dict[str, np.ndarray]
@@ -712,6 +732,10 @@ class GeopoliticsModel(mesa.Model):
 _CHANGING = tuple(
     name for name in dynamics.State.__dataclass_fields__ if name not in ("camp", "pressures")
 )
+# of those, what a step changes in place after its events (`_kept_as_before` copies them,
+# with the provocation) and what it replaces whole before the step's end
+_CHANGED_IN_RESPONSE = ("levers", "restraint", "restriction", "events", "provocation")
+_REPLACED = tuple(name for name in _CHANGING if name not in _CHANGED_IN_RESPONSE)
 
 
 def _initial_world(w) -> dynamics.State:

@@ -106,6 +106,31 @@ def test_every_event_kind_matches_the_engine(stress_params, rule):
         assert_run_matches(params, 11, run, 3, reference)
 
 
+@pytest.mark.parametrize("great_powers", ["strategic", "responsive"])
+def test_the_world_judged_from_shares_no_array_with_the_world_now(stress_params, great_powers):
+    """`before` keeps the arrays the step replaced in the world now and copies of those it
+    changed in place (`GeopoliticsModel._kept_as_before`): once a step is done it shares
+    none with the world now but the read-only camps and the pressures (replaced, never
+    changed), so writing into the world now leaves it alone."""
+
+    class Copying(agents.GeopoliticsModel):  # with a full copy of the world `before` keeps
+        def _kept_as_before(self):
+            self.copied = self.world_state()
+            return super()._kept_as_before()
+
+    params = with_values(stress_params, {"dynamics.great_powers": great_powers})
+    model = Copying(params, rng=11, run=1)
+    for _ in range(model.horizon):
+        model.step()
+        for name in sim.dynamics.State.__dataclass_fields__:
+            kept, copied = getattr(model.before, name), getattr(model.copied, name)
+            if name == "pressures":
+                assert kept == copied
+                continue
+            np.testing.assert_array_equal(kept, copied)  # the step changed none of it
+            assert name == "camp" or not np.shares_memory(kept, getattr(model.now, name)), name
+
+
 def test_parameters_over_runs_use_the_runs_element(stress_params):
     """A sweep's parameters are arrays over runs: the model for run r takes element r."""
     runs = 6
