@@ -123,6 +123,16 @@ def kernel_context(
     `weights` is the same object (a view follows its array's values). At one run (a Mesa
     step) that is a fifth of this function's cost."""
 
+    laid_context = None if laid is None or per_option else laid.get("context")
+    if laid_context is not None and laid_context[0] is ctx and shape in ((), laid_context[3]):
+        # laid out by its maker (`lay_context`): its views, if the weights lie over them too
+        hit = laid.get("weights")
+        lead = laid_context[3]
+        if hit is not None and hit[0] is weights and not hit[1] and hit[3] == {lead}:
+            laid_weights = hit[4]
+            wts = laid_weights.get(lead) or laid_weights.setdefault(lead, tuple(hit[2]))
+            return laid_context[1], laid_context[2], wts, lead
+
     def state_field(x):
         x = _float_array(x)
         return x if per_option or x.ndim == 0 else x[..., 0]
@@ -174,6 +184,21 @@ def kernel_context(
         laid_weights.get(lead) or laid_weights.setdefault(lead, tuple(flat(x) for x in wts)),
         lead,
     )
+
+
+_STATE_VIEWS = operator.itemgetter(*kernels.STATE_FIELDS)
+_POLE_VIEWS = operator.itemgetter(*kernels.POLE_FIELDS)
+
+
+def lay_context(ctx: Context, laid: dict, views: dict[str, np.ndarray], lead: tuple[int, int]):
+    """Keep in `laid` (the cache `kernel_context` is given) the kernels' views of `ctx`,
+    made by its maker, which knows their shapes: `views`, each field's float64 array on the
+    decisions' two axes `lead` (R, M') (state fields) or (R, M', P) (pole fields), what
+    `kernel_context` would make of it (the field without its trailing axis of length 1,
+    broadcast where it is not of that shape). `kernel_context(ctx, weights, laid=laid)`
+    then returns them for this `ctx` (the same object) instead of checking and viewing its
+    26 fields again: at one run, 21 us a step against 1."""
+    laid["context"] = (ctx, _STATE_VIEWS(views), _POLE_VIEWS(views), lead)
 
 
 def _on_two_axes(x, lead):

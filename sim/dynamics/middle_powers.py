@@ -27,7 +27,7 @@ from sim.influence import Pairs
 from sim.kernels import clip, compiled, jit
 from sim.random import Draws, uniform_at
 from sim.strategy_kernels import once_per_run
-from sim.utility import Context, aligned
+from sim.utility import Context, aligned, broadcast_view, lay_context
 from sim.world import CompiledWorld
 
 
@@ -210,7 +210,7 @@ def middle_power_context(
     frozen(*vars(out).values())  # no one changes a context: `read_only` passes them as they are
     col = lambda x: x[..., None]  # noqa: E731  (R, M') -> (R, M', 1)
     pole = lambda x: x[..., None]  # noqa: E731  (R, M', P) -> (R, M', P, 1)
-    return Context(
+    ctx = Context(
         threat=out.threat,
         rivalry=levers["rivalry"][:, None, None],
         taiwan=out.taiwan,
@@ -230,6 +230,54 @@ def middle_power_context(
         military=pole(pairs.military),
         consent=pole(pairs.consent),
     )
+    if rows is EVERY:
+        _lay_for_kernels(w, ctx, fixed, out, (runs, states), restriction.shape)
+    return ctx
+
+
+def _lay_for_kernels(w: CompiledWorld, ctx: Context, fixed: dict, out, lead, by_pole) -> None:
+    """The kernels' views of the engine's context `ctx` (`sim.utility.lay_context`), made
+    here where their shapes are known: the fields the context's kernel wrote (`out`) without
+    their axis of length 1, the others also laid over (R, M') or (R, M', P) where they are
+    not; those that no step changes (`fixed`) once per world. Only float64 fields are laid
+    (`kernel_context` converts others itself)."""
+    cached = w.__dict__.get("_fixed_kernel_views")
+    if cached is None or cached[0] is not fixed or cached[1] != lead:
+        views = {name: _laid(x, lead if x.ndim == 3 else by_pole) for name, x in fixed.items()}
+        cached = w.__dict__["_fixed_kernel_views"] = (fixed, lead, views)
+    views = dict(cached[2])
+    for name, x in vars(out).items():  # float64 and of their shapes: allocated so
+        views[name] = x[..., 0]
+    step_fields = (
+        ("rivalry", ctx.rivalry, lead),
+        ("ideal_security", ctx.ideal_security, lead),
+        ("ideal_economic", ctx.ideal_economic, lead),
+        ("last_security", ctx.last_security, lead),
+        ("last_economic", ctx.last_economic, lead),
+        ("last_autonomy", ctx.last_autonomy, lead),
+        ("reliability", ctx.reliability, by_pole),
+        ("military", ctx.military, by_pole),
+        ("consent", ctx.consent, by_pole),
+    )
+    for name, x, shape in step_fields:
+        if x.dtype is not _FLOAT64:
+            return
+        views[name] = _laid(x, shape)
+    lay_context(ctx, _kernel_laid(w), views, lead)
+
+
+def _laid(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """A context field (..., 1) as the kernels read it (`sim.utility.kernel_context`)."""
+    x = x[..., 0]
+    return x if x.shape == shape else broadcast_view(x, shape)
+
+
+_FLOAT64 = np.dtype(np.float64)
+
+
+def _kernel_laid(w: CompiledWorld) -> dict:
+    """The world's cache of the decisions' kernel views (`sim.utility.kernel_context`)."""
+    return w.__dict__.setdefault("_kernel_weights", {})
 
 
 def _exposures(w: CompiledWorld, rows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -439,7 +487,7 @@ def decide(w: CompiledWorld, ctx: Context, k: int, keys: np.ndarray) -> tuple[Ch
     and where they were heading (what the great powers forecast from)."""
     d = w.decision
     weights = _laid_weights(w, np.shape(ctx.last_security))
-    laid = w.__dict__.setdefault("_kernel_weights", {})  # their views, `kernel_context`
+    laid = _kernel_laid(w)  # their views, `kernel_context`
     if d.rule == "logit":
         uniforms = Choice(*(uniform_at(key, k) for key in keys))
         temperature = d.temperature[:, None, None]
