@@ -186,19 +186,16 @@ def kernel_context(
     )
 
 
-_STATE_VIEWS = operator.itemgetter(*kernels.STATE_FIELDS)
-_POLE_VIEWS = operator.itemgetter(*kernels.POLE_FIELDS)
-
-
-def lay_context(ctx: Context, laid: dict, views: dict[str, np.ndarray], lead: tuple[int, int]):
+def lay_context(ctx: Context, laid: dict, state: tuple, poles: tuple, lead: tuple[int, int]):
     """Keep in `laid` (the cache `kernel_context` is given) the kernels' views of `ctx`,
-    made by its maker, which knows their shapes: `views`, each field's float64 array on the
-    decisions' two axes `lead` (R, M') (state fields) or (R, M', P) (pole fields), what
-    `kernel_context` would make of it (the field without its trailing axis of length 1,
-    broadcast where it is not of that shape). `kernel_context(ctx, weights, laid=laid)`
-    then returns them for this `ctx` (the same object) instead of checking and viewing its
-    26 fields again: at one run, 21 us a step against 1."""
-    laid["context"] = (ctx, _STATE_VIEWS(views), _POLE_VIEWS(views), lead)
+    made by its maker, which knows their shapes: its state fields (`kernels.STATE_FIELDS`,
+    each a float64 array (R, M') on the decisions' two axes `lead`) and its pole fields
+    (`kernels.POLE_FIELDS`, each (R, M', P)), what `kernel_context` would make of them (the
+    field without its trailing axis of length 1, broadcast where it is not of that shape).
+    `kernel_context(ctx, weights, laid=laid)` then returns them for this `ctx` (the same
+    object) instead of checking and viewing its 26 fields again: at one run, 21 us a step
+    against 1."""
+    laid["context"] = (ctx, state, poles, lead)
 
 
 def _on_two_axes(x, lead):

@@ -237,33 +237,60 @@ def middle_power_context(
 
 def _lay_for_kernels(w: CompiledWorld, ctx: Context, fixed: dict, out, lead, by_pole) -> None:
     """The kernels' views of the engine's context `ctx` (`sim.utility.lay_context`), made
-    here where their shapes are known: the fields the context's kernel wrote (`out`) without
-    their axis of length 1, the others also laid over (R, M') or (R, M', P) where they are
-    not; those that no step changes (`fixed`) once per world. Only float64 fields are laid
-    (`kernel_context` converts others itself)."""
+    here where their shapes are known: the fields the context's kernel wrote (`out`) and the
+    others without their axis of length 1, the rivalry laid over the middle powers; those
+    that no step changes (`fixed`) once per world. Laid only where every field is a float64
+    array of the decisions' shape (`kernel_context` converts and broadcasts others itself)."""
     cached = w.__dict__.get("_fixed_kernel_views")
     if cached is None or cached[0] is not fixed or cached[1] != lead:
         views = {name: _laid(x, lead if x.ndim == 3 else by_pole) for name, x in fixed.items()}
         cached = w.__dict__["_fixed_kernel_views"] = (fixed, lead, views)
-    views = dict(cached[2])
-    for name, x in vars(out).items():  # float64 and of their shapes: allocated so
-        views[name] = x[..., 0]
-    step_fields = (
-        ("rivalry", ctx.rivalry, lead),
-        ("ideal_security", ctx.ideal_security, lead),
-        ("ideal_economic", ctx.ideal_economic, lead),
-        ("last_security", ctx.last_security, lead),
-        ("last_economic", ctx.last_economic, lead),
-        ("last_autonomy", ctx.last_autonomy, lead),
-        ("reliability", ctx.reliability, by_pole),
-        ("military", ctx.military, by_pole),
-        ("consent", ctx.consent, by_pole),
-    )
-    for name, x, shape in step_fields:
+    f = cached[2]
+    by_state = (ctx.ideal_security, ctx.ideal_economic, ctx.last_security, ctx.last_economic)
+    by_state += (ctx.last_autonomy,)
+    by_pair = (ctx.reliability, ctx.military, ctx.consent)
+    for x in by_state + by_pair + (ctx.rivalry,):
         if x.dtype is not _FLOAT64:
             return
-        views[name] = _laid(x, shape)
-    lay_context(ctx, _kernel_laid(w), views, lead)
+    ideal_s, ideal_e, last_s, last_e, last_a = [x[..., 0] for x in by_state]
+    reliability, military, consent = [x[..., 0] for x in by_pair]
+    if not (ideal_s.shape == ideal_e.shape == last_s.shape == last_e.shape == last_a.shape):
+        return
+    if ideal_s.shape != lead or not (reliability.shape == military.shape == consent.shape):
+        return
+    if reliability.shape != by_pole:
+        return
+    state = (
+        out.threat[..., 0],
+        _laid(ctx.rivalry, lead),
+        out.taiwan[..., 0],
+        f["defence_cost"],
+        f["diversification"],
+        ideal_s,
+        ideal_e,
+        out.neighbour_ties[..., 0],
+        out.neighbour_alignment[..., 0],
+        last_s,
+        last_e,
+        last_a,
+        f["economic_stickiness"],
+        f["autonomy_stickiness"],
+        f["appeasement"],
+        f["consent_complement"],
+    )
+    poles = (
+        f["sign"],
+        f["protector"],
+        f["capability"],
+        reliability,
+        out.market[..., 0],
+        out.coercion[..., 0],
+        out.memory[..., 0],
+        out.trade_pressure[..., 0],
+        military,
+        consent,
+    )
+    lay_context(ctx, _kernel_laid(w), state, poles, lead)
 
 
 def _laid(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
