@@ -51,10 +51,12 @@ from numba import types
 
 from sim.arrays import same_objects
 from sim.compiling import tile_run
+from sim.kernels import POLE_FIELDS as KERNEL_POLE_FIELDS
+from sim.kernels import STATE_FIELDS as KERNEL_STATE_FIELDS
 from sim.kernels import adjust, compiled, jit, run_tile_holds, tile_holds, vertex
 from sim.params import LEVERS
 from sim.random import normal_scratch, normals_into
-from sim.utility import broadcast_view
+from sim.utility import broadcast_view, kernel_views_of, laid_context
 
 FLAT = 1e-9  # a curvature above -FLAT: the middle power does not answer along that dimension
 
@@ -1074,6 +1076,11 @@ _ZERO = np.zeros(())  # what `tables` reads for a field not given (read only)
 _ZERO.setflags(write=False)
 
 CONTEXT_FIELDS = STATE_FIELDS[:7] + PAIR_FIELDS[:4]
+_ZERO_CONTEXT = SimpleNamespace(**dict.fromkeys(CONTEXT_FIELDS, _ZERO))  # every field 0
+# where the context fields `tables` reads lie among the kernels' views of a laid-out context
+# (`sim.utility.lay_context`: `sim.kernels.STATE_FIELDS` and `POLE_FIELDS` in order)
+_SEEN_STATE = tuple(KERNEL_STATE_FIELDS.index(name) for name in STATE_FIELDS[:7])
+_SEEN_POLES = tuple(KERNEL_POLE_FIELDS.index(name) for name in PAIR_FIELDS[:4])
 PAIRS_READ = ("reliability", "restriction", "inducement") + FLAGS
 
 
@@ -1088,7 +1095,7 @@ def tables(
     runs, middle, poles = np.shape(pledge if pairs is None else pairs.reliability)
     zero = _ZERO
     if ctx is None:  # the forecast reads no context: every field 0
-        ctx = SimpleNamespace(**dict.fromkeys(CONTEXT_FIELDS, zero))
+        ctx = _ZERO_CONTEXT
     if pairs is None:
         pairs = SimpleNamespace(**dict.fromkeys(PAIRS_READ, zero))
 
@@ -1131,19 +1138,24 @@ def tables(
         ctx.consent_complement,
     )
     targets = tuple([state(zero if x is None else x) for x in targets])
-    s = tuple([state(x) for x in seen]) + fixed.s + targets
-    seen_pairs = (
-        ctx.sign,
-        ctx.protector,
-        ctx.capability,
-        ctx.military,
-        pairs.reliability,
-        pairs.restriction,
-        pairs.inducement,
-    )
-    q = tuple([pair(x) for x in seen_pairs]) + (
-        fixed.exports,
-        pair(zero if pledge is None else pledge),
+    laid = None if ctx is _ZERO_CONTEXT else laid_context(ctx, kernel_views_of(w))
+    if laid is not None and laid[2] == by_state:  # the engine's context, laid out already
+        seen = [laid[0][i] for i in _SEEN_STATE]
+        seen_poles = [laid[1][i] for i in _SEEN_POLES]
+        s = tuple([read_only(x, by_state) for x in seen]) + fixed.s + targets
+        ctx_poles = tuple([read_only(x, by_pair) for x in seen_poles])
+    else:
+        s = tuple([state(x) for x in seen]) + fixed.s + targets
+        ctx_poles = tuple([pair(x) for x in (ctx.sign, ctx.protector, ctx.capability)])
+        ctx_poles += (pair(ctx.military),)
+    seen_pairs = (pairs.reliability, pairs.restriction, pairs.inducement)
+    q = (
+        ctx_poles
+        + tuple([pair(x) for x in seen_pairs])
+        + (
+            fixed.exports,
+            pair(zero if pledge is None else pledge),
+        )
     )
     flags = (pairs.reliability_interior, pairs.military_interior, pairs.coercion_binds)
     b = tuple([read_only(x, by_pair, bool) for x in flags])

@@ -198,6 +198,19 @@ def lay_context(ctx: Context, laid: dict, state: tuple, poles: tuple, lead: tupl
     laid["context"] = (ctx, state, poles, lead)
 
 
+def kernel_views_of(w) -> dict:
+    """The cache of the decisions' kernel views kept with the world `w` (`kernel_context`'s
+    `laid`: its weights' views, and the context laid out by `lay_context`)."""
+    return w.__dict__.setdefault("_kernel_weights", {})
+
+
+def laid_context(ctx: Context, laid: dict) -> tuple | None:
+    """The kernels' views of `ctx` laid out by its maker (`lay_context`): (state fields,
+    pole fields, the decisions' two axes), or None if `ctx` is not the context laid."""
+    hit = laid.get("context")
+    return hit[1:] if hit is not None and hit[0] is ctx else None
+
+
 def _on_two_axes(x, lead):
     x = np.broadcast_to(np.asarray(x, dtype=np.float64), lead)
     return x if len(lead) == 2 else x.reshape((-1, lead[-1] if lead else 1))

@@ -27,7 +27,7 @@ from sim.influence import Pairs
 from sim.kernels import clip, compiled, jit
 from sim.random import Draws, uniform_at
 from sim.strategy_kernels import once_per_run
-from sim.utility import Context, aligned, broadcast_view, lay_context
+from sim.utility import Context, aligned, broadcast_view, kernel_views_of, lay_context
 from sim.world import CompiledWorld
 
 
@@ -290,7 +290,7 @@ def _lay_for_kernels(w: CompiledWorld, ctx: Context, fixed: dict, out, lead, by_
         military,
         consent,
     )
-    lay_context(ctx, _kernel_laid(w), state, poles, lead)
+    lay_context(ctx, kernel_views_of(w), state, poles, lead)
 
 
 def _laid(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -300,11 +300,6 @@ def _laid(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
 
 
 _FLOAT64 = np.dtype(np.float64)
-
-
-def _kernel_laid(w: CompiledWorld) -> dict:
-    """The world's cache of the decisions' kernel views (`sim.utility.kernel_context`)."""
-    return w.__dict__.setdefault("_kernel_weights", {})
 
 
 def _exposures(w: CompiledWorld, rows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -514,7 +509,7 @@ def decide(w: CompiledWorld, ctx: Context, k: int, keys: np.ndarray) -> tuple[Ch
     and where they were heading (what the great powers forecast from)."""
     d = w.decision
     weights = _laid_weights(w, np.shape(ctx.last_security))
-    laid = _kernel_laid(w)  # their views, `kernel_context`
+    laid = kernel_views_of(w)  # their views, `kernel_context`
     if d.rule == "logit":
         uniforms = Choice(*(uniform_at(key, k) for key in keys))
         temperature = d.temperature[:, None, None]
