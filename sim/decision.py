@@ -20,7 +20,7 @@ from typing import NamedTuple
 import numpy as np
 
 from sim import kernels
-from sim.arrays import frozen
+from sim.arrays import frozen, same_objects
 from sim.kernels import LOWER, UPPER  # bounds of (security, economic, autonomy)  # noqa: F401
 from sim.random import Draws, step_counter
 from sim.utility import Context, broadcast_shape, broadcast_view, kernel_context
@@ -94,14 +94,23 @@ def _partial(
     `Draws` for the kernel to draw them, `sim.kernels.partial_kernel_drawing`; `laid`: the
     caller's cache of its weights' views, `sim.utility.kernel_context`)."""
     drawn = type(shocks) is Draws
-    shocks_shapes = [shocks.keys.shape[1:]] if drawn else [np.shape(x) for x in shocks]
-    # the distinct shapes only (np.broadcast_shapes costs per argument)
-    shape = broadcast_shape(
-        frozenset(
-            [x.shape if type(x) is np.ndarray else np.shape(x) for x in (speed, noise_scale)]
-            + shocks_shapes
+    # the decisions' shape: of the same arrays at every step of a world where the kernel
+    # draws (the rule's speed and noise, the keys), kept with their views (`laid`)
+    sources = (speed, noise_scale, shocks.keys) if drawn else ()
+    known = None if laid is None or not drawn else laid.get("shape")
+    if known is not None and same_objects(known[0], sources):
+        shape = known[1]
+    else:
+        shocks_shapes = [shocks.keys.shape[1:]] if drawn else [np.shape(x) for x in shocks]
+        # the distinct shapes only (np.broadcast_shapes costs per argument)
+        shape = broadcast_shape(
+            frozenset(
+                [x.shape if type(x) is np.ndarray else np.shape(x) for x in (speed, noise_scale)]
+                + shocks_shapes
+            )
         )
-    )
+        if laid is not None and drawn:
+            laid["shape"] = (sources, shape)
     state, poles, wts, lead = kernel_context(ctx, weights, shape, laid=laid)
     two_axes = state[0].shape
 

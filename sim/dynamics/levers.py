@@ -100,11 +100,12 @@ def pairs_and_held(
     out = np.empty((6, runs, states, poles))
     flags = np.empty((3, runs, states, poles), dtype=np.bool_)
     responsive = not w.great_powers_hold_levers
+    bounds, refs = _bounds_read(w, caps, by_lever)
     pairs_kernel(states, poles, np.shape(levers)[3], capping, responsive)(
         read_only(levers, np.shape(levers)),
         held if capping else np.empty((0, 0, 0, 0)),
-        read_only(caps, by_lever),
-        read_only(references(w, caps), (runs, poles, 2)),
+        bounds,
+        refs,
         gain,
         doubt,
         drain,
@@ -129,6 +130,21 @@ def pairs_and_held(
         trade_pressure=out[4],
         consent=out[5],
     ), held
+
+
+def _bounds_read(w: CompiledWorld, caps: np.ndarray, by_lever: tuple[int, ...]) -> tuple:
+    """The bounds `caps` and their 2025 references (`references`) as `pairs_kernel` reads
+    them (read-only views over the runs `by_lever` (R, P, K)), kept with the world while the
+    bounds are the same read-only array (the engine's: until a pressure changes), not looked
+    up again at every step."""
+    hit = w.__dict__.get("_pairs_bounds")
+    if hit is None or hit[0] is not caps or hit[1] != by_lever:
+        runs, poles = by_lever[:2]
+        refs = read_only(references(w, caps), (runs, poles, 2))
+        hit = (caps, by_lever, read_only(caps, by_lever), refs)
+        if not caps.flags.writeable:  # a caller's own array may change: not kept
+            w.__dict__["_pairs_bounds"] = hit
+    return hit[2], hit[3]
 
 
 COMMITMENT, TARIFF, MILITARY, COERCION = K["commitment"], K["tariff"], K["military"], K["coercion"]
