@@ -66,7 +66,7 @@ def checked(cfg: DictConfig) -> tuple[SweepSpec, SweepPlan, bool]:
 
 def begin(checked_job: tuple[SweepSpec, SweepPlan, bool]) -> None:
     """Begin the Dask workers' start-up while Hydra launches the job (`begin_workers`)."""
-    begin_workers(checked_job[0])
+    begin_workers(checked_job[0], checked_job[1])
 
 
 COMMAND = HydraCommand(

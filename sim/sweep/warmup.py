@@ -1,0 +1,54 @@
+"""The kernels of a sweep loaded once, in the server a LocalCluster forks its workers from.
+
+A process loads the engine's compiled kernels from Numba's disk cache the first time it runs
+each one: 0.9 CPU-s for the first run of a sweep (its probe, `sim.sweep.plan.probe`). The
+workers of a LocalCluster are forked from one server process (`sim.sweep.executors`), which
+imports this module last of what it imports before forking any (`WORKER_MODULES`): importing
+it computes the probe of the sweep named by the environment variable `WARMUP_PLAN` (set by
+`sim.sweep.executors.start_worker_server` when it starts the server, `sealed(plan)`). So the
+server loads the kernels once, while the sweep's own process launches and plans, and every
+worker is born with them. Which kernels a run needs depends on its parameters, hence the
+sweep's own plan, cut to run 0 (the probe's one run; a few kilobytes).
+
+Only a warm-up: without the variable, or if anything goes wrong, nothing is loaded here and
+each worker loads the kernels at its probe as before; no number depends on where a kernel was
+loaded.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import os
+import pickle
+
+from sim.sweep.memory import freeze_before_chunks
+from sim.sweep.plan import SweepPlan, probe
+
+WARMUP_PLAN = "HEDGESIM_SWEEP_WARMUP_PLAN"
+
+
+def sealed(plan: SweepPlan) -> str:
+    """`plan` cut to its first design point (all the probe runs), as the variable's text."""
+    first = dataclasses.replace(plan, points=plan.points[:1])
+    return base64.b64encode(pickle.dumps(first)).decode("ascii")
+
+
+def warm_up() -> None:
+    """Compute the probe of the plan in WARMUP_PLAN (this process's own variable, from the
+    process that started it), if any; whatever goes wrong is left to the workers' probes."""
+    text = os.environ.get(WARMUP_PLAN)
+    if not text:
+        return
+    try:
+        probe(pickle.loads(base64.b64decode(text)))
+    except Exception:  # noqa: BLE001 - a warm-up only: the workers' probes report any error
+        return
+    finally:
+        # The probe froze this process's objects for the collector (`freeze_before_chunks`);
+        # a worker forked from it freezes again before its first chunk, to freeze what Dask
+        # made in it as well.
+        freeze_before_chunks.cache_clear()
+
+
+warm_up()
