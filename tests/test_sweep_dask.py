@@ -125,3 +125,25 @@ def test_workers_keep_freed_memory_whatever_their_environment(tmp_path, cluster)
     assert cli.main([*ARGS, f"sweep.store={store}", "sweep.executor=dask", address]) == 0
     with distributed.Client(cluster) as client:
         assert 1 in set(client.run(tuned).values())  # (a worker without a chunk has 0)
+
+
+def test_the_worker_server_warm_up_computes_the_probe_and_leaves_any_error_to_the_workers(
+    tmp_path, monkeypatch
+):
+    # The server the LocalCluster forks its workers from computes the sweep's probe first
+    # (`sim.sweep.warmup`), given the plan cut to its first point in its environment.
+    import base64
+    import pickle
+
+    from sim.sweep import warmup
+    from sim.sweep.plan import probe
+
+    _, plan, _ = cli.prepare([*ARGS, f"sweep.store={tmp_path / 's.zarr'}"])
+    sealed = warmup.sealed(plan)
+    first = pickle.loads(base64.b64decode(sealed))
+    assert len(first.points) == 1 and len(plan.points) > 1
+    assert probe(first).equals(probe(plan))  # the same runs as the workers' probe
+    monkeypatch.setenv(warmup.WARMUP_PLAN, sealed)
+    warmup.warm_up()
+    monkeypatch.setenv(warmup.WARMUP_PLAN, "not a plan")
+    warmup.warm_up()  # a warm-up only: nothing raised
