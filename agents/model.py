@@ -205,7 +205,7 @@ class GeopoliticsModel(mesa.Model):
         self.levers = self._levers_in_force()
         now.events = np.zeros(now.events.shape, now.events.dtype)  # the step's counts
         self._observe(self._events(k))
-        self._decide()
+        self.middle_powers.shuffle_do("decide")  # synchronous: the order changes nothing
         self._respond()
         self.levers = self._levers_in_force()
         if self._seats:
@@ -318,16 +318,6 @@ class GeopoliticsModel(mesa.Model):
         n = len(choice)
         rows = zip(*[x[0].tolist() for x in (*choice, *response)], strict=True)
         self._decided = tuple((Choice(*row[:n]), row[n:]) for row in rows)
-
-    def _decide(self) -> None:
-        """Every middle power decides, in an order shuffled by Mesa's generator as
-        `AgentSet.shuffle_do` shuffles it (the same draws from `model.random`, so what a
-        model draws from it later is unchanged), in a plain loop: synchronous decisions make
-        the order change nothing, and the loop costs half of `shuffle_do`."""
-        order = list(self._state_agents)
-        self.middle_powers.random.shuffle(order)
-        for mp in order:
-            mp.decide()
 
     def _respond(self) -> None:
         """Responses, synchronously from the world after the middle powers' decisions: red
