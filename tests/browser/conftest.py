@@ -85,16 +85,18 @@ def stop(server: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def served(folder: Path, *flags: str):
+def served(folder: Path, *flags: str, cwd: Path = ROOT):
     """`python -m experiments.classroom.app` on a free loopback port (what `make demo` runs),
-    with `flags`; yields (url, log path) once it serves, and stops it after."""
+    with `flags`, from the checkout `cwd` (`-m` imports its own code first: this one, or
+    another for `benchmarks/bench_dashboard.py --baseline`); yields (url, log path) once it
+    serves, and stops it after."""
     port = free_port()
     log = folder / "server.log"
     with open(log, "w") as out:
         server = subprocess.Popen(
             [sys.executable, "-m", "experiments.classroom.app", *flags]
             + ["--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT,
+            cwd=cwd,
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,

@@ -8,9 +8,12 @@ nothing new, or something other than what the model says.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -157,3 +160,36 @@ def test_play_steps_on_its_own_and_pause_stops_it(page, traffic, dashboard_url):
         expected.step()
     shows(page, ".hs-threat", f"{expected.threat:.3f}")
     assert traffic.outside == [] and traffic.failed == []
+
+
+def test_the_step_click_benchmark_times_clicks_and_records_them(tmp_path):
+    # benchmarks/bench_dashboard.py on this tree, a few clicks: a smoke test, nothing timed
+    out = tmp_path / "dashboard.jsonl"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_dashboard.py")]
+        + ["--rounds", "1", "--clicks", "2", "--json", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    (record,) = [json.loads(line) for line in out.read_text().splitlines()]
+    assert record["benchmark"] == "dashboard_step_click" and record["clicks"] == 2
+    assert 0 < record["min_ms"] <= record["median_ms"] <= record["max_ms"]
+    assert "STEP click: min" in result.stdout
+
+
+def test_the_step_click_benchmark_refuses_a_baseline_without_a_dashboard(tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_dashboard.py")]
+        + ["--baseline", str(tmp_path), "--json", str(tmp_path / "x.jsonl")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"error: --baseline = {tmp_path}: not a hedgesim checkout")
