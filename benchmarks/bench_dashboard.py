@@ -12,7 +12,7 @@ measured in the page's own clock, from the click to the step label reading the n
 the server's Mesa step, the page's new numbers, the map redrawn, sent over the websocket and
 rendered. A round serves each tree once (the order swapped every round) and presses STEP
 `--clicks` times from a fresh page, after one click not counted (the first loads what a step
-loads once). Records are added to results/dashboard.jsonl (or `--json`).
+loads once). Records are added to benchmarks/results/dashboard.jsonl (or `--json`).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from measure import ROOT, commit_of, load, machine  # noqa: E402
 
 from tests.browser.conftest import CHROMIUM_ARGS, chromium_path, served  # noqa: E402
 
-RECORDS = ROOT / "results" / "dashboard.jsonl"
+RECORDS = ROOT / "benchmarks" / "results" / "dashboard.jsonl"
 
 # The click and the wait for the label, timed in the page: `performance.now()` when the
 # click is dispatched, then each animation frame until the label shows `to_step`.
