@@ -530,15 +530,18 @@ def restraint_review(u, g, r, p, expected, strategic, shock, noisy):
 TILE = 64
 
 
-def _tiled_review_kernel(poles: int):
-    """The review kernel for `poles` great powers in the world (module docstring, "SIMD"):
+def _tiled_review_kernel(poles: int, middle: int):
+    """The review kernel for `poles` great powers and `middle` middle powers in the world
+    (module docstring, "SIMD"):
     per tile of runs, the fields of the runs and great powers, then of each middle power in
     turn, are copied into contiguous scratch arrays of constant shape (`tile_holds`: a field
     the same for every run or middle power is copied once); what each great power under review
     expects of the middle power, then its review of each lever slot that some run of the
     block may use, are loops over the tile's runs (the vectorized loops); the restraints
-    last, from what each great power expects of every middle power. (`poles` is a constant of
-    the compiled closure; Numba's disk cache keys a closure by its constants.)"""
+    last, from what each great power expects of every middle power. (`poles` and `middle` are
+    constants of the compiled closure, so the restraint's sum over the middle powers is
+    unrolled and its loop over runs vectorized too; Numba's disk cache keys a closure by its
+    constants.)"""
     run_fields, state_fields, pair_fields = len(RUN_FIELDS), len(STATE_FIELDS), len(PAIR_FIELDS)
     flags, pole_fields, levers_n = len(FLAGS), len(POLE_FIELDS), len(LEVERS)
     assert (pole_fields, pair_fields, flags) == (10, 9, 3)  # the tuples of views below
@@ -565,7 +568,7 @@ def _tiled_review_kernel(poles: int):
         restraint_slope,
         restraint_curvature,
     ):
-        runs, middle, reviewing = levers.shape[0], levers.shape[1], levers.shape[2]
+        runs, reviewing = levers.shape[0], levers.shape[2]
         # a tile's inputs, the runs first as the equations read them (the middle power's
         # axis of length 1: one middle power at a time), the flags as factors. A field per
         # great power is stored the runs last (`*_rows`) and read through its transpose (a
@@ -738,9 +741,9 @@ def review_kernel(u, s, q, b, g, *rest):
     vertex, plus noise `lever_shock` if `noisy`) into `levers`; the same for the restraint
     (R, P'). The slopes and curvatures are written only if `slopes` (the logit rule draws
     from them), else those arrays may be empty. Slots not `active` (P', K) (bounded at 0 in
-    every run) are 0. The kernel compiled for the number of great powers in the world
-    (`_tiled_review_kernel`)."""
-    _review_kernels(g[SIGN].shape[1])(u, s, q, b, g, *rest)
+    every run) are 0. The kernel compiled for the numbers of great and middle powers in the
+    world (`_tiled_review_kernel`)."""
+    _review_kernels(g[SIGN].shape[1], s[S_THREAT].shape[1])(u, s, q, b, g, *rest)
 
 
 # ----------------------------------------------------------------------------- elementwise
