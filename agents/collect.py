@@ -25,12 +25,14 @@ numbers (the same table).
 from __future__ import annotations
 
 import math
+import operator
 from functools import partial
 
 import numpy as np
 from mesa import DataCollector
 from numba import types
 
+from sim.arrays import same_objects
 from sim.dynamics.great_powers import suffered
 from sim.dynamics.levers import lever_in_force
 from sim.influence import K
@@ -70,6 +72,8 @@ class Rows:
         self._agents = ()  # the agents the columns hold a row for (`_rows_for`)
         # what `gather` writes at every collection, named once
         self._pressure_columns = tuple(f"pressure.{name}" for name in PRESSURE_KEYS)
+        self._pressures_of = operator.itemgetter(*PRESSURE_KEYS)  # their arrays, in that order
+        self._pressures_read = None  # the arrays the row's pressures were read from
         self._event_columns = tuple(f"events.{kind}" for kind in EVENT_KINDS)
         self._restriction_columns = tuple(
             self.columns[f"restriction_by_{gp}"] for gp in model.pole_codes
@@ -103,7 +107,12 @@ class Rows:
         m, c, row = self.model, self.columns, self.model_row
         for name, attribute in MODEL_COLUMNS.items():
             row[name] = getattr(m, attribute)
-        row.update(zip(self._pressure_columns, m.pressures.values(), strict=True))
+        # the pressures in force, read again only when one is replaced (their arrays are
+        # never changed in place: `GeopoliticsModel.pressure_dispositions`)
+        pressures = self._pressures_of(m.now.pressures)
+        if self._pressures_read is None or not same_objects(self._pressures_read, pressures):
+            row.update(zip(self._pressure_columns, m.pressures.values(), strict=True))
+            self._pressures_read = pressures
         row.update(zip(self._event_columns, m.event_counts.tolist(), strict=True))
         agents = tuple(m.agents)
         if agents != self._agents:  # the first collection (or an agent added or removed)

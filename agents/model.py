@@ -167,6 +167,7 @@ class GeopoliticsModel(mesa.Model):
         )
 
         self._levers_from = None  # what `levers` was computed from: `_levers_in_force`
+        self._bounds = None  # (the pressures' arrays, their bounds): `pressure_dispositions`
         self._live_pressures: dict[str, float] = {}
         self._fired: list = []
         # the world each step's choices are made from, set in each `_observe`
@@ -400,8 +401,14 @@ class GeopoliticsModel(mesa.Model):
         and the bounds of their levers (`sim.world.lever_caps`, which read only those),
         read only: the engine's (`sim.dynamics.pressure_bounds`), computed again only when a
         pressure changes (a scheduled or live change replaces a pressure's array, nothing
-        changes one in place: the engine's rule too)."""
-        return dynamics.pressure_bounds(self.world, pressures)
+        changes one in place: the engine's rule too). The last pair is kept here by the
+        pressures' arrays: one check instead of the engine's two (its caches look at the
+        pressures, then at the dispositions), twice a step."""
+        values = tuple(pressures.values())
+        held = self._bounds
+        if held is None or not same_objects(held[0], values):
+            held = self._bounds = (values, dynamics.pressure_bounds(self.world, pressures))
+        return held[1]
 
     def responses(self) -> Response:
         """The middle powers' last responses (targets and curvatures), (1, M) each."""
