@@ -22,6 +22,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from omegaconf import DictConfig, OmegaConf, open_dict
 
@@ -35,15 +36,20 @@ from experiments.command import (
 from experiments.config import ConfigError, available, explain, params_of, to_params
 from sim.progress import progress_bar
 from sim.sweep.executors import begin_workers, executor
-from sim.sweep.plan import SweepPlan, plan_sweep, scheduled_overrides
 from sim.sweep.spec import SweepSpec, parse_sweep
-from sim.sweep.store import begun, open_store, prepare_store
+
+# The plan and the store import the engine, xarray and Numba (1 s): imported where they are
+# used, so that this command begins its Dask workers first (`begin_workers`).
+if TYPE_CHECKING:
+    from sim.sweep.plan import SweepPlan
 
 INTERRUPTED = 130
 
 
 def checked(cfg: DictConfig) -> tuple[SweepSpec, SweepPlan, bool]:
     """Validate and plan: everything that can be wrong is found before any output."""
+    from sim.sweep.plan import plan_sweep
+
     if cfg.get("sweep") is None:
         raise ConfigError(
             f"sweep: choose a design with sweep=NAME; available: {', '.join(available('sweep'))}"
@@ -80,6 +86,8 @@ def prepare(argv: list[str]) -> tuple[SweepSpec, SweepPlan, bool]:
 
 
 def job(cfg: DictConfig) -> None:
+    from sim.sweep.plan import scheduled_overrides
+
     with refusals_as_one_line():
         spec, plan, progress = checked(cfg)
         for note in scheduled_overrides(plan):
@@ -102,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(spec: SweepSpec, plan: SweepPlan, progress: bool) -> int:
+    from sim.sweep.store import begun, open_store, prepare_store
+
     started = time.perf_counter()
     # What the store needs whatever the probe (`prepare_store`), in a thread of its own while
     # this one waits for the workers to start and compute the probe: paired timelines of a

@@ -37,12 +37,18 @@ import logging
 import uuid
 import warnings
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
-import xarray as xr
-
-from sim.sweep.plan import SweepPlan, probe, run_chunk
 from sim.sweep.spec import DaskSettings, SweepError, SweepSpec
 from sim.version import __version__
+
+# The engine (with `sim.sweep.plan`'s probe and run_chunk) and xarray are imported where a
+# chunk runs, not with this module: a sweep begins its Dask workers (`begin_workers`) before
+# its own process imports them.
+if TYPE_CHECKING:
+    import xarray as xr
+
+    from sim.sweep.plan import SweepPlan
 
 
 @contextlib.contextmanager
@@ -61,12 +67,16 @@ class InProcess:
         self.plan = plan
 
     def probe(self) -> xr.Dataset:
+        from sim.sweep.plan import probe
+
         return probe(self.plan)
 
     def start(self, chunks: Iterable[int]) -> None:
         """Nothing to begin ahead: this process computes a chunk when `run` reaches it."""
 
     def run(self, chunks: list[int]) -> Iterator[tuple[int, xr.Dataset]]:
+        from sim.sweep.plan import run_chunk
+
         for chunk in chunks:
             yield chunk, run_chunk(self.plan, chunk)
 
@@ -215,6 +225,8 @@ class OnDask:
     """Chunks on the workers of a Dask client, at most `window` per worker in flight."""
 
     def __init__(self, client, plan: SweepPlan, window: int):
+        from sim.sweep.plan import probe
+
         self.client, self.plan = client, plan
         workers = list(client.scheduler_info(n_workers=-1)["workers"])
         self.window = window * max(1, len(workers))
@@ -270,6 +282,8 @@ class OnDask:
             running.clear()
 
     def _submit(self, chunk: int):
+        from sim.sweep.plan import run_chunk
+
         key = f"hedgesim-chunk-{chunk}-{self.tag}"
         self.chunk_of[key] = chunk
         return self.client.submit(run_chunk, self.shared_plan, chunk, key=key, pure=False)

@@ -231,7 +231,7 @@ def run_range(plan: SweepPlan, start: int, stop: int) -> xr.Dataset:
             first_run=start,
             block_runs=block_runs(stop - start),
             variables=plan.variables,
-            observables=False,  # no outcome of a sweep is an observable (OUTCOMES)
+            observables=False,  # no outcome of a sweep is an observable (spec.outcomes)
         ):
             summaries.add(block)
     out = summaries.dataset(np.arange(start, stop, dtype=np.int64))

@@ -7,24 +7,33 @@ is one line naming the key, the value and what is allowed. Nothing here knows Hy
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from sim.engine import ALL_VARIABLES
 from sim.errors import HedgesimError
 
 DESIGNS = ("grid", "lhs", "sobol")
 EXECUTORS = ("inprocess", "dask")
-# What a run records that a sweep can summarise (sim.engine.ALL_VARIABLES plus the derived
-# hedging index); `posture` is always summarised.
-OUTCOMES = (*ALL_VARIABLES[:3], "hedging", *ALL_VARIABLES[3:])
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 class SweepError(HedgesimError):
     """A sweep that cannot run; str() is the one line to print."""
+
+
+@functools.cache
+def outcomes() -> tuple[str, ...]:
+    """What a run records that a sweep can summarise (sim.engine.ALL_VARIABLES plus the
+    derived hedging index); `posture` is always summarised. The engine is imported here, when
+    a sweep's outcomes are checked, not with this module: the configuration imports the schema
+    below, and a sweep begins its Dask workers before it imports the engine (1 s of imports,
+    `sim.sweep.executors.begin_workers`)."""
+    from sim.engine import ALL_VARIABLES
+
+    return (*ALL_VARIABLES[:3], "hedging", *ALL_VARIABLES[3:])
 
 
 @dataclass(frozen=True)
@@ -114,7 +123,7 @@ class SweepSettings:
     replicates: int = setting("runs per design point")
     seed: int = setting("draws the LHS / scrambles the Sobol sequence")
     chunk_runs: int = setting("runs per chunk: one engine call, one write")
-    outcomes: list[str] = setting(f"summarised at the horizon; from {list(OUTCOMES)}")
+    outcomes: list[str] = setting("summarised at the horizon; from sim.sweep.spec.outcomes()")
     trajectories: bool = setting("also keep every step of the outcomes")
     store: str = setting("path of the Zarr store")
     executor: str = setting(f"one of {list(EXECUTORS)}")
@@ -270,11 +279,11 @@ def _axis(name: str, key: str, entry: dict, design: str, where: str) -> Axis:
 
 def _outcomes(value: Any) -> tuple[str, ...]:
     if not isinstance(value, (list, tuple)) or not value:
-        raise SweepError(f"sweep.outcomes = {value!r}: a non-empty list from {list(OUTCOMES)}")
+        raise SweepError(f"sweep.outcomes = {value!r}: a non-empty list from {list(outcomes())}")
     for item in value:
-        if item not in OUTCOMES:
+        if item not in outcomes():
             raise SweepError(
-                f"sweep.outcomes = {item!r}: not an outcome; choose from {list(OUTCOMES)}"
+                f"sweep.outcomes = {item!r}: not an outcome; choose from {list(outcomes())}"
             )
     if len(set(value)) != len(value):
         raise SweepError(f"sweep.outcomes = {list(value)}: an outcome is listed twice")

@@ -21,9 +21,12 @@ import base64
 import dataclasses
 import os
 import pickle
+from typing import TYPE_CHECKING
 
 from sim.sweep.memory import freeze_before_chunks
-from sim.sweep.plan import SweepPlan, probe
+
+if TYPE_CHECKING:
+    from sim.sweep.plan import SweepPlan
 
 WARMUP_PLAN = "HEDGESIM_SWEEP_WARMUP_PLAN"
 
@@ -39,7 +42,9 @@ def warm_up() -> None:
     process that started it), if any; whatever goes wrong is left to the workers' probes."""
     text = os.environ.get(WARMUP_PLAN)
     if not text:
-        return
+        return  # the sweep's own process (`sealed`), or a server begun without a plan
+    from sim.sweep.plan import probe
+
     try:
         probe(pickle.loads(base64.b64decode(text)))
     except Exception:  # noqa: BLE001 - a warm-up only: the workers' probes report any error
