@@ -39,17 +39,17 @@ from sim.sweep.executors import begin_workers, executor
 from sim.sweep.spec import SweepSpec, parse_sweep
 
 # The plan and the store import the engine, xarray and Numba (1 s): imported where they are
-# used, so that this command begins its Dask workers first (`begin_workers`).
+# used, so that this command begins its Dask workers first (`checked`, `begin_workers`).
 if TYPE_CHECKING:
     from sim.sweep.plan import SweepPlan
 
 INTERRUPTED = 130
 
 
-def checked(cfg: DictConfig) -> tuple[SweepSpec, SweepPlan, bool]:
-    """Validate and plan: everything that can be wrong is found before any output."""
-    from sim.sweep.plan import plan_sweep
-
+def checked(cfg: DictConfig, begin: bool = False) -> tuple[SweepSpec, SweepPlan, bool]:
+    """Validate and plan: everything that can be wrong is found before any output. With
+    `begin`, the Dask workers' start-up begins as soon as the sweep's settings are read,
+    before this process imports the engine to check and plan them (`begin_workers`)."""
     if cfg.get("sweep") is None:
         raise ConfigError(
             f"sweep: choose a design with sweep=NAME; available: {', '.join(available('sweep'))}"
@@ -64,20 +64,23 @@ def checked(cfg: DictConfig) -> tuple[SweepSpec, SweepPlan, bool]:
     config = to_params(model)
     check_folder_name("name", config.name)
     check_folder_name("scenario.name", config.scenario.name)
+    if begin and isinstance(node, dict):
+        begin_workers(node, params_of(config), config.seed)
     spec = parse_sweep(node)
     check_folder_name("sweep.name", spec.name)
+    from sim.sweep.plan import plan_sweep
+
     plan = plan_sweep(spec, params_of(config), seed=config.seed)
     return spec, plan, bool(config.progress)
 
 
-def begin(checked_job: tuple[SweepSpec, SweepPlan, bool]) -> None:
-    """Begin the Dask workers' start-up while Hydra launches the job (`begin_workers`)."""
-    begin_workers(checked_job[0], checked_job[1])
+def checked_and_begun(cfg: DictConfig) -> tuple[SweepSpec, SweepPlan, bool]:
+    """`checked`, beginning the Dask workers' start-up on the way: what the command checks
+    before Hydra launches its job."""
+    return checked(cfg, begin=True)
 
 
-COMMAND = HydraCommand(
-    config_name="commands/sweep", validate=checked, job_folders=False, ahead=begin
-)
+COMMAND = HydraCommand(config_name="commands/sweep", validate=checked_and_begun, job_folders=False)
 
 
 def prepare(argv: list[str]) -> tuple[SweepSpec, SweepPlan, bool]:
