@@ -160,8 +160,9 @@ def begin_workers(settings: dict[str, Any], params: Params, seed: int) -> None:
     that the server imports what every worker needs, plans the sweep and loads its kernels
     (`sim.sweep.warmup`) while this process imports the engine, plans and launches. Settings
     that the sweep then refuses cost that server's work and nothing else: it only imports and
-    computes the probe, and ends with this process. Measured in timelines of a 10^6-run sweep
-    (load 2-5): the server begun 0.9-1.1 s after the command started instead of 2.6-5.0 s."""
+    computes the probe, and ends with this process. Measured in paired timelines of a 10^6-run
+    sweep (load 4-6): the server begun 0.9-2.0 s after the command started instead of
+    1.6-5.1 s (after the engine's imports and the plan)."""
     dask = settings.get("dask")
     address = dask.get("address") if isinstance(dask, dict) else None
     if settings.get("executor") == "dask" and not address:

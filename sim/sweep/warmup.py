@@ -59,7 +59,10 @@ def warm_up() -> None:
         plan = pickle.loads(base64.b64decode(text))
         if not isinstance(plan, SweepPlan):  # `unplanned`: plan it as the sweep does
             settings, params, seed = plan
-            plan = plan_sweep(parse_sweep(settings), params, seed)
+            planned = plan_sweep(parse_sweep(settings), params, seed)
+            # the probe's point only: the workers forked from here need none of the others
+            plan = dataclasses.replace(planned, points=planned.points[:1].copy())
+            del planned
         probe(plan)
     except Exception:  # noqa: BLE001 - a warm-up only: the workers' probes report any error
         return
