@@ -8,8 +8,8 @@ function that Hydra runs. `main(argv)`:
 2. composes and validates every job the command line asks for, with Hydra's compose API,
    before Hydra makes any folder: each job of a multirun sweep (expanded with Hydra's
    public override parser) or, past FULL_CHECK_JOBS jobs, every value of each swept key once;
-3. hands each checked job to the command's `ahead`, if any (what may begin while Hydra
-   launches: a sweep's Dask workers), and the command line to `hydra.main`.
+3. hands the command line to `hydra.main` (a command may begin work while it validates: the
+   sweep begins its Dask workers' start-up there, `experiments.sweep.checked_and_begun`).
 
 A broken config therefore never starts: one line on stderr `error: <key> = <value>:
 <allowed>`, exit status 2, no results folder. Every refusal is a `sim.errors.HedgesimError`
@@ -285,7 +285,6 @@ class HydraCommand:
     # Given each checked job before Hydra launches (Hydra composes and checks it again, about
     # 0.5 s): work that can begin meanwhile, and costs nothing to drop if the job fails
     # (a sweep's Dask workers, `sim.sweep.executors.begin_workers`).
-    ahead: Callable[[Any], None] | None = None
 
     def compose(
         self, overrides: list[str], config_dirs: list[str] = (), hydra: bool = False
@@ -372,10 +371,8 @@ class HydraCommand:
         argv = sys.argv[1:] if argv is None else list(argv)
         launch = launch or (lambda a: self.launch(a, job))
         with refusals_as_one_line():
-            checked = self.check_argv(argv)
+            self.check_argv(argv)
             plan = self.plan_outputs(argv) if self.job_folders else None
-        for job_settings in checked if self.ahead else ():
-            self.ahead(job_settings)
         with sigterm_as_interrupt():
             if plan is None:
                 launch(argv)

@@ -203,7 +203,7 @@ def test_history_pattern_targets_are_reported_not_fitted():
 
 
 def test_observables_can_be_left_out_without_changing_the_rest(default):
-    """A sweep summarises only recorded variables (`sim.sweep.spec.OUTCOMES`), so it asks
+    """A sweep summarises only recorded variables (`sim.sweep.spec.outcomes()`), so it asks
     for no observables; what it records is the same either way."""
     variables = ("security", "economic", "autonomy", "threat")
     full = sim.simulate(default, runs=6, seed=3, variables=variables)
