@@ -147,3 +147,29 @@ def test_the_worker_server_warm_up_computes_the_probe_and_leaves_any_error_to_th
     warmup.warm_up()
     monkeypatch.setenv(warmup.WARMUP_PLAN, "not a plan")
     warmup.warm_up()  # a warm-up only: nothing raised
+
+
+@pytest.mark.slow
+def test_workers_start_without_importing_the_command_again(tmp_path):
+    """`python -m experiments.sweep` on its own LocalCluster: multiprocessing runs the main
+    module again in every worker; the workers' server imports it first, so Hydra is imported
+    by the command and by the server, not by each worker (`-X importtime` counts)."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "experiments.sweep", *ARGS]
+        + [f"sweep.store={tmp_path / 's.zarr'}", "sweep.executor=dask", "sweep.dask.n_workers=2"],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    imported = [line.rpartition("|")[2].strip() for line in result.stderr.splitlines()]
+    assert imported.count("hydra") == 2  # the command and the workers' server
+    assert imported.count("sim.engine") == 2

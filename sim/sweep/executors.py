@@ -35,6 +35,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import logging
+import sys
 import uuid
 import warnings
 from collections.abc import Iterable, Iterator
@@ -193,7 +194,8 @@ def start_worker_server(warmup: str | None = None) -> None:
 
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return
-    multiprocessing.get_context("forkserver").set_forkserver_preload(list(WORKER_MODULES))
+    preload = [*_main_modules(), *WORKER_MODULES]
+    multiprocessing.get_context("forkserver").set_forkserver_preload(preload)
     # The plan goes to the server in its environment, which it copies when started: the
     # one channel to what a forkserver imports before it forks (module names only).
     if warmup is not None:
@@ -202,6 +204,23 @@ def start_worker_server(warmup: str | None = None) -> None:
         multiprocessing.forkserver.ensure_running()
     finally:
         os.environ.pop(WARMUP_PLAN, None)
+
+
+def _main_modules() -> list[str]:
+    """The main module of this process, for the server to import first: multiprocessing runs
+    it again in every worker it starts, as `__mp_main__`, before the worker can begin (so
+    that what it defines can be unpickled there), and a worker importing what the sweep's
+    command imports (Hydra, OmegaConf, the configs) took about 1 s of each worker's start
+    at load 5. '__main__' is a script run by path (the `hedgesim` command): the server runs
+    it once as `__mp_main__` and its workers then skip it (multiprocessing's own default,
+    which `set_forkserver_preload` replaces). A module run with `-m` (`python -m
+    experiments.sweep`) is named: each worker still runs it again, with all its imports
+    done. A package's `__main__` is left out: a worker does not run it again, and importing
+    it would run it."""
+    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+    name = getattr(spec, "name", None)
+    by_name = [name] if name and not name.endswith("__main__") else []
+    return ["__main__", *by_name]
 
 
 def _no_monitoring() -> dict[str, object]:
