@@ -150,20 +150,30 @@ def test_the_worker_server_warm_up_computes_the_probe_and_leaves_any_error_to_th
 
 
 @pytest.mark.slow
-def test_workers_start_without_importing_the_command_again(tmp_path):
-    """`python -m experiments.sweep` on its own LocalCluster: multiprocessing runs the main
-    module again in every worker; the workers' server imports it first, so Hydra is imported
-    by the command and by the server, not by each worker (`-X importtime` counts)."""
+@pytest.mark.parametrize("command", ["python -m experiments.sweep", "hedgesim sweep"])
+def test_workers_start_without_importing_the_command_again(tmp_path, command):
+    """A sweep on its own LocalCluster: multiprocessing runs the main module again in every
+    worker (a module run with -m, or the `hedgesim` script by path); the workers' server
+    imports what it imports first, so Hydra is imported by the command and by the server,
+    not by each worker (counted by Python's `-X importtime`)."""
     import os
+    import shutil
     import subprocess
     import sys
 
     root = Path(__file__).resolve().parent.parent
+    if command.startswith("python"):
+        argv = [sys.executable, "-m", "experiments.sweep"]
+    else:
+        script = shutil.which("hedgesim", path=str(Path(sys.executable).parent))
+        if script is None:
+            pytest.skip("the hedgesim command is not installed beside this Python")
+        argv = [script, "sweep"]
     result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "experiments.sweep", *ARGS]
-        + [f"sweep.store={tmp_path / 's.zarr'}", "sweep.executor=dask", "sweep.dask.n_workers=2"],
+        [*argv, *ARGS, f"sweep.store={tmp_path / 's.zarr'}", "sweep.executor=dask"]
+        + ["sweep.dask.n_workers=2"],
         cwd=root,
-        env={**os.environ, "PYTHONPATH": str(root)},
+        env={**os.environ, "PYTHONPATH": str(root), "PYTHONPROFILEIMPORTTIME": "1"},
         capture_output=True,
         text=True,
         check=False,
