@@ -64,13 +64,14 @@ def checked(cfg: DictConfig, begin: bool = False) -> tuple[SweepSpec, SweepPlan,
     config = to_params(model)
     check_folder_name("name", config.name)
     check_folder_name("scenario.name", config.scenario.name)
+    params = params_of(config)
     if begin and isinstance(node, dict):
-        begin_workers(node, params_of(config), config.seed)
+        begin_workers(node, params, config.seed)
     spec = parse_sweep(node)
     check_folder_name("sweep.name", spec.name)
     from sim.sweep.plan import plan_sweep
 
-    plan = plan_sweep(spec, params_of(config), seed=config.seed)
+    plan = plan_sweep(spec, params, seed=config.seed)
     return spec, plan, bool(config.progress)
 
 

@@ -51,7 +51,7 @@ def warm_up() -> None:
     process that started it), if any; whatever goes wrong is left to the workers' probes."""
     text = os.environ.get(WARMUP_PLAN)
     if not text:
-        return  # the sweep's own process (`sealed`), or a server begun without a plan
+        return  # not a server begun with a plan (the sweep's own process, a test's)
     from sim.sweep.plan import SweepPlan, plan_sweep, probe
     from sim.sweep.spec import parse_sweep
 
