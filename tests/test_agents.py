@@ -115,6 +115,10 @@ def test_batch_run_sweeps_a_pressure(default_params):
                 float(engine["security"].sel(state="KOR")[0, -1]), abs=1e-12
             )
     assert kor[(0.1, 1)] != kor[(0.9, 1)]  # the swept pressure matters
+    # every column of the model table, read by batch_run from the DataCollector's store
+    model = GeopoliticsModel(default_params, rng=1, steps=1)
+    assert set(model.datacollector.get_model_vars_dataframe().columns) <= set(table.columns)
+    np.testing.assert_array_equal(table["pressure.rivalry"], table["rivalry"])
 
 
 def test_steps_beyond_the_horizon_change_nothing(default_params):
