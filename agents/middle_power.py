@@ -37,11 +37,13 @@ import numpy as np
 
 from agents.parts import Part
 from sim import dynamics
-from sim.decision import Choice
+from sim.decision import Choice, Response
 from sim.metrics import hedging_index, posture
 from sim.opinion import switch_probability
 from sim.params import CAMPS
 from sim.utility import Context
+
+_ITS_ROW = object()  # a middle power's choice: its row of the decisions (`MiddlePower.choice`)
 
 
 class MiddlePower(mesa.Agent):
@@ -65,10 +67,38 @@ class MiddlePower(mesa.Agent):
         self.rows = slice(self.index, self.index + 1)
         self.in_row = (0, self.index)  # where its part of the world now is (`agents.parts`)
         self.name = model.params.world.middle_powers[code].name
-        self.response = None  # where its last decision was heading (what great powers forecast)
-        self.choice = None  # a decision taken but not yet adopted
+        # the middle powers' decisions its last `decide` took its row of (`choice`, `response`)
+        self._decisions = None
+        self._choice = None  # `_ITS_ROW`, a seat's choice, or None (none to adopt)
 
     # ------------------------------------------------------------------ readable state
+    @property
+    def choice(self) -> Choice | None:
+        """The positions it chose and has not adopted yet, floats: its row of the middle
+        powers' decisions (`model.decisions`) or a seat's choice (role play); None before its
+        first decision and once adopted. Its row is read when asked: nothing in a step reads
+        it without a seat (the model adopts every middle power's choice from the decisions'
+        arrays whole), and reading every row of them at each step cost 6 us."""
+        chosen = self._choice
+        if chosen is _ITS_ROW:
+            return Choice._make(self._row_of(self._decisions[0]))
+        return chosen
+
+    @choice.setter
+    def choice(self, chosen: Choice | None) -> None:
+        self._choice = chosen
+
+    @property
+    def response(self) -> Response | None:
+        """Where its last decision was heading (what great powers forecast), floats: its row
+        of the middle powers' responses (`model.decisions`); None before its first."""
+        if self._decisions is None:
+            return None
+        return Response._make(self._row_of(self._decisions[1]))
+
+    def _row_of(self, fields) -> tuple[float, ...]:
+        return tuple(float(x[self.in_row]) for x in fields)
+
     @property
     def context(self) -> Context | None:
         """What it saw at its last decision (a `sim.utility.Context`, one state row): its row
@@ -208,8 +238,8 @@ class MiddlePower(mesa.Agent):
         """Choose new positions from the last state, adopted with every middle power's
         (`GeopoliticsModel._respond`). Its decision is its row of the middle powers'
         decisions drawn together (`model.decisions`, from `sim.dynamics.decide` on
-        `model.before_context`, its own random streams)."""
-        self.choice, self.response = self.model._decided[self.index]  # its row, as floats
+        `model.before_context`, its own random streams), read when asked (`choice`)."""
+        self._decisions, self._choice = self.model.decisions, _ITS_ROW
         if self.code in self.model._seats:  # role play: a student's positions replace its own
             seat = self.model.seat_choice(self.code)
             own = self.choice

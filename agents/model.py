@@ -173,7 +173,6 @@ class GeopoliticsModel(mesa.Model):
         # the world each step's choices are made from, set in each `_observe`
         self.before = self.before_pairs = self.before_held = self.before_context = None
         self.decisions: tuple[Choice, Response] | None = None  # the middle powers', (1, M)
-        self._decided = ()  # each middle power's row of `decisions`, floats: `_observe`
         self.great_power_choices = None  # levers (1, M, P, K) and restraint (1, P), `_respond`
         # role play: seat code -> (toward, choice) for the next step, or None until it chooses
         self._seats: dict[str, tuple[str, dict[str, float]] | None] = {}
@@ -311,12 +310,6 @@ class GeopoliticsModel(mesa.Model):
         self.before_held = dynamics.levers_held(w, self.before)[1]
         self.before_context = dynamics.decision_context(w, self.before, self.before_pairs)
         self.decisions = dynamics.decide(w, self.before_context, self.steps, self.keys.decide)
-        # each middle power's row of them, (its Choice, its response) in the world's order:
-        # every field (1, M) read as floats, then each middle power's floats of all fields
-        choice, response = self.decisions
-        choices = map(Choice._make, zip(*[x[0].tolist() for x in choice], strict=True))
-        responses = zip(*[x[0].tolist() for x in response], strict=True)
-        self._decided = tuple(zip(choices, responses, strict=True))
 
     def _respond(self) -> None:
         """Responses, synchronously from the world after the middle powers' decisions: red

@@ -132,6 +132,20 @@ def test_steps_beyond_the_horizon_change_nothing(default_params):
     np.testing.assert_array_equal(after["security"], before["security"])
 
 
+def test_a_middle_powers_choice_and_response_are_its_row_of_the_decisions(default_params):
+    model = GeopoliticsModel(default_params, rng=3, steps=SHORT)
+    mp = model.agent(model.focus)
+    assert mp.choice is None and mp.response is None  # before its first decision
+    model.run_for(1)
+    assert mp.choice is None  # adopted
+    row = lambda fields: tuple(x[0].tolist()[mp.index] for x in fields)  # noqa: E731
+    assert mp.response == row(model.decisions[1])
+    assert (mp.security, mp.economic, mp.autonomy) == row(model.decisions[0])
+    mp.decide()  # the same decisions again: its choice is its row, not adopted yet
+    assert mp.choice == row(model.decisions[0])
+    assert all(type(x) is float for x in (*mp.choice, *mp.response))
+
+
 def test_decisions_are_synchronous(default_params):
     """The order in which middle powers decide (Mesa's shuffle) changes no number."""
     first = GeopoliticsModel(default_params, rng=4, steps=6)
