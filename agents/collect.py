@@ -39,7 +39,7 @@ from sim.arrays import same_objects
 from sim.dynamics.great_powers import suffered
 from sim.dynamics.levers import lever_in_force
 from sim.influence import K
-from sim.kernels import IN1, IN2, compiled
+from sim.kernels import IN2, OUT3, compiled
 from sim.metrics import hedging_of, posture_of
 from sim.params import CAMPS, EVENT_KINDS, PRESSURE_KEYS
 
@@ -193,48 +193,55 @@ def middle_power_numbers(w, state, caps: np.ndarray, thresholds) -> tuple[np.nda
     states, poles = state.restriction.shape[1:]
     hedging, posture = np.empty(states), np.empty(states, dtype=np.int8)
     restriction = np.empty((1, states, poles))
-    _readings_kernel(
-        state.security[0],
-        state.economic[0],
+    _readings_kernel(  # the arrays whole, as the state holds them: no view made of each
+        state.security,
+        state.economic,
         float(thresholds[0]),
         float(thresholds[1]),
-        state.restriction[0],
-        state.levers[0, :, :, K["coercion"]],
-        caps[0, :, K["coercion"]],
+        state.restriction,
+        state.levers,
+        caps,
+        K["coercion"],
         w.great_powers_hold_levers,
         hedging,
         posture,
-        restriction[0],
+        restriction,
     )
     return hedging, posture, restriction
+
+
+_IN3, _IN4 = (types.Array(types.float64, n, "A", readonly=True) for n in (3, 4))
 
 
 @compiled(
     [
         types.void(
-            IN1,
-            IN1,
-            types.float64,
-            types.float64,
             IN2,
             IN2,
-            IN1,
+            types.float64,
+            types.float64,
+            _IN3,
+            _IN4,
+            _IN3,
+            types.int64,
             types.boolean,
             types.float64[::1],
             types.int8[::1],
-            types.Array(types.float64, 2, "C"),
+            OUT3,
         )
     ]
 )
 def _readings_kernel(
-    security, economic, low, high, restriction, coercion, bound, holding, hedging, posture, out
+    security, economic, low, high, restriction, levers, caps, lever, holding, hedging, posture, out
 ):
-    """`middle_power_numbers` for each middle power i and great power j."""
-    for i in range(security.shape[0]):
-        hedging[i] = hedging_of(security[i], economic[i])
-        posture[i] = posture_of(security[i], economic[i], low, high)
-        for j in range(restriction.shape[1]):
+    """`middle_power_numbers` of run 0 for each middle power i and great power j (`lever`:
+    the coercion lever's index in `levers` and `caps`)."""
+    for i in range(security.shape[1]):
+        hedging[i] = hedging_of(security[0, i], economic[0, i])
+        posture[i] = posture_of(security[0, i], economic[0, i], low, high)
+        for j in range(restriction.shape[2]):
             if holding:
-                out[i, j] = suffered(restriction[i, j], lever_in_force(coercion[i, j], bound[j]))
+                coercion = lever_in_force(levers[0, i, j, lever], caps[0, j, lever])
+                out[0, i, j] = suffered(restriction[0, i, j], coercion)
             else:
-                out[i, j] = restriction[i, j]
+                out[0, i, j] = restriction[0, i, j]
