@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.arrays import total
+from sim.arrays import same_objects, total
 from sim.dynamics.clock import chance, decay, fade, governing_of, toward
 from sim.kernels import clip, compiled, jit
 from sim.random import step_counter, uniform_of
@@ -51,9 +51,24 @@ def challenger_tests(
 def test_chances(w: CompiledWorld, provocation: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The chances (R,) of a missile and of a nuclear test in a step. The rates scale with the
     challenger's last choice, times (1 + y): none in dialogue (y = -1, "no missile tests in
-    2018"), twice as many at full provocation."""
-    scale = 1.0 + provocation
-    return chance(w, w.rates.missile_test * scale), chance(w, w.rates.nuclear_test * scale)
+    2018"), twice as many at full provocation. Both from one (2, R) array of the rates
+    (`_test_rates`), in one pass of NumPy's calls: the same numbers, element by element, with
+    half the calls (a strategic challenger's chances change every step: 5.4 -> 3.9 us a step
+    at one run)."""
+    both = chance(w, _test_rates(w) * (1.0 + provocation))
+    return both[0], both[1]
+
+
+def _test_rates(w: CompiledWorld) -> np.ndarray:
+    """(2, R) the rates of missile and nuclear tests, laid as one array once per world (read
+    only; made again if the world holds other rate arrays)."""
+    rates = (w.rates.missile_test, w.rates.nuclear_test)
+    cached = w.__dict__.get("_test_rates")
+    if cached is None or not same_objects(cached[0], rates):
+        stacked = np.stack(rates)
+        stacked.setflags(write=False)
+        cached = w.__dict__["_test_rates"] = (rates, stacked)
+    return cached[1]
 
 
 @jit
