@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import io
 import threading
 
 import numpy as np
 import solara
 
 from experiments.classroom.drawing import (
-    alignment_map,
     ensemble_figure,
+    map_picture,
+    png,
     posture_shares,
-    time_series,
+    series_picture,
 )
 from experiments.classroom.exercises import EXERCISES, answer_sheet, question_id
 from experiments.classroom.scenarios import scenario_description
@@ -176,12 +176,6 @@ def _poles(model) -> tuple[str, str]:
     return plus, minus
 
 
-def _png(fig) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110)
-    return buffer.getvalue()
-
-
 def _data_version(session: Session) -> tuple:
     """What a picture depends on: the model object, its step, what was done by hand, and the
     pinned run."""
@@ -190,15 +184,24 @@ def _data_version(session: Session) -> tuple:
     return (id(model), model.steps, len(model.hand_events), id(pinned))
 
 
-def _picture(session: Session, draw) -> bytes:
-    """A PNG of `draw(model)`, drawn again only when what it shows has changed."""
+def _picture(session: Session, keep, kept_while: list) -> bytes:
+    """A PNG of the picture `keep(model, ds)` makes, drawn again only when what it shows has
+    changed. The picture is kept for this page while the model and `kept_while` stay the
+    same, so that a step redraws only what moved (`drawing.KeptPicture`)."""
     model = session.model.value
 
-    def render() -> bytes:
+    def make():
         with session.lock:  # never from a step half taken by the play loop
-            return _png(draw(model))
+            return keep(model, model.to_dataset())
 
-    return solara.use_memo(render, dependencies=[_data_version(session)])
+    picture = solara.use_memo(make, dependencies=[model, *kept_while])
+
+    def render() -> bytes:
+        with session.lock:
+            picture.show(model.to_dataset())
+            return picture.png()
+
+    return solara.use_memo(render, dependencies=[picture, _data_version(session)])
 
 
 def schedule_of(model) -> list[tuple[dt.date, str]]:
@@ -506,12 +509,10 @@ def AlignmentMap(session: Session):
     names = all_names(model)
     image = _picture(
         session,
-        lambda model: alignment_map(
-            model.to_dataset(),
-            figsize=(5.0, 4.9),
-            names=names,
-            pinned=pinned[1] if pinned else None,
+        lambda model, ds: map_picture(
+            ds, figsize=(5.0, 4.9), names=names, pinned=pinned[1] if pinned else None
         ),
+        kept_while=[id(pinned)],
     )
     with solara.Card(classes=["hs-card", "hs-map-card"], margin=0):
         solara.Image(image, classes=["hs-map"])
@@ -536,11 +537,11 @@ def TimeSeries(session: Session):
     model = session.watched_model()
     pinned = session.pinned.value
     span = (np.datetime64(model.world.dates[0]), np.datetime64(model.world.dates[-1]))
+    marks = [(np.datetime64(e.date), e.label) for e in model.hand_events]
 
-    def draw(model):
-        marks = [(np.datetime64(e.date), e.label) for e in model.hand_events]
-        return time_series(
-            model.to_dataset(),
+    def keep(model, ds):
+        return series_picture(
+            ds,
             marks=marks,
             figsize=(5.6, 4.4),
             span=span,
@@ -549,7 +550,7 @@ def TimeSeries(session: Session):
             name=name_of(model, model.focus),
         )
 
-    image = _picture(session, draw)
+    image = _picture(session, keep, kept_while=[id(pinned), marks])
     with solara.Card(classes=["hs-card", "hs-series-card"], margin=0):
         solara.Image(image, classes=["hs-series"])
         solara.Text(
@@ -771,7 +772,7 @@ def Ensemble(session: Session):
             return None
         with session.lock:
             page_run = model.to_dataset()
-        return _png(ensemble_figure(ensemble, page_run, name=names["focus"]))
+        return png(ensemble_figure(ensemble, page_run, name=names["focus"]))
 
     image = solara.use_memo(draw, dependencies=[id(ensemble), _data_version(session)])
     with solara.Card(
