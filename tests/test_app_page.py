@@ -150,3 +150,17 @@ def solara_wait(condition, seconds: float = 60) -> None:
     while not condition():
         assert time.monotonic() < deadline, "the page did not get there in time"
         time.sleep(0.02)
+
+
+def test_a_step_draws_the_whole_page_in_one_render_pass():
+    """Only the page watches the world and hands its version down to the cards: with every
+    card watching, Solara drew a STEP in one pass per card (fifteen), each over the page."""
+    box, context = solara.render(solara.AppLayout(children=[app.Page()]), handle_error=False)
+    try:
+        find(box, "hs-step").click()
+        before = context.render_count
+        find(box, "hs-step").click()
+        assert text(box, "hs-date").endswith("step 2 of 40")
+        assert context.render_count - before == 1
+    finally:
+        context.close()

@@ -58,8 +58,8 @@ else:
     from experiments.classroom.session import Session, classroom
 
     TITLE = "hedgesim · Seoul between Washington and Beijing"
-    # Where each card goes. Every card is a component called as `Card(session)`; to add one,
-    # write it in `components` and put it in a list here.
+    # Where each card goes. Every card is a component called as `Card(session, version)`; to
+    # add one, write it in `components` and put it in a list here.
     TOP = [Controls, Header]
     # The dashboard tab's columns, left to right: (width out of 12 on a wide screen, cards top
     # to bottom); on a narrow screen (a phone, a half-width window) they stack.
@@ -100,7 +100,7 @@ else:
         return not code or hmac.compare_digest(join.strip().upper(), code)
 
     @solara.component
-    def AddressBar(session: Session, join: str, class_session: str = ""):
+    def AddressBar(session: Session, join: str, class_session: str = "", version: int = 0):
         """Keeps the browser's address in step with the world, so a reload restores it (and,
         in a class session, keeps the session's name so a reload rejoins it)."""
         router = solara.use_router()
@@ -144,11 +144,14 @@ else:
         if found.problems and not session.model.value.input_error:
             session.model.value.input_error = "; ".join(found.problems)
         solara.Title("hedgesim dashboard")
-        AddressBar(session, found.join, class_session)
+        # The one component that watches the world: the cards are drawn again with `version`.
+        session.watched_model()
+        version = session.version.value
+        AddressBar(session, found.join, class_session, version)
         Follow(session)
         with solara.Column(gap=GAP, classes=["hs-page"]):
             for card in TOP:
-                card(session)
+                card(session, version)
             with solara.lab.Tabs():
                 with solara.lab.Tab("Dashboard", classes=["hs-tab-dashboard"]):
                     with solara.ColumnsResponsive(
@@ -157,13 +160,13 @@ else:
                         for _, cards in COLUMNS:
                             with solara.Column(gap=GAP):
                                 for card in cards:
-                                    card(session)
+                                    card(session, version)
                 with solara.lab.Tab("Compare", classes=["hs-tab-compare"]):
                     with solara.Column(gap=GAP):
                         for card in COMPARE:
-                            card(session)
+                            card(session, version)
                 with solara.lab.Tab("Info", classes=["hs-tab-info"]):
-                    Info(session)
+                    Info(session, version)
                 with solara.lab.Tab("Answers", classes=["hs-tab-answers"]):
                     with solara.Column(gap=GAP):
                         Answers(session, found.join)

@@ -1,9 +1,12 @@
 """The cards of the classroom dashboard, each a Solara component of one tab's `Session`.
 
-Every card is called as `Card(session)` and gets its model from `session.watched_model()`, so
-it is drawn again whenever the model changes; a card that changes the world
-does it through the session (`step`, `reset`, `set_pressure`, `fire_event`), which moves the
-version, so every card shows the change at once. A new card is one more such component,
+Every card is called as `Card(session, version)` and gets its model from
+`session.drawn_model()`. The page alone watches the session (`session.watched_model()`) and
+hands its `version` down, so every card is drawn again, in one render pass, whenever the
+model changes (Solara draws each component that watches a value in a pass of its own: with
+every card watching, a STEP was fifteen passes over the whole page). A card that changes the
+world does it through the session (`step`, `reset`, `set_pressure`, `fire_event`), which
+moves the version, so every card shows the change at once. A new card is one more such component,
 placed on the page in `experiments.classroom.app`. Numbers a test or a student reads are in
 elements with `hs-*` classes.
 """
@@ -179,7 +182,7 @@ def _poles(model) -> tuple[str, str]:
 def _data_version(session: Session) -> tuple:
     """What a picture depends on: the model object, its step, what was done by hand, and the
     pinned run."""
-    model = session.model.value
+    model = session.drawn_model()
     pinned = session.pinned.value
     return (id(model), model.steps, len(model.hand_events), id(pinned))
 
@@ -188,7 +191,7 @@ def _picture(session: Session, keep, kept_while: list) -> bytes:
     """A PNG of the picture `keep(model, ds)` makes, drawn again only when what it shows has
     changed. The picture is kept for this page while the model and `kept_while` stay the
     same, so that a step redraws only what moved (`drawing.KeptPicture`)."""
-    model = session.model.value
+    model = session.drawn_model()
 
     def make():
         with session.lock:  # never from a step half taken by the play loop
@@ -245,11 +248,11 @@ def felt(model, name: str) -> float:
 
 # ----------------------------------------------------------------------------- controls
 @solara.component
-def Controls(session: Session):
+def Controls(session: Session, version: int = 0):
     """One bar for everything that moves time: RESET, play/pause, STEP, back, run to a date,
     pin; the scenario and seed of the next RESET. On the page itself, not in a sidebar, so
     nothing hides them on a projector or a phone."""
-    model = session.watched_model()
+    model = session.drawn_model()
     playing = session.playing.value
 
     def play(stop: threading.Event) -> None:
@@ -322,8 +325,8 @@ def Controls(session: Session):
 
 # ----------------------------------------------------------------------------- header
 @solara.component
-def Header(session: Session):
-    model = session.watched_model()
+def Header(session: Session, version: int = 0):
+    model = session.drawn_model()
     solara.Style(CSS)
     with solara.Card(classes=["hs-card", "hs-header"], margin=0):
         solara.Text(
@@ -360,9 +363,9 @@ def _stance(model, code: str) -> dict[str, str]:
 
 
 @solara.component
-def Glance(session: Session):
+def Glance(session: Session, version: int = 0):
     """The focus state's (and a chosen second state's) position as large numbers."""
-    model = session.watched_model()
+    model = session.drawn_model()
     others = [code for code in model.state_codes if code != model.focus]
     names = all_names(model)
     second = session.selected.value if session.selected.value in others else ""
@@ -397,8 +400,8 @@ def Glance(session: Session):
 
 # ----------------------------------------------------------------------------- levers
 @solara.component
-def Levers(session: Session):
-    model = session.watched_model()
+def Levers(session: Session, version: int = 0):
+    model = session.drawn_model()
     plus, minus = _poles(model)
     summit_partner, set_summit_partner = solara.use_state(plus)
     names = names_of(model)
@@ -483,9 +486,9 @@ def Levers(session: Session):
 
 # ----------------------------------------------------------------------------- schedule
 @solara.component
-def Schedule(session: Session):
+def Schedule(session: Session, version: int = 0):
     """The scenario's dated changes and events, numbered as on the time axis."""
-    model = session.watched_model()
+    model = session.drawn_model()
     rows = schedule_of(model)
     with solara.Card("The scenario's schedule", classes=["hs-card", "hs-schedule"], margin=0):
         if not rows:
@@ -503,8 +506,8 @@ def Schedule(session: Session):
 
 # ----------------------------------------------------------------------------- pictures
 @solara.component
-def AlignmentMap(session: Session):
-    model = session.watched_model()
+def AlignmentMap(session: Session, version: int = 0):
+    model = session.drawn_model()
     pinned = session.pinned.value
     names = all_names(model)
     image = _picture(
@@ -533,8 +536,8 @@ def _schedule_marks(model) -> list[tuple[np.datetime64, str]]:
 
 
 @solara.component
-def TimeSeries(session: Session):
-    model = session.watched_model()
+def TimeSeries(session: Session, version: int = 0):
+    model = session.drawn_model()
     pinned = session.pinned.value
     span = (np.datetime64(model.world.dates[0]), np.datetime64(model.world.dates[-1]))
     marks = [(np.datetime64(e.date), e.label) for e in model.hand_events]
@@ -556,7 +559,7 @@ def TimeSeries(session: Session):
         solara.Text(
             "numbered ticks: the scenario's schedule (list on the right)", classes=["hs-muted"]
         )
-        Readout(session)
+        Readout(session, version)
         with solara.Row(style={"flex-wrap": "wrap"}):
             solara.FileDownload(
                 image,
@@ -588,9 +591,9 @@ def run_csv(model) -> str:
 
 
 @solara.component
-def Readout(session: Session):
+def Readout(session: Session, version: int = 0):
     """The charts' values at any date of the run so far: a slider over the steps done."""
-    model = session.watched_model()
+    model = session.drawn_model()
     at, set_at = solara.use_state(-1)
     step = model.steps if at < 0 or at > model.steps else at
     ds = model.to_dataset().isel(run=0, step=step)
@@ -615,8 +618,8 @@ def Readout(session: Session):
 
 # ----------------------------------------------------------------------------- why
 @solara.component
-def Why(session: Session):
-    model = session.watched_model()
+def Why(session: Session, version: int = 0):
+    model = session.drawn_model()
     names = names_of(model)
     explanation = model.why(model.focus)
     focus = model.agent(model.focus)
@@ -659,8 +662,8 @@ def _bloc_of(posture: int) -> str:
 
 
 @solara.component
-def Blocs(session: Session):
-    model = session.watched_model()
+def Blocs(session: Session, version: int = 0):
+    model = session.drawn_model()
     plus, minus = _poles(model)
     members = {
         "plus": [(plus, name_of(model, plus))],
@@ -761,9 +764,9 @@ def _forces(model, plus: str, minus: str) -> None:
 
 # ----------------------------------------------------------------------------- compare
 @solara.component
-def Ensemble(session: Session):
+def Ensemble(session: Session, version: int = 0):
     """Many worlds of the current settings, one click, the vectorised engine."""
-    model = session.watched_model()
+    model = session.drawn_model()
     ensemble = session.ensemble.value
     names = names_of(model)
 
@@ -816,8 +819,8 @@ def Ensemble(session: Session):
 
 # ----------------------------------------------------------------------------- info
 @solara.component
-def Info(session: Session):
-    model = session.watched_model()
+def Info(session: Session, version: int = 0):
+    model = session.drawn_model()
     names = names_of(model)
     with solara.Card("About this model", classes=["hs-card", "hs-info"], margin=0):
         solara.Markdown(
@@ -859,7 +862,6 @@ notes: `conf/scenario/*.yaml`; the world's numbers (trade, capability): `conf/wo
 def Answers(session: Session, join: str = ""):
     """One answer sheet per exercise of docs/teaching.md, downloadable as a file."""
     answers = session.answers.value
-    address = session.address(join)
 
     def write(key: str, text: str) -> None:
         session.answers.value = {**session.answers.value, key: text}
@@ -883,7 +885,10 @@ def Answers(session: Session, join: str = ""):
                         rows=2,
                     )
             solara.FileDownload(
-                lambda exercise=exercise: answer_sheet(exercise, session.answers.value, address),
+                # the address when the sheet is downloaded: the world as it is then
+                lambda exercise=exercise: answer_sheet(
+                    exercise, session.answers.value, session.address(join)
+                ),
                 filename=f"answers_{exercise.key}.md",
                 label="Download the answer sheet",
                 mime_type="text/markdown",
@@ -918,11 +923,11 @@ def chooses(model) -> bool:
 
 
 @solara.component
-def Seats(session: Session):
+def Seats(session: Session, version: int = 0):
     """Play a side: this tab takes Seoul's, Washington's, Beijing's or Pyongyang's seat and
     chooses for it each quarter; the world steps when every seat taken has chosen (or on STEP). Then the
     debrief: what the model's own agent would have chosen, and why."""
-    model = session.watched_model()
+    model = session.drawn_model()
     words = every_name(model)
     seat = session.seat.value
     draft = solara.use_reactive({})
@@ -1024,13 +1029,13 @@ def Seats(session: Session):
             solara.Text("Waiting for the others.", classes=["hs-muted"])
         if refused:
             solara.Text(refused, classes=["hs-error", "hs-refused"])
-        Debriefing(session)
+        Debriefing(session, version)
 
 
 @solara.component
-def Debriefing(session: Session):
+def Debriefing(session: Session, version: int = 0):
     """What the model's own agent would have chosen last quarter in this tab's seat, and why."""
-    model = session.watched_model()
+    model = session.drawn_model()
     seat = session.seat.value
     debrief = model.debrief(seat) if seat else None
     if debrief is None:

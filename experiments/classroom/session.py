@@ -296,10 +296,16 @@ class Session:
         self.lock = threading.RLock() if shared is None else shared.lock
 
     def watched_model(self) -> ClassroomModel:
-        """The model, for a component to draw: reading `version` here makes Solara draw the
-        component again whenever the model changes in place (a step, a slider, an event)."""
+        """The model, for the page to draw: reading `version` here makes Solara draw the
+        component again whenever the model changes in place (a step, a slider, an event).
+        The page watches it once and hands `version` down to its cards (`drawn_model`)."""
         self.version.value  # noqa: B018 (read to subscribe)
         return self.model.value
+
+    def drawn_model(self) -> ClassroomModel:
+        """The model, for a card the page draws again with each new `version`: read without
+        watching, so that a step is one render pass for the whole page, not one per card."""
+        return self.model.peek()
 
     def reset(self) -> None:
         """A new world from the chosen scenario and seed, at step 0."""
@@ -312,7 +318,7 @@ class Session:
         """The query string that rebuilds this world (experiments.classroom.address)."""
         from experiments.classroom.address import Address, encode
 
-        model = self.watched_model()
+        model = self.drawn_model()
         return encode(
             Address(
                 model.scenario_name,
