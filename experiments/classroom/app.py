@@ -39,6 +39,7 @@ else:
     import solara.lab
 
     from experiments.classroom import address as page_address
+    from experiments.classroom import warmup
     from experiments.classroom.components import (
         AlignmentMap,
         Answers,
@@ -56,6 +57,9 @@ else:
     )
     from experiments.classroom.launch import JOIN_CODE_ENV
     from experiments.classroom.session import Session, classroom
+
+    # A served dashboard loads what a page's first steps load now, not on a student's click.
+    warmup.start()
 
     TITLE = "hedgesim · Seoul between Washington and Beijing"
     # Where each card goes. Every card is a component called as `Card(session, version)`; to

@@ -27,16 +27,19 @@ APP_MODULE = "experiments.classroom.app"
 CLASS_HOST = "0.0.0.0"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 JOIN_CODE_ENV = "HEDGESIM_JOIN_CODE"  # how the server tells the page the class's code
+WARM_UP_ENV = "HEDGESIM_DASHBOARD_WARM_UP"  # set: the app warms up (classroom.warmup)
 # Letters and digits a class reads off a projector without confusing them (no 0/O, 1/I/L).
 JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 JOIN_LENGTH = 6
 
 # Solara reads these at start-up. An offline classroom must not wait on, or report to, the
 # internet (telemetry); a projector needs every pixel (no "runs on Solara" banner over the
-# cards).
+# cards). The app reads the last: a class's first clicks as quick as the rest
+# (`experiments.classroom.warmup`).
 SERVER_ENV = {
     "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false",
     "SOLARA_THEME_SHOW_BANNER": "false",
+    WARM_UP_ENV: "1",
 }
 
 
