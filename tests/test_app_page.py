@@ -164,3 +164,23 @@ def test_a_step_draws_the_whole_page_in_one_render_pass():
         assert context.render_count - before == 1
     finally:
         context.close()
+
+
+def test_the_readout_shows_the_step_read_and_follows_a_step(page):
+    model = ClassroomModel()
+    for _ in range(2):
+        find(page, "hs-step").click()
+        model.step()
+        korea = model.agent("KOR")
+        assert text(page, "hs-readout").startswith(
+            f"{model.date.isoformat()}: security {korea.security:+.2f}, "
+            f"economy {korea.economic:+.2f}"
+        )
+    first = ClassroomModel.replayed(model.scenario_name, model.seed, [], 1).agent("KOR")
+    slider = next(
+        w
+        for w in widgets(find(page, "hs-series-card"))
+        if isinstance(w, v.Slider) and w.label == "Read the charts at step"
+    )
+    slider.v_model = 1
+    assert f"security {first.security:+.2f}" in text(page, "hs-readout")

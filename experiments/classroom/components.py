@@ -195,13 +195,13 @@ def _picture(session: Session, keep, kept_while: list) -> bytes:
 
     def make():
         with session.lock:  # never from a step half taken by the play loop
-            return keep(model, model.to_dataset())
+            return keep(model, session.dataset())
 
     picture = solara.use_memo(make, dependencies=[model, *kept_while])
 
     def render() -> bytes:
         with session.lock:
-            picture.show(model.to_dataset())
+            picture.show(session.dataset())
             return picture.png()
 
     return solara.use_memo(render, dependencies=[picture, _data_version(session)])
@@ -596,7 +596,7 @@ def Readout(session: Session, version: int = 0):
     model = session.drawn_model()
     at, set_at = solara.use_state(-1)
     step = model.steps if at < 0 or at > model.steps else at
-    ds = model.to_dataset().isel(run=0, step=step)
+    ds = session.dataset().isel(run=0, step=step)
     focus = ds.sel(state=model.focus)
     solara.SliderInt(
         "Read the charts at step",
@@ -773,8 +773,7 @@ def Ensemble(session: Session, version: int = 0):
     def draw() -> bytes | None:
         if ensemble is None:
             return None
-        with session.lock:
-            page_run = model.to_dataset()
+        page_run = session.dataset()
         return png(ensemble_figure(ensemble, page_run, name=names["focus"]))
 
     image = solara.use_memo(draw, dependencies=[id(ensemble), _data_version(session)])

@@ -22,6 +22,7 @@ import threading
 from dataclasses import dataclass
 
 import solara
+import xarray as xr
 
 from agents import GeopoliticsModel
 from experiments.classroom.scenarios import DEFAULT_SCENARIO, load_scenario, scenario_names
@@ -294,6 +295,7 @@ class Session:
         # reactive value is set: that draws the page, which takes the lock for its pictures.
         # The tabs of a class session share the classroom's lock.
         self.lock = threading.RLock() if shared is None else shared.lock
+        self._dataset = (None, None)  # (what it was made from, the run so far): `dataset`
 
     def watched_model(self) -> ClassroomModel:
         """The model, for the page to draw: reading `version` here makes Solara draw the
@@ -306,6 +308,16 @@ class Session:
         """The model, for a card the page draws again with each new `version`: read without
         watching, so that a step is one render pass for the whole page, not one per card."""
         return self.model.peek()
+
+    def dataset(self) -> xr.Dataset:
+        """The run so far (`model.to_dataset()`), made once for each version of the world:
+        the two pictures and the readout of a step read the same one."""
+        with self.lock:  # never from a step half taken by the play loop
+            model = self.model.peek()
+            made_from = (model, model.steps, self.version.peek())
+            if self._dataset[0] != made_from:
+                self._dataset = (made_from, model.to_dataset())
+            return self._dataset[1]
 
     def reset(self) -> None:
         """A new world from the chosen scenario and seed, at step 0."""
