@@ -1,6 +1,7 @@
 """The dashboard's pictures kept from step to step (`drawing.KeptPicture`) are the figures
 drawn anew, byte for byte: after steps, with hand-fired events and a pinned run, when a name
-runs out of the plane (a new layout), and on the page after STEP, Back and Pin."""
+runs out of the plane (a new layout), and on the page after STEP, Back, Pin and RESET (to
+another seed: the pictures kept; to another scenario: drawn anew)."""
 
 from __future__ import annotations
 
@@ -80,9 +81,9 @@ def test_a_name_run_out_of_the_plane_gives_the_new_layout():
         assert kept.png() == png(alignment_map(ds, figsize=MAP_SIZE, names=names))
 
 
-def test_the_page_shows_the_new_step_after_step_back_and_pin():
+def test_the_page_shows_the_new_step_after_step_back_pin_and_reset():
     box, context = solara.render(solara.AppLayout(children=[app.Page()]), handle_error=False)
-    from tests.test_app_page import find, picture
+    from tests.test_app_page import find, picture, widgets
 
     try:
         model = ClassroomModel()
@@ -102,5 +103,22 @@ def test_the_page_shows_the_new_step_after_step_back_and_pin():
         model.fire_event("missile_test")
         model.step()
         assert picture(box, "hs-series-card") == fresh_series(model, pinned)  # the new mark
+        seed = next(w for w in widgets(box) if getattr(w, "label", None) == "Seed (whole number)")
+        seed.v_model = "7"
+        find(box, "hs-unpin").click()
+        find(box, "hs-reset").click()
+        find(box, "hs-step").click()
+        model = ClassroomModel(model.scenario_name, 7)
+        model.step()
+        assert picture(box, "hs-map-card") == fresh_map(model)
+        assert picture(box, "hs-series-card") == fresh_series(model)
+        scenario = next(w for w in widgets(box) if getattr(w, "label", None) == "Scenario")
+        scenario.v_model = "thaad_2016"
+        find(box, "hs-reset").click()
+        find(box, "hs-step").click()
+        model = ClassroomModel("thaad_2016", 7)
+        model.step()
+        assert picture(box, "hs-map-card") == fresh_map(model)
+        assert picture(box, "hs-series-card") == fresh_series(model)
     finally:
         context.close()

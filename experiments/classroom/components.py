@@ -189,15 +189,16 @@ def _data_version(session: Session) -> tuple:
 
 def _picture(session: Session, keep, kept_while: list) -> bytes:
     """A PNG of the picture `keep(model, ds)` makes, drawn again only when what it shows has
-    changed. The picture is kept for this page while the model and `kept_while` stay the
-    same, so that a step redraws only what moved (`drawing.KeptPicture`)."""
+    changed. The picture is kept for this page while `kept_while`, what its fixed parts are
+    drawn from (the scenario, the pinned run, ...), stays the same: a step, a step back or a
+    RESET to another seed redraws only what moved (`drawing.KeptPicture`)."""
     model = session.drawn_model()
 
     def make():
         with session.lock:  # never from a step half taken by the play loop
             return keep(model, session.dataset())
 
-    picture = solara.use_memo(make, dependencies=[model, *kept_while])
+    picture = solara.use_memo(make, dependencies=kept_while)
 
     def render() -> bytes:
         with session.lock:
@@ -515,7 +516,7 @@ def AlignmentMap(session: Session, version: int = 0):
         lambda model, ds: map_picture(
             ds, figsize=(5.0, 4.9), names=names, pinned=pinned[1] if pinned else None
         ),
-        kept_while=[id(pinned)],
+        kept_while=[model.scenario_name, id(pinned)],
     )
     with solara.Card(classes=["hs-card", "hs-map-card"], margin=0):
         solara.Image(image, classes=["hs-map"])
@@ -553,7 +554,7 @@ def TimeSeries(session: Session, version: int = 0):
             name=name_of(model, model.focus),
         )
 
-    image = _picture(session, keep, kept_while=[id(pinned), marks])
+    image = _picture(session, keep, kept_while=[model.scenario_name, id(pinned), marks])
     with solara.Card(classes=["hs-card", "hs-series-card"], margin=0):
         solara.Image(image, classes=["hs-series"])
         solara.Text(
