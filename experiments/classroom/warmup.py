@@ -3,12 +3,19 @@
 A process loads each of the engine's compiled kernels from Numba's disk cache the first time
 it runs it (`sim.compiling`), and which ones a step runs depends on what happens in it: the
 first step, the first explanation of a move (the posture ufunc's loop, compiled for its
-argument types), the summits of the default scenario's second step (0.13 s) and so on. So
-the first clicks of a fresh server were its slowest (1.6 s and 1.3 s against about 1 s,
-issue 14; then 0.7 s and 0.5 s against 0.3 s). `warm_up` takes a world of its own through
-what a page's first clicks do: every event a student can fire, a few steps, the cards'
+argument types: 0.4 s), the summits of the default world's second step (0.15 s). So the
+first clicks of a fresh server were its slowest (1.6 s and 1.3 s against about 1 s, issue
+14; then 0.7 s and 0.5 s against 0.3 s). `warm_up` takes a world of its own through what a
+page's first clicks do: every event a student can fire, a few steps, the cards'
 explanations. `start` runs it in a thread when the server starts, if `WARM_UP_ENV` says so
-(`launch.py` sets it), so the kernels are loaded before a student clicks.
+(`launch.py` sets it), so these kernels are loaded before a student clicks.
+
+Numba lets one thread compile or load at a time, so a page that opens meanwhile waits for
+the warm-up's kernels (most of which it needs itself): loaded from the cache, 1.6 s in all
+(the events add nothing measurable: their kernels are the steps' own). Where there is no
+cache (a first run, a read-only install) they are compiled, and the first page waits for
+that instead of its first click (2026-12-02, load 2.5: the page after 128 s and a first
+click of 3.8 s, against 9 s and 170 s without the warm-up).
 
 Only a warm-up: its world is its own, and nothing a page shows depends on where a kernel was
 loaded; if anything goes wrong, a warning says so and the page's first clicks load the
@@ -31,7 +38,8 @@ STEPS = 3  # the default world's second step holds its first summits
 
 
 def warm_up() -> None:
-    """Every event fired, `STEPS` steps and each actor's explanation, in a world of its own."""
+    """Every event a student can fire, `STEPS` steps and each actor's explanation, in a world
+    of its own."""
     model = ClassroomModel()
     names = names_of(model)
     for kind in EVENTS:
