@@ -11,9 +11,9 @@ Playwright, as the browser tests drive it (tests/browser/conftest.py). A click's
 measured in the page's own clock, from the click to the step label reading the next step:
 the server's Mesa step, the page's new numbers, the map redrawn, sent over the websocket and
 rendered; and, the same way, to the map's new picture loaded in the page (the server sends
-the pictures after the numbers, in the same update: a few tens of ms later). A round serves each tree once (the order swapped every round) and presses STEP
-`--clicks` times from a fresh page, after one click not counted (the first loads what a step
-loads once). Records are added to benchmarks/results/dashboard.jsonl (or `--json`).
+the pictures after the numbers, in the same update: a few tens of ms later). A round serves
+each tree once (the order swapped every round) and presses STEP `--clicks` times from a
+fresh page, after one click not counted (the first loads what a step loads once). Records are added to benchmarks/results/dashboard.jsonl (or `--json`).
 """
 
 from __future__ import annotations
@@ -146,8 +146,8 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"round {round_} {name:8s} {record['commit']:9s} STEP click: min "
                 f"{record['min_ms']:7.1f} ms, median {record['median_ms']:7.1f} ms, "
-                f"max {record['max_ms']:7.1f} ms; the map: median {record['map_median_ms']:7.1f} ms "
-                f"(load {before})",
+                f"max {record['max_ms']:7.1f} ms; the map: median "
+                f"{record['map_median_ms']:7.1f} ms (load {before})",
                 flush=True,
             )
     for name, ms in times.items():

@@ -6,9 +6,9 @@ hands its `version` down, so every card is drawn again, in one render pass, when
 model changes (Solara draws each component that watches a value in a pass of its own: with
 every card watching, a STEP was fifteen passes over the whole page). A card that changes the
 world does it through the session (`step`, `reset`, `set_pressure`, `fire_event`), which
-moves the version, so every card shows the change at once. A new card is one more such component,
-placed on the page in `experiments.classroom.app`. Numbers a test or a student reads are in
-elements with `hs-*` classes.
+moves the version, so every card shows the change at once. A new card is one more such
+component, placed on the page in `experiments.classroom.app`. Numbers a test or a student
+reads are in elements with `hs-*` classes.
 """
 
 from __future__ import annotations
