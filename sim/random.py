@@ -348,9 +348,16 @@ def run_keys(seed: int, runs: np.ndarray) -> np.ndarray:
     return _mix(key ^ _u64(runs))
 
 
-def run_stream_keys(run_key: np.ndarray, states: np.ndarray, stream: int) -> np.ndarray:
-    """`stream_keys` from the runs' shared part (`run_keys`), computed once for every stream."""
-    return _mix(run_key ^ (_u64(states) * np.uint64(64) + np.uint64(int(stream))))
+def run_stream_keys(run_key: np.ndarray, states, stream: int | None = None) -> np.ndarray:
+    """`stream_keys` from the runs' shared part (`run_keys`), computed once for every stream;
+    `states` are the stream's tags already (`stream_tag`) if no `stream` is given."""
+    tags = states if stream is None else stream_tag(states, stream)
+    return _mix(run_key ^ tags)
+
+
+def stream_tag(states, stream: int) -> np.ndarray:
+    """What a stream's key mixes with the run's: its states' keys and the stream's number."""
+    return _u64(states) * np.uint64(64) + np.uint64(int(stream))
 
 
 @functools.lru_cache(maxsize=4096)
