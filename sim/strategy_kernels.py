@@ -44,6 +44,7 @@ read once, 0.14 -> 0.09 CPU-s per 25,000-run chunk.
 from __future__ import annotations
 
 import functools
+import operator
 from types import SimpleNamespace
 
 import numpy as np
@@ -731,6 +732,12 @@ def _tiled_review_kernel(poles: int, middle: int):
 _review_kernels = functools.cache(_tiled_review_kernel)
 
 
+def compiled_review(poles: int, middle: int):
+    """The compiled review kernel for `poles` great powers and `middle` middle powers in the
+    world, called as `review_kernel` (which looks it up at every call)."""
+    return _review_kernels(poles, middle)
+
+
 def review_kernel(u, s, q, b, g, *rest):
     """`review_kernel(u, s, q, b, g, lv, held_levers, pole_ids, active, strategic, noisy,
     slopes, lever_shock, restraint_shock, levers, lever_slope, lever_curvature_out,
@@ -959,6 +966,12 @@ def _tiled_challenger_kernel(states: int, poles: int):
 _challenger_kernels = functools.cache(_tiled_challenger_kernel)
 
 
+def compiled_challenger(states: int, poles: int):
+    """The compiled challenger's kernel for `states` middle and `poles` great powers, called
+    as `challenger_kernel` (which looks it up at every call)."""
+    return _challenger_kernels(states, poles)
+
+
 def challenger_kernel(c, a, leverage, restraint, adversary_sign, noise_scale, keys, counter, out):
     """out[r]: Pyongyang's choice in run r, from the middle powers' new security and the
     adversary's commitment to them, its reliability toward them and their governments'
@@ -1001,26 +1014,35 @@ def lean_everywhere(adversary_sign, security, commitment):
 
 def challenger_table(w, russia_dprk, taiwan, momentum, last, runs: int):
     """The challenger's per-run inputs (`CHALLENGER_FIELDS`), read-only views: its own
-    parameters (read once per world, `world_views`), then the four of the step."""
-    ch = w.challenger_params
-    own = (
-        ch.hostility,
-        ch.spiral,
-        w.backing_effect,
-        ch.opportunity,
-        ch.restraint_response,
-        ch.summit_response,
-        ch.engagement_response,
-        ch.outside_option,
-        ch.cost,
-        ch.inertia,
-        ch.noise,
-    )
-    fixed = world_views(
+    parameters (read once per world, `challenger_own`), then the four of the step."""
+    step = [0.0 if x is None else x for x in (russia_dprk, taiwan, momentum, last)]
+    return challenger_own(w, runs) + views(step, (runs,))
+
+
+# The challenger's own parameters, the first of `CHALLENGER_FIELDS`, where they lie in the world
+CHALLENGER_OWN = (
+    "challenger_params.hostility",
+    "challenger_params.spiral",
+    "backing_effect",
+    "challenger_params.opportunity",
+    "challenger_params.restraint_response",
+    "challenger_params.summit_response",
+    "challenger_params.engagement_response",
+    "challenger_params.outside_option",
+    "challenger_params.cost",
+    "challenger_params.inertia",
+    "challenger_params.noise",
+)
+_CHALLENGER_OWN_OF = operator.attrgetter(*CHALLENGER_OWN)
+
+
+def challenger_own(w, runs: int) -> tuple:
+    """The challenger's own parameters, the first of `CHALLENGER_FIELDS`, read-only views over
+    `runs` runs kept with the world (`world_views`)."""
+    own = _CHALLENGER_OWN_OF(w)
+    return world_views(
         w, ("challenger", runs), own, lambda: tuple(once_per_run(x, (runs,)) for x in own)
     )
-    step = (russia_dprk, taiwan, momentum, last)
-    return fixed + tuple(read_only(0.0 if x is None else x, (runs,)) for x in step)
 
 
 def world_views(w, key, sources: tuple, make):
@@ -1085,144 +1107,198 @@ _ZERO_CONTEXT = SimpleNamespace(**dict.fromkeys(CONTEXT_FIELDS, _ZERO))  # every
 _SEEN_STATE = tuple(KERNEL_STATE_FIELDS.index(name) for name in STATE_FIELDS[:7])
 _SEEN_POLES = tuple(KERNEL_POLE_FIELDS.index(name) for name in PAIR_FIELDS[:4])
 PAIRS_READ = ("reliability", "restriction", "inducement") + FLAGS
+_ZERO_PAIRS = SimpleNamespace(**dict.fromkeys(PAIRS_READ, _ZERO))  # the pulls without pairs
 
 
 def tables(
-    w, ctx, pairs, response=None, dispositions=None, pressures=None, pledge=None, restraint=None
+    w,
+    ctx,
+    pairs,
+    response=None,
+    dispositions=None,
+    pressures=None,
+    pledge=None,
+    restraint=None,
+    fixed=None,
 ):
     """The kernels' inputs (u, s, q, b, g, lv) for the runs of world `w`: what the middle
     powers see `ctx` (`sim.utility.Context`, runs first), what the levers make of each pair
     `pairs` (`sim.influence.Pairs`), the middle powers' `response`, the `dispositions` and
     `pressures` in force, the pledges (R, M, P) and the restraint in force (R, P). Only the
-    pulls are read without the optional ones (read as 0). Read-only views, no copies."""
+    pulls are read without the optional ones (read as 0). Read-only views, no copies. The
+    world's own part is `fixed_views(w, R, M, P)`, or `fixed` where the caller keeps it."""
     runs, middle, poles = np.shape(pledge if pairs is None else pairs.reliability)
-    zero = _ZERO
     if ctx is None:  # the forecast reads no context: every field 0
         ctx = _ZERO_CONTEXT
     if pairs is None:
-        pairs = SimpleNamespace(**dict.fromkeys(PAIRS_READ, zero))
+        pairs = _ZERO_PAIRS
+    if fixed is None:
+        fixed = fixed_views(w, runs, middle, poles)
+    dispositions = _NONE if dispositions is None else dispositions
+    pressures = _NONE if pressures is None else pressures
 
-    # Each field in one call of `read_only`, lists made inline: some thirty fields a review
-    # step, where a chain of helpers per field cost more than the views themselves.
+    # The fields of a step by `views`, a group at a time: some thirty fields a review step,
+    # where a call per field cost more than the views themselves.
     by_run, by_state, by_pair = (runs,), (runs, middle), (runs, middle, poles)
-
-    def state(x):  # a context field (R, M or 1, 1), a weight, or an array (R, M)
-        if type(x) is not np.ndarray:
-            x = np.asarray(x, dtype=np.float64)
-        return read_only(x[..., 0] if x.ndim == 3 else x, by_state)
-
-    def pair(x):  # a context pole field (R, M, P, 1) or an array (R, M, P)
-        if type(x) is not np.ndarray:
-            x = np.asarray(x, dtype=np.float64)
-        return read_only(x[..., 0] if x.ndim == 4 else x, by_pair)
-
-    fixed = _fixed_views(w, runs, middle, poles)
-    dispositions = {} if dispositions is None else dispositions
-    pressures = {} if pressures is None else pressures
-    variable = tuple(
-        [
-            read_only(zero if x is None else x, by_run)
-            for x in (
-                dispositions.get("rivalry"),
-                dispositions.get("taiwan_risk"),
-                pressures.get("russia_dprk"),
-            )
-        ]
+    variable = (
+        dispositions.get("rivalry"),
+        dispositions.get("taiwan_risk"),
+        pressures.get("russia_dprk"),
     )
-    u = fixed.u[:10] + variable + fixed.u[10:]
-    targets = (None,) * 4 if response is None else tuple(response)
-    seen = (
-        ctx.threat,
-        ctx.rivalry,
-        ctx.last_security,
-        ctx.last_economic,
-        ctx.last_autonomy,
-        ctx.appeasement,
-        ctx.consent_complement,
-    )
-    targets = tuple([state(zero if x is None else x) for x in targets])
+    u = fixed.u_head + views(variable, by_run, fallback=_zero_or_view) + fixed.u_tail
     laid = None if ctx is _ZERO_CONTEXT else laid_context(ctx, kernel_views_of(w))
     if laid is not None and laid[2] == by_state:  # the engine's context, laid out already
-        seen = [laid[0][i] for i in _SEEN_STATE]
-        seen_poles = [laid[1][i] for i in _SEEN_POLES]
-        s = tuple([read_only(x, by_state) for x in seen]) + fixed.s + targets
-        ctx_poles = tuple([read_only(x, by_pair) for x in seen_poles])
+        seen, ctx_poles = _SEEN_STATE_OF(laid[0]), _SEEN_POLES_OF(laid[1])
     else:
-        s = tuple([state(x) for x in seen]) + fixed.s + targets
-        ctx_poles = tuple([pair(x) for x in (ctx.sign, ctx.protector, ctx.capability)])
-        ctx_poles += (pair(ctx.military),)
-    seen_pairs = (pairs.reliability, pairs.restriction, pairs.inducement)
-    q = (
-        ctx_poles
-        + tuple([pair(x) for x in seen_pairs])
-        + (
-            fixed.exports,
-            pair(zero if pledge is None else pledge),
-        )
+        seen, ctx_poles = _CONTEXT_STATE_OF(ctx), _CONTEXT_POLES_OF(ctx)
+    # one `views` per shape: what the middle powers saw, then their targets and curvatures;
+    # what each pair saw, what the levers make of it, the pledges
+    by_states = views(
+        seen + (_NO_RESPONSE if response is None else tuple(response)),
+        by_state,
+        fallback=_state_view,
     )
+    s = by_states[:_SEEN] + fixed.s + by_states[_SEEN:]
+    by_pairs = views(
+        ctx_poles + (pairs.reliability, pairs.restriction, pairs.inducement, pledge),
+        by_pair,
+        fallback=_pair_view,
+    )
+    q = by_pairs[:-1] + (fixed.exports, by_pairs[-1])
     flags = (pairs.reliability_interior, pairs.military_interior, pairs.coercion_binds)
-    b = tuple([read_only(x, by_pair, bool) for x in flags])
-    g = fixed.g[:8] + (read_only(zero if restraint is None else restraint, (runs, poles)),)
-    return u, s, q, b, g + fixed.g[8:]
+    b = views(flags, by_pair, bool)
+    g = fixed.g_head + (_zero_or_view(restraint, (runs, poles)),) + fixed.g_tail
+    return u, s, q, b, g
 
 
-def _fixed_views(w, runs: int, middle: int, poles: int) -> SimpleNamespace:
+def _zero_or_view(x, shape, dtype=np.float64) -> np.ndarray:
+    """`read_only(x, shape)`, 0 where `x` is None (a field not given)."""
+    return read_only(_ZERO if x is None else x, shape, dtype)
+
+
+def _state_view(x, shape, dtype=np.float64) -> np.ndarray:
+    """A field per middle power (R, M) of `tables`: a context field (R, M or 1, 1), a weight,
+    an array (R, M), or None (0)."""
+    if x is None:
+        x = _ZERO
+    elif type(x) is not np.ndarray:
+        x = np.asarray(x, dtype=np.float64)
+    return read_only(x[..., 0] if x.ndim == 3 else x, shape)
+
+
+def _pair_view(x, shape, dtype=np.float64) -> np.ndarray:
+    """A field per pair (R, M, P) of `tables`: a context pole field (R, M, P, 1), an array
+    (R, M, P), or None (0)."""
+    if x is None:
+        x = _ZERO
+    elif type(x) is not np.ndarray:
+        x = np.asarray(x, dtype=np.float64)
+    return read_only(x[..., 0] if x.ndim == 4 else x, shape)
+
+
+_NONE: dict = {}  # no dispositions or pressures given: every one read as 0 (never written)
+_NO_RESPONSE = (None,) * 4  # no response given: its targets and curvatures read as 0
+_SEEN = 7  # the state fields of the context, the first of `STATE_FIELDS`
+# the context's fields `tables` reads where it is not laid out (`STATE_FIELDS[:7]`, then the
+# pole fields `PAIR_FIELDS[:4]`), and where they lie among the views of a laid-out one
+_CONTEXT_STATE_OF = operator.attrgetter(*CONTEXT_FIELDS[:_SEEN])
+_CONTEXT_POLES_OF = operator.attrgetter(*CONTEXT_FIELDS[_SEEN:])
+_SEEN_STATE_OF = operator.itemgetter(*_SEEN_STATE)
+_SEEN_POLES_OF = operator.itemgetter(*_SEEN_POLES)
+
+
+def views(xs, shape: tuple[int, ...], dtype=np.float64, fallback=read_only) -> tuple:
+    """`read_only(x, shape, dtype)` of each of `xs`, a tuple (`fallback(x, shape, dtype)` of
+    one that is not an array of the kernel's type). An array of that type already (read only,
+    of `dtype` and `shape`: most of a step's at one run) is passed after one test in line,
+    not a call: 0.5 -> 0.2 us a field, some thirty fields a review step."""
+    kind = _DTYPES[dtype]
+    return tuple(
+        [
+            x
+            if type(x) is np.ndarray
+            and x.dtype is kind
+            and not x.flags.writeable
+            and x.shape == shape
+            else fallback(x, shape, dtype)
+            for x in xs
+        ]
+    )
+
+
+# The world's own parameters `tables` reads (the same every step), by where they lie in it:
+# the run fields without the three of the step (rivalry, Taiwan, backing), the state fields
+# after the context's, the exports, the great powers' fields without the restraint in force.
+_FIXED_RUN = (
+    "strategy.stake",
+    "strategy.inertia",
+    "strategy.noise",
+    "strategy.own_threat",
+    "strategy.stability",
+    "strategy.second_front",
+    "dynamics.pledge_signal",
+    "dynamics.commitment_gain",
+    "sizes.tariff_doubt",
+    "dynamics.restriction_loss",
+    "challenger_params.restraint_response",
+    "challenger_params.cost",
+    "challenger_params.inertia",
+    "challenger_params.threat_effect",
+    "challenger_params.outside_option",
+)
+_FIXED_STATE = (
+    "weights.protection",
+    "weights.abandonment",
+    "weights.great_power_threat",
+    "weights.coercion",
+    "weights.economic",
+    "weights.trade_pressure",
+    "military_exposure",
+    "importance",
+    "threat_exposure",
+)
+_FIXED_POLE = (
+    "sign",
+    "protector",
+    "aims",
+    "deal",
+    "restraint_cost",
+    "restraint_max",
+    "leverage",
+    "capability",
+)
+FIXED_SOURCES = (*_FIXED_RUN, *_FIXED_STATE, "exports", *_FIXED_POLE)  # where, in the world
+_FIXED_SOURCES_OF = operator.attrgetter(*FIXED_SOURCES)
+_U_HEAD = RUN_FIELDS.index("rivalry")  # the run fields before the three of the step
+
+
+def fixed_views(w, runs: int, middle: int, poles: int) -> SimpleNamespace:
     """The parts of `tables` that are the world's own parameters (the same every step), read
-    once per world and shape (`world_views`)."""
-    st, ch, dyn, wt = w.strategy, w.challenger_params, w.dynamics, w.weights
-    u = (  # the run fields, without the three of the step (rivalry, Taiwan, backing)
-        st.stake,
-        st.inertia,
-        st.noise,
-        st.own_threat,
-        st.stability,
-        st.second_front,
-        dyn.pledge_signal,
-        dyn.commitment_gain,
-        w.sizes.tariff_doubt,
-        dyn.restriction_loss,
-        ch.restraint_response,
-        ch.cost,
-        ch.inertia,
-        ch.threat_effect,
-        ch.outside_option,
-    )
-    s = (  # the state fields after the context's
-        wt.protection,
-        wt.abandonment,
-        wt.great_power_threat,
-        wt.coercion,
-        wt.economic,
-        wt.trade_pressure,
-        w.military_exposure,
-        w.importance,
-        w.threat_exposure,
-    )
-    g = (  # the great powers' fields, without the restraint in force
-        w.sign,
-        w.protector,
-        w.aims,
-        w.deal,
-        w.restraint_cost,
-        w.restraint_max,
-        w.leverage,
-        w.capability,
-    )
+    once per world and shape (`world_views`, its sources gathered in one call, not one by
+    one: at one run, 7 -> 3 us a review), the run and pole fields split where the step's
+    go (`u_head` + the step's + `u_tail`, `g_head` + the restraint in force + `g_tail`)."""
+    sources = _FIXED_SOURCES_OF(w)
+    run_count, state_count = len(_FIXED_RUN), len(_FIXED_STATE)
 
     def state(x):  # a weight (R, 1, 1) or an array (R, M)
         x = np.asarray(x, dtype=np.float64)
         return once_per_run(x[..., 0] if x.ndim == 3 else x, (runs, middle))
 
     def make():
-        aims = np.asarray(w.aims, dtype=np.float64)
+        u = tuple(once_per_run(x, (runs,)) for x in sources[:run_count])
+        s = tuple(state(x) for x in sources[run_count : run_count + state_count])
+        exports, *g = sources[run_count + state_count :]
+        aims = np.asarray(g[2], dtype=np.float64)
+        g = tuple(
+            once_per_run(x, (runs, poles)) for x in (g[0], g[1], aims[..., 0], aims[..., 1], *g[3:])
+        )
         return SimpleNamespace(
-            u=tuple(once_per_run(x, (runs,)) for x in u),
-            s=tuple(state(x) for x in s),
-            exports=once_per_run(w.exports, (runs, middle, poles)),
-            g=tuple(
-                once_per_run(x, (runs, poles))
-                for x in (g[0], g[1], aims[..., 0], aims[..., 1], *g[3:])
-            ),
+            u_head=u[:_U_HEAD],
+            u_tail=u[_U_HEAD:],
+            s=s,
+            exports=once_per_run(exports, (runs, middle, poles)),
+            g_head=g[:RESTRAINT],
+            g_tail=g[RESTRAINT:],
         )
 
-    return world_views(w, ("tables", runs, middle, poles), (*u, *s, w.exports, *g), make)
+    return world_views(w, ("tables", runs, middle, poles), sources, make)

@@ -626,7 +626,7 @@ def great_powers_decide(
         caps,
         k,
         keys,
-        np.arange(len(w.poles))[poles],
+        _pole_ids(w, poles),
     )
     if every or review.all():  # the usual case: every run reviews at once (the same numbers)
         return new_levers, new_restraint
@@ -634,6 +634,20 @@ def great_powers_decide(
         np.where(review[:, None, None, None], new_levers, levers),
         np.where(review[:, None], new_restraint, restraint),
     )
+
+
+def _pole_ids(w: CompiledWorld, poles) -> np.ndarray:
+    """The indices of the great powers `poles` (what indexes them), (P',): for all of them
+    (`slice(None)`) the same read-only array at every review, kept with the world (the
+    review keeps what no step changes by the identity of its great powers,
+    `sim.strategy._review_setup`)."""
+    if type(poles) is not slice or poles != slice(None):
+        return np.arange(len(w.poles))[poles]
+    ids = w.__dict__.get("_pole_ids")
+    if ids is None or len(ids) != len(w.poles):
+        ids = w.__dict__["_pole_ids"] = np.arange(len(w.poles))
+        ids.setflags(write=False)
+    return ids
 
 
 def respond(
