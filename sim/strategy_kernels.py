@@ -1067,8 +1067,9 @@ def read_only(x, shape, dtype=np.float64) -> np.ndarray:
     """`x` broadcast to `shape`, a read-only view (the one type of array the kernels take)."""
     expected = _FLOAT64 if dtype is np.float64 else _DTYPES.get(dtype)
     if type(x) is np.ndarray and x.dtype is expected and x.shape == shape:
-        # the usual case at one run, some thirty times a step: an array of the kernel's
-        # type already (a frozen array, a cache's view), itself; otherwise a read-only view
+        # the usual case at one run: an array of the kernel's shape and dtype (a frozen
+        # array, a cache's view: itself; a state's own array: a read-only view of it; a
+        # step's groups of fields pass through `views`, which tests the first in line)
         if x.flags.writeable:
             x = x.view()
             x.setflags(write=False)
