@@ -168,21 +168,14 @@ def middle_power_context(
 
     neighbours = ideal(w.ideal_neighbours)
     if ties.shape[-1] < SHORT:  # summed in the kernel, left to right as `total` sums
-        ties_total = aligned_total = np.empty((runs, 0))
+        ties_total = aligned_total = _no_sums(runs)
     else:
         ties_total = total(ties, axis=-1)
         aligned_total = total(ties * neighbour_security[:, None, :], axis=-1)
     c = np.ascontiguousarray  # the kernel reads rows of contiguous arrays (no copy if so)
-    out = SimpleNamespace(
-        threat=np.empty((runs, states, 1)),
-        taiwan=np.empty((runs, states, 1)),
-        neighbour_ties=np.empty((runs, states, 1)),
-        neighbour_alignment=np.empty((runs, states, 1)),
-        market=np.empty((runs, states, poles, 1)),
-        coercion=np.empty((runs, states, poles, 1)),
-        memory=np.empty((runs, states, poles, 1)),
-        trade_pressure=np.empty((runs, states, poles, 1)),
-    )
+    by_state, by_pole = (runs, states, 1), (runs, states, poles, 1)
+    # threat, taiwan, neighbour ties and alignment; market, coercion, memory, trade pressure
+    out = (*[np.empty(by_state) for _ in range(4)], *[np.empty(by_pole) for _ in range(4)])
     threat_exposure, taiwan_exposure, exports = _exposures(w, rows)
     summed = ties_total.shape[1] > 0
     context_kernel(states, poles, 0 if summed else ties.shape[2], summed)(
@@ -205,71 +198,90 @@ def middle_power_context(
         dyn.derisk_learning,
         c(memory),
         trade_pressure,
-        *vars(out).values(),
+        *out,
     )
-    frozen(*vars(out).values())  # no one changes a context: `read_only` passes them as they are
-    col = lambda x: x[..., None]  # noqa: E731  (R, M') -> (R, M', 1)
-    pole = lambda x: x[..., None]  # noqa: E731  (R, M', P) -> (R, M', P, 1)
+    frozen(*out)  # no one changes a context: `read_only` passes them as they are
+    f = fixed
+    # positional, in the order of `Context._fields` (a call with 26 keywords cost more)
     ctx = Context(
-        threat=out.threat,
-        rivalry=levers["rivalry"][:, None, None],
-        taiwan=out.taiwan,
-        ideal_security=ideal(w.ideal_security),
-        ideal_economic=ideal(w.ideal_economic),
-        neighbour_ties=out.neighbour_ties,
-        neighbour_alignment=out.neighbour_alignment,
-        last_security=col(security),
-        last_economic=col(economic),
-        last_autonomy=col(autonomy),
-        **fixed,
-        reliability=pole(pairs.reliability),
-        market=out.market,
-        coercion=out.coercion,
-        memory=out.memory,
-        trade_pressure=out.trade_pressure,
-        military=pole(pairs.military),
-        consent=pole(pairs.consent),
+        out[0],  # threat
+        levers["rivalry"][:, None, None],
+        out[1],  # taiwan
+        f["defence_cost"],
+        f["diversification"],
+        ideal(w.ideal_security),
+        ideal(w.ideal_economic),
+        out[2],  # neighbour_ties
+        out[3],  # neighbour_alignment
+        security[..., None],  # last_security (R, M') -> (R, M', 1)
+        economic[..., None],
+        autonomy[..., None],
+        f["economic_stickiness"],
+        f["autonomy_stickiness"],
+        f["appeasement"],
+        f["consent_complement"],
+        f["sign"],
+        f["protector"],
+        f["capability"],
+        pairs.reliability[..., None],  # (R, M', P) -> (R, M', P, 1)
+        out[4],  # market
+        out[5],  # coercion
+        out[6],  # memory
+        out[7],  # trade_pressure
+        pairs.military[..., None],
+        pairs.consent[..., None],
     )
     if rows is EVERY:
-        _lay_for_kernels(w, ctx, fixed, out, (runs, states), restriction.shape)
+        sources = (security, economic, autonomy, pairs.reliability, pairs.military, pairs.consent)
+        _lay_for_kernels(w, ctx, fixed, out, sources, (runs, states), restriction.shape)
     return ctx
 
 
-def _lay_for_kernels(w: CompiledWorld, ctx: Context, fixed: dict, out, lead, by_pole) -> None:
+@functools.lru_cache(maxsize=16)
+def _no_sums(runs: int) -> np.ndarray:
+    """(R, 0): the ties' sums the context's kernel is not given (it sums them itself), one
+    array per number of runs (holding nothing, it is shared; writeable, as the kernel's
+    compiled specialisation takes it)."""
+    return np.empty((runs, 0))
+
+
+def _lay_for_kernels(
+    w: CompiledWorld, ctx: Context, fixed: dict, out: tuple, sources: tuple, lead, by_pole
+) -> None:
     """The kernels' views of the engine's context `ctx` (`sim.utility.lay_context`), made
-    here where their shapes are known: the fields the context's kernel wrote (`out`) and the
-    others without their axis of length 1, the rivalry laid over the middle powers; those
-    that no step changes (`fixed`) once per world. Laid only where every field is a float64
-    array of the decisions' shape (`kernel_context` converts and broadcasts others itself)."""
+    here where their shapes are known: the fields the context's kernel wrote (`out`), the
+    arrays the others view (`sources`: the last positions (R, M) and the pairs' reliability,
+    military pressure and consent (R, M, P), themselves), the others without their axis of
+    length 1, the rivalry laid over the middle powers; those that no step changes (`fixed`)
+    once per world. Laid only where every field is a float64 array of the decisions' shape
+    (`kernel_context` converts and broadcasts others itself)."""
     cached = w.__dict__.get("_fixed_kernel_views")
     if cached is None or cached[0] is not fixed or cached[1] != lead:
         views = {name: _laid(x, lead if x.ndim == 3 else by_pole) for name, x in fixed.items()}
         cached = w.__dict__["_fixed_kernel_views"] = (fixed, lead, views)
     f = cached[2]
-    by_state = (ctx.ideal_security, ctx.ideal_economic, ctx.last_security, ctx.last_economic)
-    by_state += (ctx.last_autonomy,)
-    by_pair = (ctx.reliability, ctx.military, ctx.consent)
-    for x in by_state + by_pair + (ctx.rivalry,):
-        if x.dtype is not _FLOAT64:
+    last_s, last_e, last_a, reliability, military, consent = sources
+    ideal_s, ideal_e = ctx.ideal_security, ctx.ideal_economic
+    for x in (ideal_s, ideal_e, last_s, last_e, last_a, reliability, military, consent):
+        if type(x) is not np.ndarray or x.dtype is not _FLOAT64:
             return
-    ideal_s, ideal_e, last_s, last_e, last_a = [x[..., 0] for x in by_state]
-    reliability, military, consent = [x[..., 0] for x in by_pair]
-    if not (ideal_s.shape == ideal_e.shape == last_s.shape == last_e.shape == last_a.shape):
+    if ctx.rivalry.dtype is not _FLOAT64:
         return
-    if ideal_s.shape != lead or not (reliability.shape == military.shape == consent.shape):
+    ideal_s, ideal_e = ideal_s[..., 0], ideal_e[..., 0]
+    if not (ideal_s.shape == ideal_e.shape == last_s.shape == last_e.shape == last_a.shape == lead):
         return
-    if reliability.shape != by_pole:
+    if not (reliability.shape == military.shape == consent.shape == by_pole):
         return
     state = (
-        out.threat[..., 0],
+        out[0][..., 0],  # threat
         _laid(ctx.rivalry, lead),
-        out.taiwan[..., 0],
+        out[1][..., 0],  # taiwan
         f["defence_cost"],
         f["diversification"],
         ideal_s,
         ideal_e,
-        out.neighbour_ties[..., 0],
-        out.neighbour_alignment[..., 0],
+        out[2][..., 0],  # neighbour_ties
+        out[3][..., 0],  # neighbour_alignment
         last_s,
         last_e,
         last_a,
@@ -283,10 +295,10 @@ def _lay_for_kernels(w: CompiledWorld, ctx: Context, fixed: dict, out, lead, by_
         f["protector"],
         f["capability"],
         reliability,
-        out.market[..., 0],
-        out.coercion[..., 0],
-        out.memory[..., 0],
-        out.trade_pressure[..., 0],
+        out[4][..., 0],  # market
+        out[5][..., 0],  # coercion
+        out[6][..., 0],  # memory
+        out[7][..., 0],  # trade_pressure
         military,
         consent,
     )
@@ -508,23 +520,38 @@ def decide(w: CompiledWorld, ctx: Context, k: int, keys: np.ndarray) -> tuple[Ch
     economic and autonomy, (3, R, M')),
     and where they were heading (what the great powers forecast from)."""
     d = w.decision
-    weights = _laid_weights(w, np.shape(ctx.last_security))
     laid = kernel_views_of(w)  # their views, `kernel_context`
     if d.rule == "logit":
+        weights = _laid_weights(w, np.shape(ctx.last_security))
         uniforms = Choice(*(uniform_at(key, k) for key in keys))
         temperature = d.temperature[:, None, None]
         return logit_response(ctx, weights, temperature, d.grid, uniforms, laid)
-    # the rule's speed and noise, the same at every step: once per world (and read from one
-    # place where the same in every run, `once_per_run`)
-    speed = per_world(
-        w,
-        "_speed",
-        d.adjustment_half_life,
-        lambda: _per_run_column(1.0 - decay(w, d.adjustment_half_life)),
-    )
-    noise = per_world(w, "_noise", d.noise, lambda: _per_run_column(d.noise * np.sqrt(w.dt_years)))
+    shape = np.shape(ctx.last_security)
+    rule = laid.get("partial_rule")
+    if (
+        rule is None
+        or rule[0] is not d.adjustment_half_life
+        or rule[1] is not d.noise
+        or rule[2] != w.dt_years
+        or rule[3] != shape
+    ):
+        # the rule's speed and noise, the same at every step: once per world (and read from
+        # one place where the same in every run, `once_per_run`), kept with the weights laid
+        # over `shape` (a step then looks up none of them: 3 us of a Mesa step's 10)
+        speed = per_world(
+            w,
+            "_speed",
+            d.adjustment_half_life,
+            lambda: _per_run_column(1.0 - decay(w, d.adjustment_half_life)),
+        )
+        noise = per_world(
+            w, "_noise", d.noise, lambda: _per_run_column(d.noise * np.sqrt(w.dt_years))
+        )
+        weights = _laid_weights(w, shape)
+        rule = (d.adjustment_half_life, d.noise, w.dt_years, shape, weights, speed, noise)
+        laid["partial_rule"] = rule
     shocks = Draws(keys, k)  # the three streams (3, R, M'), drawn in the kernel
-    return partial_response(ctx, weights, speed, noise, shocks, laid)
+    return partial_response(ctx, rule[4], rule[5], rule[6], shocks, laid)
 
 
 def _per_run_column(x: np.ndarray) -> np.ndarray:
