@@ -94,42 +94,38 @@ def pairs_and_held(
     else:  # the kernel reads the levers in force given (and writes no `held`)
         levers, held = np.asarray(held, dtype=np.float64), held
     runs, states, poles = restriction.shape
-    per_run = lambda x: read_only(x, (runs,))  # noqa: E731
+    by_run, by_pole, shape = (runs,), (runs, poles), np.shape(levers)
     gain, doubt, drain, exposure = _pair_parameters(w, rows, runs, states)
     by_lever = (runs,) + caps.shape[1:]
     out = np.empty((6, runs, states, poles))
     flags = np.empty((3, runs, states, poles), dtype=np.bool_)
     responsive = not w.great_powers_hold_levers
     bounds, refs = _bounds_read(w, caps, by_lever)
-    pairs_kernel(states, poles, np.shape(levers)[3], capping, responsive)(
-        read_only(levers, np.shape(levers)),
-        held if capping else np.empty((0, 0, 0, 0)),
+    pairs_kernel(states, poles, shape[3], capping, responsive)(
+        read_only(levers, shape),
+        held if capping else _NOT_HELD,
         bounds,
         refs,
         gain,
         doubt,
         drain,
-        read_only(dispositions["reliability"], (runs, poles)),
-        per_run(dispositions["taiwan_crisis"]),
-        read_only(dispositions["military"], (runs, poles)),
-        per_run(dispositions["rivalry"]),
+        read_only(dispositions["reliability"], by_pole),
+        read_only(dispositions["taiwan_crisis"], by_run),
+        read_only(dispositions["military"], by_pole),
+        read_only(dispositions["rivalry"], by_run),
         exposure,
         np.asarray(restriction, dtype=np.float64),
         out,
         flags,
     )
     frozen(out, flags, *((held,) if capping else ()))
-    return Pairs(
-        reliability=out[0],
-        reliability_interior=flags[0],
-        military=out[1],
-        military_interior=flags[1],
-        restriction=out[2],
-        coercion_binds=flags[2],
-        inducement=out[3],
-        trade_pressure=out[4],
-        consent=out[5],
-    ), held
+    # positional, in the order of `Pairs._fields`: reliability, reliability_interior,
+    # military, military_interior, restriction, coercion_binds, inducement, trade_pressure,
+    # consent (nine keywords cost more)
+    return Pairs(out[0], flags[0], out[1], flags[1], out[2], flags[2], out[3], out[4], out[5]), held
+
+
+_NOT_HELD = np.empty((0, 0, 0, 0))  # the `held` the pairs' kernel neither reads nor writes
 
 
 def _bounds_read(w: CompiledWorld, caps: np.ndarray, by_lever: tuple[int, ...]) -> tuple:

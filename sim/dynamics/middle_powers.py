@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from sim.arrays import SHORT, frozen, total
+from sim.arrays import SHORT, frozen, same_objects, total
 from sim.decision import Choice, Response, logit_response, partial_response
 from sim.dynamics.clock import (
     EVERY,
@@ -166,7 +166,14 @@ def middle_power_context(
             return governing_of(w, table, camp)
         return governing(table[:, rows], camp)
 
-    neighbours = ideal(w.ideal_neighbours)
+    if rows is EVERY:
+        neighbours, ideal_security, ideal_economic = _ideals(w, camp)
+    else:
+        neighbours, ideal_security, ideal_economic = (
+            ideal(w.ideal_neighbours),
+            ideal(w.ideal_security),
+            ideal(w.ideal_economic),
+        )
     if ties.shape[-1] < SHORT:  # summed in the kernel, left to right as `total` sums
         ties_total = aligned_total = _no_sums(runs)
     else:
@@ -209,8 +216,8 @@ def middle_power_context(
         out[1],  # taiwan
         f["defence_cost"],
         f["diversification"],
-        ideal(w.ideal_security),
-        ideal(w.ideal_economic),
+        ideal_security,
+        ideal_economic,
         out[2],  # neighbour_ties
         out[3],  # neighbour_alignment
         security[..., None],  # last_security (R, M') -> (R, M', 1)
@@ -235,6 +242,21 @@ def middle_power_context(
         sources = (security, economic, autonomy, pairs.reliability, pairs.military, pairs.consent)
         _lay_for_kernels(w, ctx, fixed, out, sources, (runs, states), restriction.shape)
     return ctx
+
+
+def _ideals(w: CompiledWorld, camp: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The governing camps' ideal points (R, M, 1) of every middle power, as to their
+    neighbours, security and economic alignment (`governing_of` of `w.ideal_neighbours`,
+    `w.ideal_security`, `w.ideal_economic`): kept together while the camps are the same
+    read-only array (they change at elections only), one look-up a step instead of three."""
+    tables = (w.ideal_neighbours, w.ideal_security, w.ideal_economic)
+    hit = w.__dict__.get("_ideals")
+    if hit is not None and hit[0] is camp and same_objects(hit[1], tables):
+        return hit[2]
+    ideals = tuple([governing_of(w, table, camp) for table in tables])
+    if not camp.flags.writeable:  # (a writeable array may change: not kept)
+        w.__dict__["_ideals"] = (camp, tables, ideals)
+    return ideals
 
 
 @functools.lru_cache(maxsize=16)
