@@ -180,9 +180,12 @@ def middle_power_context(
         ties_total = total(ties, axis=-1)
         aligned_total = total(ties * neighbour_security[:, None, :], axis=-1)
     c = np.ascontiguousarray  # the kernel reads rows of contiguous arrays (no copy if so)
-    by_state, by_pole = (runs, states, 1), (runs, states, poles, 1)
-    # threat, taiwan, neighbour ties and alignment; market, coercion, memory, trade pressure
-    out = (*[np.empty(by_state) for _ in range(4)], *[np.empty(by_pole) for _ in range(4)])
+    # threat, taiwan, neighbour ties and alignment (R, M', 1), then market, coercion, memory
+    # and trade pressure (R, M', P, 1): the rows of two blocks, each C-contiguous as the
+    # kernel reads it (two allocations a step instead of eight)
+    by_state, by_pole = np.empty((4, runs, states, 1)), np.empty((4, runs, states, poles, 1))
+    out = (by_state[0], by_state[1], by_state[2], by_state[3])
+    out += (by_pole[0], by_pole[1], by_pole[2], by_pole[3])
     threat_exposure, taiwan_exposure, exports = _exposures(w, rows)
     summed = ties_total.shape[1] > 0
     context_kernel(states, poles, 0 if summed else ties.shape[2], summed)(
