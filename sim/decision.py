@@ -163,11 +163,7 @@ def _partial(
     frozen(out)
     if lead != two_axes:
         out = out.reshape((8,) + lead)
-    # the eight rows in one pass over `out` (the new position, the best response along each
-    # dimension, the curvatures along security and economic alignment)
-    s, e, a, best_s, best_e, best_a, curvature_s, curvature_e = out
-    moved, best = Choice(s, e, a), Choice(best_s, best_e, best_a)
-    return moved, best, Response(best_s, best_e, curvature_s, curvature_e)
+    return _decisions_of(out)
 
 
 def _drawn(ready: tuple, context: tuple, step: int) -> tuple[Choice, Choice, Response]:
@@ -183,6 +179,12 @@ def _drawn(ready: tuple, context: tuple, step: int) -> tuple[Choice, Choice, Res
     state, poles = context[1], context[2]
     kernels.partial_kernel_drawing(state, poles, wts, speed, noise_scale, keys, counter, out)
     out.setflags(write=False)  # `frozen`
+    return _decisions_of(out)
+
+
+def _decisions_of(out: np.ndarray) -> tuple[Choice, Choice, Response]:
+    """The partial rule's kernel's eight rows of `out` in one pass: the new position, the best
+    response along each dimension, the curvatures along security and economic alignment."""
     s, e, a, best_s, best_e, best_a, curvature_s, curvature_e = out
     moved, best = Choice(s, e, a), Choice(best_s, best_e, best_a)
     return moved, best, Response(best_s, best_e, curvature_s, curvature_e)

@@ -1157,13 +1157,13 @@ def tables(
     by_states = views(
         seen + (_NO_RESPONSE if response is None else tuple(response)),
         by_state,
-        fallback=_state_view,
+        fallback=_field_view,
     )
     s = by_states[:_SEEN] + fixed.s + by_states[_SEEN:]
     by_pairs = views(
         ctx_poles + (pairs.reliability, pairs.restriction, pairs.inducement, pledge),
         by_pair,
-        fallback=_pair_view,
+        fallback=_field_view,
     )
     q = by_pairs[:-1] + (fixed.exports, by_pairs[-1])
     flags = (pairs.reliability_interior, pairs.military_interior, pairs.coercion_binds)
@@ -1177,24 +1177,14 @@ def _zero_or_view(x, shape, dtype=np.float64) -> np.ndarray:
     return read_only(_ZERO if x is None else x, shape, dtype)
 
 
-def _state_view(x, shape, dtype=np.float64) -> np.ndarray:
-    """A field per middle power (R, M) of `tables`: a context field (R, M or 1, 1), a weight,
-    an array (R, M), or None (0)."""
+def _field_view(x, shape, dtype=np.float64) -> np.ndarray:
+    """A field of `tables` per middle power (R, M) or per pair (R, M, P), as `shape` says: a
+    context field (with its trailing axis of length 1), a weight, an array, or None (0)."""
     if x is None:
         x = _ZERO
     elif type(x) is not np.ndarray:
         x = np.asarray(x, dtype=np.float64)
-    return read_only(x[..., 0] if x.ndim == 3 else x, shape)
-
-
-def _pair_view(x, shape, dtype=np.float64) -> np.ndarray:
-    """A field per pair (R, M, P) of `tables`: a context pole field (R, M, P, 1), an array
-    (R, M, P), or None (0)."""
-    if x is None:
-        x = _ZERO
-    elif type(x) is not np.ndarray:
-        x = np.asarray(x, dtype=np.float64)
-    return read_only(x[..., 0] if x.ndim == 4 else x, shape)
+    return read_only(x[..., 0] if x.ndim == len(shape) + 1 else x, shape)
 
 
 _NONE: dict = {}  # no dispositions or pressures given: every one read as 0 (never written)
