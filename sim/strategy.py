@@ -324,7 +324,8 @@ def challenger_choice(
     around = kernels.views((security, commitment, reliability, engagement), security.shape)
     out = np.empty(runs)
     setup.kernel(
-        setup.own + kernels.views(step, (runs,)),
+        setup.own,
+        kernels.views(step, (runs,)),
         around + (setup.exposure,),
         setup.leverage,
         kernels.read_only(before.restraint, setup.leverage.shape),
@@ -343,7 +344,7 @@ class _ChallengerSetup(NamedTuple):
     (`_challenger_setup`)."""
 
     kernel: object  # `challenger_kernel`'s compiled kernel for the world's numbers of powers
-    own: tuple  # its own parameters, the first of `CHALLENGER_FIELDS`, each (R,)
+    own: np.ndarray  # its own parameters, the first of `CHALLENGER_FIELDS`, rows of (11, R)
     exposure: np.ndarray  # the middle powers' exposure to the threat, (R, M)
     leverage: np.ndarray  # the great powers' leverage on it, (R, P)
     adversary_sign: float  # the pole of its adversary
@@ -367,7 +368,7 @@ def _challenger_setup(w, states_shape: tuple[int, int]) -> _ChallengerSetup:
     def make():
         return _ChallengerSetup(
             kernel=kernels.compiled_challenger(states_shape[1], w.leverage.shape[1]),
-            own=tuple(kernels.once_per_run(x, states_shape[:1]) for x in sources[:-5]),
+            own=kernels.own_block(sources[:-5], states_shape[0]),
             exposure=kernels.once_per_run(w.threat_exposure, states_shape),
             leverage=kernels.once_per_run(w.leverage, w.leverage.shape),
             adversary_sign=float(w.sign[w.adversary]),
