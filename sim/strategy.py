@@ -138,7 +138,7 @@ def great_powers_review(
     curvature."""
     runs, middle = held.shape[:2]
     setup = _review_setup(w, caps.shape, middle, poles)
-    tabs = tables(
+    tabs = kernels.review_tables(
         w,
         ctx,
         pairs,

@@ -530,6 +530,14 @@ def restraint_review(u, g, r, p, expected, strategic, shock, noisy):
 # middle power and the great powers' expectations stay in the first-level cache.
 TILE = 64
 
+# The review's kernel takes the world's fields as blocks and the step's apart
+# (`review_tables`): the step's run fields (rivalry, Taiwan, backing, `RUN_FIELDS` from
+# RIVALRY), state fields (the first `SEEN` of `STATE_FIELDS`, what the middle powers saw,
+# then their targets and curvatures from TARGET_SECURITY) and pole field (the restraint).
+SEEN = 7
+RUN_STEP = types.UniTuple(IN1, RUSSIA_DPRK + 1 - RIVALRY)
+STATE_STEP = types.UniTuple(IN2, SEEN + len(STATE_FIELDS) - TARGET_SECURITY)
+
 
 def _tiled_review_kernel(poles: int, middle: int):
     """The review kernel for `poles` great powers and `middle` middle powers in the world
@@ -548,11 +556,14 @@ def _tiled_review_kernel(poles: int, middle: int):
     assert (pole_fields, pair_fields, flags) == (10, 9, 3)  # the tuples of views below
 
     def kernel(
-        u,
-        s,
+        u_block,
+        u_step,
+        s_block,
+        s_step,
         q,
         b,
-        g,
+        g_block,
+        restraint_now,
         lv,
         held_levers,
         pole_ids,
@@ -595,17 +606,29 @@ def _tiled_review_kernel(poles: int, middle: int):
         restraint_tile = np.empty((4, TILE))  # shock, choice, slope, curvature
         for start in range(0, runs, TILE):
             n = min(TILE, runs - start)
-            for f in range(run_fields):
-                x1 = u[f]
+            # the world's run fields (the rows of its block), then the step's
+            for f in range(run_fields - len(u_step)):
+                x1 = u_block[f]
+                if not run_tile_holds(x1.strides, start):
+                    at = f if f < RIVALRY else f + len(u_step)
+                    for t in range(n):
+                        u_tile[at, t] = x1[tile_run(start, t)]
+            for f in range(len(u_step)):
+                x1 = u_step[f]
                 if not run_tile_holds(x1.strides, start):
                     for t in range(n):
-                        u_tile[f, t] = x1[tile_run(start, t)]
-            for f in range(pole_fields):
-                x2 = g[f]
+                        u_tile[RIVALRY + f, t] = x1[tile_run(start, t)]
+            for f in range(pole_fields - 1):  # the world's, then the restraint in force
+                x2 = g_block[f]
                 if not run_tile_holds(x2.strides, start):
+                    at = f if f < RESTRAINT else f + 1
                     for t in range(n):
                         for p in range(poles):
-                            g_rows[f, p, t] = x2[tile_run(start, t), p]
+                            g_rows[at, p, t] = x2[tile_run(start, t), p]
+            if not run_tile_holds(restraint_now.strides, start):
+                for t in range(n):
+                    for p in range(poles):
+                        g_rows[RESTRAINT, p, t] = restraint_now[tile_run(start, t), p]
             for f in range(len(LEVER_FIELDS)):
                 x3 = lv[f]
                 if not run_tile_holds(x3.strides, start):
@@ -625,11 +648,17 @@ def _tiled_review_kernel(poles: int, middle: int):
                             for k in range(levers_n):
                                 shock_tile[i, c, k, t] = lever_shock[tile_run(start, t), i, c, k]
             for i in range(middle):
-                for f in range(state_fields):
-                    x2 = s[f]
+                for f in range(state_fields - len(s_step)):  # the world's, then the step's
+                    x2 = s_block[f]
                     if not tile_holds(x2.strides, start, i, middle):
                         for t in range(n):
-                            s_tile[f, t, 0] = x2[tile_run(start, t), i]
+                            s_tile[SEEN + f, t, 0] = x2[tile_run(start, t), i]
+                for f in range(len(s_step)):
+                    x2 = s_step[f]
+                    if not tile_holds(x2.strides, start, i, middle):
+                        at = f if f < SEEN else f + state_fields - len(s_step)
+                        for t in range(n):
+                            s_tile[at, t, 0] = x2[tile_run(start, t), i]
                 for f in range(pair_fields):
                     x3 = q[f]
                     if not tile_holds(x3.strides, start, i, middle):
@@ -705,11 +734,14 @@ def _tiled_review_kernel(poles: int, middle: int):
                         restraint_curvature[tile_run(start, t), c] = restraint_tile[3, t]
 
     signature = types.void(
-        RUNS,
-        STATES,
+        IN2,
+        RUN_STEP,
+        IN3,
+        STATE_STEP,
         PAIRS,
         PAIR_FLAGS,
-        POLES,
+        IN3,
+        IN2,
         LEVER_ARRAYS,
         IN4,
         INT1,
@@ -749,8 +781,20 @@ def review_kernel(u, s, q, b, g, *rest):
     (R, P'). The slopes and curvatures are written only if `slopes` (the logit rule draws
     from them), else those arrays may be empty. Slots not `active` (P', K) (bounded at 0 in
     every run) are 0. The kernel compiled for the numbers of great and middle powers in the
-    world (`_tiled_review_kernel`)."""
-    _review_kernels(g[SIGN].shape[1], s[S_THREAT].shape[1])(u, s, q, b, g, *rest)
+    world (`_tiled_review_kernel`), which takes the tables as `review_tables` lays them: the
+    world's fields of `u`, `s`, `g` stacked here into their blocks."""
+    kernel = _review_kernels(g[SIGN].shape[1], s[S_THREAT].shape[1])
+    u_block = _stacked(u[:RIVALRY] + u[RUSSIA_DPRK + 1 :])
+    s_block = _stacked(s[SEEN:TARGET_SECURITY])
+    g_block = _stacked(g[:RESTRAINT] + g[RESTRAINT + 1 :])
+    step_u, step_s = u[RIVALRY : RUSSIA_DPRK + 1], s[:SEEN] + s[TARGET_SECURITY:]
+    kernel(u_block, step_u, s_block, step_s, q, b, g_block, g[RESTRAINT], *rest)
+
+
+def _stacked(xs) -> np.ndarray:
+    """Arrays of one shape as the rows of one read-only block."""
+    block = np.stack(xs)
+    return read_only(block, block.shape)
 
 
 # ----------------------------------------------------------------------------- elementwise
@@ -1059,18 +1103,26 @@ def challenger_own_block(w, runs: int) -> np.ndarray:
 
 
 def own_block(own: tuple, runs: int) -> np.ndarray:
-    """The parameters `own` over `runs` runs as the rows of one read-only block
-    (len(own), R): viewed with stride 0 over the runs (the first run's values for every
-    run) where every run holds the same bits of every one, as `once_per_run` views each.
-    One array for eleven: Numba unboxes each array it is passed (some 0.14 us), so at one
-    run the challenger's choice (`sim.dynamics.challenger_decides`) 17.0-17.5 -> 15.6-16.0 us."""
-    block = np.empty((len(own), runs))
-    for row, x in zip(block, own, strict=True):
+    """The challenger's parameters `own` over `runs` runs as the rows of one read-only block
+    (len(own), R) (`block_of`). One array for eleven: Numba unboxes each array it is passed
+    (some 0.14 us), so at one run the challenger's choice
+    (`sim.dynamics.challenger_decides`) 17.0-17.5 -> 15.6-16.0 us."""
+    return block_of(own, (runs,))
+
+
+def block_of(xs, shape: tuple[int, ...]) -> np.ndarray:
+    """A world's parameters `xs`, each broadcast to `shape` (runs first), as the rows of one
+    read-only block (len(xs), *shape), what a kernel takes as one array instead of one per
+    parameter: viewed with stride 0 over the runs (the first run's values for every run)
+    where every run holds the same bits of every one, as `once_per_run` views each (a
+    parameter that varies over the runs of a chunk lays them all out over the runs)."""
+    block = np.empty((len(xs), *shape))
+    for row, x in zip(block, xs, strict=True):
         row[...] = x
     bits = block.view(np.uint64)  # the bits: -0.0 is not 0.0, a NaN is itself
-    if runs > 1 and (bits == bits[:, :1]).all():
+    if shape[0] > 1 and (bits == bits[:, :1]).all():
         block = block[:, :1]
-    return read_only(block, (len(own), runs))
+    return read_only(block, (len(xs), *shape))
 
 
 def world_views(w, key, sources: tuple, make):
@@ -1150,12 +1202,40 @@ def tables(
     restraint=None,
     fixed=None,
 ):
-    """The kernels' inputs (u, s, q, b, g, lv) for the runs of world `w`: what the middle
+    """The kernels' inputs (u, s, q, b, g) for the runs of world `w`: what the middle
     powers see `ctx` (`sim.utility.Context`, runs first), what the levers make of each pair
     `pairs` (`sim.influence.Pairs`), the middle powers' `response`, the `dispositions` and
     `pressures` in force, the pledges (R, M, P) and the restraint in force (R, P). Only the
     pulls are read without the optional ones (read as 0). Read-only views, no copies. The
     world's own part is `fixed_views(w, R, M, P)`, or `fixed` where the caller keeps it."""
+    u_step, s_step, q, b, restraint, fixed = _step_tables(
+        w, ctx, pairs, response, dispositions, pressures, pledge, restraint, fixed
+    )
+    u = fixed.u_head + u_step + fixed.u_tail
+    s = s_step[:_SEEN] + fixed.s + s_step[_SEEN:]
+    g = fixed.g_head + (restraint,) + fixed.g_tail
+    return u, s, q, b, g
+
+
+def review_tables(
+    w, ctx, pairs, response, dispositions, pressures, pledge, restraint, fixed=None
+) -> tuple:
+    """`tables` as the review's kernel takes them (`review_kernel`): the world's run, state
+    and pole fields each one block (`fixed_views`), the step's apart: (u_block, the step's
+    run fields, s_block, the step's state fields, q, b, g_block, the restraint in force).
+    Three arrays for the world's 33 fields: Numba unboxes each array it is passed (some
+    0.14 us), so at one run a review step 40.9-41.1 -> 35.7-36.7 us."""
+    u_step, s_step, q, b, restraint, fixed = _step_tables(
+        w, ctx, pairs, response, dispositions, pressures, pledge, restraint, fixed
+    )
+    return fixed.u_block, u_step, fixed.s_block, s_step, q, b, fixed.g_block, restraint
+
+
+def _step_tables(w, ctx, pairs, response, dispositions, pressures, pledge, restraint, fixed):
+    """The step's part of `tables` (the world's is `fixed`): the run fields of the step (the
+    rivalry and Taiwan risk in force, the backing), the state fields (what the middle powers
+    saw, then their targets and curvatures), the pair fields and flags, the restraint in
+    force; and `fixed`."""
     runs, middle, poles = np.shape(pledge if pairs is None else pairs.reliability)
     if ctx is None:  # the forecast reads no context: every field 0
         ctx = _ZERO_CONTEXT
@@ -1174,7 +1254,7 @@ def tables(
         dispositions.get("taiwan_risk"),
         pressures.get("russia_dprk"),
     )
-    u = fixed.u_head + views(variable, by_run, fallback=_zero_or_view) + fixed.u_tail
+    u_step = views(variable, by_run, fallback=_zero_or_view)
     laid = None if ctx is _ZERO_CONTEXT else laid_context(ctx, kernel_views_of(w))
     if laid is not None and laid[2] == by_state:  # the engine's context, laid out already
         seen, ctx_poles = _SEEN_STATE_OF(laid[0]), _SEEN_POLES_OF(laid[1])
@@ -1182,12 +1262,11 @@ def tables(
         seen, ctx_poles = _CONTEXT_STATE_OF(ctx), _CONTEXT_POLES_OF(ctx)
     # one `views` per shape: what the middle powers saw, then their targets and curvatures;
     # what each pair saw, what the levers make of it, the pledges
-    by_states = views(
+    s_step = views(
         seen + (_NO_RESPONSE if response is None else tuple(response)),
         by_state,
         fallback=_field_view,
     )
-    s = by_states[:_SEEN] + fixed.s + by_states[_SEEN:]
     by_pairs = views(
         ctx_poles + (pairs.reliability, pairs.restriction, pairs.inducement, pledge),
         by_pair,
@@ -1196,8 +1275,7 @@ def tables(
     q = by_pairs[:-1] + (fixed.exports, by_pairs[-1])
     flags = (pairs.reliability_interior, pairs.military_interior, pairs.coercion_binds)
     b = views(flags, by_pair, bool)
-    g = fixed.g_head + (_zero_or_view(restraint, (runs, poles)),) + fixed.g_tail
-    return u, s, q, b, g
+    return u_step, s_step, q, b, _zero_or_view(restraint, (runs, poles)), fixed
 
 
 def _zero_or_view(x, shape, dtype=np.float64) -> np.ndarray:
@@ -1217,7 +1295,7 @@ def _field_view(x, shape, dtype=np.float64) -> np.ndarray:
 
 _NONE: dict = {}  # no dispositions or pressures given: every one read as 0 (never written)
 _NO_RESPONSE = (None,) * 4  # no response given: its targets and curvatures read as 0
-_SEEN = 7  # the state fields of the context, the first of `STATE_FIELDS`
+_SEEN = SEEN  # the state fields of the context, the first of `STATE_FIELDS`
 # the context's fields `tables` reads where it is not laid out (`STATE_FIELDS[:7]`, then the
 # pole fields `PAIR_FIELDS[:4]`), and where they lie among the views of a laid-out one
 _CONTEXT_STATE_OF = operator.attrgetter(*CONTEXT_FIELDS[:_SEEN])
@@ -1294,30 +1372,36 @@ _U_HEAD = RUN_FIELDS.index("rivalry")  # the run fields before the three of the 
 def fixed_views(w, runs: int, middle: int, poles: int) -> SimpleNamespace:
     """The parts of `tables` that are the world's own parameters (the same every step), read
     once per world and shape (`world_views`, its sources gathered in one call, not one by
-    one: at one run, 7 -> 3 us a review), the run and pole fields split where the step's
-    go (`u_head` + the step's + `u_tail`, `g_head` + the restraint in force + `g_tail`)."""
+    one: at one run, 7 -> 3 us a review): the run, state and pole fields each the rows of
+    one block (`block_of`: `u_block` (15, R), `s_block` (9, R, M), `g_block` (9, R, P)), which
+    the review's kernel takes whole (`review_tables`), and their rows split where the
+    step's go (`u_head` + the step's + `u_tail`, `g_head` + the restraint in force +
+    `g_tail`) for `tables`."""
     sources = _FIXED_SOURCES_OF(w)
     run_count, state_count = len(_FIXED_RUN), len(_FIXED_STATE)
 
     def state(x):  # a weight (R, 1, 1) or an array (R, M)
         x = np.asarray(x, dtype=np.float64)
-        return once_per_run(x[..., 0] if x.ndim == 3 else x, (runs, middle))
+        return x[..., 0] if x.ndim == 3 else x
 
     def make():
-        u = tuple(once_per_run(x, (runs,)) for x in sources[:run_count])
-        s = tuple(state(x) for x in sources[run_count : run_count + state_count])
+        u = block_of(sources[:run_count], (runs,))
+        s = block_of(
+            [state(x) for x in sources[run_count : run_count + state_count]], (runs, middle)
+        )
         exports, *g = sources[run_count + state_count :]
         aims = np.asarray(g[2], dtype=np.float64)
-        g = tuple(
-            once_per_run(x, (runs, poles)) for x in (g[0], g[1], aims[..., 0], aims[..., 1], *g[3:])
-        )
+        g = block_of((g[0], g[1], aims[..., 0], aims[..., 1], *g[3:]), (runs, poles))
         return SimpleNamespace(
-            u_head=u[:_U_HEAD],
-            u_tail=u[_U_HEAD:],
-            s=s,
+            u_block=u,
+            s_block=s,
+            g_block=g,
+            u_head=tuple(u[:_U_HEAD]),
+            u_tail=tuple(u[_U_HEAD:]),
+            s=tuple(s),
             exports=once_per_run(exports, (runs, middle, poles)),
-            g_head=g[:RESTRAINT],
-            g_tail=g[RESTRAINT:],
+            g_head=tuple(g[:RESTRAINT]),
+            g_tail=tuple(g[RESTRAINT:]),
         )
 
     return world_views(w, ("tables", runs, middle, poles), sources, make)
