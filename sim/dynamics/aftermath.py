@@ -113,8 +113,9 @@ def _constants(w: CompiledWorld) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     the world (`world_views`) while it holds the same arrays: the per-run numbers of
     `PER_RUN` as the rows of one C-contiguous block (11, R) (the same numbers the kernel
     read from eleven arrays, laid as they were), the favourability and ties the middle
-    powers return to (C-contiguous copies). One array for eleven: Numba unboxes each array it is passed
-    (some 0.14 us), so at one run the aftermath 11.8-12.0 -> 10.8-11.0 us a step."""
+    powers return to (C-contiguous copies). One array for eleven: Numba unboxes each array
+    it is passed (some 0.14 us), so at one run the aftermath 11.8-12.0 -> 10.8-11.0 us a
+    step."""
     dyn, o = w.dynamics, w.opinion
     half_lives = (
         dyn.memory_half_life,
