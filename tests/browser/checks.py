@@ -7,6 +7,8 @@ for, so a theme or a width that breaks the page fails here.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 # Every card's box, and every button, field and line of text sticking out of its card.
 GEOMETRY_JS = """
 () => {
@@ -87,6 +89,23 @@ CONTRAST_JS = """
   return {checked, failures: failures.slice(0, 25)};
 }
 """
+
+
+def appears(page, css: str, timeout: float, evidence: Path, around: str = "body") -> None:
+    """Wait for the element `css`; if it never comes, what the page showed instead: a
+    screenshot at `evidence` and the text of the element `around` in the failure's message
+    (a click whose result never arrives leaves nothing else to read after the test)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.locator(css).first.wait_for(timeout=timeout)
+    except PlaywrightTimeout:
+        page.screenshot(path=str(evidence), full_page=True)
+        shown = " ".join(page.locator(around).first.inner_text().split())[:600]
+        raise AssertionError(
+            f"{css} did not appear within {timeout / 1000:.0f} s; {around} shows {shown!r} "
+            f"(screenshot: {evidence})"
+        ) from None
 
 
 def shows(page, css: str, value, timeout: float = 30_000) -> None:

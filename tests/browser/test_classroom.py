@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from experiments.classroom.session import ClassroomModel
-from tests.browser.checks import CONTRAST_JS, GEOMETRY_JS, shows
+from tests.browser.checks import CONTRAST_JS, GEOMETRY_JS, appears, shows
 from tests.browser.conftest import served
 
 pytestmark = pytest.mark.browser
@@ -127,7 +127,15 @@ def test_exercise_1_pinned_against_its_counterfactual_and_many_worlds(
     page.get_by_role("tab", name="Compare").click()
     page.locator(".hs-run-ensemble").click()
     # 200 runs of the engine in the server: generous for a cold first start on a loaded machine
-    page.locator(".hs-ensemble-shares").wait_for(timeout=240_000)
+    # (once in about a dozen runs of the browser tier the shares never came, with no error in
+    # the server's log: what the page showed then is kept)
+    appears(
+        page,
+        ".hs-ensemble-shares",
+        240_000,
+        results_dir / "dashboard_ensemble_missing.png",
+        around=".hs-ensemble-card",
+    )
     shares = page.locator(".hs-ensemble-shares").inner_text()
     percents = [int(p) for p in re.findall(r"(\d+)%", shares)]
     assert len(percents) == 5 and abs(sum(percents) - 100) <= 3
