@@ -51,3 +51,13 @@ def frozen(*arrays: np.ndarray) -> None:
     them, as they are instead of making a read-only view at every call."""
     for x in arrays:
         x.setflags(write=False)
+
+
+def rows_of(xs, shape: tuple[int, ...]) -> np.ndarray:
+    """Arrays `xs`, each broadcast to `shape`, as the rows of one new C-contiguous array
+    (len(xs), *shape): what a kernel takes as one argument instead of one per array (Numba
+    unboxes each array it is passed, some 0.14 us a call)."""
+    block = np.empty((len(xs), *shape))
+    for row, x in zip(block, xs, strict=True):
+        row[...] = x
+    return block

@@ -50,7 +50,7 @@ from types import SimpleNamespace
 import numpy as np
 from numba import types
 
-from sim.arrays import same_objects
+from sim.arrays import rows_of, same_objects
 from sim.compiling import tile_run
 from sim.kernels import POLE_FIELDS as KERNEL_POLE_FIELDS
 from sim.kernels import STATE_FIELDS as KERNEL_STATE_FIELDS
@@ -1116,9 +1116,7 @@ def block_of(xs, shape: tuple[int, ...]) -> np.ndarray:
     parameter: viewed with stride 0 over the runs (the first run's values for every run)
     where every run holds the same bits of every one, as `once_per_run` views each (a
     parameter that varies over the runs of a chunk lays them all out over the runs)."""
-    block = np.empty((len(xs), *shape))
-    for row, x in zip(block, xs, strict=True):
-        row[...] = x
+    block = rows_of(xs, shape)
     bits = block.view(np.uint64)  # the bits: -0.0 is not 0.0, a NaN is itself
     if shape[0] > 1 and (bits == bits[:, :1]).all():
         block = block[:, :1].copy()  # the first run's alone, not the block of every run
@@ -1212,7 +1210,7 @@ def tables(
         w, ctx, pairs, response, dispositions, pressures, pledge, restraint, fixed
     )
     u = fixed.u_head + u_step + fixed.u_tail
-    s = s_step[:_SEEN] + fixed.s + s_step[_SEEN:]
+    s = s_step[:SEEN] + fixed.s + s_step[SEEN:]
     g = fixed.g_head + (restraint,) + fixed.g_tail
     return u, s, q, b, g
 
@@ -1295,11 +1293,10 @@ def _field_view(x, shape, dtype=np.float64) -> np.ndarray:
 
 _NONE: dict = {}  # no dispositions or pressures given: every one read as 0 (never written)
 _NO_RESPONSE = (None,) * 4  # no response given: its targets and curvatures read as 0
-_SEEN = SEEN  # the state fields of the context, the first of `STATE_FIELDS`
 # the context's fields `tables` reads where it is not laid out (`STATE_FIELDS[:7]`, then the
 # pole fields `PAIR_FIELDS[:4]`), and where they lie among the views of a laid-out one
-_CONTEXT_STATE_OF = operator.attrgetter(*CONTEXT_FIELDS[:_SEEN])
-_CONTEXT_POLES_OF = operator.attrgetter(*CONTEXT_FIELDS[_SEEN:])
+_CONTEXT_STATE_OF = operator.attrgetter(*CONTEXT_FIELDS[:SEEN])
+_CONTEXT_POLES_OF = operator.attrgetter(*CONTEXT_FIELDS[SEEN:])
 _SEEN_STATE_OF = operator.itemgetter(*_SEEN_STATE)
 _SEEN_POLES_OF = operator.itemgetter(*_SEEN_POLES)
 

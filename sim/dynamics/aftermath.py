@@ -16,7 +16,7 @@ import functools
 
 import numpy as np
 
-from sim.arrays import frozen
+from sim.arrays import frozen, rows_of
 from sim.dynamics.challenger import strategic_threat_target, threat_after
 from sim.dynamics.clock import decay, faded, toward
 from sim.dynamics.great_powers import suffered
@@ -137,11 +137,8 @@ def _constants(w: CompiledWorld) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     )
 
     def make():
-        runs = w.runs
         rows = (*(decay(w, h) for h in half_lives), *sources[len(half_lives) : len(PER_RUN)])
-        per_run = np.empty((len(PER_RUN), runs))
-        for row, x in zip(per_run, rows, strict=True):
-            row[...] = x
+        per_run = rows_of(rows, (w.runs,))
         baseline, ties = (
             np.array(x, dtype=np.float64) for x in (w.opinion_baseline, w.cooperation)
         )
