@@ -20,8 +20,9 @@ from experiments import compose
 from experiments.analysis.markets import MARKETS_FIT, MARKETS_TEST, market_table, with_markets
 from experiments.analysis.patterns import FITTED, patterns
 from experiments.resources import DATA_DIR
-from sim.observables import export_pull, market_path
+from sim.observables import defence_spending, export_pull, market_path
 from sim.params import MarketYear, with_values
+from sim.world import compile_world
 
 RUNS = 200
 SEED = 5
@@ -211,3 +212,32 @@ def test_observables_can_be_left_out_without_changing_the_rest(default):
     assert "defence_spending" in full and "defence_spending" not in bare
     for name in variables:
         np.testing.assert_array_equal(full[name].values, bare[name].values)
+
+
+@pytest.mark.parametrize("steps_first", [True, False], ids=["engine layout", "C layout"])
+def test_defence_spending_is_its_equation_floored_at_zero(default, steps_first):
+    """D_0 + d_a (a_t - a_0) + d_theta eps (theta_t - theta_0), floored at 0 (a NaN kept), in
+    the trajectory's own layout: the engine's (steps first in memory, its record swapped) and
+    a C-ordered one; the compiled pass gives NumPy's numbers to the bit."""
+    w = compile_world(default, SEED, np.arange(6), slice(0, 6))
+    ob = w.observation
+    rng = np.random.default_rng(3)
+    runs, steps, states = 6, 9, ob.start_defence.shape[1]
+    autonomy = rng.uniform(
+        -3.0, 3.0, (steps, runs, states) if steps_first else (runs, steps, states)
+    )
+    threat = rng.uniform(0.0, 1.0, (steps, runs) if steps_first else (runs, steps))
+    if steps_first:
+        autonomy, threat = np.swapaxes(autonomy, 0, 1), np.swapaxes(threat, 0, 1)
+    autonomy[1, 4, 0] = np.nan
+    p = ob.p
+    faced = ob.threat_exposure[:, None, :] * threat[:, :, None]
+    expected = ob.start_defence[:, None, :] + (
+        p["defence_per_autonomy"][:, None, None] * (autonomy - autonomy[:, :1])
+        + p["defence_per_threat"][:, None, None] * (faced - faced[:, :1])
+    )
+    expected = np.maximum(expected, 0.0)
+    got = defence_spending(ob, autonomy, threat)
+    assert (expected == 0.0).any() and (expected > 0.0).any()  # both sides of the floor
+    np.testing.assert_array_equal(got, expected)  # NaN where NumPy has NaN, the rest exact
+    assert got.strides == np.empty_like(autonomy).strides
