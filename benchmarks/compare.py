@@ -16,6 +16,13 @@ chunk after chunk; `probe.py engine`); `mesa`, a full 40-step Mesa run in at mos
 model time (construction, steps and trajectories; best and median of 20 runs in a process;
 `probe.py mesa`).
 
+The targets are the issue's, on the machine it was measured on, which the project has since
+left (each new machine slower). `--baseline` may instead be the code the issue measured
+(ISSUE_CODE, `git worktree add ../issue-code 3d985dc`): the paired ratio times what that
+code took on the issue's machine (ISSUE_MEASURED) is then this tree's time there, printed
+beside the target (`mesa` and `sweep`; that code's engine has no `china_military` pressure
+for `probe.py engine` to draw).
+
 A round measures the previous release and this tree once each, in fresh processes, the order
 swapped every round; the ratio is this tree's best over the previous release's best. The
 previous release's tree is `--baseline` (default: a checkout named `baseline` beside this one,
@@ -46,6 +53,14 @@ GOALS = {
     "mesa": "at most 10 ms of model time",
     "decision": "none of its own (a part of the engine's step)",
 }
+
+
+# The code issue 14 measured (its "Why", 2026-11-24) and what that code took on the issue's
+# machine, by target: its Mesa run "about 80 ms of model time" (the issue's words, 2,900
+# agent-steps/s of six agents over 40 steps), its 10^6-run sweep on two workers 51.8 s
+# (benchmarks/RESULTS.md, "A sweep of 10^6 runs and more", measured at this commit).
+ISSUE_CODE = "3d985dc"
+ISSUE_MEASURED = {"mesa": (80.0, "ms"), "sweep": (51.8, "s")}
 
 
 class BaselineMissing(SystemExit):
@@ -140,7 +155,20 @@ def table(target: str, trees: dict[str, Path], rows: dict[str, list[dict]], args
         f"{target} ({sizes}): {columns[0][0]}, best this / best previous = {ratio:.3f} "
         f"({1 / ratio:.2f}x {'faster' if ratio < 1 else 'slower'}); target {GOALS[target]}"
     )
+    lines += on_the_issues_machine(target, ratio, commit_of(trees["previous"]))
     return "\n".join(lines)
+
+
+def on_the_issues_machine(target: str, ratio: float, previous: str) -> list[str]:
+    """The line saying this tree's time on the issue's machine, where the tree compared with
+    is the code the issue measured (`ISSUE_CODE`) and the issue says what it took there."""
+    if not previous.startswith(ISSUE_CODE) or target not in ISSUE_MEASURED:
+        return []
+    there, unit = ISSUE_MEASURED[target]
+    return [
+        f"on the issue's machine: {ratio:.3f} x {there:g} {unit} (the issue's code there) "
+        f"= {ratio * there:.1f} {unit}; target {GOALS[target]}"
+    ]
 
 
 def main() -> int:

@@ -59,6 +59,22 @@ def test_compare_without_a_baseline_says_how_to_make_one(tmp_path):
     assert line.startswith("error: --baseline = ") and "git worktree add" in line
 
 
+def test_compare_translates_a_ratio_to_the_issue_machine_only_against_the_issue_code():
+    """Against the code issue 14 measured, a ratio times what it took on the issue's machine
+    is this tree's time there; against any other tree (the previous release) nothing."""
+    sys.path.insert(0, str(BENCH))
+    try:
+        import compare
+    finally:
+        sys.path.remove(str(BENCH))
+    (line,) = compare.on_the_issues_machine("mesa", 0.125, compare.ISSUE_CODE + "+")
+    assert "= 10.0 ms" in line and "0.125 x 80 ms" in line
+    (line,) = compare.on_the_issues_machine("sweep", 0.5, compare.ISSUE_CODE)
+    assert "= 25.9 s" in line
+    assert compare.on_the_issues_machine("mesa", 0.125, "ee6f382") == []
+    assert compare.on_the_issues_machine("engine", 0.2, compare.ISSUE_CODE) == []
+
+
 def test_scaling_plot_redraws_from_records(tmp_path):
     records = [
         {
