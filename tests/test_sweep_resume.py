@@ -18,14 +18,17 @@ from stores import same_tree
 from experiments import sweep as cli
 
 ROOT = Path(__file__).resolve().parent.parent
-# 5 x 4 points, 3 replicates, 8 steps: 60 runs in 20 chunks of 3, so there is time to kill.
+# 5 x 4 points, 3 replicates: 60 runs in 20 chunks of 3, so there is time to kill; 40 steps,
+# five times the work of a chunk at 8, so the sweep is still running when the test signals it
+# (at 8 steps a fresh clone's `make test`, both cores busy, once saw the Ctrl-C test's sweep
+# exit 0: it had ended, or was ending, before the signal came)
 ARGS = [
     "sweep=rivalry_threat_grid",
     "sweep.parameters.rivalry.levels=5",
     "sweep.parameters.dprk_threat.levels=4",
     "sweep.replicates=3",
     "sweep.chunk_runs=3",
-    "scenario.steps=8",
+    "scenario.steps=40",
     "seed=5",
     "progress=false",
 ]
