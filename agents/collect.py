@@ -39,7 +39,7 @@ from sim.arrays import same_objects
 from sim.dynamics.great_powers import suffered
 from sim.dynamics.levers import lever_in_force
 from sim.influence import K
-from sim.kernels import IN2, OUT3, compiled
+from sim.kernels import IN2, IN3, IN4, OUT3, compiled
 from sim.metrics import hedging_of, posture_of
 from sim.params import CAMPS, EVENT_KINDS, PRESSURE_KEYS
 
@@ -210,9 +210,6 @@ def middle_power_numbers(w, state, caps: np.ndarray, thresholds) -> tuple[np.nda
     return hedging, posture, restriction
 
 
-_IN3, _IN4 = (types.Array(types.float64, n, "A", readonly=True) for n in (3, 4))
-
-
 @compiled(
     [
         types.void(
@@ -220,9 +217,9 @@ _IN3, _IN4 = (types.Array(types.float64, n, "A", readonly=True) for n in (3, 4))
             IN2,
             types.float64,
             types.float64,
-            _IN3,
-            _IN4,
-            _IN3,
+            IN3,
+            IN4,
+            IN3,
             types.int64,
             types.boolean,
             types.float64[::1],

@@ -437,7 +437,9 @@ F = types.float64
 STATE = types.UniTuple(types.Array(F, 2, "A", readonly=True), len(STATE_FIELDS))
 POLES = types.UniTuple(types.Array(F, 3, "A", readonly=True), len(POLE_FIELDS))
 WEIGHTS = types.UniTuple(types.Array(F, 2, "A", readonly=True), len(TERM_NAMES))
+# read-only arrays of any layout, by dimensions: what a kernel reads (every kernel names them here)
 IN1, IN2 = types.Array(F, 1, "A", readonly=True), types.Array(F, 2, "A", readonly=True)
+IN3, IN4 = types.Array(F, 3, "A", readonly=True), types.Array(F, 4, "A", readonly=True)
 OUT2, OUT3 = types.Array(F, 2, "C"), types.Array(F, 3, "C")
 SHOCKS = types.UniTuple(IN2, 3)  # of the partial rule's three dimensions, (I, J) each
 KEYS = types.UniTuple(types.Array(types.uint64, 2, "A", readonly=True), 3)  # their keys

@@ -28,6 +28,7 @@ from numba import types
 
 from sim.compiling import compiled
 from sim.errors import ParamError
+from sim.kernels import IN1, IN2, IN3
 from sim.params import LEVERS, Params
 
 # The dataset's dims of each observable, and the recorded variables it is computed from.
@@ -245,10 +246,7 @@ def defence_spending(ob: ObservationInputs, autonomy, threat) -> np.ndarray:
     return out
 
 
-_IN1, _IN2, _IN3 = (types.Array(types.float64, n, "A", readonly=True) for n in (1, 2, 3))
-
-
-@compiled([types.void(_IN2, _IN2, _IN1, _IN1, _IN3, _IN2, types.float64[:, :, :])])
+@compiled([types.void(IN2, IN2, IN1, IN1, IN3, IN2, types.float64[:, :, :])])
 def _defence_kernel(start, exposure, per_autonomy, per_threat, autonomy, threat, out):
     """`defence_spending` of run r, step t, state i: the threat faced is the state's exposure
     times the threat, its change since the start weighed by d_theta, the change of autonomy

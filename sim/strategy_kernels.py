@@ -52,9 +52,20 @@ from numba import types
 
 from sim.arrays import rows_of, same_objects
 from sim.compiling import tile_run
+from sim.kernels import (
+    IN1,
+    IN2,
+    IN3,
+    IN4,
+    adjust,
+    compiled,
+    jit,
+    run_tile_holds,
+    tile_holds,
+    vertex,
+)
 from sim.kernels import POLE_FIELDS as KERNEL_POLE_FIELDS
 from sim.kernels import STATE_FIELDS as KERNEL_STATE_FIELDS
-from sim.kernels import adjust, compiled, jit, run_tile_holds, tile_holds, vertex
 from sim.params import LEVERS
 from sim.random import normal_scratch, normals_into
 from sim.utility import broadcast_view, kernel_views_of, laid_context
@@ -410,8 +421,6 @@ PAIRS = types.UniTuple(types.Array(F, 3, "A", readonly=True), len(PAIR_FIELDS))
 PAIR_FLAGS = types.UniTuple(types.Array(types.boolean, 3, "A", readonly=True), len(FLAGS))
 POLES = types.UniTuple(types.Array(F, 2, "A", readonly=True), len(POLE_FIELDS))
 LEVER_ARRAYS = types.UniTuple(types.Array(F, 3, "A", readonly=True), len(LEVER_FIELDS))
-IN1, IN2 = types.Array(F, 1, "A", readonly=True), types.Array(F, 2, "A", readonly=True)
-IN3, IN4 = types.Array(F, 3, "A", readonly=True), types.Array(F, 4, "A", readonly=True)
 INT1 = types.Array(types.int64, 1, "A", readonly=True)
 BOOL2 = types.Array(types.boolean, 2, "A", readonly=True)
 OUT2, OUT3, OUT4 = types.Array(F, 2, "C"), types.Array(F, 3, "C"), types.Array(F, 4, "C")
