@@ -10,6 +10,7 @@ tests/test_utility.py, which checks the terms, the sum and the decision rules.)
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -205,3 +206,61 @@ def test_vertex_picks_the_clipped_vertex_of_a_concave_parabola_and_else_the_bett
     # 0.5; beyond the upper bound; beyond the lower; linear: the bound the slope points to
     # (a tie to the upper); convex: the bound of the larger gain
     np.testing.assert_array_equal(best, [0.5, 1.0, -1.0, 1.0, -1.0, 1.0, 1.0, -1.0])
+
+
+HEDGING = """
+import sys
+import numpy as np
+from agents.collect import _readings_kernel
+from sim.influence import K
+
+def read_only(x):
+    x = np.array(x, dtype=np.float64)
+    x.setflags(write=False)
+    return x
+
+states, poles, levers = 2, 2, len(K)
+hedging, posture, out = np.empty(states), np.empty(states, np.int8), np.empty((1, states, poles))
+_readings_kernel(
+    read_only([[0.2, -0.4]]), read_only([[0.1, 0.3]]), -0.3, 0.3,
+    read_only(np.zeros((1, states, poles))), read_only(np.zeros((1, states, poles, levers))),
+    read_only(np.zeros((1, poles, levers))), K["coercion"], False, hedging, posture, out,
+)
+print(repr(hedging.tolist()))
+"""
+
+
+def test_an_edited_equation_is_compiled_again_where_another_module_inlines_it(tmp_path):
+    # Numba checks a cached kernel against its own file only: `agents.collect`'s readings
+    # kernel inlines `sim.metrics.hedging_of`, so an edit of that equation must clear the
+    # cache (`sim.compiling.clear_stale_kernels`), or the old machine code gives the old
+    # numbers without a word.
+    for package in ("sim", "agents"):
+        shutil.copytree(
+            ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
+    run = dict(
+        env={**env, "PYTHONPATH": str(tmp_path)},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+    def hedging():
+        done = subprocess.run([sys.executable, "-c", HEDGING], **run)
+        assert done.returncode == 0, done.stderr
+        return eval(done.stdout)
+
+    before = hedging()  # compiled, and cached in the copy's __pycache__
+    assert before == [1.0 - abs(0.2 + 0.1) / 2.0, 1.0 - abs(-0.4 + 0.3) / 2.0]
+    assert list((tmp_path / "agents" / "__pycache__").glob("collect._readings_kernel*.nbi"))
+    assert hedging() == before  # loaded from the cache: the sources are as they were
+    metrics = tmp_path / "sim" / "metrics.py"
+    equation = "return 1.0 - abs(security + economic) / 2.0"
+    assert equation in metrics.read_text()
+    metrics.write_text(
+        metrics.read_text().replace(equation, "return 0.5 - abs(security + economic) / 2.0")
+    )
+    assert hedging() == [0.5 - abs(0.2 + 0.1) / 2.0, 0.5 - abs(-0.4 + 0.3) / 2.0]
