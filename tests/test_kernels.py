@@ -9,6 +9,7 @@ tests/test_utility.py, which checks the terms, the sum and the decision rules.)
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -209,7 +210,7 @@ def test_vertex_picks_the_clipped_vertex_of_a_concave_parabola_and_else_the_bett
 
 
 HEDGING = """
-import sys
+import json
 import numpy as np
 from agents.collect import _readings_kernel
 from sim.influence import K
@@ -226,7 +227,7 @@ _readings_kernel(
     read_only(np.zeros((1, states, poles))), read_only(np.zeros((1, states, poles, levers))),
     read_only(np.zeros((1, poles, levers))), K["coercion"], False, hedging, posture, out,
 )
-print(repr(hedging.tolist()))
+print(json.dumps(hedging.tolist()))
 """
 
 
@@ -251,12 +252,14 @@ def test_an_edited_equation_is_compiled_again_where_another_module_inlines_it(tm
     def hedging():
         done = subprocess.run([sys.executable, "-c", HEDGING], **run)
         assert done.returncode == 0, done.stderr
-        return eval(done.stdout)
+        return json.loads(done.stdout)
 
     before = hedging()  # compiled, and cached in the copy's __pycache__
     assert before == [1.0 - abs(0.2 + 0.1) / 2.0, 1.0 - abs(-0.4 + 0.3) / 2.0]
-    assert list((tmp_path / "agents" / "__pycache__").glob("collect._readings_kernel*.nbi"))
-    assert hedging() == before  # loaded from the cache: the sources are as they were
+    (index,) = (tmp_path / "agents" / "__pycache__").glob("collect._readings_kernel*.nbi")
+    written = index.stat().st_mtime_ns
+    assert hedging() == before  # the sources as they were: the cache kept, not written again
+    assert index.stat().st_mtime_ns == written
     metrics = tmp_path / "sim" / "metrics.py"
     equation = "return 1.0 - abs(security + economic) / 2.0"
     assert equation in metrics.read_text()
