@@ -19,8 +19,8 @@ without gathering it from the agents and the agents read what they return withou
 it out to each. Arrays that the engine keeps derived values of by their identity are
 replaced at a change, never changed in place, as in the engine's step: the governing camps
 (`govern`), the pressures, the challenger's provocation. What must keep a moment's
-numbers keeps them: the world at the end of each step (the record) is a copy of the world
-now (`world_state()`), and the world the step's choices are judged from (`before`) copies
+numbers keeps them: the world at the end of each step (the record) is copied into the
+run's history, a row of each field (`_History`: the numbers of `world_state()`), and the world the step's choices are judged from (`before`) copies
 what the step changes in place after it and keeps the arrays the step replaces
 (`_kept_as_before`). Only those go to the engine's functions that keep what they derive
 with the State they are given, as a State no one changes once built (`state_pairs`, `levers_held`, `decision_context`); the
@@ -46,8 +46,9 @@ A step (`step`), in the engine's order:
 
 Speed: a step calls the engine's functions as the engine's step for one run does, its
 compiled passes included (the stochastic events, the aftermath); what the step records is
-kept as the world's `State` and turned into the dataset's variables by one call of the
-engine's `record` over all steps (`trajectories`).
+kept as the next row of the run's history, every field laid along the steps as the engine's
+`record` reads it, and turned into the dataset's variables by one call of `record` over all
+steps (`trajectories`).
 
 For a dashboard (experiments/classroom/app.py) — see agents/API.md for the full list:
 - readable state: `model.pressures`, `model.rivalry`, `model.taiwan_risk`, `model.date`,
@@ -179,7 +180,9 @@ class GeopoliticsModel(mesa.Model):
         self._seat_moves: dict[str, tuple] = {}  # seat code -> (toward, own, chosen) this step
         self._debriefs: dict[str, Debrief] = {}
         self.levers = self._levers_in_force()
-        self._states = [self.world_state()]  # the world at the end of every step done
+        # the world at the end of every step done, each field's rows along the steps
+        self._history = _History(self.now, self.horizon)
+        self._last_state = self._history.keep(self.now)
         self._recorded = None  # (steps recorded, trajectories): `trajectories` once per step
         self._pairs_now = None  # (step, pairs of the world now): `pairs_now` once per step
         # (what they read, restrictions now, readings): `_middle_power_numbers`
@@ -210,7 +213,7 @@ class GeopoliticsModel(mesa.Model):
         self.levers = self._levers_in_force()
         if self._seats:
             self._debrief_seats()
-        self._states.append(self.world_state())
+        self._last_state = self._history.keep(self.now)
         self._collect()
         self.running = k < self.horizon
 
@@ -647,16 +650,14 @@ class GeopoliticsModel(mesa.Model):
 
     def record(self) -> dict[str, np.ndarray]:
         """This step's row of the dataset, as the engine records it."""
-        return _engine.record(self.world, self._states[-1])
+        return _engine.record(self.world, self._last_state)
 
     def pairs_now(self):
         """What the great powers' levers make of each pair now, at the end of the last step
         (`sim.dynamics.state_pairs`; computed once per step, for every agent's readings)."""
-        if self._pairs_now is None or self._pairs_now[0] != len(self._states):
-            self._pairs_now = (
-                len(self._states),
-                dynamics.state_pairs(self.world, self._states[-1]),
-            )
+        state = self._last_state
+        if self._pairs_now is None or self._pairs_now[0] is not state:
+            self._pairs_now = (state, dynamics.state_pairs(self.world, state))
         return self._pairs_now[1]
 
     def restrictions_now(self) -> np.ndarray:
@@ -677,7 +678,7 @@ class GeopoliticsModel(mesa.Model):
 
     def _middle_power_numbers(self) -> tuple:
         """(the state read, restrictions_now, middle_power_readings), once per recorded state."""
-        state = self._states[-1]
+        state = self._last_state
         if self._readings is None or self._readings[0] is not state:
             bounds = self.pressure_dispositions(state.pressures)[1]
             thresholds = self.params.metrics.posture_thresholds
@@ -700,16 +701,16 @@ class GeopoliticsModel(mesa.Model):
         without compiling it again, made once per parameter values and number of steps; the
         same numbers as one call per step, which would cost a call of every recorder per
         step)."""
-        n = len(self._states)
+        n = self._history.kept
         if self._recorded is None or self._recorded[0] != n:
             over_steps = run_over_steps(self.world, n)
-            rows = _engine.record(over_steps, _stack_states(self._states))
+            rows = _engine.record(over_steps, self._history.stacked())
             self._recorded = (n, {name: value[None] for name, value in rows.items()})
         return self._recorded[1]
 
     def to_dataset(self) -> xr.Dataset:
         """The steps done so far in the engine's dataset layout (a run dimension of one)."""
-        world = dataclasses.replace(self.world, dates=self.world.dates[: len(self._states)])
+        world = dataclasses.replace(self.world, dates=self.world.dates[: self._history.kept])
         traj = _engine.with_observables(world, self.trajectories())
         return _engine.dataset(self.params, world, np.array([self.run]), self.seed, traj)
 
@@ -746,14 +747,45 @@ _PRESSURES = _FIELDS.index("pressures")
 _CHANGED_IN_RESPONSE_AT = tuple(_FIELDS.index(name) for name in _CHANGED_IN_RESPONSE)
 
 
-def _stack_states(states: list[dynamics.State]) -> dynamics.State:
-    """States of one run, (1, ...) each, as one State with the steps along the runs axis."""
-    columns = dict(zip(_FIELDS, zip(*map(_FIELDS_OF, states), strict=True), strict=True))
-    pressures = columns.pop("pressures")
-    return dynamics.State(
-        **{name: np.concatenate(values) for name, values in columns.items()},
-        pressures={name: np.concatenate([p[name] for p in pressures]) for name in pressures[0]},
-    )
+class _History:
+    """The world at the end of every step done (the numbers of `world_state()`), each field's
+    rows laid along the steps as they are kept: a (horizon + 1, ...) array per field, which
+    each step writes its row of, and the pressures in force at each step (their arrays are
+    replaced at a change, never changed in place). A step's state is a view of its rows;
+    `trajectories` reads the rows of every step done at once (the steps along the runs axis,
+    as `sim.world.run_over_steps` lays the run's world), without a copy of each step's world
+    to stack."""
+
+    def __init__(self, now: dynamics.State, horizon: int):
+        arrays = [(i, x) for i, x in enumerate(_FIELDS_OF(now)) if i != _PRESSURES]
+        self._rows = tuple(
+            (i, np.empty((horizon + 1, *x.shape[1:]), dtype=x.dtype)) for i, x in arrays
+        )
+        self._pressures: list[dict[str, np.ndarray]] = []
+        self.kept = 0  # the steps kept (the initial world's included)
+
+    def keep(self, now: dynamics.State) -> dynamics.State:
+        """The world now as the next row of every field; returns that step's state (views)."""
+        k = self.kept
+        fields = list(_FIELDS_OF(now))
+        for i, rows in self._rows:
+            row = rows[k : k + 1]
+            row[...] = fields[i]
+            fields[i] = row
+        fields[_PRESSURES] = dict(fields[_PRESSURES])
+        self._pressures.append(fields[_PRESSURES])
+        self.kept = k + 1
+        return dynamics.State(*fields)
+
+    def stacked(self) -> dynamics.State:
+        """Every step kept as one State (steps, ...), the steps along the runs axis."""
+        n = self.kept
+        fields = [None] * len(_FIELDS)
+        for i, rows in self._rows:
+            fields[i] = rows[:n]
+        kept = self._pressures
+        fields[_PRESSURES] = {name: np.concatenate([p[name] for p in kept]) for name in kept[0]}
+        return dynamics.State(*fields)
 
 
 def _check_whole(key, value, allowed, *, lower=0, upper=None, optional=False) -> None:
