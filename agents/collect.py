@@ -120,25 +120,19 @@ class Rows:
         agents = tuple(m.agents)
         if agents != self._agents:  # the first collection (or an agent added or removed)
             self._rows_for(agents)
-        # the middle powers' numbers: their rows of the world now and of the readings
-        now, readings = m.now, m.middle_power_readings()
-        security, economic, autonomy = c["security"], c["economic"], c["autonomy"]
-        government, hedging, posture = c["government"], c["hedging"], c["posture"]
-        for mp, secured, traded, armed, camp, hedged, held, restricted in zip(
-            m._state_agents,
-            now.security[0].tolist(),
-            now.economic[0].tolist(),
-            now.autonomy[0].tolist(),
-            now.camp[0].tolist(),
-            readings["hedging"],
-            readings["posture"],
-            readings["restriction"],
-            strict=True,
-        ):
-            security[mp], economic[mp], autonomy[mp] = secured, traded, armed
-            government[mp], hedging[mp], posture[mp] = CAMPS[camp], hedged, held
-            for column, value in zip(self._restriction_columns, restricted, strict=True):
-                column[mp] = value
+        # the middle powers' numbers, a column at a time: their rows of the world now and of
+        # the readings (lists in the world's order, as `m._state_agents`)
+        now, readings, mps = m.now, m.middle_power_readings(), m._state_agents
+        c["security"].update(zip(mps, now.security[0].tolist(), strict=True))
+        c["economic"].update(zip(mps, now.economic[0].tolist(), strict=True))
+        c["autonomy"].update(zip(mps, now.autonomy[0].tolist(), strict=True))
+        c["government"].update(zip(mps, map(CAMPS.__getitem__, now.camp[0].tolist()), strict=True))
+        c["hedging"].update(zip(mps, readings["hedging"], strict=True))
+        c["posture"].update(zip(mps, readings["posture"], strict=True))
+        by_pole = zip(*readings["restriction"], strict=True)  # each great power's, by state
+        # (not strict: without middle powers there is no row to transpose, nor to write)
+        for column, values in zip(self._restriction_columns, by_pole, strict=False):
+            column.update(zip(mps, values, strict=True))
         for gp in m._pole_agents:
             c["reliability"][gp] = gp.reliability
         c["threat"][m.challenger] = m.challenger.threat
