@@ -123,6 +123,7 @@ COLUMNS = {
         ("best (ms)", "best_ms", "{:.1f}"),
         ("median (ms)", "median_ms", "{:.1f}"),
         ("engine, one run (ms)", "engine_best_ms", "{:.1f}"),
+        ("Mesa alone (ms)", "mesa_floor_ms", "{:.1f}"),
     ],
     "decision": [
         ("ns per decision (best)", "ns_per_decision", "{:.0f}"),

@@ -43,7 +43,9 @@ def agents_per_run(params) -> int:
 
 
 def mesa(args) -> dict:
-    """Model time of a full Mesa run (construction, every step, the recorded trajectories)."""
+    """Model time of a full Mesa run (construction, every step, the recorded trajectories),
+    the engine's own steps of one run (`engine_one_run`) and Mesa's own part of a run of
+    the same shape (`mesa_floor`): what the Mesa layer adds lies between."""
     import agents
     from experiments import compose
 
@@ -63,9 +65,47 @@ def mesa(args) -> dict:
         "best_ms": 1e3 * min(times),
         "median_ms": 1e3 * statistics.median(times),
         "engine_best_ms": 1e3 * engine_one_run(params, args),
+        "mesa_floor_ms": 1e3 * mesa_floor(warm, args.runs),
         "steps": steps,
         "agents": agents_per_run(params),
     }
+
+
+def mesa_floor(model, runs: int) -> float:
+    """Mesa's own part of a run (best CPU seconds over `runs`): a model of `model`'s agents
+    (as many, plain `mesa.Agent`s) stepped as many steps by `run_for`, whose step only
+    collects a row of as many columns (each model column a reporter's number, as Mesa's
+    `collect` takes it, each agent column a number per agent): Mesa's clock, events and
+    DataCollector, without any of the model's work. What a Mesa run of this shape costs
+    whatever the model does."""
+    import mesa
+
+    steps = int(model.steps)
+    model_columns = list(model.datacollector.model_vars)
+    agent_columns = list(model.datacollector.agent_reporters)
+    agents = len(model.agents)
+
+    class Floor(mesa.Model):
+        def __init__(self, seed):
+            super().__init__(rng=seed)
+            mesa.Agent.create_agents(self, agents)
+            values = {agent: 0.5 for agent in self.agents}
+            self.datacollector = mesa.DataCollector(
+                model_reporters={name: (lambda m: 0.5) for name in model_columns},
+                agent_reporters={name: values.__getitem__ for name in agent_columns},
+            )
+            self.datacollector.collect(self)
+
+        def step(self):
+            self.datacollector.collect(self)
+
+    Floor(0).run_for(steps)
+    times = []
+    for run in range(runs):
+        started = time.process_time()
+        Floor(run).run_for(steps)
+        times.append(time.process_time() - started)
+    return min(times)
 
 
 def engine_one_run(params, args) -> float:

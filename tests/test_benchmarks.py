@@ -50,6 +50,8 @@ def test_compare_prints_a_table_and_a_ratio_per_target(tmp_path):
     assert all(r["ns_per_decision"] > 0 and r["rule"] == "partial" for r in decisions)
     mesa = [r for r in records if r["benchmark"] == "compare.mesa"]
     assert all(r["best_ms"] > 0 and r["steps"] == 40 and r["agents"] == 6 for r in mesa)
+    assert all(r["mesa_floor_ms"] > 0 for r in mesa)  # Mesa's own part, measured beside
+    assert "| Mesa alone (ms) |" in result.stdout
 
 
 def test_compare_without_a_baseline_says_how_to_make_one(tmp_path):
