@@ -1311,28 +1311,23 @@ _SEEN_POLES_OF = operator.itemgetter(*_SEEN_POLES)
 
 
 def views(xs, shape: tuple[int, ...], dtype=np.float64, fallback=read_only) -> tuple:
-    """`read_only(x, shape, dtype)` of each of `xs`, a tuple (`fallback(x, shape, dtype)` of
-    one that is not an array of the kernel's dtype and shape). An array of that type (most
-    of a step's at one run) is passed after one test in line, not a call: 0.5 -> 0.2 us a
-    field, some thirty fields a review step; a writable one (the Mesa model's world now,
-    changed in place) is viewed read-only in one call instead of two (`_frozen_view`: four
-    fields 4.4 -> 2.8 us)."""
+    """Each of `xs` as the review's and the challenger's kernels take it, a tuple: an array of
+    the kernel's dtype and shape (most of a step's at one run) as it is, after one test in
+    line, not a call (0.5 -> 0.2 us a field, some thirty fields a review step), and
+    `fallback(x, shape, dtype)` of any other. A writable one (the Mesa model's world now,
+    changed in place) is passed as it is too: those kernels are compiled for read-only
+    arrays by their signatures, and Numba takes a writable array for a read-only one as a
+    safe conversion, the same machine code without a view (a view per field cost 0.5 us,
+    six or seven a step at one run)."""
     kind = _DTYPES[dtype]
     return tuple(
         [
-            (_frozen_view(x) if x.flags.writeable else x)
+            x
             if type(x) is np.ndarray and x.dtype is kind and x.shape == shape
             else fallback(x, shape, dtype)
             for x in xs
         ]
     )
-
-
-def _frozen_view(x: np.ndarray) -> np.ndarray:
-    """A read-only view of `x` (the kernels take read-only arrays)."""
-    x = x.view()
-    x.setflags(write=False)  # (`flags.writeable = False` costs twice as much)
-    return x
 
 
 # The world's own parameters `tables` reads (the same every step), by where they lie in it:
