@@ -108,3 +108,10 @@ def test_scaling_plot_redraws_from_records(tmp_path):
     result = run(str(BENCH / "bench_scaling.py"), "--plot-only", str(jsonl), "--plot", str(png))
     assert result.returncode == 0, result.stderr
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_bench_dispatch_prints_the_cost_per_array_and_one_overload():
+    result = run(str(BENCH / "bench_dispatch.py"), "--number", "200")
+    assert result.returncode == 0, result.stderr
+    assert "per array passed:" in result.stdout
+    assert "overloads of the read-only kernel: 1" in result.stdout  # writable ones converted

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from numba import types
 
 import sim
 from experiments import compose
@@ -91,6 +92,29 @@ def test_a_new_process_loads_every_kernel_from_the_disk_cache_and_compiles_none(
     assert again.returncode == 0, again.stderr
     compiled_again = [line for line in again.stdout.splitlines() if "data saved" in line]
     assert compiled_again == [], compiled_again[:3]
+
+
+def test_the_kernels_views_feed_take_writable_arrays_without_a_second_overload():
+    # `sim.strategy_kernels.views` passes the Mesa model's writable arrays as they are to the
+    # review's and the challenger's kernels, whose signatures take read-only arrays: Numba
+    # converts them at the call. A second overload would mean a second compile (and cache
+    # entry) per kernel, and a conversion Numba no longer makes would be a TypeError here.
+    import agents
+    from sim.strategy_kernels import compiled_challenger, compiled_review
+
+    params = compose([])
+    model = agents.GeopoliticsModel(params, rng=1, run=0)
+    model.run_for(6)
+    model.why("PRK")  # the incentive's kernel, through `challenger_table`'s views
+    engine = sim.simulate(params, runs=3, seed=1, steps=6)
+    middle, poles = len(model.state_codes), len(model.pole_codes)
+    for kernel in (compiled_review(poles, middle), compiled_challenger(middle, poles)):
+        assert len(kernel.overloads) == 1, kernel.signatures
+        (signature,) = kernel.signatures
+        arrays = [t for t in signature if isinstance(t, types.Array)]
+        assert any(not t.mutable for t in arrays)  # its inputs: read-only arrays
+    # and the numbers are the engine's
+    np.testing.assert_array_equal(model.trajectories()["security"][0], engine.security.values[0])
 
 
 POISON = """
