@@ -20,11 +20,12 @@ it out to each. Arrays that the engine keeps derived values of by their identity
 replaced at a change, never changed in place, as in the engine's step: the governing camps
 (`govern`), the pressures, the challenger's provocation. What must keep a moment's
 numbers keeps them: the world at the end of each step (the record) is copied into the
-run's history, a row of each field (`_History`: the numbers of `world_state()`), and the world the step's choices are judged from (`before`) copies
-what the step changes in place after it and keeps the arrays the step replaces
-(`_kept_as_before`). Only those go to the engine's functions that keep what they derive
-with the State they are given, as a State no one changes once built (`state_pairs`, `levers_held`, `decision_context`); the
-world now goes only to `sim.dynamics.stochastic_events`, which changes it in place.
+run's history, a row of each field (`_History`: the numbers of `world_state()`), and the
+world the step's choices are judged from (`before`) copies what the step changes in place
+after it and keeps the arrays the step replaces (`_kept_as_before`). Only those go to the
+engine's functions that keep what they derive with the State they are given, as a State no
+one changes once built (`state_pairs`, `levers_held`, `decision_context`); the world now
+goes only to `sim.dynamics.stochastic_events`, which changes it in place.
 
 A step (`step`), in the engine's order:
 1. the pressures in force (the scenario's schedule, then live settings from `set_pressure`);
@@ -184,7 +185,7 @@ class GeopoliticsModel(mesa.Model):
         self._history = _History(self.now, self.horizon)
         self._last_state = self._history.keep(self.now)
         self._recorded = None  # (steps recorded, trajectories): `trajectories` once per step
-        self._pairs_now = None  # (step, pairs of the world now): `pairs_now` once per step
+        self._pairs_now = None  # (state read, its pairs): `pairs_now` once per step
         # (what they read, restrictions now, readings): `_middle_power_numbers`
         self._readings = None
         self.datacollector, self._rows = make_datacollector(self)
