@@ -73,6 +73,7 @@ class Rows:
         columns += tuple(f"restriction_by_{gp}" for gp in model.pole_codes)
         self.columns: dict[str, dict] = {name: {} for name in columns}
         self._agents = ()  # the agents the columns hold a row for (`_rows_for`)
+        self._camps_read = None  # the governing camps the government column was read from
         # what `gather` writes at every collection, named once
         self._pressure_columns = tuple(f"pressure.{name}" for name in PRESSURE_KEYS)
         self._pressures_of = operator.itemgetter(*PRESSURE_KEYS)  # their arrays, in that order
@@ -104,6 +105,7 @@ class Rows:
         for agent in agents:
             self.columns["code"][agent], self.columns["role"][agent] = agent.code, agent.role
         self._agents = agents
+        self._camps_read = None
 
     def gather(self) -> None:
         """The model's and every agent's values now (the world at the end of the last step)."""
@@ -126,7 +128,12 @@ class Rows:
         c["security"].update(zip(mps, now.security[0].tolist(), strict=True))
         c["economic"].update(zip(mps, now.economic[0].tolist(), strict=True))
         c["autonomy"].update(zip(mps, now.autonomy[0].tolist(), strict=True))
-        c["government"].update(zip(mps, map(CAMPS.__getitem__, now.camp[0].tolist()), strict=True))
+        # the governments, read again only at a change of government: the camps are a
+        # read-only array, replaced then (`GeopoliticsModel.govern`)
+        if now.camp is not self._camps_read:
+            camps = now.camp[0].tolist()
+            c["government"].update(zip(mps, map(CAMPS.__getitem__, camps), strict=True))
+            self._camps_read = now.camp if not now.camp.flags.writeable else None
         c["hedging"].update(zip(mps, readings["hedging"], strict=True))
         c["posture"].update(zip(mps, readings["posture"], strict=True))
         by_pole = zip(*readings["restriction"], strict=True)  # each great power's, by state

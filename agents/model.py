@@ -202,10 +202,11 @@ class GeopoliticsModel(mesa.Model):
         if k in self.world.lever_changes:  # the scenario's dated levers (`scenario.levers`)
             # a copy: the world now is changed in place, what the schedule holds never
             now.levers = dynamics.scheduled_levers(self.world, now.levers, k).copy()
-        now.pressures.update(
-            {name: np.full(1, value) for name, value in self._live_pressures.items()}
-        )
-        self._live_pressures = {}
+        if self._live_pressures:  # set between steps (`set_pressure`)
+            now.pressures.update(
+                {name: np.full(1, value) for name, value in self._live_pressures.items()}
+            )
+            self._live_pressures = {}
         self.levers = self._levers_in_force()
         now.events = np.zeros(now.events.shape, now.events.dtype)  # the step's counts
         self._observe(self._events(k))

@@ -1,5 +1,5 @@
 """Public opinion as state: favourability toward each great power, and the odds it sets for
-an election switching camps (issue 11, design §6; docs/model.md §7.9).
+an election switching camps (issue 11, design §6; docs/model.md §7.8).
 
 Favourability f (R, M', P) relaxes toward a target that remembered coercion and tariffs in
 force pull down, f* = clip(baseline - chi_R memory - chi_tau tariff), fast when it falls and
@@ -72,10 +72,21 @@ def switch_probability(w, opinion: np.ndarray, camp: np.ndarray, rows=EVERY) -> 
     favour = total(liked * closeness, axis=2)  # (R, M', C)
     incumbent = governing(favour, camp)[..., 0]
     other = governing(favour, 1 - camp)[..., 0]
-    p = w.p_switch[:, rows]
-    # the odds form: exactly p_switch when the two camps fare the same
-    shift = np.exp(w.opinion.election[:, None] * (other - incumbent))
+    return _switch_odds(w.p_switch[:, rows], w.opinion.election[:, None], incumbent, other)
+
+
+@jit
+def switch_odds_of(p, election, incumbent, other):
+    """The odds form: the base odds `p` shifted by exp(`election` (other - incumbent)), the
+    other camp's favour over the incumbent's; exactly `p` when the two camps fare the same.
+    Compiled, its exponential is the C library's `exp` (`sim.dynamics.clock.chance_in`)."""
+    shift = np.exp(election * (other - incumbent))
     return p * shift / (1.0 - p + p * shift)
+
+
+@compiled(["float64(float64, float64, float64, float64)"], vectorize=True)
+def _switch_odds(p, election, incumbent, other):
+    return switch_odds_of(p, election, incumbent, other)
 
 
 def camp_closeness(w) -> np.ndarray:

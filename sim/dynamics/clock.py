@@ -133,9 +133,24 @@ def governing_of(w: CompiledWorld, table: np.ndarray, camp: np.ndarray) -> np.nd
     return hit[2]
 
 
+@jit
+def chance_in(rate, dt):
+    """Probability of at least one event in a step of `dt` years for a Poisson rate per year.
+    Compiled, its exponential is the C library's `exp` (as `sim.random` takes its `log`):
+    NumPy's `exp` takes a path of its own where the CPU has AVX-512, which differs from the
+    C library's in the last bit of about one value in twenty, so a chance computed by NumPy
+    was not the same on machines with and without it."""
+    return 1.0 - np.exp(-rate * dt)
+
+
+@compiled(["float64(float64, float64)"], vectorize=True)
+def _chance(rate, dt):
+    return chance_in(rate, dt)
+
+
 def chance(w: CompiledWorld, rate: np.ndarray) -> np.ndarray:
-    """Probability of at least one event in a step for a Poisson rate per year."""
-    return 1.0 - np.exp(-rate * w.dt_years)
+    """`chance_in` elementwise for the rates `rate` per year, in one compiled pass."""
+    return _chance(rate, w.dt_years)
 
 
 def steady_chance(w: CompiledWorld, rate: np.ndarray) -> np.ndarray:
