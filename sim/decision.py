@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from sim import kernels
+from sim import kernels, libm
 from sim.arrays import frozen, same_objects
 from sim.kernels import LOWER, UPPER  # bounds of (security, economic, autonomy)  # noqa: F401
 from sim.random import Draws, step_counter
@@ -67,7 +67,7 @@ def adjust(current, target, speed, noise_scale, shock, lo, hi):
 def logit_pick(u_rows, levels, temperature, uniforms):
     """Draw one of `levels` (axis 0 of `u_rows`, the utility at each) with probabilities
     proportional to exp(u / temperature), by inverting the cumulative weights at `uniforms`."""
-    weight = np.exp((u_rows - u_rows.max(axis=0, keepdims=True)) / temperature)
+    weight = libm.exp((u_rows - u_rows.max(axis=0, keepdims=True)) / temperature)
     cumulative = np.cumsum(weight, axis=0)
     threshold = uniforms * cumulative[-1:]
     index = np.minimum((cumulative < threshold).sum(axis=0), len(levels) - 1)

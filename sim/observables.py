@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import types
 
+from sim import libm
 from sim.compiling import compiled
 from sim.errors import ParamError
 from sim.kernels import IN1, IN2, IN3
@@ -90,10 +91,10 @@ def market_path(
     if data_years.size == 0:  # no data: a constant market, grown from the start year
         base = np.ones(growth.shape)[:, None, :]
         ahead = np.maximum(years - years[0], 0)[None, :, None]
-        return base * (1.0 + growth[:, None, :]) ** ahead
+        return base * libm.power(1.0 + growth[:, None, :], ahead)
     k = np.clip(np.searchsorted(data_years, years, side="right") - 1, 0, None)
     ahead = np.maximum(years - data_years[-1], 0)[None, :, None]
-    return imports[:, k, :] * (1.0 + growth[:, None, :]) ** ahead
+    return imports[:, k, :] * libm.power(1.0 + growth[:, None, :], ahead)
 
 
 def compile_observation(
@@ -137,10 +138,10 @@ def compile_observation(
     years = market_years(dates)
     if all(np.ndim(v) == 0 for v in _market_values(markets, o, poles)):
         # the same markets in every run (all but a sweep of them): one run's path, shared
-        one = np.log(market_path(years, data_years, imports[:1], growth[:1]))
+        one = libm.log(market_path(years, data_years, imports[:1], growth[:1]))
         log_market = np.broadcast_to(one, (imports.shape[0],) + one.shape[1:])
     else:
-        log_market = np.log(market_path(years, data_years, imports, growth))
+        log_market = libm.log(market_path(years, data_years, imports, growth))
     return ObservationInputs(
         sign=sign,
         dt_years=params.scenario.step_months / 12.0,
@@ -164,12 +165,12 @@ def _market_values(markets, observation, poles):
 # ----------------------------------------------------------------------------- equations
 def orientation_of(log_ratio: np.ndarray) -> np.ndarray:
     """(S_+ - S_-)/(S_+ + S_-) from z = log(S_+/S_-): tanh(z/2)."""
-    return np.tanh(log_ratio / 2.0)
+    return libm.tanh(log_ratio / 2.0)
 
 
 def log_ratio_of(orientation: np.ndarray) -> np.ndarray:
     """The inverse: z = 2 artanh(o), finite for |o| < 1 (clipped just inside)."""
-    return 2.0 * np.arctanh(np.clip(orientation, -1.0 + 1e-12, 1.0 - 1e-12))
+    return 2.0 * libm.arctanh(np.clip(orientation, -1.0 + 1e-12, 1.0 - 1e-12))
 
 
 def pole_sum(sign: np.ndarray, per_pole: np.ndarray) -> np.ndarray:
@@ -183,10 +184,10 @@ def export_pull(ob: ObservationInputs, economic, restriction, tariff) -> np.ndar
     p = ob.p
     r = lambda name: p[name][:, None, None]  # noqa: E731
     size = r("market_elasticity")[..., None] * ob.log_market[:, :, None, :]
-    access = np.log(
+    access = libm.log(
         np.maximum(1.0 - ob.restriction_loss[:, None, None, None] * restriction, SMALLEST_SHARE)
     )
-    tariffs = -r("trade_elasticity")[..., None] * np.log1p(r("tariff_rate")[..., None] * tariff)
+    tariffs = -r("trade_elasticity")[..., None] * libm.log1p(r("tariff_rate")[..., None] * tariff)
     return pole_sum(ob.sign, size + access + tariffs) + r("export_policy") * economic
 
 
@@ -197,10 +198,10 @@ def fdi_pull(ob: ObservationInputs, economic, restriction, tariff, pledge, induc
     p = ob.p
     r = lambda name: p[name][:, None, None, None]  # noqa: E731
     size = r("fdi_market_elasticity") * ob.log_market[:, :, None, :]
-    access = np.log(
+    access = libm.log(
         np.maximum(1.0 - ob.restriction_loss[:, None, None, None] * restriction, SMALLEST_SHARE)
     )
-    jumping = r("tariff_jumping") * np.log1p(r("tariff_rate") * tariff)
+    jumping = r("tariff_jumping") * libm.log1p(r("tariff_rate") * tariff)
     drawn = r("pledge_draw") * pledge + r("inducement_draw") * inducement
     return (
         pole_sum(ob.sign, size + access + jumping + drawn)
@@ -222,7 +223,7 @@ def anchored_orientation(ob, pull: np.ndarray, start: np.ndarray, half_life: np.
     """The stock of orientation: its target tanh((z_0 + z_t - z_(t=0)) / 2), z_0 the observed
     start, adjusted with `half_life` years."""
     target = orientation_of(log_ratio_of(start)[:, None, :] + pull - pull[:, :1])
-    kept = 0.5 ** (ob.dt_years / half_life)
+    kept = libm.power(0.5, ob.dt_years / half_life)
     return partial_adjustment(start, target, kept)
 
 

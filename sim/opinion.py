@@ -79,7 +79,7 @@ def switch_probability(w, opinion: np.ndarray, camp: np.ndarray, rows=EVERY) -> 
 def switch_odds_of(p, election, incumbent, other):
     """The odds form: the base odds `p` shifted by exp(`election` (other - incumbent)), the
     other camp's favour over the incumbent's; exactly `p` when the two camps fare the same.
-    Compiled, its exponential is the C library's `exp` (`sim.dynamics.clock.chance_in`)."""
+    Compiled: its exponential is the C library's `exp` (`sim.libm`)."""
     shift = np.exp(election * (other - incumbent))
     return p * shift / (1.0 - p + p * shift)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim import libm
 from sim.kernels import compiled, jit
 from sim.params import EVENT_KINDS
 from sim.world import CompiledWorld
@@ -20,7 +21,7 @@ def decay(w: CompiledWorld, half_life: np.ndarray) -> np.ndarray:
     A world's half-lives and step length do not change, and a power costs as much as a dozen
     additions over a block of runs, called a dozen times a step: each factor is computed once
     per world and half-life array (held in the cache, so its id is not reused)."""
-    return per_world(w, "_decay", half_life, lambda: 0.5 ** (w.dt_years / half_life))
+    return per_world(w, "_decay", half_life, lambda: libm.power(0.5, w.dt_years / half_life))
 
 
 def per_world(w: CompiledWorld, cache_name: str, source: np.ndarray, compute) -> np.ndarray:
@@ -136,10 +137,8 @@ def governing_of(w: CompiledWorld, table: np.ndarray, camp: np.ndarray) -> np.nd
 @jit
 def chance_in(rate, dt):
     """Probability of at least one event in a step of `dt` years for a Poisson rate per year.
-    Compiled, its exponential is the C library's `exp` (as `sim.random` takes its `log`):
-    NumPy's `exp` takes a path of its own where the CPU has AVX-512, which differs from the
-    C library's in the last bit of about one value in twenty, so a chance computed by NumPy
-    was not the same on machines with and without it."""
+    Compiled: its exponential is the C library's `exp`, the same number on machines with
+    and without AVX-512, where NumPy's is not (`sim.libm`)."""
     return 1.0 - np.exp(-rate * dt)
 
 
