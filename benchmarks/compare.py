@@ -24,7 +24,8 @@ beside the target (`mesa` and `sweep`; that code's engine has no `china_military
 for `probe.py engine` to draw).
 
 A round measures the previous release and this tree once each, in fresh processes, the order
-swapped every round; the ratio is this tree's best over the previous release's best. The
+swapped every round; the ratio is this tree's best over the previous release's best, printed
+with each round's own ratio and their range (what the machine's noise leaves of it). The
 previous release's tree is `--baseline` (default: a checkout named `baseline` beside this one,
 or $HEDGESIM_BASELINE); it runs with its own code from the same virtual environment.
 """
@@ -157,7 +158,25 @@ def table(target: str, trees: dict[str, Path], rows: dict[str, list[dict]], args
         f"({1 / ratio:.2f}x {'faster' if ratio < 1 else 'slower'}); target {GOALS[target]}"
     )
     lines += on_the_issues_machine(target, ratio, commit_of(trees["previous"]))
+    lines.append(spread_line(paired_ratios(rows, key)))
     return "\n".join(lines)
+
+
+def paired_ratios(rows: dict[str, list[dict]], key: str) -> list[float]:
+    """Each round's ratio: this tree's measurement `key` over the previous release's in the
+    same round (measured minutes apart, one after the other)."""
+    return [
+        this[key] / previous[key]
+        for this, previous in zip(rows["this"], rows["previous"], strict=True)
+    ]
+
+
+def spread_line(ratios: list[float]) -> str:
+    """The ratio of each round and their range: how far the machine's noise moves the ratio
+    of bests above (the noise cancels only where it is the same for both trees, and this
+    machine's speed changes by up to 2x within minutes)."""
+    each = ", ".join(f"{r:.3f}" for r in ratios)
+    return f"by round (this / previous, each round's): {each}; from {min(ratios):.3f} to {max(ratios):.3f}"
 
 
 def on_the_issues_machine(target: str, ratio: float, previous: str) -> list[str]:

@@ -40,6 +40,7 @@ def test_compare_prints_a_table_and_a_ratio_per_target(tmp_path):
     for target in ("engine", "mesa", "decision"):
         assert f"## {target}:" in result.stdout
         assert f"{target} (" in result.stdout and "best this / best previous" in result.stdout
+    assert result.stdout.count("by round (this / previous, each round's): ") == 3
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert {(r["benchmark"], r["tree"]) for r in records} == {
         (f"compare.{t}", tree)
@@ -75,6 +76,24 @@ def test_compare_translates_a_ratio_to_the_issue_machine_only_against_the_issue_
     assert "= 25.9 s" in line
     assert compare.on_the_issues_machine("mesa", 0.125, "ee6f382") == []
     assert compare.on_the_issues_machine("engine", 0.2, compare.ISSUE_CODE) == []
+
+
+def test_compare_shows_the_ratio_of_each_round_and_their_range():
+    """The ratio of bests hides how far the machine's noise moves it: each round's ratio,
+    paired within the round, and their range are printed beside it."""
+    sys.path.insert(0, str(BENCH))
+    try:
+        import compare
+    finally:
+        sys.path.remove(str(BENCH))
+    rows = {
+        "previous": [{"best_ms": 100.0}, {"best_ms": 200.0}],
+        "this": [{"best_ms": 15.0}, {"best_ms": 20.0}],
+    }
+    ratios = compare.paired_ratios(rows, "best_ms")
+    assert ratios == [0.15, 0.1]
+    line = compare.spread_line(ratios)
+    assert line.endswith("0.150, 0.100; from 0.100 to 0.150")
 
 
 def test_scaling_plot_redraws_from_records(tmp_path):
