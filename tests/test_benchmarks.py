@@ -17,6 +17,16 @@ def run(*argv: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     )
 
 
+def compare_module():
+    """`benchmarks/compare.py` as a module (the benchmarks are scripts, not a package)."""
+    sys.path.insert(0, str(BENCH))
+    try:
+        import compare
+    finally:
+        sys.path.remove(str(BENCH))
+    return compare
+
+
 def test_compare_prints_a_table_and_a_ratio_per_target(tmp_path):
     # this tree against itself: small sizes, one round
     out = tmp_path / "compare.jsonl"
@@ -65,11 +75,7 @@ def test_compare_without_a_baseline_says_how_to_make_one(tmp_path):
 def test_compare_translates_a_ratio_to_the_issue_machine_only_against_the_issue_code():
     """Against the code issue 14 measured, a ratio times what it took on the issue's machine
     is this tree's time there; against any other tree (the previous release) nothing."""
-    sys.path.insert(0, str(BENCH))
-    try:
-        import compare
-    finally:
-        sys.path.remove(str(BENCH))
+    compare = compare_module()
     (line,) = compare.on_the_issues_machine("mesa", 0.125, compare.ISSUE_CODE + "+")
     assert "= 10.0 ms" in line and "0.125 x 80 ms" in line
     (line,) = compare.on_the_issues_machine("sweep", 0.5, compare.ISSUE_CODE)
@@ -81,11 +87,7 @@ def test_compare_translates_a_ratio_to_the_issue_machine_only_against_the_issue_
 def test_compare_shows_the_ratio_of_each_round_and_their_range():
     """The ratio of bests hides how far the machine's noise moves it: each round's ratio,
     paired within the round, and their range are printed beside it."""
-    sys.path.insert(0, str(BENCH))
-    try:
-        import compare
-    finally:
-        sys.path.remove(str(BENCH))
+    compare = compare_module()
     rows = {
         "previous": [{"best_ms": 100.0}, {"best_ms": 200.0}],
         "this": [{"best_ms": 15.0}, {"best_ms": 20.0}],
