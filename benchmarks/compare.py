@@ -23,6 +23,12 @@ code took on the issue's machine (ISSUE_MEASURED) is then this tree's time there
 beside the target (`mesa` and `sweep`; that code's engine has no `china_military` pressure
 for `probe.py engine` to draw).
 
+`mesa --lock-step PAIRS` instead runs the two trees' Mesa runs in turn, one run each, in two
+processes kept for the purpose (`probe.py mesa --serve`): the ratio of each pair, run
+milliseconds apart, cancels what the machine's speed does over minutes (this tree against
+itself, 300 pairs: medians 0.993 and 1.000 in two runs, where rounds of this tree and the
+issue's code moved from 0.13 to 0.25 within minutes), and its median is the figure.
+
 A round measures the previous release and this tree once each, in fresh processes, the order
 swapped every round; the ratio is this tree's best over the previous release's best, printed
 with each round's own ratio and their range (what the machine's noise leaves of it). The
@@ -38,6 +44,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -179,6 +186,78 @@ def spread_line(ratios: list[float]) -> str:
     return f"by round (this / previous, each round's): {each}; from {min(ratios):.3f} to {max(ratios):.3f}"
 
 
+def served(tree: Path, args) -> subprocess.Popen:
+    """`probe.py mesa --serve` in a fresh process of `tree`, ready (its warm runs done)."""
+    errors = tempfile.TemporaryFile(mode="w+")  # read only if it fails: never a full pipe
+    process = subprocess.Popen(
+        [sys.executable, str(PROBE), "mesa", *args.overrides, "--serve"],
+        cwd=tree,
+        env=tree_env(tree),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=errors,
+        text=True,
+    )
+    process.errors = errors
+    expect(process, tree, "ready")
+    return process
+
+
+def expect(process: subprocess.Popen, tree: Path, what: str | None = None) -> str:
+    """The served process's next line (`what`, where given), or its error."""
+    line = process.stdout.readline().strip()
+    if not line or (what is not None and line != what):
+        process.kill()
+        process.errors.seek(0)
+        raise RuntimeError(f"probe mesa --serve in {tree} failed: {process.errors.read()[-400:]}")
+    return line
+
+
+def lock_step(trees: dict[str, Path], args) -> dict[str, list[float]]:
+    """`args.lock_step` pairs of Mesa runs, one in each tree's served process in turn (the
+    order swapped every pair): CPU seconds of each run, by tree."""
+    processes = {name: served(tree, args) for name, tree in trees.items()}
+    times: dict[str, list[float]] = {name: [] for name in trees}
+    try:
+        for pair in range(args.lock_step):
+            for name in list(trees) if pair % 2 == 0 else list(reversed(trees)):
+                processes[name].stdin.write("run\n")
+                processes[name].stdin.flush()
+                times[name].append(float(expect(processes[name], trees[name])))
+    finally:
+        for process in processes.values():
+            process.stdin.close()
+            process.wait()
+    return times
+
+
+def lock_step_table(trees: dict[str, Path], times: dict[str, list[float]]) -> str:
+    """The lock-step comparison: each tree's runs, and the ratio run by run (this tree's run
+    over the previous release's run beside it), its quartiles and median the figure."""
+    lines = [
+        "| tree | commit | runs | best (ms) | median (ms) |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for name, tree in trees.items():
+        ms = [1e3 * t for t in times[name]]
+        lines.append(
+            f"| {name} | {commit_of(tree)} | {len(ms)} | {min(ms):.1f} | "
+            f"{statistics.median(ms):.1f} |"
+        )
+    ratios = [
+        this / previous for this, previous in zip(times["this"], times["previous"], strict=True)
+    ]
+    q25, median, q75 = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3
+    lines += [
+        "",
+        f"mesa (lock-step, {len(ratios)} pairs of runs): this / previous run by run, median "
+        f"{median:.3f} (quartiles {q25:.3f} to {q75:.3f}; ratio of bests "
+        f"{min(times['this']) / min(times['previous']):.3f}); target {GOALS['mesa']}",
+        *on_the_issues_machine("mesa", median, commit_of(trees["previous"])),
+    ]
+    return "\n".join(lines)
+
+
 def on_the_issues_machine(target: str, ratio: float, previous: str) -> list[str]:
     """The line saying this tree's time on the issue's machine, where the tree compared with
     is the code the issue measured (`ISSUE_CODE`) and the issue says what it took there."""
@@ -207,11 +286,21 @@ def main() -> int:
         "page faults 0.2-0.4 CPU-s of noise that a sweep's worker pays once)",
     )
     parser.add_argument("--mesa-runs", type=int, default=20)
+    parser.add_argument(
+        "--lock-step",
+        type=int,
+        default=0,
+        metavar="PAIRS",
+        help="mesa: instead of rounds, this many pairs of runs, one in each tree's process "
+        "in turn (the ratio run by run; resolves about 1%%, where rounds move by 30%%)",
+    )
     parser.add_argument("--override", dest="overrides", action="append", default=[])
     parser.add_argument(
         "--json", type=Path, help="append every measurement to this JSON-lines file"
     )
     args = parser.parse_args()
+    if args.lock_step < 0:
+        parser.error(f"--lock-step = {args.lock_step}: a number of pairs >= 0 (0: rounds)")
 
     baseline = args.baseline or Path(os.environ.get("HEDGESIM_BASELINE", ROOT.parent / "baseline"))
     if not (baseline / "sim" / "__init__.py").exists():
@@ -229,6 +318,14 @@ def main() -> int:
     for target in args.targets or TARGETS:
         rows: dict[str, list[dict]] = {name: [] for name in trees}
         started, load_before = time.perf_counter(), os.getloadavg()
+        if target == "mesa" and args.lock_step:
+            times = lock_step(trees, args)
+            print(
+                f"\n## mesa, lock-step: load {load(load_before)} before, "
+                f"{load(os.getloadavg())} after, {time.perf_counter() - started:.0f} s\n"
+            )
+            print(lock_step_table(trees, times), flush=True)
+            continue
         for round_ in range(args.rounds):
             order = list(trees) if round_ % 2 == 0 else list(reversed(trees))
             for name in order:

@@ -4,6 +4,7 @@ one JSON line. Uses only what both trees have (`experiments.compose`, `sim.simul
 `agents.GeopoliticsModel`), so it runs unchanged against either.
 
     python benchmarks/probe.py mesa --runs 20        # model time of 40-step Mesa runs
+    python benchmarks/probe.py mesa --serve          # one Mesa run per line read (compare.py)
     python benchmarks/probe.py engine --runs 25000   # engine CPU time of one chunk of runs
     python benchmarks/probe.py decision decision.rule=logit   # ns per middle-power decision
 
@@ -54,13 +55,7 @@ def mesa(args) -> dict:
     warm = agents.GeopoliticsModel(params, rng=args.seed, run=0)  # imports, kernels loaded
     warm.run_for(steps)
     warm.trajectories()  # the record's kernels too: the first timed run pays none of them
-    times = []
-    for run in range(args.runs):
-        started = time.process_time()
-        model = agents.GeopoliticsModel(params, rng=args.seed, run=run)
-        model.run_for(model.horizon)
-        model.trajectories()
-        times.append(time.process_time() - started)
+    times = [mesa_run(agents, params, args.seed, run) for run in range(args.runs)]
     return {
         "best_ms": 1e3 * min(times),
         "median_ms": 1e3 * statistics.median(times),
@@ -69,6 +64,31 @@ def mesa(args) -> dict:
         "steps": steps,
         "agents": agents_per_run(params),
     }
+
+
+def mesa_run(agents, params, seed: int, run: int) -> float:
+    """CPU seconds of one full Mesa run: construction, every step, the trajectories."""
+    started = time.process_time()
+    model = agents.GeopoliticsModel(params, rng=seed, run=run)
+    model.run_for(model.horizon)
+    model.trajectories()
+    return time.process_time() - started
+
+
+def mesa_served(args) -> None:
+    """Mesa runs on demand, for `compare.py mesa --lock-step`: after a warm run, prints
+    `ready`, then one run for each line read from stdin, printing its CPU seconds. Two such
+    processes, one per tree, run in turn, one run each: what the machine does to one run
+    it does to the next, milliseconds apart, and the ratio of the pair keeps little of it."""
+    import agents
+    from experiments import compose
+
+    params = compose(args.overrides)
+    for run in range(3):  # imports, kernels loaded, the record's kernels: the first runs'
+        mesa_run(agents, params, args.seed, run)
+    print("ready", flush=True)
+    for run, _ in enumerate(sys.stdin):
+        print(mesa_run(agents, params, args.seed, run), flush=True)
 
 
 def mesa_floor(model, runs: int) -> float:
@@ -191,7 +211,13 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=None)
     parser.add_argument("--repeat", type=int, default=1, help="engine: best of this many")
     parser.add_argument("--seed", type=int, default=20250604)
+    parser.add_argument("--serve", action="store_true", help="mesa: runs on demand (stdin)")
     args = parser.parse_args()
+    if args.serve:
+        if args.what != "mesa":
+            parser.error(f"--serve is for `mesa`, not `{args.what}`")
+        mesa_served(args)
+        return 0
     if args.runs is None:
         args.runs = {"mesa": 20, "engine": 25_000, "decision": 4_096}[args.what]
     result = PROBES[args.what](args)

@@ -65,6 +65,29 @@ def test_compare_prints_a_table_and_a_ratio_per_target(tmp_path):
     assert "| Mesa alone (ms) |" in result.stdout
 
 
+def test_compare_in_lock_step_pairs_runs_of_the_two_trees():
+    # this tree against itself, three pairs of runs in two served processes
+    result = run(str(BENCH / "compare.py"), "mesa", "--baseline", str(ROOT), "--lock-step", "3")
+    assert result.returncode == 0, result.stderr
+    assert "## mesa, lock-step:" in result.stdout
+    assert result.stdout.count(" | 3 | ") == 2  # three runs of each tree
+    assert "mesa (lock-step, 3 pairs of runs): this / previous run by run, median " in (
+        result.stdout
+    )
+    assert "best this / best previous" not in result.stdout  # no rounds besides
+
+
+def test_a_served_probe_that_fails_says_why(tmp_path):
+    compare = compare_module()
+    args = compare.argparse.Namespace(overrides=["no_such_group=1"])
+    try:
+        compare.served(ROOT, args)
+    except RuntimeError as error:
+        assert "probe mesa --serve in" in str(error) and "no_such_group" in str(error)
+    else:
+        raise AssertionError("a probe that cannot start must say so")
+
+
 def test_compare_without_a_baseline_says_how_to_make_one(tmp_path):
     result = run(str(BENCH / "compare.py"), "mesa", "--baseline", str(tmp_path / "nowhere"))
     assert result.returncode == 2
