@@ -23,11 +23,12 @@ code took on the issue's machine (ISSUE_MEASURED) is then this tree's time there
 beside the target (`mesa` and `sweep`; that code's engine has no `china_military` pressure
 for `probe.py engine` to draw).
 
-`mesa --lock-step PAIRS` instead runs the two trees' Mesa runs in turn, one run each, in two
-processes kept for the purpose (`probe.py mesa --serve`): the ratio of each pair, run
-milliseconds apart, cancels what the machine's speed does over minutes (this tree against
-itself, 300 pairs: medians 0.993 and 1.000 in two runs, where rounds of this tree and the
-issue's code moved from 0.13 to 0.25 within minutes), and its median is the figure.
+`mesa --lock-step PAIRS` instead runs the two trees' Mesa runs in turn, in two processes kept
+for the purpose (`probe.py mesa --serve`: two runs a turn, the second timed, so that each
+timed run finds the caches warm as in `mesa`'s rounds): the ratio of each pair, measured a
+few milliseconds apart, cancels what the machine's speed does over minutes, and its median
+is the figure (this tree against itself, 300 pairs: medians 0.993 and 1.000 in two runs,
+where the rounds of this tree and the issue's code moved from 0.13 to 0.25 within minutes).
 
 A round measures the previous release and this tree once each, in fresh processes, the order
 swapped every round; the ratio is this tree's best over the previous release's best, printed
@@ -214,8 +215,8 @@ def expect(process: subprocess.Popen, tree: Path, what: str | None = None) -> st
 
 
 def lock_step(trees: dict[str, Path], args) -> dict[str, list[float]]:
-    """`args.lock_step` pairs of Mesa runs, one in each tree's served process in turn (the
-    order swapped every pair): CPU seconds of each run, by tree."""
+    """`args.lock_step` pairs of Mesa runs, one timed in each tree's served process in turn
+    (the order swapped every pair): CPU seconds of each timed run, by tree."""
     processes = {name: served(tree, args) for name, tree in trees.items()}
     times: dict[str, list[float]] = {name: [] for name in trees}
     try:

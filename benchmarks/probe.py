@@ -76,10 +76,12 @@ def mesa_run(agents, params, seed: int, run: int) -> float:
 
 
 def mesa_served(args) -> None:
-    """Mesa runs on demand, for `compare.py mesa --lock-step`: after a warm run, prints
-    `ready`, then one run for each line read from stdin, printing its CPU seconds. Two such
-    processes, one per tree, run in turn, one run each: what the machine does to one run
-    it does to the next, milliseconds apart, and the ratio of the pair keeps little of it."""
+    """Mesa runs on demand, for `compare.py mesa --lock-step`: after warm runs, prints
+    `ready`, then for each line read from stdin two runs, printing the CPU seconds of the
+    second (the first warms the caches the other tree's process has just used, as the runs
+    of `mesa` follow one another). Two such processes, one per tree, run in turn: what the
+    machine does to one tree's run it does to the other's, a few milliseconds apart, and
+    the ratio of the pair keeps little of it."""
     import agents
     from experiments import compose
 
@@ -88,6 +90,7 @@ def mesa_served(args) -> None:
         mesa_run(agents, params, args.seed, run)
     print("ready", flush=True)
     for run, _ in enumerate(sys.stdin):
+        mesa_run(agents, params, args.seed, run)
         print(mesa_run(agents, params, args.seed, run), flush=True)
 
 
