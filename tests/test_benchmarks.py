@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "benchmarks"
 
@@ -65,6 +67,7 @@ def test_compare_prints_a_table_and_a_ratio_per_target(tmp_path):
     assert "| Mesa alone (ms) |" in result.stdout
 
 
+@pytest.mark.slow  # two served processes, their warm runs and three turns: 10 s
 def test_compare_in_lock_step_pairs_runs_of_the_two_trees():
     # this tree against itself, three pairs of runs in two served processes
     result = run(str(BENCH / "compare.py"), "mesa", "--baseline", str(ROOT), "--lock-step", "3")
