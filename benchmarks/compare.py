@@ -87,15 +87,21 @@ def probe(tree: Path, what: str, argv: list[str]) -> dict:
         check=False,
     )
     if result.returncode != 0:
-        raise RuntimeError(f"probe {what} in {tree} failed: {result.stderr.strip()[-400:]}")
+        raise RuntimeError(f"probe {what} in {tree} failed: {last_line(result.stderr)}")
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def last_line(stderr: str) -> str:
+    """What a failed process said last (a traceback's exception, an error's one line)."""
+    lines = stderr.strip().splitlines()
+    return lines[-1][-400:] if lines else "(nothing on stderr)"
 
 
 def sweep(tree: Path, runs: int, workers: int, extra: list[str]) -> dict:
     """The whole sweep command in `tree`, its store in a temporary folder."""
     result = measured_sweep(runs, *extra, workers=workers, tree=tree)
     if result.returncode != 0:
-        raise RuntimeError(f"sweep in {tree} failed: {result.stderr.strip()[-400:]}")
+        raise RuntimeError(f"sweep in {tree} failed: {last_line(result.stderr)}")
     return {
         "seconds": result.seconds,
         "cpu_seconds": result.cpu_seconds,
@@ -187,49 +193,69 @@ def spread_line(ratios: list[float]) -> str:
     return f"by round (this / previous, each round's): {each}; from {min(ratios):.3f} to {max(ratios):.3f}"
 
 
-def served(tree: Path, args) -> subprocess.Popen:
-    """`probe.py mesa --serve` in a fresh process of `tree`, ready (its warm runs done)."""
-    errors = tempfile.TemporaryFile(mode="w+")  # read only if it fails: never a full pipe
-    process = subprocess.Popen(
-        [sys.executable, str(PROBE), "mesa", *args.overrides, "--serve"],
-        cwd=tree,
-        env=tree_env(tree),
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=errors,
-        text=True,
-    )
-    process.errors = errors
-    expect(process, tree, "ready")
-    return process
+class Served:
+    """A tree's `probe.py mesa --serve` process, started and ready (its warm runs done):
+    `run()` has it do a turn and returns the timed run's CPU seconds."""
 
+    def __init__(self, tree: Path, args):
+        self.tree = tree
+        self.errors = tempfile.TemporaryFile(mode="w+")  # read if it fails: never a full pipe
+        self.process = subprocess.Popen(
+            [sys.executable, str(PROBE), "mesa", *args.overrides, "--serve"],
+            cwd=tree,
+            env=tree_env(tree),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.errors,
+            text=True,
+        )
+        self._expect("ready")
 
-def expect(process: subprocess.Popen, tree: Path, what: str | None = None) -> str:
-    """The served process's next line (`what`, where given), or its error."""
-    line = process.stdout.readline().strip()
-    if not line or (what is not None and line != what):
-        process.kill()
-        process.errors.seek(0)
-        raise RuntimeError(f"probe mesa --serve in {tree} failed: {process.errors.read()[-400:]}")
-    return line
+    def run(self) -> float:
+        self.process.stdin.write("run\n")
+        self.process.stdin.flush()
+        return float(self._expect())
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.stdin.close()
+            self.process.wait()
+        self.errors.close()
+
+    def _expect(self, what: str | None = None) -> str:
+        """The process's next line (`what`, where given), or a RuntimeError with its stderr."""
+        line = self.process.stdout.readline().strip()
+        if not line or (what is not None and line != what):
+            self.process.kill()
+            self.process.wait()
+            self.errors.seek(0)
+            error = last_line(self.errors.read())
+            raise RuntimeError(f"probe mesa --serve in {self.tree} failed: {error}")
+        return line
 
 
 def lock_step(trees: dict[str, Path], args) -> dict[str, list[float]]:
     """`args.lock_step` pairs of Mesa runs, one timed in each tree's served process in turn
     (the order swapped every pair): CPU seconds of each timed run, by tree."""
-    processes = {name: served(tree, args) for name, tree in trees.items()}
+    served: dict[str, Served] = {}
     times: dict[str, list[float]] = {name: [] for name in trees}
     try:
+        for name, tree in trees.items():
+            served[name] = Served(tree, args)
         for pair in range(args.lock_step):
             for name in list(trees) if pair % 2 == 0 else list(reversed(trees)):
-                processes[name].stdin.write("run\n")
-                processes[name].stdin.flush()
-                times[name].append(float(expect(processes[name], trees[name])))
+                times[name].append(served[name].run())
     finally:
-        for process in processes.values():
-            process.stdin.close()
-            process.wait()
+        for process in served.values():
+            process.close()
     return times
+
+
+def lock_step_ratios(times: dict[str, list[float]]) -> list[float]:
+    """This tree's timed run over the previous release's beside it, pair by pair."""
+    return [
+        this / previous for this, previous in zip(times["this"], times["previous"], strict=True)
+    ]
 
 
 def lock_step_table(trees: dict[str, Path], times: dict[str, list[float]]) -> str:
@@ -245,9 +271,7 @@ def lock_step_table(trees: dict[str, Path], times: dict[str, list[float]]) -> st
             f"| {name} | {commit_of(tree)} | {len(ms)} | {min(ms):.1f} | "
             f"{statistics.median(ms):.1f} |"
         )
-    ratios = [
-        this / previous for this, previous in zip(times["this"], times["previous"], strict=True)
-    ]
+    ratios = lock_step_ratios(times)
     q25, median, q75 = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3
     lines += [
         "",
@@ -326,6 +350,14 @@ def main() -> int:
                 f"{load(os.getloadavg())} after, {time.perf_counter() - started:.0f} s\n"
             )
             print(lock_step_table(trees, times), flush=True)
+            if args.json:
+                with args.json.open("a") as out:
+                    ratio = statistics.median(lock_step_ratios(times))
+                    for name, tree in trees.items():
+                        record = {"benchmark": "compare.mesa.lock_step", "tree": name}
+                        record.update(commit=commit_of(tree), machine=machine())
+                        record.update(run_ms=[1e3 * t for t in times[name]], ratio=ratio)
+                        out.write(json.dumps(record) + "\n")
             continue
         for round_ in range(args.rounds):
             order = list(trees) if round_ % 2 == 0 else list(reversed(trees))
@@ -350,4 +382,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except RuntimeError as error:  # a probe or a sweep that failed, in its own last words
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(1)

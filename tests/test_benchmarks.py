@@ -68,10 +68,27 @@ def test_compare_prints_a_table_and_a_ratio_per_target(tmp_path):
 
 
 @pytest.mark.slow  # two served processes, their warm runs and three turns: 10 s
-def test_compare_in_lock_step_pairs_runs_of_the_two_trees():
+def test_compare_in_lock_step_pairs_runs_of_the_two_trees(tmp_path):
     # this tree against itself, three pairs of runs in two served processes
-    result = run(str(BENCH / "compare.py"), "mesa", "--baseline", str(ROOT), "--lock-step", "3")
+    out = tmp_path / "compare.jsonl"
+    result = run(
+        str(BENCH / "compare.py"),
+        "mesa",
+        "--baseline",
+        str(ROOT),
+        "--lock-step",
+        "3",
+        "--json",
+        str(out),
+    )
     assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [(r["benchmark"], r["tree"]) for r in records] == [
+        ("compare.mesa.lock_step", "previous"),
+        ("compare.mesa.lock_step", "this"),
+    ]
+    assert all(len(r["run_ms"]) == 3 and min(r["run_ms"]) > 0 for r in records)
+    assert records[0]["ratio"] == records[1]["ratio"] > 0
     assert "## mesa, lock-step:" in result.stdout
     assert result.stdout.count(" | 3 | ") == 2  # three runs of each tree
     assert "mesa (lock-step, 3 pairs of runs): this / previous run by run, median " in (
@@ -80,15 +97,22 @@ def test_compare_in_lock_step_pairs_runs_of_the_two_trees():
     assert "best this / best previous" not in result.stdout  # no rounds besides
 
 
-def test_a_served_probe_that_fails_says_why(tmp_path):
-    compare = compare_module()
-    args = compare.argparse.Namespace(overrides=["no_such_group=1"])
-    try:
-        compare.served(ROOT, args)
-    except RuntimeError as error:
-        assert "probe mesa --serve in" in str(error) and "no_such_group" in str(error)
-    else:
-        raise AssertionError("a probe that cannot start must say so")
+def test_a_probe_that_fails_is_one_line_naming_the_tree_and_the_error():
+    # a served probe that cannot start, as `--lock-step` starts it: its process's last words
+    result = run(
+        str(BENCH / "compare.py"),
+        "mesa",
+        "--baseline",
+        str(ROOT),
+        "--lock-step",
+        "2",
+        "--override",
+        "no_such_group=1",
+    )
+    assert result.returncode == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"error: probe mesa --serve in {ROOT} failed: ")
+    assert "no_such_group" in line and "Traceback" not in line
 
 
 def test_compare_without_a_baseline_says_how_to_make_one(tmp_path):
