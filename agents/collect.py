@@ -7,7 +7,8 @@ pressures, `events.<kind>` for the events of the step.
 Agent table (index Step, AgentID): code, role, then the attributes of each role — middle
 powers: security, economic, autonomy, government, hedging, posture, restriction_by_<great
 power>; great powers: reliability; the challenger: threat. A column that does not apply to a
-role is missing (NaN in a column of numbers, None in `government`).
+role is missing: NaN, in `government` too (pandas reads it as missing in either kind of
+column).
 
 Both tables are read from rows gathered at once (`Rows`): before each collection the model
 gathers the model table's row (name -> value) and every agent's values (a middle power's
@@ -20,9 +21,10 @@ model table (`RowsCollector`: what Mesa's `collect` would append, without its de
 each number); an agent column's reporter is its dict's `__getitem__` (Mesa calls it with
 the agent): no Python call per column, nor per agent and column. None is a lambda, so
 batch_run can pickle them.
-An agent a column of numbers does not apply to holds NaN there, not None: Mesa deep-copies
-every value but a number, a string or a tuple, and pandas reads both as NaN in a column of
-numbers (the same table).
+An agent a column does not apply to holds NaN there, not None: Mesa deep-copies every value
+but a number, a string or a tuple (a None four times a collection at a run's six agents, some
+1% of a Mesa run), and pandas reads both as missing (`isna`), in a column of numbers as in
+`government`'s column of camps.
 """
 
 from __future__ import annotations
@@ -96,12 +98,11 @@ class Rows:
 
     def _rows_for(self, agents: tuple) -> None:
         """A row for every agent: its code and role, and every other column missing (NaN;
-        None in `government`) until `gather` writes the columns of its role."""
-        for name, column in self.columns.items():
+        `government` too) until `gather` writes the columns of its role."""
+        for column in self.columns.values():
             column.clear()
-            missing = None if name == "government" else math.nan
             for agent in agents:
-                column[agent] = missing
+                column[agent] = math.nan
         for agent in agents:
             self.columns["code"][agent], self.columns["role"][agent] = agent.code, agent.role
         self._agents = agents

@@ -74,6 +74,8 @@ def test_agent_table_agrees_with_the_dataset(model):
         rows = table[table["code"] == pole].sort_values("Step")
         np.testing.assert_array_equal(rows["reliability"], ds["reliability"].sel(great_power=pole))
         assert rows["security"].isna().all()  # not a middle power's column
+        # nor is a government: NaN as in every column, not None (which Mesa deep-copies)
+        assert all(value != value for value in rows["government"])
     challenger = table[table["role"] == "challenger"].sort_values("Step")
     np.testing.assert_array_equal(challenger["threat"], ds["threat"])
 
