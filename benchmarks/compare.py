@@ -27,8 +27,10 @@ for `probe.py engine` to draw).
 for the purpose (`probe.py mesa --serve`: two runs a turn, the second timed, so that each
 timed run finds the caches warm as in `mesa`'s rounds): the ratio of each pair, measured a
 few milliseconds apart, cancels what the machine's speed does over minutes, and its median
-is the figure (this tree against itself, 300 pairs: medians 0.993 and 1.000 in two runs,
-where the rounds of this tree and the issue's code moved from 0.13 to 0.25 within minutes).
+is the figure. This tree against itself (300 pairs): medians 0.993 and 1.000. Against the
+issue's code, whose ratio to ours follows the host's state (contention slows its NumPy
+passes and our Python unlike), 0.132–0.147 in ten comparisons within an hour; rounds of the
+same two trees had moved from 0.13 to 0.25.
 
 A round measures the previous release and this tree once each, in fresh processes, the order
 swapped every round; the ratio is this tree's best over the previous release's best, printed
@@ -317,7 +319,8 @@ def main() -> int:
         default=0,
         metavar="PAIRS",
         help="mesa: instead of rounds, this many pairs of runs, one in each tree's process "
-        "in turn (the ratio run by run; resolves about 1%%, where rounds move by 30%%)",
+        "in turn (the ratio run by run: about 1%% between two trees of similar code, where rounds "
+        "move by 30%%)",
     )
     parser.add_argument("--override", dest="overrides", action="append", default=[])
     parser.add_argument(
