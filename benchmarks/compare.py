@@ -297,6 +297,24 @@ def on_the_issues_machine(target: str, ratio: float, previous: str) -> list[str]
     ]
 
 
+def heading(title: str, load_before, started: float) -> str:
+    """A measurement's heading: the load before and after it, and its wall time."""
+    return (
+        f"\n## {title}: load {load(load_before)} before, {load(os.getloadavg())} after, "
+        f"{time.perf_counter() - started:.0f} s\n"
+    )
+
+
+def keep(path: Path | None, benchmark: str, name: str, tree: Path, **values) -> None:
+    """Append a measurement of tree `name` to the JSON-lines file `path` (if one is given)."""
+    if path is None:
+        return
+    record = {"benchmark": benchmark, "tree": name}
+    record.update(commit=commit_of(tree), machine=machine(), **values)
+    with path.open("a") as out:
+        out.write(json.dumps(record) + "\n")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("targets", nargs="*", choices=[*MEASURES, []], default=list(TARGETS))
@@ -348,34 +366,20 @@ def main() -> int:
         started, load_before = time.perf_counter(), os.getloadavg()
         if target == "mesa" and args.lock_step:
             times = lock_step(trees, args)
-            print(
-                f"\n## mesa, lock-step: load {load(load_before)} before, "
-                f"{load(os.getloadavg())} after, {time.perf_counter() - started:.0f} s\n"
-            )
+            print(heading("mesa, lock-step", load_before, started))
             print(lock_step_table(trees, times), flush=True)
-            if args.json:
-                with args.json.open("a") as out:
-                    ratio = statistics.median(lock_step_ratios(times))
-                    for name, tree in trees.items():
-                        record = {"benchmark": "compare.mesa.lock_step", "tree": name}
-                        record.update(commit=commit_of(tree), machine=machine())
-                        record.update(run_ms=[1e3 * t for t in times[name]], ratio=ratio)
-                        out.write(json.dumps(record) + "\n")
+            ratio = statistics.median(lock_step_ratios(times))
+            for name, tree in trees.items():
+                run_ms = [1e3 * t for t in times[name]]
+                keep(args.json, "compare.mesa.lock_step", name, tree, run_ms=run_ms, ratio=ratio)
             continue
         for round_ in range(args.rounds):
             order = list(trees) if round_ % 2 == 0 else list(reversed(trees))
             for name in order:
                 result = measure(target, trees[name], args)
                 rows[name].append(result)
-                if args.json:
-                    with args.json.open("a") as out:
-                        record = {"benchmark": f"compare.{target}", "tree": name, "round": round_}
-                        record.update(commit=commit_of(trees[name]), machine=machine(), **result)
-                        out.write(json.dumps(record) + "\n")
-        print(
-            f"\n## {target}: load {load(load_before)} before, {load(os.getloadavg())} after, "
-            f"{time.perf_counter() - started:.0f} s\n"
-        )
+                keep(args.json, f"compare.{target}", name, trees[name], round=round_, **result)
+        print(heading(target, load_before, started))
         print(table(target, trees, rows, args), flush=True)
         if target in ("engine", "mesa", "decision"):
             for name in trees:

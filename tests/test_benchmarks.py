@@ -29,16 +29,22 @@ def compare_module():
     return compare
 
 
+def compare_with_itself(*argv: str) -> subprocess.CompletedProcess:
+    """`benchmarks/compare.py` with this tree as the previous release too."""
+    return run(str(BENCH / "compare.py"), *argv, "--baseline", str(ROOT))
+
+
+def records_in(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
 def test_compare_prints_a_table_and_a_ratio_per_target(tmp_path):
     # this tree against itself: small sizes, one round
     out = tmp_path / "compare.jsonl"
-    result = run(
-        str(BENCH / "compare.py"),
+    result = compare_with_itself(
         "engine",
         "mesa",
         "decision",
-        "--baseline",
-        str(ROOT),
         "--rounds",
         "1",
         "--engine-runs",
@@ -53,7 +59,7 @@ def test_compare_prints_a_table_and_a_ratio_per_target(tmp_path):
         assert f"## {target}:" in result.stdout
         assert f"{target} (" in result.stdout and "best this / best previous" in result.stdout
     assert result.stdout.count("by round (this / previous, each round's): ") == 3
-    records = [json.loads(line) for line in out.read_text().splitlines()]
+    records = records_in(out)
     assert {(r["benchmark"], r["tree"]) for r in records} == {
         (f"compare.{t}", tree)
         for t in ("engine", "mesa", "decision")
@@ -71,18 +77,9 @@ def test_compare_prints_a_table_and_a_ratio_per_target(tmp_path):
 def test_compare_in_lock_step_pairs_runs_of_the_two_trees(tmp_path):
     # this tree against itself, three pairs of runs in two served processes
     out = tmp_path / "compare.jsonl"
-    result = run(
-        str(BENCH / "compare.py"),
-        "mesa",
-        "--baseline",
-        str(ROOT),
-        "--lock-step",
-        "3",
-        "--json",
-        str(out),
-    )
+    result = compare_with_itself("mesa", "--lock-step", "3", "--json", str(out))
     assert result.returncode == 0, result.stderr
-    records = [json.loads(line) for line in out.read_text().splitlines()]
+    records = records_in(out)
     assert [(r["benchmark"], r["tree"]) for r in records] == [
         ("compare.mesa.lock_step", "previous"),
         ("compare.mesa.lock_step", "this"),
@@ -99,16 +96,7 @@ def test_compare_in_lock_step_pairs_runs_of_the_two_trees(tmp_path):
 
 def test_a_probe_that_fails_is_one_line_naming_the_tree_and_the_error():
     # a served probe that cannot start, as `--lock-step` starts it: its process's last words
-    result = run(
-        str(BENCH / "compare.py"),
-        "mesa",
-        "--baseline",
-        str(ROOT),
-        "--lock-step",
-        "2",
-        "--override",
-        "no_such_group=1",
-    )
+    result = compare_with_itself("mesa", "--lock-step", "2", "--override", "no_such_group=1")
     assert result.returncode == 1
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith(f"error: probe mesa --serve in {ROOT} failed: ")
