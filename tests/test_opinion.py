@@ -74,3 +74,35 @@ def test_opinion_falls_fast_and_recovers_slowly(default_params):
     assert float(china.isel(step=4).mean()) < float(china.isel(step=0).mean()) - 0.1
     odds = kor(ds, "switch_odds")
     assert np.all((odds >= 0) & (odds <= 1))
+
+
+def test_switch_odds_are_the_equation_composed_over_arrays():
+    """The compiled pass (`sim.opinion.switch_kernel`) gives, to the bit, what the equation
+    gives composed from NumPy calls: the public's liking above the usual times each camp's
+    closeness, summed over the great powers left to right (`sim.arrays.total`), the
+    incumbent's and the other camp's favour, then the odds (`switch_odds_of`). For every
+    middle power and for one alone (a row, as an election asks), in a world of three great
+    powers too, from opinions and camps drawn at random."""
+    import numba
+
+    from sim.arrays import total
+    from sim.dynamics.clock import governing
+    from sim.opinion import camp_closeness, switch_odds_of
+
+    # the odds elementwise, with the same compiled exponential (the C library's, `sim.libm`)
+    odds_of = numba.vectorize(["float64(float64, float64, float64, float64)"])(
+        lambda p, election, incumbent, other: switch_odds_of(p, election, incumbent, other)
+    )
+    rng = np.random.default_rng(11)
+    for overrides in ([], ["world=indo_pacific_2025"]):
+        w = compile_world(compose(overrides), 0, np.arange(5), slice(0, 5))
+        shape = w.opinion_baseline.shape
+        opinion = w.opinion_baseline + rng.normal(0.0, 0.3, shape)
+        camp = rng.integers(0, 2, shape[:2]).astype(np.int8)
+        favour = total((opinion - w.opinion_baseline)[..., None] * camp_closeness(w), axis=2)
+        incumbent, other = governing(favour, camp)[..., 0], governing(favour, 1 - camp)[..., 0]
+        expected = odds_of(w.p_switch, w.opinion.election[:, None], incumbent, other)
+        np.testing.assert_array_equal(switch_probability(w, opinion, camp), expected)
+        row = slice(1, 2)
+        alone = switch_probability(w, opinion[:, row], camp[:, row], row)
+        np.testing.assert_array_equal(alone, expected[:, row])
