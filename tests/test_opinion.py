@@ -81,7 +81,7 @@ def test_switch_odds_are_the_equation_composed_over_arrays():
     gives composed from NumPy calls: the public's liking above the usual times each camp's
     closeness, summed over the great powers left to right (`sim.arrays.total`), the
     incumbent's and the other camp's favour, then the odds (`switch_odds_of`). For every
-    middle power and for one alone (a row, as an election asks), in a world of three great
+    middle power and for one alone (a row, as an election asks), in a world of three middle
     powers too, from opinions and camps drawn at random."""
     import numba
 
