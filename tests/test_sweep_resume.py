@@ -113,21 +113,51 @@ def test_killed_twice_resumes_to_the_identical_store(tmp_path, uninterrupted):
     resume_and_compare(store, uninterrupted)
 
 
+def interrupted_mid_sweep(folder: Path) -> tuple[subprocess.Popen, Path]:
+    """A sweep given Ctrl-C (SIGINT) while it provably still has chunks to write.
+
+    Racing the signal against the sweep is not enough: on a busy machine the sweep can write
+    its last chunks and exit 0 before the signal arrives, which looks like a sweep that ignored
+    it. So the sweep is frozen (SIGSTOP) once two chunks are in, the store is read while it is
+    held, and only a sweep held with chunks still to write is sent SIGINT and let go (SIGCONT);
+    Python handles the pending signal at once, long before the rest is written. A sweep that
+    had already ended when frozen proves nothing and is started again on a fresh store. Returns
+    the interrupted process and its store."""
+    for attempt in range(3):
+        where = folder / f"interrupted-{attempt}.zarr"
+        process = subprocess.Popen(
+            [sys.executable, "-m", "experiments.sweep", *ARGS, f"sweep.store={where}"],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            # as a terminal's Ctrl-C would find it: a shell's background job (`make test &`)
+            # inherits SIGINT ignored, and Python then installs no KeyboardInterrupt handler
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
+        deadline = time.monotonic() + 120
+        while done_chunks(where) < 2 and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.002)
+        process.send_signal(signal.SIGSTOP)
+        # wait until it is really frozen (or has ended), leaving it to `process` to reap
+        state = os.waitid(os.P_PID, process.pid, os.WSTOPPED | os.WEXITED | os.WNOWAIT)
+        held_mid_sweep = state.si_code == os.CLD_STOPPED and done_chunks(where) < CHUNKS
+        if held_mid_sweep:
+            process.send_signal(signal.SIGINT)
+        process.send_signal(signal.SIGCONT)
+        if held_mid_sweep:
+            return process, where
+        process.communicate()
+    pytest.fail("the sweep ended three times before it could be interrupted")
+
+
 @pytest.mark.slow
 def test_ctrl_c_stops_with_status_130_and_resumes_to_the_identical_store(tmp_path, uninterrupted):
-    store = tmp_path / "interrupted.zarr"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "experiments.sweep", *ARGS, f"sweep.store={store}"],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 120
-    while done_chunks(store) < 2 and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.002)
-    process.send_signal(signal.SIGINT)
+    process, store = interrupted_mid_sweep(tmp_path)
     _, err = process.communicate()
     assert process.returncode == 130
     assert "run the same command again to resume" in err and "Traceback" not in err
+    # the count it reports is what the store holds, a chunk being written when the signal
+    # came included
+    assert f"interrupted: {done_chunks(store)} of {CHUNKS} chunks are in" in err
     resume_and_compare(store, uninterrupted)

@@ -131,8 +131,18 @@ class SweepStore:
         if self._loop is None:
             self._loop = asyncio.new_event_loop()
             self._writer = concurrent.futures.ThreadPoolExecutor(1, "hedgesim-store")
-        writing = self._write(chunk, start, stop, data)
-        self._writer.submit(self._loop.run_until_complete, writing).result()
+        writing = self._writer.submit(
+            self._loop.run_until_complete, self._write(chunk, start, stop, data)
+        )
+        try:
+            writing.result()
+        except KeyboardInterrupt:
+            # Ctrl-C reaches this thread, not the writer's, which goes on to the digest: wait
+            # for it, so that `done` (what the interruption reports) is what the store holds
+            concurrent.futures.wait([writing])
+            if writing.exception() is None:
+                self.done.add(chunk)
+            raise
         self.done.add(chunk)
 
     async def _write(self, chunk: int, start: int, stop: int, data: xr.Dataset) -> None:
