@@ -310,6 +310,15 @@ class GeopoliticsModel(mesa.Model):
         engine's call, and each takes its own row (the same numbers as a call per row)."""
         w = self.world
         self.before = after_events  # what every choice and response is judged from
+        # its dispositions in force are the world now's (`levers`) unless an event moved a
+        # shock or a pressure since they were made: handed over, not made again
+        made, before = self._levers_from, after_events
+        if (
+            made is not None
+            and made[1] == before.reliability_shock.tobytes() + before.taiwan_shock.tobytes()
+            and same_objects(made[0], tuple(before.pressures.values()))
+        ):
+            dynamics.dispositions_known(before, self.levers)
         self.before_pairs = dynamics.state_pairs(w, self.before)
         # the levers in force, capped by the bounds the pressures set, as the pairs read them
         self.before_held = dynamics.levers_held(w, self.before)[1]

@@ -107,6 +107,7 @@ from sim.dynamics.step import (  # noqa: F401
     apply_events,
     challenger_decides,
     decision_context,
+    dispositions_known,
     great_powers_decide,
     levers_held,
     pressure_bounds,

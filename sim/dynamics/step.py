@@ -527,6 +527,16 @@ def _dispositions(w: CompiledWorld, state: State) -> dict[str, np.ndarray]:
     return cached
 
 
+def dispositions_known(state: State, dispositions: dict[str, np.ndarray]) -> None:
+    """Hand `state` its dispositions in force, made by the caller from the same pressure
+    arrays and from shocks of the same bits (`dispositions_in_force`), so that `_dispositions`
+    reads them instead of making them again: the Mesa model makes those of the world now at
+    the end of each step, and the world its next step's choices are judged from (`before`) is
+    most often the same in what they read (no event moved a shock). Dispositions not made so
+    would change the numbers; the Mesa layer's equality with the engine tests the hand-over."""
+    state.__dict__["_dispositions"] = dispositions
+
+
 def _held(w: CompiledWorld, state: State) -> tuple[np.ndarray, np.ndarray]:
     """The bounds in force (R, P, K) and the levers in force (R, M, P, K) of `state`, once per
     state like `_dispositions`: `pairs`, `respond` and the great powers' choice read them.
