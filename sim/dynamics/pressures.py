@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.arrays import frozen
+from sim.arrays import frozen, same_objects
 from sim.dynamics.clock import fade, steady_chance
 from sim.kernels import clip, compiled, jit
 from sim.random import step_counter, uniform_of
@@ -14,11 +14,22 @@ from sim.world import CompiledWorld, pressure_levers
 
 # ----------------------------------------------------------------------------- phase 1: the world
 def initial_pressures(w: CompiledWorld) -> dict[str, np.ndarray]:
-    """Pressures at step 0: the configured levels with the scenario's changes dated at its start."""
-    pressures = {k: v.copy() for k, v in w.pressure_base.items()}
-    for name, value in w.changes.get(0, []):
-        pressures[name] = np.full(w.runs, value)
-    return pressures
+    """Pressures at step 0: the configured levels with the scenario's changes dated at its
+    start. Read-only arrays kept with the world: a pressure's array is never changed in
+    place (a change replaces it), so the runs of one world (a Mesa batch's, a dashboard's
+    resets, which share the world's caches: `sim.world.one_run_world`) start from the same
+    arrays, and what the engine keeps by their identity (the dispositions they set, the
+    bounds, the kernels' views of those) is made once instead of again at each run's first
+    step."""
+    sources = (tuple(w.pressure_base.values()), w.changes)
+    held = w.__dict__.get("_initial_pressures")
+    if held is None or not (same_objects(held[0][0], sources[0]) and held[0][1] is w.changes):
+        pressures = {k: v.copy() for k, v in w.pressure_base.items()}
+        for name, value in w.changes.get(0, []):
+            pressures[name] = np.full(w.runs, value)
+        frozen(*pressures.values())
+        held = w.__dict__["_initial_pressures"] = (sources, pressures)
+    return dict(held[1])
 
 
 def scheduled_pressures(
