@@ -78,6 +78,27 @@ def test_a_run_s_world_is_compiled_once_per_parameter_values():
     assert (first.seed, first.run_ids.tolist()) == (7, [0])  # each run keeps its own
 
 
+def test_the_runs_of_a_world_start_from_the_same_read_only_pressures():
+    """The pressures at step 0 are the world's, read only, the same arrays for every run of
+    one parameter set (what the engine keeps by their identity is then made once), each run
+    with a dict of its own (a change replaces an entry); a scenario's change at step 0
+    included, and equal to what a world compiled afresh starts from."""
+    from sim.dynamics.pressures import initial_pressures
+
+    params = compose(
+        [
+            "scenario=baseline",
+            "scenario.schedule=[{date: '2025-07-01', pressure: rivalry, value: 0.9}]",
+        ]
+    )
+    a = initial_pressures(one_run_world(params, 7, 0, 0))
+    b = initial_pressures(one_run_world(params, 8, 1, 1))  # the next run, as a batch runs
+    assert a is not b and list(a) == list(b)
+    assert all(a[name] is b[name] and not a[name].flags.writeable for name in a)
+    assert_same(a, initial_pressures(compile_world(params, 9, np.array([2]), slice(0, 1))))
+    assert a["rivalry"].tolist() == [0.9]
+
+
 def test_a_run_s_world_follows_parameters_changed_in_place():
     """The parameters are recognised by their values, not the object: a Params changed in
     place since (Params is mutable) is compiled (and checked) again."""
