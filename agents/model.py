@@ -312,13 +312,8 @@ class GeopoliticsModel(mesa.Model):
         self.before = after_events  # what every choice and response is judged from
         # its dispositions in force are the world now's (`levers`) unless an event moved a
         # shock or a pressure since they were made: handed over, not made again
-        made, before = self._levers_from, after_events
-        if (
-            made is not None
-            and made[1] == before.reliability_shock.tobytes() + before.taiwan_shock.tobytes()
-            and same_objects(made[0], tuple(before.pressures.values()))
-        ):
-            dynamics.dispositions_known(before, self.levers)
+        if self._levers_read(after_events)[0]:
+            dynamics.dispositions_known(after_events, self.levers)
         self.before_pairs = dynamics.state_pairs(w, self.before)
         # the levers in force, capped by the bounds the pressures set, as the pairs read them
         self.before_held = dynamics.levers_held(w, self.before)[1]
@@ -388,16 +383,26 @@ class GeopoliticsModel(mesa.Model):
         what they read has changed (the pressure arrays, the shocks to the bit): a step reads
         them at its start and its end, and between steps nothing changes them."""
         now = self.now
-        values = tuple(now.pressures.values())
-        shocked = now.reliability_shock.tobytes() + now.taiwan_shock.tobytes()
-        made = self._levers_from
-        if made is not None and made[1] == shocked and same_objects(made[0], values):
+        same, read = self._levers_read(now)
+        if same:
             return self.levers
-        self._levers_from = (values, shocked)
+        self._levers_from = read
         # copies: the world now changes in place, and the levers keep the Taiwan shock
         shocks, taiwan = now.reliability_shock.copy(), now.taiwan_shock.copy()
         dispositions = self.pressure_dispositions(now.pressures)[0]
         return dispositions_in_force(dispositions, now.pressures, shocks, taiwan)
+
+    def _levers_read(self, state: dynamics.State) -> tuple[bool, tuple[tuple, bytes]]:
+        """What the dispositions in force read in `state` (its pressure arrays, by identity:
+        none is changed in place; its shocks, to the bit), and whether `levers` was made from
+        just that (`_levers_from`)."""
+        read = (
+            tuple(state.pressures.values()),
+            state.reliability_shock.tobytes() + state.taiwan_shock.tobytes(),
+        )
+        made = self._levers_from
+        same = made is not None and made[1] == read[1] and same_objects(made[0], read[0])
+        return same, read
 
     def pressure_dispositions(
         self, pressures: dict[str, np.ndarray]
