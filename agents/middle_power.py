@@ -39,10 +39,13 @@ from agents.parts import Part
 from sim import dynamics
 from sim.decision import Choice, Response
 from sim.metrics import hedging_index, posture
-from sim.opinion import switch_probability
 from sim.params import CAMPS
 from sim.utility import Context
 
+# the one run's event happens (the engine's `happens` of an election, a summit, a dispute:
+# (1,)), read only
+_HAPPENS = np.ones(1, bool)
+_HAPPENS.setflags(write=False)
 _ITS_ROW = object()  # a middle power's choice: its row of the decisions (`MiddlePower.choice`)
 
 
@@ -158,11 +161,9 @@ class MiddlePower(mesa.Agent):
 
     @property
     def odds(self) -> np.ndarray:
-        """(1,) the probability the other camp wins an election held now (its opinion)."""
-        w = self.model.world
-        return switch_probability(w, self.opinion[None, None], np.array([[self.camp]]), self.rows)[
-            :, 0
-        ]
+        """(1,) the probability the other camp wins an election held now (its opinion): the
+        engine's odds of its row of the world now (`sim.dynamics.election_odds`)."""
+        return dynamics.election_odds(self.model.world, self.model.now, self.index)
 
     @property
     def favourability(self) -> dict[str, float]:
@@ -184,9 +185,11 @@ class MiddlePower(mesa.Agent):
     def hold_election(self, k: int, winner: int = -1) -> None:
         """An election: camp `winner` wins, or (-1) the other camp wins with the state's
         probability of switching (its own random stream)."""
-        keys = self.model.keys.election[:, self.index]
+        m, i = self.model, self.index
+        # its row of the world now's camps and of the election streams, as the engine's
+        # `apply_events` passes them (views, no array made for a run's four elections)
         camp = dynamics.election(
-            self.model.world, np.array([self.camp]), np.ones(1, bool), winner, keys, k, self.odds
+            m.world, m.now.camp[:, i], _HAPPENS, winner, m.keys.election[:, i], k, self.odds
         )
         self.camp = int(camp[0])
 
@@ -200,7 +203,7 @@ class MiddlePower(mesa.Agent):
         """A summit with a great power, the challenger or a neighbour."""
         w = self.model.world
         if partner.role == "great_power":
-            partner.welcome_summit(self.index, np.ones(1, bool), magnitude)
+            partner.welcome_summit(self.index, _HAPPENS, magnitude)
         elif partner.role == "challenger":
             partner.meet(magnitude)
         else:
@@ -219,7 +222,7 @@ class MiddlePower(mesa.Agent):
         w = self.model.world
         for a, b in ((self, neighbour), (neighbour, self)):
             a.ties[b.index] = dynamics.history_dispute(
-                w, a.ties[b.index : b.index + 1], np.ones(1, bool), magnitude
+                w, a.ties[b.index : b.index + 1], _HAPPENS, magnitude
             )[0]
 
     # ------------------------------------------------------------------ decision

@@ -71,12 +71,15 @@ def switch_probability(w, opinion: np.ndarray, camp: np.ndarray, rows=EVERY) -> 
     (`switch_kernel`): an election is rare in a run, so its ten NumPy calls ran cold each
     time (79 us an election in a Mesa run, 2% of it, against 20 in a loop of them)."""
     closeness = camp_closeness(w)[:, rows]  # (R, M', P, C)
-    shape = np.broadcast_shapes(np.shape(opinion), w.opinion_baseline[:, rows].shape)
+    baseline = w.opinion_baseline[:, rows]
+    shape = np.shape(opinion)  # most often the baseline's (a row of a state's opinion)
+    if shape != baseline.shape:
+        shape = np.broadcast_shapes(shape, baseline.shape)
     lead = shape[:2]
     out = np.empty(lead)
     switch_kernel(
         read_only(opinion, shape),
-        read_only(w.opinion_baseline[:, rows], shape),
+        read_only(baseline, shape),
         read_only(closeness, shape + closeness.shape[-1:]),
         read_only(camp, lead, np.int64),
         read_only(w.p_switch[:, rows], lead),

@@ -108,6 +108,7 @@ from sim.dynamics.step import (  # noqa: F401
     challenger_decides,
     decision_context,
     dispositions_known,
+    election_odds,
     great_powers_decide,
     levers_held,
     pressure_bounds,
