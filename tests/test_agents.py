@@ -14,6 +14,7 @@ import pytest
 import agents
 import sim
 from agents import GeopoliticsModel
+from sim.opinion import switch_probability
 from sim.params import (
     CAMPS,
     EVENT_KINDS,
@@ -227,6 +228,25 @@ def test_governing_camps_are_one_read_only_array_between_elections(default_param
     mp.camp = 1 - mp.camp
     assert model.now.camp is not camps and not model.now.camp.flags.writeable
     assert camps[0, mp.index] != model.now.camp[0, mp.index]
+
+
+def test_a_middle_powers_odds_are_its_element_of_the_engines(default_params):
+    """`MiddlePower.odds` (what its election is drawn against) is its element of the engine's
+    switch probability of every middle power in the world now, read live: after its public
+    warms to the first great power, its odds are those of the moved opinion, and differ."""
+    model = GeopoliticsModel(default_params, rng=3, steps=SHORT)
+    model.run_for(2)
+    first = model.middle_powers.to_list()[0]
+    odds = []
+    for moved in (False, True):
+        if moved:
+            first.opinion[0] += 0.3  # a write into its row of the world now
+        now = model.world_state()
+        everyone = switch_probability(model.world, now.opinion, now.camp)  # (1, M)
+        for mp in model.middle_powers:
+            assert mp.odds.shape == (1,) and mp.odds[0] == everyone[0, mp.index]
+        odds.append(float(first.odds[0]))
+    assert odds[0] != odds[1]
 
 
 # ----------------------------------------------------------------------------- live controls
