@@ -1,5 +1,6 @@
 """The house rules of ARCHITECTURE.md that a machine can check: layers one way (the import
-contracts in pyproject.toml, checked by import-linter) and a light `import sim`."""
+contracts in pyproject.toml, checked by import-linter), a light `import sim`, and every
+module importable on its own."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ["mesa", "hydra", "omegaconf", "matplotlib", "dask", "distributed", "zarr", "solara"]
@@ -34,6 +37,30 @@ def test_import_sim_pulls_in_nothing_heavy():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert json.loads(result.stdout) == []
+
+
+def _modules() -> list[str]:
+    """Every module of the three packages, by its dotted name (a package by its own)."""
+    names = []
+    for package in ("sim", "agents", "experiments"):
+        for f in sorted((ROOT / package).rglob("*.py")):
+            if f.name == "__main__.py":  # runs a command when imported
+                continue
+            parts = f.relative_to(ROOT).with_suffix("").parts
+            names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return names
+
+
+@pytest.mark.slow  # a fresh interpreter per module: about a minute of CPU
+@pytest.mark.parametrize("module", _modules())
+def test_every_module_imports_as_a_process_first_import(module):
+    """A notebook's first line may be any module's import (`from sim.opinion import
+    switch_probability`): none may depend on another having been imported before it (a
+    circular import shows only then)."""
+    result = subprocess.run(
+        [sys.executable, "-c", f"import {module}"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
 
 
 def test_no_module_imports_a_private_api_of_a_dependency():

@@ -16,6 +16,10 @@ import functools
 
 import numpy as np
 
+# the module, not its names: `sim.opinion` reads `sim.dynamics.clock`, so a process whose
+# first import is `sim.opinion` reaches this file before that module's names exist (its
+# equations are looked up when the kernel compiles, at its first call)
+from sim import opinion as public_opinion
 from sim.arrays import frozen, rows_of
 from sim.dynamics.challenger import strategic_threat_target, threat_after
 from sim.dynamics.clock import decay, faded, toward
@@ -23,7 +27,6 @@ from sim.dynamics.great_powers import suffered
 from sim.dynamics.middle_powers import remembered
 from sim.influence import K
 from sim.kernels import compiled
-from sim.opinion import target_of, updated
 from sim.strategy_kernels import world_views
 from sim.world import CompiledWorld
 
@@ -235,14 +238,16 @@ def aftermath_kernel(states: int, poles: int, holding: bool, strategic: bool):
                 out_memory[r, c] = remembered(memory_[r, c], memory_kept[r], felt, dt_years)
         for r in range(runs):
             for c in range(cells):
-                liked = target_of(
+                liked = public_opinion.target_of(
                     baseline_[r, c],
                     opinion_coercion[r],
                     out_memory[r, c],
                     opinion_tariff[r],
                     held_[r, c, tariff],
                 )
-                out_opinion[r, c] = updated(opinion_[r, c], liked, kept_falling[r], kept_rising[r])
+                out_opinion[r, c] = public_opinion.updated(
+                    opinion_[r, c], liked, kept_falling[r], kept_rising[r]
+                )
         for r in range(runs):
             for c in range(cells):
                 out_restriction[r, c] = faded(restriction_[r, c], restriction_kept[r])

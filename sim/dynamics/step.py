@@ -8,6 +8,9 @@ from types import SimpleNamespace
 
 import numpy as np
 
+# the module, not its names: a process whose first import is `sim.opinion` reaches this
+# file before that module's names exist (`sim.dynamics.aftermath`)
+from sim import opinion as public_opinion
 from sim.arrays import frozen, same_objects, total
 from sim.compiling import tile_run
 from sim.decision import Choice, Response
@@ -58,7 +61,6 @@ from sim.dynamics.pressures import (
 from sim.dynamics.state import Keys, State, evolved
 from sim.influence import K, Pairs
 from sim.kernels import clip, compiled, jit
-from sim.opinion import switch_probability
 from sim.params import EVENT_KINDS
 from sim.random import step_counter, uniform_of
 from sim.strategy import (
@@ -127,7 +129,7 @@ def election_odds(w: CompiledWorld, s: State, i: int) -> np.ndarray:
     """`switch_probability` (R,) of middle power i alone: the odds of its election, computed
     on its row only (on every middle power's, 1.2 ms of a block of 4,096 runs, each election)."""
     row = slice(i, i + 1)
-    return switch_probability(w, s.opinion[:, row], s.camp[:, row], row)[:, 0]
+    return public_opinion.switch_probability(w, s.opinion[:, row], s.camp[:, row], row)[:, 0]
 
 
 def apply_events(w: CompiledWorld, state: State, k: int, keys: Keys, pressures: dict) -> State:
