@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("sim", "agents", "experiments")  # the project's own code
 HEAVY = ["mesa", "hydra", "omegaconf", "matplotlib", "dask", "distributed", "zarr", "solara"]
 
 
@@ -39,15 +40,19 @@ def test_import_sim_pulls_in_nothing_heavy():
     assert json.loads(result.stdout) == []
 
 
+def _source_files() -> list[Path]:
+    """Every Python file of the three packages, in a fixed order."""
+    return [f for package in PACKAGES for f in sorted((ROOT / package).rglob("*.py"))]
+
+
 def _modules() -> list[str]:
     """Every module of the three packages, by its dotted name (a package by its own)."""
     names = []
-    for package in ("sim", "agents", "experiments"):
-        for f in sorted((ROOT / package).rglob("*.py")):
-            if f.name == "__main__.py":  # runs a command when imported
-                continue
-            parts = f.relative_to(ROOT).with_suffix("").parts
-            names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    for f in _source_files():
+        if f.name == "__main__.py":  # runs a command when imported
+            continue
+        parts = f.relative_to(ROOT).with_suffix("").parts
+        names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
     return names
 
 
@@ -75,8 +80,7 @@ def test_no_module_imports_a_private_api_of_a_dependency():
     )
     offenders = [
         f"{path.relative_to(ROOT)}: {needle}"
-        for package in ("sim", "agents", "experiments")
-        for path in (ROOT / package).rglob("*.py")
+        for path in _source_files()
         for needle in private
         if needle in path.read_text()
     ]
