@@ -12,9 +12,10 @@ column).
 
 Both tables are read from rows gathered at once (`Rows`): before each collection the model
 gathers the model table's row (name -> value) and every agent's values (a middle power's
-positions and government are its row of the model's world now, `model.now`; its hedging,
-posture and restrictions its row of every middle power's, computed together,
-`GeopoliticsModel.middle_power_readings`, one compiled pass: `middle_power_numbers`). The
+government is its row of the model's world now, `model.now`; its positions, hedging, posture
+and restrictions its column of every middle power's, computed together,
+`GeopoliticsModel.middle_power_readings`, one compiled pass: `middle_power_numbers`; a great
+power's reliability its element of the dispositions in force). The
 model table's first column is read by a reporter, a partial of the row's `get`
 (`Rows.model_reporter`), and the others are appended from the row to Mesa's store of the
 model table (`RowsCollector`: what Mesa's `collect` would append, without its deep copy of
@@ -41,11 +42,13 @@ from sim.arrays import same_objects
 from sim.dynamics.great_powers import suffered
 from sim.dynamics.levers import lever_in_force
 from sim.influence import K
-from sim.kernels import IN2, IN3, IN4, OUT3, compiled
+from sim.kernels import IN2, IN3, IN4, OUT2, OUT3, compiled
 from sim.metrics import hedging_of, posture_of
 from sim.params import CAMPS, EVENT_KINDS, PRESSURE_KEYS
 
 MIDDLE_POWER_COLUMNS = ("security", "economic", "autonomy", "government", "hedging", "posture")
+# the rows of `middle_power_numbers`' block of numbers (then the restriction by each great power)
+NUMBER_ROWS = ("security", "economic", "autonomy", "hedging")
 
 
 # The model table's columns besides `pressure.<name>` and `events.<kind>`: the model's
@@ -81,7 +84,8 @@ class Rows:
         self._pressures_of = operator.itemgetter(*PRESSURE_KEYS)  # their arrays, in that order
         self._pressures_read = None  # the arrays the row's pressures were read from
         self._event_columns = tuple(f"events.{kind}" for kind in EVENT_KINDS)
-        self._restriction_columns = tuple(
+        # the columns of the rows of the middle powers' block of numbers, in its order
+        self._number_columns = tuple(self.columns[name] for name in NUMBER_ROWS) + tuple(
             self.columns[f"restriction_by_{gp}"] for gp in model.pole_codes
         )
 
@@ -123,27 +127,23 @@ class Rows:
         agents = tuple(m.agents)
         if agents != self._agents:  # the first collection (or an agent added or removed)
             self._rows_for(agents)
-        # the middle powers' numbers, a column at a time: their rows of the world now and of
-        # the readings (lists in the world's order, as `m._state_agents`)
+        # the middle powers' numbers, a column at a time: the rows of the readings' block
+        # (lists in the world's order, as `m._state_agents`)
         now, readings, mps = m.now, m.middle_power_readings(), m._state_agents
-        c["security"].update(zip(mps, now.security[0].tolist(), strict=True))
-        c["economic"].update(zip(mps, now.economic[0].tolist(), strict=True))
-        c["autonomy"].update(zip(mps, now.autonomy[0].tolist(), strict=True))
+        for column, values in zip(self._number_columns, readings["numbers"], strict=True):
+            column.update(zip(mps, values, strict=True))
+        c["posture"].update(zip(mps, readings["posture"], strict=True))
         # the governments, read again only at a change of government: the camps are a
         # read-only array, replaced then (`GeopoliticsModel.govern`)
         if now.camp is not self._camps_read:
             camps = now.camp[0].tolist()
             c["government"].update(zip(mps, map(CAMPS.__getitem__, camps), strict=True))
             self._camps_read = now.camp if not now.camp.flags.writeable else None
-        c["hedging"].update(zip(mps, readings["hedging"], strict=True))
-        c["posture"].update(zip(mps, readings["posture"], strict=True))
-        by_pole = zip(*readings["restriction"], strict=True)  # each great power's, by state
-        # (not strict: without middle powers there is no row to transpose, nor to write)
-        for column, values in zip(self._restriction_columns, by_pole, strict=False):
-            column.update(zip(mps, values, strict=True))
-        for gp in m._pole_agents:
-            c["reliability"][gp] = gp.reliability
-        c["threat"][m.challenger] = m.challenger.threat
+        # the great powers' reliability in force (`GreatPower.reliability`), in their order
+        c["reliability"].update(
+            zip(m._pole_agents, m.levers["reliability"][0].tolist(), strict=True)
+        )
+        c["threat"][m.challenger] = row["threat"]
 
 
 class RowsCollector(DataCollector):
@@ -185,19 +185,24 @@ def make_datacollector(model) -> tuple[RowsCollector, Rows]:
 
 
 def middle_power_numbers(w, state, caps: np.ndarray, thresholds) -> tuple[np.ndarray, ...]:
-    """Every middle power's hedging index (M,), posture code (M,) and the restriction each
-    great power imposes on it (1, M, P) in `state` (one run): by events or, where higher and
-    the great powers hold levers, by its coercion lever in force under the bounds `caps`
-    (1, P, K). The numbers of `sim.metrics.hedging_index`, `sim.metrics.posture` and
-    `sim.dynamics.restriction_in_force` of `in_force`, from their scalar equations in one
-    compiled pass (five calls of NumPy and Numba cost the DataCollector's rows about three
-    times as much at a run's few middle powers)."""
+    """Every middle power's numbers in `state` (one run), in one compiled pass: a block
+    (4 + P, M) of its security, economic and autonomy positions, its hedging index and the
+    restriction each great power imposes on it (the rows of `NUMBER_ROWS`, then one per great
+    power), its posture code (M,), and the restrictions again as the world lays them out
+    (1, M, P). A restriction is by events or, where higher and the great powers hold levers,
+    by its coercion lever in force under the bounds `caps` (1, P, K). The numbers of
+    `sim.metrics.hedging_index`, `sim.metrics.posture` and
+    `sim.dynamics.restriction_in_force` of `in_force`, from their scalar equations (five
+    calls of NumPy and Numba cost the DataCollector's rows about three times as much at a
+    run's few middle powers); one block, so that the rows are one list of lists
+    (`tolist`), each a column of the agent table."""
     states, poles = state.restriction.shape[1:]
-    hedging, posture = np.empty(states), np.empty(states, dtype=np.int8)
+    numbers, posture = np.empty((len(NUMBER_ROWS) + poles, states)), np.empty(states, np.int8)
     restriction = np.empty((1, states, poles))
     _readings_kernel(  # the arrays whole, as the state holds them: no view made of each
         state.security,
         state.economic,
+        state.autonomy,
         float(thresholds[0]),
         float(thresholds[1]),
         state.restriction,
@@ -205,16 +210,17 @@ def middle_power_numbers(w, state, caps: np.ndarray, thresholds) -> tuple[np.nda
         caps,
         K["coercion"],
         w.great_powers_hold_levers,
-        hedging,
+        numbers,
         posture,
         restriction,
     )
-    return hedging, posture, restriction
+    return numbers, posture, restriction
 
 
 @compiled(
     [
         types.void(
+            IN2,
             IN2,
             IN2,
             types.float64,
@@ -224,19 +230,34 @@ def middle_power_numbers(w, state, caps: np.ndarray, thresholds) -> tuple[np.nda
             IN3,
             types.int64,
             types.boolean,
-            types.float64[::1],
+            OUT2,
             types.int8[::1],
             OUT3,
         )
     ]
 )
 def _readings_kernel(
-    security, economic, low, high, restriction, levers, caps, lever, holding, hedging, posture, out
+    security,
+    economic,
+    autonomy,
+    low,
+    high,
+    restriction,
+    levers,
+    caps,
+    lever,
+    holding,
+    numbers,
+    posture,
+    out,
 ):
     """`middle_power_numbers` of run 0 for each middle power i and great power j (`lever`:
     the coercion lever's index in `levers` and `caps`)."""
     for i in range(security.shape[1]):
-        hedging[i] = hedging_of(security[0, i], economic[0, i])
+        numbers[0, i] = security[0, i]
+        numbers[1, i] = economic[0, i]
+        numbers[2, i] = autonomy[0, i]
+        numbers[3, i] = hedging_of(security[0, i], economic[0, i])
         posture[i] = posture_of(security[0, i], economic[0, i], low, high)
         for j in range(restriction.shape[2]):
             if holding:
@@ -244,3 +265,4 @@ def _readings_kernel(
                 out[0, i, j] = suffered(restriction[0, i, j], coercion)
             else:
                 out[0, i, j] = restriction[0, i, j]
+            numbers[4 + j, i] = out[0, i, j]

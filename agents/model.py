@@ -685,11 +685,13 @@ class GeopoliticsModel(mesa.Model):
         return self._middle_power_numbers()[1]
 
     def middle_power_readings(self) -> dict[str, list]:
-        """Every middle power's `hedging`, `posture` and restriction by each great power now
-        (`restrictions_now`), lists in the world's order, of the world at the end of the last
-        step (the state it recorded, whose positions are the agents'): computed for all of
-        them at once (`agents.collect.middle_power_numbers`), for the DataCollector's rows.
-        Once per recorded state."""
+        """Every middle power's numbers now, of the world at the end of the last step (the
+        state it recorded, whose positions are the agents'), for the DataCollector's rows:
+        "numbers", a list per row of `agents.collect.NUMBER_ROWS` (security, economic,
+        autonomy, hedging) then one per great power (its restriction now,
+        `restrictions_now`), each a number per middle power in the world's order; "posture",
+        their posture codes. Computed for all of them at once
+        (`agents.collect.middle_power_numbers`), once per recorded state."""
         return self._middle_power_numbers()[2]
 
     def _middle_power_numbers(self) -> tuple:
@@ -698,15 +700,11 @@ class GeopoliticsModel(mesa.Model):
         if self._readings is None or self._readings[0] is not state:
             bounds = self.pressure_dispositions(state.pressures)[1]
             thresholds = self.params.metrics.posture_thresholds
-            hedging, posture, restriction = middle_power_numbers(
+            numbers, posture, restriction = middle_power_numbers(
                 self.world, state, bounds, thresholds
             )
             restriction.setflags(write=False)
-            readings = {
-                "hedging": hedging.tolist(),
-                "posture": posture.tolist(),
-                "restriction": restriction[0].tolist(),
-            }
+            readings = {"numbers": numbers.tolist(), "posture": posture.tolist()}
             self._readings = (state, restriction, readings)
         return self._readings
 
