@@ -245,13 +245,14 @@ def read_only(x):
     return x
 
 states, poles, levers = 2, 2, len(K)
-hedging, posture, out = np.empty(states), np.empty(states, np.int8), np.empty((1, states, poles))
+numbers, posture = np.empty((4 + poles, states)), np.empty(states, np.int8)
+out = np.empty((1, states, poles))
 _readings_kernel(
-    read_only([[0.2, -0.4]]), read_only([[0.1, 0.3]]), -0.3, 0.3,
+    read_only([[0.2, -0.4]]), read_only([[0.1, 0.3]]), read_only([[0.0, 0.0]]), -0.3, 0.3,
     read_only(np.zeros((1, states, poles))), read_only(np.zeros((1, states, poles, levers))),
-    read_only(np.zeros((1, poles, levers))), K["coercion"], False, hedging, posture, out,
+    read_only(np.zeros((1, poles, levers))), K["coercion"], False, numbers, posture, out,
 )
-print(json.dumps(hedging.tolist()))
+print(json.dumps(numbers[3].tolist()))  # the hedging index (`agents.collect.NUMBER_ROWS`)
 """
 
 
