@@ -52,9 +52,9 @@ def test_chances(w: CompiledWorld, provocation: np.ndarray) -> tuple[np.ndarray,
     """The chances (R,) of a missile and of a nuclear test in a step. The rates scale with the
     challenger's last choice, times (1 + y): none in dialogue (y = -1, "no missile tests in
     2018"), twice as many at full provocation. Both from one (2, R) array of the rates
-    (`_test_rates`), in one compiled pass (`chance_of_test`; a strategic challenger's chances
+    (`testing_rates`), in one compiled pass (`chance_of_test`; a strategic challenger's chances
     change every step: six NumPy calls a step before, 9.6 -> 5.1 us at one run)."""
-    both = _test_chance(_test_rates(w), provocation, w.dt_years)
+    both = _test_chance(testing_rates(w), provocation, w.dt_years)
     return both[0], both[1]
 
 
@@ -70,7 +70,7 @@ def _test_chance(rate, provocation, dt):
     return chance_of_test(rate, provocation, dt)
 
 
-def _test_rates(w: CompiledWorld) -> np.ndarray:
+def testing_rates(w: CompiledWorld) -> np.ndarray:
     """(2, R) the rates of missile and nuclear tests, laid as one array once per world (read
     only; made again if the world holds other rate arrays)."""
     rates = (w.rates.missile_test, w.rates.nuclear_test)

@@ -17,13 +17,14 @@ from sim.decision import Choice, Response
 from sim.dynamics.aftermath import aftermath
 from sim.dynamics.challenger import (
     backing,
+    chance_of_test,
     engagement_by_state,
     momentum_after,
     momentum_after_summits,
     provocation,
     responsive_threat_target,
     summit_with_challenger,
-    test_chances,
+    testing_rates,
     tests_of_draws,
     threat_after_summits,
 )
@@ -218,13 +219,14 @@ def stochastic_events(
     batch's arrays `s` in place: `stochastic_events_kernel`, tile by tile, with the equations
     the Mesa agents apply one by one (`tests_of`, `crisis_of`, `summit_with_pole`,
     `coercion_eased`, `summits_with_challenger`, `momentum_after_summits`,
-    `ties_after_disputes`) and the draws of `summit_draws` and `history_disputes`; the
+    `ties_after_disputes`; the tests' chances `chance_of_test` of the challenger's last
+    choice, run by run, as `test_chances` has them) and the draws of `summit_draws` and
+    `history_disputes`; the
     great powers' levers `s.levers` copied first from `levers_before` if that is another
     array (one pass over them instead of two). (The
     tests and crises change the threat and the shock only: drawn before the responsive
     great powers' episodes, as the agents draw them, or after, the same numbers.)"""
     c = _constants(w)
-    missile_chance, nuclear_chance = _test_chances(w, s.provocation)
     runs, states, poles = s.restriction.shape
     kernel = stochastic_events_kernel(states, poles, w.great_powers_hold_levers)
     summit_keys, partner_keys, history_keys = _flat_keys(keys)
@@ -232,8 +234,9 @@ def stochastic_events(
         step_counter(k),
         keys.missile,
         keys.nuclear,
-        missile_chance,
-        nuclear_chance,
+        testing_rates(w),
+        s.provocation,
+        float(w.dt_years),
         c.missile_size,
         c.nuclear_size,
         keys.taiwan,
@@ -264,15 +267,6 @@ def stochastic_events(
         s.cooperation,
         s.events,
     )
-
-
-def _test_chances(w: CompiledWorld, provocation: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """`test_chances`, computed again only when the challenger's choice changes (a responsive
-    challenger keeps the same array from step to step; a strategic one chooses every step)."""
-    cached = w.__dict__.get("_test_chances")
-    if cached is None or cached[0] is not provocation:
-        cached = w.__dict__["_test_chances"] = (provocation, test_chances(w, provocation))
-    return cached[1]
 
 
 def _constants(w: CompiledWorld) -> SimpleNamespace:
@@ -339,8 +333,9 @@ def stochastic_events_kernel(states: int, poles: int, holding: bool):
         counter,
         missile_keys,
         nuclear_keys,
-        missile_chance,
-        nuclear_chance,
+        test_rates,
+        provocation,
+        dt,
         missile_size,
         nuclear_size,
         taiwan_keys,
@@ -405,8 +400,8 @@ def stochastic_events_kernel(states: int, poles: int, holding: bool):
                     threat[r],
                     tests[0, t],
                     tests[1, t],
-                    missile_chance[r],
-                    nuclear_chance[r],
+                    chance_of_test(test_rates[0, r], provocation[r], dt),
+                    chance_of_test(test_rates[1, r], provocation[r], dt),
                     missile_size[r],
                     nuclear_size[r],
                 )
