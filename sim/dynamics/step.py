@@ -24,6 +24,7 @@ from sim.dynamics.challenger import (
     provocation,
     responsive_threat_target,
     summit_with_challenger,
+    test_chances,
     testing_rates,
     tests_of_draws,
     threat_after_summits,
@@ -228,13 +229,18 @@ def stochastic_events(
     great powers' episodes, as the agents draw them, or after, the same numbers.)"""
     c = _constants(w)
     runs, states, poles = s.restriction.shape
-    kernel = stochastic_events_kernel(states, poles, w.great_powers_hold_levers)
+    # a strategic challenger chooses every step: the kernel takes its chances of the tests
+    # from the rates and its last choice, run by run; a responsive one keeps the same choice
+    # from step to step, and the chances made of it (`test_chances`, once)
+    choosing = w.dynamics.challenger == "strategic"
+    tests = testing_rates(w) if choosing else _test_chances(w, s.provocation)
+    kernel = stochastic_events_kernel(states, poles, w.great_powers_hold_levers, choosing)
     summit_keys, partner_keys, history_keys = _flat_keys(keys)
     kernel(
         step_counter(k),
         keys.missile,
         keys.nuclear,
-        testing_rates(w),
+        tests,
         s.provocation,
         float(w.dt_years),
         c.missile_size,
@@ -267,6 +273,18 @@ def stochastic_events(
         s.cooperation,
         s.events,
     )
+
+
+def _test_chances(w: CompiledWorld, provocation: np.ndarray) -> np.ndarray:
+    """(2, R) the chances of a missile and of a nuclear test (`test_chances`) of a responsive
+    challenger's choice, computed again only when that changes (it keeps the same array from
+    step to step)."""
+    cached = w.__dict__.get("_test_chances")
+    if cached is None or cached[0] is not provocation:
+        chances = np.stack(test_chances(w, provocation))
+        chances.setflags(write=False)
+        cached = w.__dict__["_test_chances"] = (provocation, chances)
+    return cached[1]
 
 
 def _constants(w: CompiledWorld) -> SimpleNamespace:
@@ -321,9 +339,10 @@ def _lever_caps(w: CompiledWorld, dispositions: dict[str, np.ndarray]) -> np.nda
 
 
 @functools.cache
-def stochastic_events_kernel(states: int, poles: int, holding: bool):
-    """The stochastic events' kernel for `states` and `poles` and whether the great powers
-    hold levers: constants of the compiled closure, so the loops over a run's states and
+def stochastic_events_kernel(states: int, poles: int, holding: bool, choosing: bool):
+    """The stochastic events' kernel for `states` and `poles`, whether the great powers
+    hold levers and whether the challenger chooses (strategic): constants of the compiled
+    closure, so the loops over a run's states and
     great powers are unrolled and the branches on the mode compiled away (Numba's disk cache
     keys a closure by its constants, one entry each)."""
 
@@ -333,7 +352,7 @@ def stochastic_events_kernel(states: int, poles: int, holding: bool):
         counter,
         missile_keys,
         nuclear_keys,
-        test_rates,
+        tests,
         provocation,
         dt,
         missile_size,
@@ -380,33 +399,43 @@ def stochastic_events_kernel(states: int, poles: int, holding: bool):
         # unrolled) and with fewer arrays at hand than one pass with all; a run's numbers
         # change in the same order. (A block of 8,616 runs: 73 ns a run drawn as it went, in
         # one loop; 46 ns so.)
-        tests = np.empty((3, _DRAWS_TILE))  # missile, nuclear, crisis
+        draws = np.empty((3, _DRAWS_TILE))  # missile, nuclear, crisis
+        chances = np.empty((2, _DRAWS_TILE))  # of a missile and a nuclear test (choosing)
         summit_draws = np.empty(_DRAWS_TILE * states)
         partner_draws = np.empty(_DRAWS_TILE * states)
         dispute_draws = np.empty(_DRAWS_TILE * states * states)
         for start in range(0, runs, _DRAWS_TILE):
             n = min(_DRAWS_TILE, runs - start)
-            _draws(missile_keys[start : start + n], counter, tests[0])
-            _draws(nuclear_keys[start : start + n], counter, tests[1])
-            _draws(taiwan_keys[start : start + n], counter, tests[2])
+            _draws(missile_keys[start : start + n], counter, draws[0])
+            _draws(nuclear_keys[start : start + n], counter, draws[1])
+            _draws(taiwan_keys[start : start + n], counter, draws[2])
             m = states * start
             _draws(summit_keys[m : m + states * n], counter, summit_draws)
             _draws(partner_keys[m : m + states * n], counter, partner_draws)
             m = states * m
             _draws(history_keys[m : m + states * states * n], counter, dispute_draws)
+            if choosing:  # `tests`: the rates (2, R); the chances of the last choice, a pass
+                for t in range(n):
+                    r = tile_run(start, t)
+                    chances[0, t] = chance_of_test(tests[0, r], provocation[r], dt)
+                    chances[1, t] = chance_of_test(tests[1, r], provocation[r], dt)
             for t in range(n):
                 r = tile_run(start, t)
+                if choosing:
+                    missile_chance, nuclear_chance = chances[0, t], chances[1, t]
+                else:  # `tests`: the chances (2, R)
+                    missile_chance, nuclear_chance = tests[0, r], tests[1, r]
                 threat[r], missile, nuclear = tests_of_draws(
                     threat[r],
-                    tests[0, t],
-                    tests[1, t],
-                    chance_of_test(test_rates[0, r], provocation[r], dt),
-                    chance_of_test(test_rates[1, r], provocation[r], dt),
+                    draws[0, t],
+                    draws[1, t],
+                    missile_chance,
+                    nuclear_chance,
                     missile_size[r],
                     nuclear_size[r],
                 )
                 taiwan_shock[r], crisis = crisis_of_draw(
-                    taiwan_shock[r], tests[2, t], taiwan_chance[r], taiwan_size[r]
+                    taiwan_shock[r], draws[2, t], taiwan_chance[r], taiwan_size[r]
                 )
                 events[r, missile_event] += missile
                 events[r, nuclear_event] += nuclear
