@@ -86,10 +86,11 @@ def dispositions_in_force(
 
 
 def _common_shape(*xs) -> tuple[int, ...]:
-    """The shape arrays `xs` broadcast to (NumPy's rule; the first's where all agree)."""
-    shapes = [np.shape(x) for x in xs]
-    if shapes.count(shapes[0]) == len(shapes):
-        return shapes[0]
+    """The shape arrays `xs` broadcast to (NumPy's rule; the first's where all agree, as
+    at every step: one test)."""
+    shapes = {x.shape if type(x) is np.ndarray else np.shape(x) for x in xs}
+    if len(shapes) == 1:
+        return shapes.pop()
     return np.broadcast_shapes(*shapes)
 
 
