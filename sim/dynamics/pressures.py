@@ -113,8 +113,8 @@ def _in_force_kernel(
 ):
     """`dispositions_in_force`'s three: the reliability in force of each great power j and
     run r, the Taiwan risk and the rivalry (raised by half the Taiwan shock) of each run.
-    Loops over the runs innermost, one disposition at a time: at 25,000 runs a third of the
-    time of one loop over the runs with all three in its body."""
+    Loops over the runs innermost, one disposition at a time: at 25,000 runs about two
+    thirds of the time of one loop over the runs with all three in its body."""
     for j in range(reliability_out.shape[1]):
         for r in range(reliability_out.shape[0]):
             reliability_out[r, j] = shocked_level(reliability[r, j], reliability_shock[r, j])
