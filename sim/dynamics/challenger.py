@@ -48,14 +48,13 @@ def challenger_tests(
     return out, missile, nuclear
 
 
-def test_chances(w: CompiledWorld, provocation: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The chances (R,) of a missile and of a nuclear test in a step. The rates scale with the
-    challenger's last choice, times (1 + y): none in dialogue (y = -1, "no missile tests in
-    2018"), twice as many at full provocation. Both from one (2, R) array of the rates
-    (`testing_rates`), in one compiled pass (`chance_of_test`; a strategic challenger's chances
-    change every step: six NumPy calls a step before, 9.6 -> 5.1 us at one run)."""
-    both = _test_chance(testing_rates(w), provocation, w.dt_years)
-    return both[0], both[1]
+def test_chances(w: CompiledWorld, provocation: np.ndarray) -> np.ndarray:
+    """(2, R) the chances of a missile test (row 0) and of a nuclear test (row 1) in a step.
+    The rates scale with the challenger's last choice, times (1 + y): none in dialogue
+    (y = -1, "no missile tests in 2018"), twice as many at full provocation. Both rows from
+    one (2, R) array of the rates (`testing_rates`), in one compiled pass (`chance_of_test`),
+    one block the engine's stochastic events take as it is."""
+    return _test_chance(testing_rates(w), provocation, w.dt_years)
 
 
 @jit

@@ -281,7 +281,7 @@ def _test_chances(w: CompiledWorld, provocation: np.ndarray) -> np.ndarray:
     step to step)."""
     cached = w.__dict__.get("_test_chances")
     if cached is None or cached[0] is not provocation:
-        chances = np.stack(test_chances(w, provocation))
+        chances = test_chances(w, provocation)
         chances.setflags(write=False)
         cached = w.__dict__["_test_chances"] = (provocation, chances)
     return cached[1]
