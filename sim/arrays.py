@@ -44,6 +44,12 @@ def same_objects(these: tuple, those: tuple) -> bool:
     return len(these) == len(those) and all(map(operator.is_, these, those))
 
 
+def shape_of(x) -> tuple[int, ...]:
+    """`np.shape(x)`: an array's own `shape` without NumPy's function dispatch (0.4 us a
+    call, some seven a step at one run), anything else's by `np.shape`."""
+    return x.shape if type(x) is np.ndarray else np.shape(x)
+
+
 def frozen(*arrays: np.ndarray) -> None:
     """Mark a step's new arrays read-only where they are made, once their kernel has filled
     them: no one changes them after (the next step changes copies), and the kernels take

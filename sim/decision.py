@@ -20,7 +20,7 @@ from typing import NamedTuple
 import numpy as np
 
 from sim import kernels, libm
-from sim.arrays import frozen, same_objects
+from sim.arrays import frozen, same_objects, shape_of
 from sim.kernels import LOWER, UPPER  # bounds of (security, economic, autonomy)  # noqa: F401
 from sim.random import Draws, step_counter
 from sim.utility import Context, broadcast_shape, broadcast_view, kernel_context
@@ -117,10 +117,7 @@ def _partial(
         shocks_shapes = [shocks.keys.shape[1:]] if drawn else [np.shape(x) for x in shocks]
         # the distinct shapes only (np.broadcast_shapes costs per argument)
         shape = broadcast_shape(
-            frozenset(
-                [x.shape if type(x) is np.ndarray else np.shape(x) for x in (speed, noise_scale)]
-                + shocks_shapes
-            )
+            frozenset([shape_of(x) for x in (speed, noise_scale)] + shocks_shapes)
         )
         if laid is not None and drawn:
             laid["shape"] = (sources, shape)

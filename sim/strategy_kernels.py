@@ -50,7 +50,7 @@ from types import SimpleNamespace
 import numpy as np
 from numba import types
 
-from sim.arrays import rows_of, same_objects
+from sim.arrays import rows_of, same_objects, shape_of
 from sim.compiling import tile_run
 from sim.kernels import (
     IN1,
@@ -1243,7 +1243,7 @@ def _step_tables(w, ctx, pairs, response, dispositions, pressures, pledge, restr
     rivalry and Taiwan risk in force, the backing), the state fields (what the middle powers
     saw, then their targets and curvatures), the pair fields and flags, the restraint in
     force; and `fixed`."""
-    runs, middle, poles = np.shape(pledge if pairs is None else pairs.reliability)
+    runs, middle, poles = shape_of(pledge if pairs is None else pairs.reliability)
     if ctx is None:  # the forecast reads no context: every field 0
         ctx = _ZERO_CONTEXT
     if pairs is None:

@@ -128,12 +128,13 @@ class CompiledWorld:
     def steps(self) -> int:
         return len(self.dates) - 1
 
-    @property
+    @functools.cached_property
     def great_powers_hold_levers(self) -> bool:
         """Whether the great powers hold levers (`dynamics.great_powers` strategic: chosen;
         scheduled: the scenario's) rather than follow the old reaction rules (responsive:
         red lines and pressure on rival orientation). Every equation that differs between the
-        two reads this one test."""
+        two reads this one test: found once per world, as `adversary` (a step at one run
+        asks nine times)."""
         return self.dynamics.great_powers != "responsive"
 
     @functools.cached_property

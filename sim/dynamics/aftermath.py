@@ -20,7 +20,7 @@ import numpy as np
 # first import is `sim.opinion` reaches this file before that module's names exist (its
 # equations are looked up when the kernel compiles, at its first call)
 from sim import opinion as public_opinion
-from sim.arrays import frozen, rows_of
+from sim.arrays import frozen, rows_of, shape_of
 from sim.dynamics.challenger import strategic_threat_target, threat_after
 from sim.dynamics.clock import decay, faded, toward
 from sim.dynamics.great_powers import suffered
@@ -39,7 +39,7 @@ def aftermath(w: CompiledWorld, before, restriction, held, provocation, threat_t
     strategic = threat_target is None
     runs, states, poles = restriction.shape
     dprk = before.pressures["dprk_threat"]
-    if np.shape(dprk) != (runs,):
+    if shape_of(dprk) != (runs,):
         dprk = np.broadcast_to(dprk, (runs,))
     out = dict(
         threat=np.empty(runs),

@@ -12,7 +12,7 @@ import functools
 
 import numpy as np
 
-from sim.arrays import frozen
+from sim.arrays import frozen, shape_of
 from sim.dynamics.clock import EVERY, per_world
 from sim.influence import K, Pairs
 from sim.kernels import clip, compiled, jit
@@ -90,11 +90,11 @@ def pairs_and_held(
     caps = lever_caps(w, dispositions) if caps is None else caps
     capping = held is None
     if capping:  # the kernel caps `levers` into `held`
-        held = np.empty(np.shape(levers))
+        held = np.empty(shape_of(levers))
     else:  # the kernel reads the levers in force given (and writes no `held`)
         levers, held = np.asarray(held, dtype=np.float64), held
     runs, states, poles = restriction.shape
-    by_run, by_pole, shape = (runs,), (runs, poles), np.shape(levers)
+    by_run, by_pole, shape = (runs,), (runs, poles), shape_of(levers)
     gain, doubt, drain, exposure = _pair_parameters(w, rows, runs, states)
     by_lever = (runs,) + caps.shape[1:]
     out = np.empty((6, runs, states, poles))

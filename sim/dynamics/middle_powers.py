@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from sim.arrays import SHORT, frozen, same_objects, total
+from sim.arrays import SHORT, frozen, same_objects, shape_of, total
 from sim.decision import Choice, Response, logit_response, partial_response
 from sim.dynamics.clock import (
     EVERY,
@@ -356,7 +356,7 @@ def _exposures(w: CompiledWorld, rows) -> tuple[np.ndarray, np.ndarray, np.ndarr
 
 def _per_run(x: np.ndarray, runs: int) -> np.ndarray:
     """A per-run array (R,) as the kernels read it (contiguous), or a one-value one over the runs."""
-    if np.shape(x) == (runs,):
+    if shape_of(x) == (runs,):
         return np.ascontiguousarray(x)
     return np.ascontiguousarray(np.broadcast_to(x, (runs,)))
 
@@ -551,7 +551,7 @@ def decide(w: CompiledWorld, ctx: Context, k: int, keys: np.ndarray) -> tuple[Ch
         uniforms = Choice(*(uniform_at(key, k) for key in keys))
         temperature = d.temperature[:, None, None]
         return logit_response(ctx, weights, temperature, d.grid, uniforms, laid)
-    shape = np.shape(ctx.last_security)
+    shape = shape_of(ctx.last_security)
     rule = laid.get("partial_rule")
     if (
         rule is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numba import types
 
-from sim.arrays import frozen, same_objects
+from sim.arrays import frozen, same_objects, shape_of
 from sim.dynamics.clock import fade, steady_chance
 from sim.kernels import IN1, IN2, OUT2, clip, compiled, jit
 from sim.random import step_counter, uniform_of
@@ -88,10 +88,11 @@ def dispositions_in_force(
 def _common_shape(*xs) -> tuple[int, ...]:
     """The shape arrays `xs` broadcast to (NumPy's rule; the first's where all agree, as
     at every step: one test)."""
-    shapes = {x.shape if type(x) is np.ndarray else np.shape(x) for x in xs}
-    if len(shapes) == 1:
-        return shapes.pop()
-    return np.broadcast_shapes(*shapes)
+    shape = shape_of(xs[0])
+    for x in xs[1:]:
+        if type(x) is not np.ndarray or x.shape != shape:
+            return np.broadcast_shapes(*map(np.shape, xs))
+    return shape
 
 
 @jit
