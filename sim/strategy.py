@@ -55,9 +55,7 @@ def reviews(w, k: int) -> tuple[np.ndarray, bool | None]:
     at step k (None where the periods differ): what the step asks of the runs, without a pass
     over them."""
     months = int(w.params.scenario.step_months)
-    period, shape = kernels.world_views(
-        w, "review_period", (w.strategy.review_months,), lambda: _one_period(w)
-    )
+    period, shape = kernels.world_views(w, "review_period", lambda: _one_period(w))
     if shape is not None:  # one period for every run
         every = bool((k * months) // period != ((k - 1) * months) // period)
         return _every_run(shape, every), every
@@ -105,7 +103,7 @@ def _active(w, caps: np.ndarray, poles: np.ndarray) -> np.ndarray:
 
     if caps.flags.writeable:
         return compute()
-    return kernels.world_views(w, ("active", len(poles)), (caps, poles), compute)
+    return kernels.world_views(w, ("active", len(poles)), compute, (caps, poles))
 
 
 def forecast(w, response: Response, g_s, g_e, rivalry, poles, pledge) -> Forecast:
@@ -239,9 +237,9 @@ def _review_setup(w, caps_shape: tuple[int, ...], middle: int, poles) -> _Review
     its great powers `poles` (an array of the great powers' indices, recognised by identity:
     `sim.dynamics.great_powers_decide` passes the same one every review, and never changed
     in place, as the world's arrays) and shape: at one run, five checks of the world's
-    arrays (some forty, gathered one by one) and a look-up of the compiled kernel become one
+    arrays (some forty, gathered one by one) and a look-up of the compiled kernel became one
     check, of arrays gathered in one call (with `tables`' views a group at a time, a review
-    step 49-70 -> 41-42 us)."""
+    step 49-70 -> 41-42 us), and now one of `poles` alone (the world's are bound once)."""
     st = w.strategy
 
     def make():
@@ -256,12 +254,7 @@ def _review_setup(w, caps_shape: tuple[int, ...], middle: int, poles) -> _Review
             no_shocks=_no_shocks(shape),
         )
 
-    sources = _REVIEW_SOURCES_OF(w) + (poles,)
-    return kernels.world_views(w, ("review", caps_shape, middle), sources, make)
-
-
-# the world's arrays a review's setup is made of, gathered in one call (`_review_setup`)
-_REVIEW_SOURCES_OF = operator.attrgetter(*kernels.FIXED_SOURCES, "lever_cost", "strategy.noise")
+    return kernels.world_views(w, ("review", caps_shape, middle), make, (poles,))
 
 
 def logit_choice(w, slope, curvature, current, lo, hi, k, keys):
@@ -360,12 +353,12 @@ _CHALLENGER_SOURCES_OF = operator.attrgetter(
 
 def _challenger_setup(w, states_shape: tuple[int, int]) -> _ChallengerSetup:
     """The challenger's inputs that no step changes, kept with the world (`world_views`) for
-    the shape of its runs' middle powers (R, M): its own parameters and the world's checked
-    together, gathered in one call, and the compiled kernel looked up once (at one run, with
+    the shape of its runs' middle powers (R, M), made once: its own parameters and the
+    world's, gathered in one call, and the compiled kernel looked up once (at one run, with
     `views`, a choice 18-19 -> 16.6 us)."""
-    sources = _CHALLENGER_SOURCES_OF(w)
 
     def make():
+        sources = _CHALLENGER_SOURCES_OF(w)
         return _ChallengerSetup(
             kernel=kernels.compiled_challenger(states_shape[1], w.leverage.shape[1]),
             own=kernels.own_block(sources[:-5], states_shape[0]),
@@ -375,7 +368,7 @@ def _challenger_setup(w, states_shape: tuple[int, int]) -> _ChallengerSetup:
             sqrt_dt=float(np.sqrt(w.dt_years)),
         )
 
-    return kernels.world_views(w, ("challenger_choice", states_shape), sources, make)
+    return kernels.world_views(w, ("challenger_choice", states_shape), make)
 
 
 # ----------------------------------------------------------------------------- the "why"

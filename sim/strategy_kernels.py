@@ -1107,8 +1107,7 @@ def challenger_own(w, runs: int) -> tuple:
 def challenger_own_block(w, runs: int) -> np.ndarray:
     """The challenger's own parameters as the rows of one read-only block (11, R), kept with
     the world (`world_views`): what its kernel takes (`own_block`)."""
-    own = _CHALLENGER_OWN_OF(w)
-    return world_views(w, ("challenger", runs), own, lambda: own_block(own, runs))
+    return world_views(w, ("challenger", runs), lambda: own_block(_CHALLENGER_OWN_OF(w), runs))
 
 
 def own_block(own: tuple, runs: int) -> np.ndarray:
@@ -1132,10 +1131,15 @@ def block_of(xs, shape: tuple[int, ...]) -> np.ndarray:
     return read_only(block, (len(xs), *shape))
 
 
-def world_views(w, key, sources: tuple, make):
-    """`make()`, the kernels' read-only views of the world's own arrays `sources` (the same
-    every step), kept with the world under `key`; made again only if the world holds other
-    arrays since."""
+def world_views(w, key, make, sources: tuple = ()):
+    """`make()`, what the kernels read of the world that no step changes (read-only views,
+    blocks), kept with the world under `key`. The world's own fields are bound once and
+    never changed in place (`sim.world.CompiledWorld`): made of those alone, it is made once
+    per world, without a check of its arrays at each call (four a step at one run, some 2%
+    of a Mesa run), and shared by the world's copies for its other runs, which hold the same
+    arrays (`one_run_world`; a key names what depends on their number of runs). `sources`:
+    what else `make` reads (arrays a step passes), recognised by identity: made again if
+    another is passed."""
     cache = w.__dict__.setdefault("_world_views", {})
     hit = cache.get(key)
     if hit is None or not same_objects(hit[0], sources):
@@ -1384,7 +1388,6 @@ def fixed_views(w, runs: int, middle: int, poles: int) -> SimpleNamespace:
     the review's kernel takes whole (`review_tables`), and their rows split where the
     step's go (`u_head` + the step's + `u_tail`, `g_head` + the restraint in force +
     `g_tail`) for `tables`."""
-    sources = _FIXED_SOURCES_OF(w)
     run_count, state_count = len(_FIXED_RUN), len(_FIXED_STATE)
 
     def state(x):  # a weight (R, 1, 1) or an array (R, M)
@@ -1392,6 +1395,7 @@ def fixed_views(w, runs: int, middle: int, poles: int) -> SimpleNamespace:
         return x[..., 0] if x.ndim == 3 else x
 
     def make():
+        sources = _FIXED_SOURCES_OF(w)
         u = block_of(sources[:run_count], (runs,))
         s = block_of(
             [state(x) for x in sources[run_count : run_count + state_count]], (runs, middle)
@@ -1411,4 +1415,4 @@ def fixed_views(w, runs: int, middle: int, poles: int) -> SimpleNamespace:
             g_tail=tuple(g[RESTRAINT:]),
         )
 
-    return world_views(w, ("tables", runs, middle, poles), sources, make)
+    return world_views(w, ("tables", runs, middle, poles), make)

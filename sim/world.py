@@ -57,8 +57,33 @@ class ScheduledEventArrays:
     camp: int  # index in CAMPS, or -1 for a drawn outcome
 
 
+class Bound(SimpleNamespace):
+    """A compiled world's parameters of one kind (its rates, sizes, dynamics, ...): bound
+    once, when the world is compiled, as the world's own fields are (`CompiledWorld`)."""
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"{name}: a compiled world's parameters are bound once; {_REBIND}")
+
+    def __delattr__(self, name):
+        raise AttributeError(f"{name}: a compiled world's parameters are bound once; {_REBIND}")
+
+
+# what a compiled world's copy for other runs takes of its own (`one_run_world`,
+# `run_over_steps`): the same number of runs, the same arrays
+REBOUND = frozenset({"params", "seed", "run_ids"})
+_REBIND = "compile the world again (sim.world.compile_world) with other parameters"
+
+
 @dataclass
 class CompiledWorld:
+    """The parameters of a batch of runs as the engine's functions read them: arrays over
+    the runs (R, ...) and the world's tables, compiled once per parameter set and block of
+    runs (`compile_world`). Its fields are bound once: after it is made, setting one (its
+    parameter groups' too, `Bound`) raises an AttributeError, but for `REBOUND` on a copy
+    for other runs. A world's arrays are never changed in place either (the engine's rule),
+    so what is made of its own fields is made once per world and kept with it
+    (`sim.strategy_kernels.world_views`), without checking it again."""
+
     params: Params
     seed: int
     run_ids: np.ndarray  # (R,) global run numbers: the random key of each run
@@ -111,14 +136,24 @@ class CompiledWorld:
     key_middle: np.ndarray  # (M,) random keys of the middle powers
     key_poles: np.ndarray  # (P,)
     key_challenger: int
-    rates: SimpleNamespace = field(default_factory=SimpleNamespace)
-    sizes: SimpleNamespace = field(default_factory=SimpleNamespace)
-    dynamics: SimpleNamespace = field(default_factory=SimpleNamespace)
-    decision: SimpleNamespace = field(default_factory=SimpleNamespace)
-    strategy: SimpleNamespace = field(default_factory=SimpleNamespace)
-    opinion: SimpleNamespace = field(default_factory=SimpleNamespace)
-    challenger_params: SimpleNamespace = field(default_factory=SimpleNamespace)
+    rates: SimpleNamespace = field(default_factory=Bound)
+    sizes: SimpleNamespace = field(default_factory=Bound)
+    dynamics: SimpleNamespace = field(default_factory=Bound)
+    decision: SimpleNamespace = field(default_factory=Bound)
+    strategy: SimpleNamespace = field(default_factory=Bound)
+    opinion: SimpleNamespace = field(default_factory=Bound)
+    challenger_params: SimpleNamespace = field(default_factory=Bound)
     observation: ObservationInputs | None = None  # what the observables read (sim.observables)
+
+    def __post_init__(self):
+        self.__dict__["_bound"] = True  # the fields are set: from now on `__setattr__` refuses
+
+    def __setattr__(self, name, value):
+        if name not in REBOUND and "_bound" in self.__dict__:
+            raise AttributeError(
+                f"CompiledWorld.{name}: a world's fields are bound once; {_REBIND}"
+            )
+        object.__setattr__(self, name, value)
 
     @property
     def runs(self) -> int:
@@ -187,7 +222,7 @@ def repeated_run(world: CompiledWorld, run_ids: np.ndarray) -> CompiledWorld:
         if isinstance(value, dict):
             return {name: repeated(v) for name, v in value.items()}
         if isinstance(value, SimpleNamespace):  # arrays, and the modes (str, bool, int) as they are
-            return SimpleNamespace(
+            return type(value)(
                 **{
                     k: repeated(v) if isinstance(v, np.ndarray) else v
                     for k, v in vars(value).items()
@@ -409,7 +444,7 @@ def compile_world(
         changes=changes,
         events=events,
         elections=elections,
-        weights=SimpleNamespace(
+        weights=Bound(
             **{
                 k: v[:, None, None]
                 for k, v in rows({k: getattr(params.weights, k) for k in WEIGHT_KEYS}).items()
@@ -442,9 +477,9 @@ def compile_world(
         key_middle=np.array([code_key(m) for m in middle], dtype=np.int64),
         key_poles=np.array([code_key(p) for p in poles], dtype=np.int64),
         key_challenger=code_key(challenger),
-        rates=SimpleNamespace(**rows(vars(params.events.rates))),
-        sizes=SimpleNamespace(**rows(vars(params.events.sizes))),
-        dynamics=SimpleNamespace(
+        rates=Bound(**rows(vars(params.events.rates))),
+        sizes=Bound(**rows(vars(params.events.sizes))),
+        dynamics=Bound(
             **{
                 **vars(params.dynamics),  # the modes as they are, in the fields' order
                 **rows(
@@ -456,12 +491,12 @@ def compile_world(
                 ),
             }
         ),
-        opinion=SimpleNamespace(**rows(vars(params.opinion))),
-        strategy=SimpleNamespace(
+        opinion=Bound(**rows(vars(params.opinion))),
+        strategy=Bound(
             **rows({k: v for k, v in vars(params.strategy).items() if k != "grid"}),
             grid=int(params.strategy.grid),
         ),
-        challenger_params=SimpleNamespace(
+        challenger_params=Bound(
             **rows(
                 {
                     k: getattr(challenger_spec, k)
@@ -482,7 +517,7 @@ def compile_world(
                 }
             )
         ),
-        decision=SimpleNamespace(
+        decision=Bound(
             rule=params.decision.rule,
             grid=int(params.decision.grid),
             **rows(

@@ -134,3 +134,24 @@ def test_a_run_over_its_steps_is_the_world_compiled_for_them():
         over = run_over_steps(world, 13)
         assert_same(over, compile_world(params, 7, np.full(13, run), slice(0, 1), 12))
     assert over.capability is run_over_steps(one_run_world(params, 8, 5, 5, 12), 13).capability
+
+
+def test_a_compiled_worlds_fields_are_bound_once():
+    """What is made of a world's own fields is made once and kept with it
+    (`sim.strategy_kernels.world_views`), so setting one of its fields, or one of its
+    parameter groups' values, is refused with a line naming it; a copy for another run
+    takes its own parameters, seed and run numbers (`REBOUND`), as `one_run_world` does."""
+    params = compose([])
+    w = one_run_world(params, 1, 0, 0)
+    with pytest.raises(AttributeError, match=r"CompiledWorld\.cooperation: .*bound once"):
+        w.cooperation = w.cooperation * 2
+    with pytest.raises(AttributeError, match=r"memory_half_life: .*bound once"):
+        w.dynamics.memory_half_life = np.ones(1)
+    with pytest.raises(AttributeError, match=r"noise: .*bound once"):
+        del w.strategy.noise
+    other = one_run_world(params, 2, 5, 0)  # a copy of the same arrays, its own run
+    assert other.cooperation is w.cooperation and other.run_ids.tolist() == [5]
+    assert other.seed == 2 and type(other.dynamics) is type(w.dynamics)
+    over = repeated_run(w, np.arange(3))  # a world of its own, bound as compiled
+    with pytest.raises(AttributeError, match="bound once"):
+        over.rates.summit = 0.0

@@ -112,35 +112,31 @@ PER_RUN = (
 
 
 def _constants(w: CompiledWorld) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """What the aftermath reads of the world that no step changes, read only and kept with
-    the world (`world_views`) while it holds the same arrays: the per-run numbers of
-    `PER_RUN` as the rows of one C-contiguous block (11, R) (the same numbers the kernel
-    read from eleven arrays, laid as they were), the favourability and ties the middle
-    powers return to (C-contiguous copies). One array for eleven: Numba unboxes each array
-    it is passed (some 0.14 us), so at one run the aftermath 11.8-12.0 -> 10.8-11.0 us a
-    step."""
-    dyn, o = w.dynamics, w.opinion
-    half_lives = (
-        dyn.memory_half_life,
-        dyn.restriction_half_life,
-        dyn.shock_half_life,
-        dyn.pledge_half_life,
-        dyn.cooperation_half_life,
-        o.half_life_down,
-        o.half_life_up,
-        dyn.threat_half_life,
-    )
-    sources = (
-        *half_lives,
-        w.challenger_params.threat_effect,
-        o.coercion,
-        o.tariff,
-        w.opinion_baseline,
-        w.cooperation,
-    )
+    """What the aftermath reads of the world that no step changes, read only and made once
+    per world (`world_views`): the per-run numbers of `PER_RUN` as the rows of one
+    C-contiguous block (11, R) (the same numbers the kernel read from eleven arrays, laid as
+    they were), the favourability and ties the middle powers return to (C-contiguous
+    copies). One array for eleven: Numba unboxes each array it is passed (some 0.14 us), so
+    at one run the aftermath 11.8-12.0 -> 10.8-11.0 us a step."""
 
     def make():
-        rows = (*(decay(w, h) for h in half_lives), *sources[len(half_lives) : len(PER_RUN)])
+        dyn, o = w.dynamics, w.opinion
+        half_lives = (
+            dyn.memory_half_life,
+            dyn.restriction_half_life,
+            dyn.shock_half_life,
+            dyn.pledge_half_life,
+            dyn.cooperation_half_life,
+            o.half_life_down,
+            o.half_life_up,
+            dyn.threat_half_life,
+        )
+        rows = (
+            *(decay(w, h) for h in half_lives),
+            w.challenger_params.threat_effect,
+            o.coercion,
+            o.tariff,
+        )
         per_run = rows_of(rows, (w.runs,))
         baseline, ties = (
             np.array(x, dtype=np.float64) for x in (w.opinion_baseline, w.cooperation)
@@ -148,7 +144,7 @@ def _constants(w: CompiledWorld) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         frozen(per_run, baseline, ties)
         return per_run, baseline, ties
 
-    return world_views(w, "aftermath_constants", sources, make)
+    return world_views(w, ("aftermath_constants", w.runs), make)
 
 
 @functools.cache
