@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.arrays import same_objects, total
+from sim.arrays import total
 from sim.dynamics.clock import chance_in, decay, fade, governing_of, toward
 from sim.kernels import clip, compiled, jit
 from sim.random import step_counter, uniform_of
@@ -71,14 +71,13 @@ def _test_chance(rate, provocation, dt):
 
 def testing_rates(w: CompiledWorld) -> np.ndarray:
     """(2, R) the rates of missile and nuclear tests, laid as one array once per world (read
-    only; made again if the world holds other rate arrays)."""
-    rates = (w.rates.missile_test, w.rates.nuclear_test)
-    cached = w.__dict__.get("_test_rates")
-    if cached is None or not same_objects(cached[0], rates):
-        stacked = np.stack(rates)
+    only; the world's rates are bound once, `sim.world.CompiledWorld`)."""
+    stacked = w.__dict__.get("_test_rates")
+    if stacked is None:
+        stacked = np.stack((w.rates.missile_test, w.rates.nuclear_test))
         stacked.setflags(write=False)
-        cached = w.__dict__["_test_rates"] = (rates, stacked)
-    return cached[1]
+        w.__dict__["_test_rates"] = stacked
+    return stacked
 
 
 @jit

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from sim.arrays import SHORT, frozen, same_objects, shape_of, total
+from sim.arrays import SHORT, frozen, shape_of, total
 from sim.decision import Choice, Response, logit_response, partial_response
 from sim.dynamics.clock import (
     EVERY,
@@ -250,15 +250,16 @@ def middle_power_context(
 def _ideals(w: CompiledWorld, camp: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The governing camps' ideal points (R, M, 1) of every middle power, as to their
     neighbours, security and economic alignment (`governing_of` of `w.ideal_neighbours`,
-    `w.ideal_security`, `w.ideal_economic`): kept together while the camps are the same
-    read-only array (they change at elections only), one look-up a step instead of three."""
-    tables = (w.ideal_neighbours, w.ideal_security, w.ideal_economic)
+    `w.ideal_security`, `w.ideal_economic`, bound once with the world): kept together while
+    the camps are the same read-only array (they change at elections only), one look-up a
+    step instead of three."""
     hit = w.__dict__.get("_ideals")
-    if hit is not None and hit[0] is camp and same_objects(hit[1], tables):
-        return hit[2]
+    if hit is not None and hit[0] is camp:
+        return hit[1]
+    tables = (w.ideal_neighbours, w.ideal_security, w.ideal_economic)
     ideals = tuple([governing_of(w, table, camp) for table in tables])
     if not camp.flags.writeable:  # (a writeable array may change: not kept)
-        w.__dict__["_ideals"] = (camp, tables, ideals)
+        w.__dict__["_ideals"] = (camp, ideals)
     return ideals
 
 
@@ -553,16 +554,11 @@ def decide(w: CompiledWorld, ctx: Context, k: int, keys: np.ndarray) -> tuple[Ch
         return logit_response(ctx, weights, temperature, d.grid, uniforms, laid)
     shape = shape_of(ctx.last_security)
     rule = laid.get("partial_rule")
-    if (
-        rule is None
-        or rule[0] is not d.adjustment_half_life
-        or rule[1] is not d.noise
-        or rule[2] != w.dt_years
-        or rule[3] != shape
-    ):
-        # the rule's speed and noise, the same at every step: once per world (and read from
-        # one place where the same in every run, `once_per_run`), kept with the weights laid
-        # over `shape` (a step then looks up none of them: 3 us of a Mesa step's 10)
+    if rule is None or rule[0] != shape:
+        # the rule's speed and noise, the same at every step: once per world (its parameters
+        # are bound once, and read from one place where the same in every run,
+        # `once_per_run`), kept with the weights laid over `shape` (a step then looks up none
+        # of them: 3 us of a Mesa step's 10)
         speed = per_world(
             w,
             "_speed",
@@ -573,10 +569,9 @@ def decide(w: CompiledWorld, ctx: Context, k: int, keys: np.ndarray) -> tuple[Ch
             w, "_noise", d.noise, lambda: _per_run_column(d.noise * np.sqrt(w.dt_years))
         )
         weights = _laid_weights(w, shape)
-        rule = (d.adjustment_half_life, d.noise, w.dt_years, shape, weights, speed, noise)
-        laid["partial_rule"] = rule
+        rule = laid["partial_rule"] = (shape, weights, speed, noise)
     shocks = Draws(keys, k)  # the three streams (3, R, M'), drawn in the kernel
-    return partial_response(ctx, rule[4], rule[5], rule[6], shocks, laid)
+    return partial_response(ctx, rule[1], rule[2], rule[3], shocks, laid)
 
 
 def _per_run_column(x: np.ndarray) -> np.ndarray:
