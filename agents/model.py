@@ -89,7 +89,7 @@ from agents.middle_power import MiddlePower
 from agents.seats import POSITIONS, Debrief, checked_choice, seat_kind
 from sim import dynamics
 from sim import engine as _engine  # its record and dataset layout (see `record`, `to_dataset`)
-from sim.arrays import same_objects
+from sim.arrays import frozen, same_objects
 from sim.decision import Choice, Response
 from sim.dynamics.aftermath import aftermath
 from sim.dynamics.pressures import dispositions_in_force
@@ -268,6 +268,9 @@ class GeopoliticsModel(mesa.Model):
         fields = list(_FIELDS_OF(self.now))
         for i in _CHANGED_IN_RESPONSE_AT:
             fields[i] = fields[i].copy()
+        # `before`'s own copies, which nothing changes: read-only, as the engine's new arrays
+        # are (`sim.arrays.frozen`), so the kernels that read them take them as they are
+        frozen(*[fields[i] for i in _CHANGED_IN_RESPONSE_AT])
         fields[_PRESSURES] = dict(fields[_PRESSURES])
         return dynamics.State(*fields)
 
@@ -387,8 +390,10 @@ class GeopoliticsModel(mesa.Model):
         if same:
             return self.levers
         self._levers_from = read
-        # copies: the world now changes in place, and the levers keep the Taiwan shock
+        # copies: the world now changes in place, and the levers keep the Taiwan shock (read
+        # only, as the engine's: the kernels that read it take it as it is)
         shocks, taiwan = now.reliability_shock.copy(), now.taiwan_shock.copy()
+        frozen(taiwan)
         dispositions = self.pressure_dispositions(now.pressures)[0]
         return dispositions_in_force(dispositions, now.pressures, shocks, taiwan)
 

@@ -315,16 +315,20 @@ def challenger_choice(
         before.provocation,
     )
     around = kernels.views((security, commitment, reliability, engagement), security.shape)
+    # the restraint in force and the keys as they are where of the kernel's shape, writable or
+    # not (its signature takes read-only arrays: `views`), not a read-only view of each
+    (restraint,) = kernels.views((before.restraint,), setup.leverage.shape)
+    (keys,) = kernels.views((keys,), (runs,), np.uint64)
     out = np.empty(runs)
     setup.kernel(
         setup.own,
         kernels.views(step, (runs,)),
         around + (setup.exposure,),
         setup.leverage,
-        kernels.read_only(before.restraint, setup.leverage.shape),
+        restraint,
         setup.adversary_sign,
         setup.sqrt_dt,
-        kernels.read_only(keys, (runs,), np.uint64),
+        keys,
         step_counter(k),
         out,
     )
