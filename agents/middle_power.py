@@ -185,11 +185,11 @@ class MiddlePower(mesa.Agent):
     def hold_election(self, k: int, winner: int = -1) -> None:
         """An election: camp `winner` wins, or (-1) the other camp wins with the state's
         probability of switching (its own random stream)."""
-        m, i = self.model, self.index
-        # its row of the world now's camps and of the election streams, as the engine's
-        # `apply_events` passes them (views, no array made for a run's four elections)
+        m = self.model
+        # the engine's election of its row of the world now, its election stream's keys as
+        # `apply_events` passes them (a view, no array made for a run's four elections)
         camp = dynamics.election(
-            m.world, m.now.camp[:, i], _HAPPENS, winner, m.keys.election[:, i], k, self.odds
+            m.world, m.now, self.index, winner, m.keys.election[:, self.index], k
         )
         self.camp = int(camp[0])
 

@@ -13,6 +13,7 @@ from numba import types
 
 from sim.dynamics.clock import EVERY, decay, spread, toward
 from sim.kernels import IN1, IN2, IN3, IN4, OUT2, clip, compiled, jit
+from sim.random import step_counter, uniform_of
 from sim.strategy_kernels import read_only
 from sim.utility import aligned
 
@@ -70,43 +71,90 @@ def switch_probability(w, opinion: np.ndarray, camp: np.ndarray, rows=EVERY) -> 
     closeness to p is the share alpha_p of its mean ideal point). One compiled pass
     (`switch_kernel`): an election is rare in a run, so its ten NumPy calls ran cold each
     time (79 us an election in a Mesa run, 2% of it, against 20 in a loop of them)."""
+    inputs, lead = _switch_inputs(w, opinion, camp, rows)
+    out = np.empty(lead)
+    switch_kernel(*inputs, out)
+    return out
+
+
+def elected(w, opinion: np.ndarray, camp: np.ndarray, keys, k: int, rows=EVERY) -> np.ndarray:
+    """The governing camps (R, M') after an election held at step k: the other camp wins
+    where the uniform draw of the election stream `keys` (R, M') at k (`uniform_at`) falls
+    under its `switch_probability`, the incumbent holds otherwise. The odds and the draw in
+    one compiled pass (`election_kernel`), the same numbers as the two apart: a run holds a
+    few elections, each cold, and its five NumPy calls after the odds cost as much again."""
+    inputs, lead = _switch_inputs(w, opinion, camp, rows)
+    out = np.empty(lead, dtype=np.int64)
+    election_kernel(*inputs, read_only(keys, lead, np.uint64), step_counter(k), out)
+    return out
+
+
+def _switch_inputs(w, opinion, camp, rows) -> tuple[tuple, tuple[int, int]]:
+    """What `switch_odds_at` reads, read-only arrays of the kernels' shapes, and the shape
+    (R, M') of the middle powers `rows`."""
     closeness = camp_closeness(w)[:, rows]  # (R, M', P, C)
     baseline = w.opinion_baseline[:, rows]
     shape = np.shape(opinion)  # most often the baseline's (a row of a state's opinion)
     if shape != baseline.shape:
         shape = np.broadcast_shapes(shape, baseline.shape)
     lead = shape[:2]
-    out = np.empty(lead)
-    switch_kernel(
+    inputs = (
         read_only(opinion, shape),
         read_only(baseline, shape),
         read_only(closeness, shape + closeness.shape[-1:]),
         read_only(camp, lead, np.int64),
         read_only(w.p_switch[:, rows], lead),
         read_only(w.opinion.election, lead[:1]),
-        out,
     )
-    return out
+    return inputs, lead
+
+
+CAMP_CODES = types.Array(types.int64, 2, "A", readonly=True)
+SWITCH_INPUTS = (IN3, IN3, IN4, CAMP_CODES, IN2, IN1)
+
+
+@compiled([types.void(*SWITCH_INPUTS, OUT2)])
+def switch_kernel(opinion, baseline, closeness, camp, p_switch, election, out):
+    """`switch_probability` of each middle power (r, i) (`switch_odds_at`)."""
+    for r in range(out.shape[0]):
+        for i in range(out.shape[1]):
+            out[r, i] = switch_odds_at(opinion, baseline, closeness, camp, p_switch, election, r, i)
 
 
 @compiled(
-    [types.void(IN3, IN3, IN4, types.Array(types.int64, 2, "A", readonly=True), IN2, IN1, OUT2)]
+    [
+        types.void(
+            *SWITCH_INPUTS,
+            types.Array(types.uint64, 2, "A", readonly=True),
+            types.uint64,
+            types.int64[:, ::1],
+        )
+    ]
 )
-def switch_kernel(opinion, baseline, closeness, camp, p_switch, election, out):
-    """`switch_probability` of each middle power (r, i): each camp's favour, the public's
-    liking of each great power above the usual times the camp's closeness to it, summed over
-    the great powers left to right from the first (as `sim.arrays.total`), then the odds
-    (`switch_odds_of`) of the other camp's favour over the incumbent's."""
+def election_kernel(opinion, baseline, closeness, camp, p_switch, election, keys, counter, out):
+    """`elected` of each middle power (r, i): its switch odds (`switch_odds_at`) against the
+    uniform draw of its key at `counter` (`sim.random.uniform_of`, what `uniform_at` draws)."""
     for r in range(out.shape[0]):
         for i in range(out.shape[1]):
-            incumbent, other = camp[r, i], 1 - camp[r, i]
-            favour_in = (opinion[r, i, 0] - baseline[r, i, 0]) * closeness[r, i, 0, incumbent]
-            favour_out = (opinion[r, i, 0] - baseline[r, i, 0]) * closeness[r, i, 0, other]
-            for p in range(1, opinion.shape[2]):
-                liked = opinion[r, i, p] - baseline[r, i, p]
-                favour_in = favour_in + liked * closeness[r, i, p, incumbent]
-                favour_out = favour_out + liked * closeness[r, i, p, other]
-            out[r, i] = switch_odds_of(p_switch[r, i], election[r], favour_in, favour_out)
+            odds = switch_odds_at(opinion, baseline, closeness, camp, p_switch, election, r, i)
+            switched = uniform_of(keys[r, i], counter) < odds
+            out[r, i] = 1 - camp[r, i] if switched else camp[r, i]
+
+
+@jit
+def switch_odds_at(opinion, baseline, closeness, camp, p_switch, election, r, i):
+    """The switch odds of middle power i in run r: each camp's favour, the public's liking
+    of each great power above the usual times the camp's closeness to it, summed over the
+    great powers left to right from the first (as `sim.arrays.total`), then the odds
+    (`switch_odds_of`) of the other camp's favour over the incumbent's."""
+    incumbent, other = camp[r, i], 1 - camp[r, i]
+    favour_in = (opinion[r, i, 0] - baseline[r, i, 0]) * closeness[r, i, 0, incumbent]
+    favour_out = (opinion[r, i, 0] - baseline[r, i, 0]) * closeness[r, i, 0, other]
+    for p in range(1, opinion.shape[2]):
+        liked = opinion[r, i, p] - baseline[r, i, p]
+        favour_in = favour_in + liked * closeness[r, i, p, incumbent]
+        favour_out = favour_out + liked * closeness[r, i, p, other]
+    return switch_odds_of(p_switch[r, i], election[r], favour_in, favour_out)
 
 
 @jit

@@ -106,3 +106,30 @@ def test_switch_odds_are_the_equation_composed_over_arrays():
         row = slice(1, 2)
         alone = switch_probability(w, opinion[:, row], camp[:, row], row)
         np.testing.assert_array_equal(alone, expected[:, row])
+
+
+def test_an_election_is_its_odds_against_its_draw():
+    """`sim.opinion.elected` (the odds and the draw in one compiled pass) gives, to the bit,
+    the two apart: the other camp where the election stream's uniform draw at the step
+    (`uniform_at`) falls under the switch odds (`switch_probability`), the incumbent
+    elsewhere. For every middle power and for a row, in two worlds, over steps and camps
+    drawn at random; and some runs switch, some hold (the test can tell the two apart)."""
+    from sim.opinion import elected
+    from sim.random import stream_keys, uniform_at
+
+    rng = np.random.default_rng(12)
+    for overrides in ([], ["world=indo_pacific_2025"]):
+        w = compile_world(compose(overrides), 0, np.arange(400), slice(0, 400))
+        shape = w.opinion_baseline.shape
+        opinion = w.opinion_baseline + rng.normal(0.0, 0.3, shape)
+        camp = rng.integers(0, 2, shape[:2]).astype(np.int8)
+        keys = stream_keys(3, np.arange(400)[:, None], np.arange(shape[1])[None, :], 9)
+        for k in (1, 17):
+            odds, u = switch_probability(w, opinion, camp), uniform_at(keys, k)
+            expected = np.where(u < odds, 1 - camp, camp)
+            got = elected(w, opinion, camp, keys, k)
+            np.testing.assert_array_equal(got, expected)
+            assert 0 < np.mean(got != camp) < 1
+            row = slice(1, 2)
+            alone = elected(w, opinion[:, row], camp[:, row], keys[:, row], k, row)
+            np.testing.assert_array_equal(alone, expected[:, row])

@@ -76,7 +76,6 @@ from sim.dynamics.levers import (  # noqa: F401
 )
 from sim.dynamics.middle_powers import (  # noqa: F401
     decide,
-    election,
     history_dispute,
     history_disputes,
     middle_power_context,
@@ -108,6 +107,7 @@ from sim.dynamics.step import (  # noqa: F401
     challenger_decides,
     decision_context,
     dispositions_known,
+    election,
     election_odds,
     great_powers_decide,
     levers_held,

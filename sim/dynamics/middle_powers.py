@@ -45,15 +45,6 @@ def history_dispute(w: CompiledWorld, tie: np.ndarray, happens, magnitude: float
     return np.clip(tie - loss, 0.0, 1.0)
 
 
-def election(w: CompiledWorld, camp, happens, forced_camp: int, keys, k: int, odds):
-    """An election: the camp `forced_camp` wins, or (-1) the other camp wins with probability
-    `odds` (`sim.opinion.switch_probability`). `camp`, `happens`, `keys`, `odds` are (R,)."""
-    if forced_camp >= 0:
-        return np.where(happens, forced_camp, camp)
-    switch = happens & (uniform_at(keys, k) < odds)
-    return np.where(switch, 1 - camp, camp)
-
-
 def summit_draws(w: CompiledWorld, keys: np.ndarray, partner_keys: np.ndarray, k: int):
     """Stochastic summits of step k: (whether, partner) each (R, M'); the partner is a great
     power's index, or len(poles) for the challenger."""

@@ -11,7 +11,7 @@ import numpy as np
 # the module, not its names: a process whose first import is `sim.opinion` reaches this
 # file before that module's names exist (`sim.dynamics.aftermath`)
 from sim import opinion as public_opinion
-from sim.arrays import frozen, same_objects, total
+from sim.arrays import frozen, same_objects, shape_of, total
 from sim.compiling import tile_run
 from sim.decision import Choice, Response
 from sim.dynamics.aftermath import aftermath
@@ -45,7 +45,6 @@ from sim.dynamics.great_powers import (
 from sim.dynamics.levers import in_force, pairs, pairs_and_held, scheduled_levers
 from sim.dynamics.middle_powers import (
     decide,
-    election,
     history_dispute,
     linked_neighbours,
     middle_power_context,
@@ -119,12 +118,22 @@ def scheduled_event(
     elif ev.kind == "pledge":
         s.pledge[:, i, p] = pledged(s.pledge[:, i, p], m)
     elif ev.kind == "election":
-        odds = election_odds(w, s, i)
-        s.camp[:, i] = election(w, s.camp[:, i], everyone, ev.camp, keys.election[:, i], k, odds)
+        s.camp[:, i] = election(w, s, i, ev.camp, keys.election[:, i], k)
     elif ev.kind == "history_dispute":
         j = ev.partner_state
         s.cooperation[:, i, j] = history_dispute(w, s.cooperation[:, i, j], everyone, m)
         s.cooperation[:, j, i] = history_dispute(w, s.cooperation[:, j, i], everyone, m)
+
+
+def election(w: CompiledWorld, s: State, i: int, forced_camp: int, keys, k: int) -> np.ndarray:
+    """The governing camps (R,) of middle power i after an election at step k in state `s`:
+    camp `forced_camp` wins, or (-1) the other camp wins with the odds of its row
+    (`election_odds`), drawn from its election stream `keys` (R,) (`sim.opinion.elected`:
+    the odds and the draw in one compiled pass)."""
+    if forced_camp >= 0:
+        return np.full(shape_of(keys), forced_camp)
+    row = slice(i, i + 1)
+    return public_opinion.elected(w, s.opinion[:, row], s.camp[:, row], keys[:, None], k, row)[:, 0]
 
 
 def election_odds(w: CompiledWorld, s: State, i: int) -> np.ndarray:
@@ -161,11 +170,9 @@ def apply_events(w: CompiledWorld, state: State, k: int, keys: Keys, pressures: 
     for ev in scheduled:
         scheduled_event(w, s, ev, k, keys, levers)
 
-    everyone = _constants(w).everyone
     for i in elections:  # the world file's term calendar
         s.events[:, EVENT_INDEX["election"]] += 1
-        odds = election_odds(w, s, i)
-        s.camp[:, i] = election(w, s.camp[:, i], everyone, -1, keys.election[:, i], k, odds)
+        s.camp[:, i] = election(w, s, i, -1, keys.election[:, i], k)
 
     # a copy of the threat and the Taiwan shock: the challenger's tests, the crises and the
     # summits change them in place (`stochastic_events`), after the scheduled events
