@@ -65,7 +65,7 @@ class Bound(SimpleNamespace):
         raise AttributeError(f"{name}: a compiled world's parameters are bound once; {_REBIND}")
 
     def __delattr__(self, name):
-        raise AttributeError(f"{name}: a compiled world's parameters are bound once; {_REBIND}")
+        self.__setattr__(name, None)  # refused alike
 
 
 # what a compiled world's copy for other runs takes of its own (`one_run_world`,
@@ -108,7 +108,7 @@ class CompiledWorld:
     changes: dict[int, list[tuple[str, float]]]  # step -> pressure changes in force from it
     events: dict[int, list[ScheduledEventArrays]]
     elections: np.ndarray  # (T+1, M) bool: a state holds its scheduled election at this step
-    weights: SimpleNamespace  # weight -> (R, 1, 1)
+    weights: Bound  # weight -> (R, 1, 1)
     init_security: np.ndarray  # (R, M)
     init_economic: np.ndarray
     init_autonomy: np.ndarray
@@ -136,13 +136,13 @@ class CompiledWorld:
     key_middle: np.ndarray  # (M,) random keys of the middle powers
     key_poles: np.ndarray  # (P,)
     key_challenger: int
-    rates: SimpleNamespace = field(default_factory=Bound)
-    sizes: SimpleNamespace = field(default_factory=Bound)
-    dynamics: SimpleNamespace = field(default_factory=Bound)
-    decision: SimpleNamespace = field(default_factory=Bound)
-    strategy: SimpleNamespace = field(default_factory=Bound)
-    opinion: SimpleNamespace = field(default_factory=Bound)
-    challenger_params: SimpleNamespace = field(default_factory=Bound)
+    rates: Bound = field(default_factory=Bound)
+    sizes: Bound = field(default_factory=Bound)
+    dynamics: Bound = field(default_factory=Bound)
+    decision: Bound = field(default_factory=Bound)
+    strategy: Bound = field(default_factory=Bound)
+    opinion: Bound = field(default_factory=Bound)
+    challenger_params: Bound = field(default_factory=Bound)
     observation: ObservationInputs | None = None  # what the observables read (sim.observables)
 
     def __post_init__(self):
