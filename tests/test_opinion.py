@@ -76,6 +76,16 @@ def test_opinion_falls_fast_and_recovers_slowly(default_params):
     assert np.all((odds >= 0) & (odds <= 1))
 
 
+def drawn_opinions(rng, runs: int):
+    """(world, opinions, governing camps) drawn at random about the baseline, for the default
+    world and one of three middle powers."""
+    for overrides in ([], ["world=indo_pacific_2025"]):
+        w = compile_world(compose(overrides), 0, np.arange(runs), slice(0, runs))
+        shape = w.opinion_baseline.shape
+        opinion = w.opinion_baseline + rng.normal(0.0, 0.3, shape)
+        yield w, opinion, rng.integers(0, 2, shape[:2]).astype(np.int8)
+
+
 def test_switch_odds_are_the_equation_composed_over_arrays():
     """The compiled pass (`sim.opinion.switch_kernel`) gives, to the bit, what the equation
     gives composed from NumPy calls: the public's liking above the usual times each camp's
@@ -93,12 +103,7 @@ def test_switch_odds_are_the_equation_composed_over_arrays():
     odds_of = numba.vectorize(["float64(float64, float64, float64, float64)"])(
         lambda p, election, incumbent, other: switch_odds_of(p, election, incumbent, other)
     )
-    rng = np.random.default_rng(11)
-    for overrides in ([], ["world=indo_pacific_2025"]):
-        w = compile_world(compose(overrides), 0, np.arange(5), slice(0, 5))
-        shape = w.opinion_baseline.shape
-        opinion = w.opinion_baseline + rng.normal(0.0, 0.3, shape)
-        camp = rng.integers(0, 2, shape[:2]).astype(np.int8)
+    for w, opinion, camp in drawn_opinions(np.random.default_rng(11), runs=5):
         favour = total((opinion - w.opinion_baseline)[..., None] * camp_closeness(w), axis=2)
         incumbent, other = governing(favour, camp)[..., 0], governing(favour, 1 - camp)[..., 0]
         expected = odds_of(w.p_switch, w.opinion.election[:, None], incumbent, other)
@@ -117,13 +122,8 @@ def test_an_election_is_its_odds_against_its_draw():
     from sim.opinion import elected
     from sim.random import stream_keys, uniform_at
 
-    rng = np.random.default_rng(12)
-    for overrides in ([], ["world=indo_pacific_2025"]):
-        w = compile_world(compose(overrides), 0, np.arange(400), slice(0, 400))
-        shape = w.opinion_baseline.shape
-        opinion = w.opinion_baseline + rng.normal(0.0, 0.3, shape)
-        camp = rng.integers(0, 2, shape[:2]).astype(np.int8)
-        keys = stream_keys(3, np.arange(400)[:, None], np.arange(shape[1])[None, :], 9)
+    for w, opinion, camp in drawn_opinions(np.random.default_rng(12), runs=400):
+        keys = stream_keys(3, np.arange(400)[:, None], np.arange(camp.shape[1])[None, :], 9)
         for k in (1, 17):
             odds, u = switch_probability(w, opinion, camp), uniform_at(keys, k)
             expected = np.where(u < odds, 1 - camp, camp)
