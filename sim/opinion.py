@@ -82,7 +82,7 @@ def elected(w, opinion: np.ndarray, camp: np.ndarray, keys, k: int, rows=EVERY) 
     where the uniform draw of the election stream `keys` (R, M') at k (`uniform_at`) falls
     under its `switch_probability`, the incumbent holds otherwise. The odds and the draw in
     one compiled pass (`election_kernel`), the same numbers as the two apart: a run holds a
-    few elections, each cold, and its five NumPy calls after the odds cost as much again."""
+    few elections, each cold, where the draw took five more NumPy calls after the odds."""
     inputs, lead = _switch_inputs(w, opinion, camp, rows)
     out = np.empty(lead, dtype=np.int64)
     election_kernel(*inputs, read_only(keys, lead, np.uint64), step_counter(k), out)
