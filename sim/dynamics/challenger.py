@@ -8,7 +8,7 @@ from sim.arrays import total
 from sim.dynamics.clock import chance_in, decay, fade, governing_of, toward
 from sim.kernels import clip, compiled, jit
 from sim.random import step_counter, uniform_of
-from sim.strategy_kernels import exposure_mean_kernel, lean_everywhere, read_only
+from sim.strategy_kernels import exposure_mean_kernel, lean_everywhere, read_only, world_views
 from sim.world import CompiledWorld
 
 
@@ -70,14 +70,15 @@ def _test_chance(rate, provocation, dt):
 
 
 def testing_rates(w: CompiledWorld) -> np.ndarray:
-    """(2, R) the rates of missile and nuclear tests, laid as one array once per world (read
-    only; the world's rates are bound once, `sim.world.CompiledWorld`)."""
-    stacked = w.__dict__.get("_test_rates")
-    if stacked is None:
+    """(2, R) the rates of missile and nuclear tests, laid as one read-only array once per
+    world (`world_views`: the world's rates are bound once, `sim.world.CompiledWorld`)."""
+
+    def make():
         stacked = np.stack((w.rates.missile_test, w.rates.nuclear_test))
         stacked.setflags(write=False)
-        w.__dict__["_test_rates"] = stacked
-    return stacked
+        return stacked
+
+    return world_views(w, ("test_rates", w.runs), make)
 
 
 @jit
