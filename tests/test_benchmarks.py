@@ -122,6 +122,33 @@ def test_compare_translates_a_ratio_to_the_issue_machine_only_against_the_issue_
     assert compare.on_the_issues_machine("engine", 0.2, compare.ISSUE_CODE) == []
 
 
+def test_compare_judges_the_mesa_target_by_the_worst_comparison():
+    """The rule: met on this host only if every comparison against the issue's code is at or
+    under 10 ms / 80 ms; one comparison over it is enough to say not met, and how many."""
+    compare = compare_module()
+    met = compare.judgment("mesa", [0.120, 0.125, 0.118])
+    assert met[0].endswith("each at or under 0.125: met on this host")
+    assert "median 0.120 = 9.6 ms on the issue's machine (from 9.4 to 10.0)" in met[0]
+    assert "no other host" in met[1]
+    (line, _) = compare.judgment("mesa", [0.120, 0.126, 0.118, 0.131])
+    assert line.endswith("not met (2 of 4 over 0.125)")
+    assert "0.120, 0.126, 0.118, 0.131" in line
+
+
+def test_compare_judges_only_the_mesa_target_against_the_issue_code():
+    """`--judge` against another tree than the issue's code, or for another target, stops
+    with one line saying what it needs."""
+    result = compare_with_itself("mesa", "--judge", "2")
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: --judge = 2: --baseline must be the code the issue measured")
+    assert "git worktree add ../issue-code 3d985dc" in line
+    result = compare_with_itself("engine", "--judge", "2")
+    assert result.returncode == 2
+    assert "--judge = 2: judges the mesa target alone" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_compare_shows_the_ratio_of_each_round_and_their_range():
     """The ratio of bests hides how far the machine's noise moves it: each round's ratio,
     paired within the round, and their range are printed beside it."""
