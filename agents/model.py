@@ -309,19 +309,21 @@ class GeopoliticsModel(mesa.Model):
         once (`before`, by `_events`), with what the levers make of each pair
         (`before_pairs`), the bounds and levers in force (`before_held`) and what the middle
         powers see (`before_context`); then the middle powers' decisions, drawn together
-        (`decisions`): one call of `sim.dynamics.decide` for every middle power is the
-        engine's call, and each takes its own row (the same numbers as a call per row)."""
+        (`decisions`): one call of the engine's `sim.dynamics.observe` (its `state_pairs`,
+        `decision_context` and `decide`) for every middle power, and each takes its own row
+        (the same numbers as a call per row)."""
         w = self.world
         self.before = after_events  # what every choice and response is judged from
         # its dispositions in force are the world now's (`levers`) unless an event moved a
         # shock or a pressure since they were made: handed over, not made again
         if self._levers_read(after_events)[0]:
             dynamics.dispositions_known(after_events, self.levers)
-        self.before_pairs = dynamics.state_pairs(w, self.before)
+        # the engine's observe phase (`before` is the Mesa model's own state, as the engine's)
+        observed = dynamics.observe(w, self.before, self.steps, self.keys)
+        self.before_pairs, self.before_context = observed[0], observed[1]
+        self.decisions = observed[2:]  # (Choice, Response)
         # the levers in force, capped by the bounds the pressures set, as the pairs read them
         self.before_held = dynamics.levers_held(w, self.before)[1]
-        self.before_context = dynamics.decision_context(w, self.before, self.before_pairs)
-        self.decisions = dynamics.decide(w, self.before_context, self.steps, self.keys.decide)
 
     def _respond(self) -> None:
         """Responses, synchronously from the world after the middle powers' decisions: red

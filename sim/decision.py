@@ -95,18 +95,9 @@ def _partial(
     caller's cache of its weights' views, `sim.utility.kernel_context`)."""
     drawn = type(shocks) is Draws
     if drawn and laid is not None:  # the engine's step: its call laid out before (`_drawn`)
-        ready, context = laid.get("drawing"), laid.get("context")
-        if (
-            ready is not None
-            and context is not None
-            and context[0] is ctx
-            and ready[0] is speed
-            and ready[1] is noise_scale
-            and ready[2] is shocks.keys
-            and ready[3] is weights
-            and ready[4] == context[3]
-        ):
-            return _drawn(ready[5], context, shocks.step)
+        decisions = laid_decisions(ctx, weights, speed, noise_scale, shocks.keys, shocks.step, laid)
+        if decisions is not None:
+            return decisions
     # the decisions' shape: of the same arrays at every step of a world where the kernel
     # draws (the rule's speed and noise, the keys), kept with their views (`laid`)
     sources = (speed, noise_scale, shocks.keys) if drawn else ()
@@ -161,6 +152,27 @@ def _partial(
     if lead != two_axes:
         out = out.reshape((8,) + lead)
     return _decisions_of(out)
+
+
+def laid_decisions(
+    ctx: Context, weights, speed, noise_scale, keys, step: int, laid: dict
+) -> tuple[Choice, Choice, Response] | None:
+    """`_partial`'s decisions of `ctx` drawn from `keys` at `step`, straight from its kernel
+    (`_drawn`) where `ctx` was laid out by its maker and `_partial` laid out this rule, these
+    keys and weights before (`laid`, the world's cache of them); None where not."""
+    ready, context = laid.get("drawing"), laid.get("context")
+    if (
+        ready is not None
+        and context is not None
+        and context[0] is ctx
+        and ready[0] is speed
+        and ready[1] is noise_scale
+        and ready[2] is keys
+        and ready[3] is weights
+        and ready[4] == context[3]
+    ):
+        return _drawn(ready[5], context, step)
+    return None
 
 
 def _drawn(ready: tuple, context: tuple, step: int) -> tuple[Choice, Choice, Response]:

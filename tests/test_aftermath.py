@@ -105,15 +105,14 @@ def test_context_kernel_sums_ties_as_total_does():
     coercion = rng.uniform(0.0, 1.0, (runs, poles))
 
     def fields(ties_total, aligned_total):
-        out = [np.empty((runs, states, 1)) for _ in range(4)]
-        out += [np.empty((runs, states, poles, 1)) for _ in range(4)]
+        by_state, by_pole = np.empty((4, runs, states, 1)), np.empty((4, runs, states, poles, 1))
         summed = ties_total.shape[1] > 0
         context_kernel(states, poles, 0 if summed else states, summed)(
             per_run[0], exposure, per_run[1], exposure, neighbours, ties, security,
             ties_total, aligned_total, pairs[0], pairs[1], per_run[2], pairs[2], per_run[3],
-            pairs[3], coercion, per_run[4], pairs[4], pairs[0] - 0.5, *out,
+            pairs[3], coercion, per_run[4], pairs[4], pairs[0] - 0.5, by_state, by_pole,
         )  # fmt: skip
-        return out
+        return [*by_state, *by_pole]
 
     summed = fields(np.empty((runs, 0)), np.empty((runs, 0)))
     given = fields(total(ties, axis=-1), total(ties * security[:, None, :], axis=-1))

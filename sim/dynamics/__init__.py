@@ -16,7 +16,8 @@ same function for its own part (one run, its own row or column). Order within a 
    powers' summits (`summit_draws`, then their effects); history disputes between
    neighbours (`history_disputes`, `ties_after_disputes`); then bounds (`settle_*`).
 3. Decisions: every middle power sees `middle_power_context` (levers in force from
-   `effective_levers`) built from the same last state, and `decide`s.
+   `effective_levers`) built from the same last state, and `decide`s (`observe` does both
+   for a state the engine or the Mesa model made, its arrays read as they are).
 4. Responses: great powers enforce their red lines (`red_lines`), the challenger's threat
    follows its target (`threat_response`), middle powers adopt their choices and remember
    restrictions (`remember`), ties recover (`ties_recover`), restrictions and shocks fade
@@ -111,6 +112,7 @@ from sim.dynamics.step import (  # noqa: F401
     election_odds,
     great_powers_decide,
     levers_held,
+    observe,
     pressure_bounds,
     respond,
     scheduled_event,

@@ -93,28 +93,53 @@ def pairs_and_held(
         held = np.empty(shape_of(levers))
     else:  # the kernel reads the levers in force given (and writes no `held`)
         levers, held = np.asarray(held, dtype=np.float64), held
-    runs, states, poles = restriction.shape
+    runs, poles = restriction.shape[0], restriction.shape[2]
     by_run, by_pole, shape = (runs,), (runs, poles), shape_of(levers)
+    read = (  # the dispositions the kernel reads, as it reads them
+        read_only(dispositions["reliability"], by_pole),
+        read_only(dispositions["taiwan_crisis"], by_run),
+        read_only(dispositions["military"], by_pole),
+        read_only(dispositions["rivalry"], by_run),
+    )
+    restriction = np.asarray(restriction, dtype=np.float64)
+    return pairs_written(
+        w, caps, read_only(levers, shape), held if capping else None, read, restriction, rows
+    ), held
+
+
+def pairs_written(
+    w: CompiledWorld,
+    caps: np.ndarray,
+    levers: np.ndarray,
+    held: np.ndarray | None,
+    dispositions: tuple,
+    restriction: np.ndarray,
+    rows=EVERY,
+) -> Pairs:
+    """`pairs` from arguments already as `pairs_kernel` reads them (float64 arrays of their
+    shapes: the levers (R, M', P, K); the reliability and military dispositions (R, P), the
+    Taiwan crisis and the rivalry (R,), in that order; the restrictions (R, M', P)): the
+    levers in force capped by `caps` into `held` in the same pass, or, `held` None, `levers`
+    read as in force. `pairs_and_held` checks and lays out its arguments, then calls this;
+    `sim.dynamics.step.observe` calls it with a state's own arrays, which are."""
+    capping = held is not None
+    runs, states, poles = restriction.shape
     gain, doubt, drain, exposure = _pair_parameters(w, rows, runs, states)
-    by_lever = (runs,) + caps.shape[1:]
+    bounds, refs = _bounds_read(w, caps, (runs,) + caps.shape[1:])
     out = np.empty((6, runs, states, poles))
     flags = np.empty((3, runs, states, poles), dtype=np.bool_)
-    responsive = not w.great_powers_hold_levers
-    bounds, refs = _bounds_read(w, caps, by_lever)
-    pairs_kernel(states, poles, shape[3], capping, responsive)(
-        read_only(levers, shape),
+    kernel = pairs_kernel(states, poles, levers.shape[3], capping, not w.great_powers_hold_levers)
+    kernel(
+        levers,
         held if capping else _NOT_HELD,
         bounds,
         refs,
         gain,
         doubt,
         drain,
-        read_only(dispositions["reliability"], by_pole),
-        read_only(dispositions["taiwan_crisis"], by_run),
-        read_only(dispositions["military"], by_pole),
-        read_only(dispositions["rivalry"], by_run),
+        *dispositions,
         exposure,
-        np.asarray(restriction, dtype=np.float64),
+        restriction,
         out,
         flags,
     )
@@ -122,7 +147,7 @@ def pairs_and_held(
     # positional, in the order of `Pairs._fields`: reliability, reliability_interior,
     # military, military_interior, restriction, coercion_binds, inducement, trade_pressure,
     # consent (nine keywords cost more)
-    return Pairs(out[0], flags[0], out[1], flags[1], out[2], flags[2], out[3], out[4], out[5]), held
+    return Pairs(out[0], flags[0], out[1], flags[1], out[2], flags[2], out[3], out[4], out[5])
 
 
 _NOT_HELD = np.empty((0, 0, 0, 0))  # the `held` the pairs' kernel neither reads nor writes

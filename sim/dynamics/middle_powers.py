@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from sim.arrays import SHORT, frozen, shape_of, total
-from sim.decision import Choice, Response, logit_response, partial_response
+from sim.decision import Choice, Response, laid_decisions, logit_response, partial_response
 from sim.dynamics.clock import (
     EVERY,
     decay,
@@ -130,13 +130,19 @@ def middle_power_context(
     ties: np.ndarray,
     neighbour_security: np.ndarray,
     rows=EVERY,
+    trusted: bool = False,
 ) -> Context:
     """What middle powers `rows` see when they decide: their own last position (R, M'), the
     challenger's threat (R,), the great powers' dispositions in force (`effective_levers`),
     what their levers make of each pair (`sim.dynamics.levers.pairs`: reliability, military
     threat, restriction in force, ...) and their memory (R, M', P), their ties (R, M', M) and
     every state's last security (R, M). State-level fields come out (R, M', 1),
-    per-great-power ones (R, M', P, 1)."""
+    per-great-power ones (R, M', P, 1).
+
+    `trusted`: the arrays are a state's own, as the engine and the Mesa model make them
+    (float64, C-contiguous, the threat and the dispositions (R,) or (R, P), every middle
+    power): read as they are, without the checks and copies that make any other arrays
+    so (`sim.dynamics.step.observe`; at one run, some microseconds a step)."""
     dyn = w.dynamics
     restriction = pairs.restriction
     runs, states, poles = restriction.shape
@@ -170,38 +176,43 @@ def middle_power_context(
     else:
         ties_total = total(ties, axis=-1)
         aligned_total = total(ties * neighbour_security[:, None, :], axis=-1)
-    c = np.ascontiguousarray  # the kernel reads rows of contiguous arrays (no copy if so)
+    taiwan_risk, coercion = levers["taiwan_risk"], levers["coercion"]
+    if not trusted:  # the kernel reads rows of contiguous arrays, the per-run ones (R,)
+        threat, taiwan_risk = _per_run(threat, runs), _per_run(taiwan_risk, runs)
+        c = np.ascontiguousarray  # (no copy of an array that is)
+        neighbours, ties, neighbour_security = c(neighbours), c(ties), c(neighbour_security)
+        restriction, pledge, coercion, memory = c(restriction), c(pledge), c(coercion), c(memory)
     # threat, taiwan, neighbour ties and alignment (R, M', 1), then market, coercion, memory
     # and trade pressure (R, M', P, 1): the rows of two blocks, each C-contiguous as the
-    # kernel reads it (two allocations a step instead of eight)
+    # kernel reads it (two allocations a step instead of eight; two arrays handed over)
     by_state, by_pole = np.empty((4, runs, states, 1)), np.empty((4, runs, states, poles, 1))
-    out = (by_state[0], by_state[1], by_state[2], by_state[3])
-    out += (by_pole[0], by_pole[1], by_pole[2], by_pole[3])
     threat_exposure, taiwan_exposure, exports = _exposures(w, rows)
     summed = ties_total.shape[1] > 0
     context_kernel(states, poles, 0 if summed else ties.shape[2], summed)(
-        _per_run(threat, runs),
+        threat,
         threat_exposure,
-        _per_run(levers["taiwan_risk"], runs),
+        taiwan_risk,
         taiwan_exposure,
-        c(neighbours),
-        c(ties),
-        c(neighbour_security),
+        neighbours,
+        ties,
+        neighbour_security,
         ties_total,
         aligned_total,
         exports,
         pairs.inducement,
         dyn.restriction_loss,
-        c(restriction),
+        restriction,
         dyn.pledge_value,
-        c(pledge),
-        c(levers["coercion"]),
+        pledge,
+        coercion,
         dyn.derisk_learning,
-        c(memory),
+        memory,
         trade_pressure,
-        *out,
+        by_state,
+        by_pole,
     )
-    frozen(*out)  # no one changes a context: `read_only` passes them as they are
+    frozen(by_state, by_pole)  # no one changes a context: `read_only` passes it as it is
+    out = (*by_state, *by_pole)  # the fields: the blocks' rows, read only as they are
     f = fixed
     # positional, in the order of `Context._fields` (a call with 26 keywords cost more)
     ctx = Context(
@@ -234,7 +245,8 @@ def middle_power_context(
     )
     if rows is EVERY:
         sources = (security, economic, autonomy, pairs.reliability, pairs.military, pairs.consent)
-        _lay_for_kernels(w, ctx, fixed, out, sources, (runs, states), restriction.shape)
+        lay = _lay_trusted if trusted else _lay_for_kernels
+        lay(w, ctx, fixed, (by_state, by_pole), sources, (runs, states), restriction.shape)
     return ctx
 
 
@@ -263,20 +275,11 @@ def _no_sums(runs: int) -> np.ndarray:
 
 
 def _lay_for_kernels(
-    w: CompiledWorld, ctx: Context, fixed: dict, out: tuple, sources: tuple, lead, by_pole
+    w: CompiledWorld, ctx: Context, fixed: dict, blocks: tuple, sources: tuple, lead, by_pole
 ) -> None:
-    """The kernels' views of the engine's context `ctx` (`sim.utility.lay_context`), made
-    here where their shapes are known: the fields the context's kernel wrote (`out`), the
-    arrays the others view (`sources`: the last positions (R, M) and the pairs' reliability,
-    military pressure and consent (R, M, P), themselves), the others without their axis of
-    length 1, the rivalry laid over the middle powers; those that no step changes (`fixed`)
-    once per world. Laid only where every field is a float64 array of the decisions' shape
-    (`kernel_context` converts and broadcasts others itself)."""
-    cached = w.__dict__.get("_fixed_kernel_views")
-    if cached is None or cached[0] is not fixed or cached[1] != lead:
-        views = {name: _laid(x, lead if x.ndim == 3 else by_pole) for name, x in fixed.items()}
-        cached = w.__dict__["_fixed_kernel_views"] = (fixed, lead, views)
-    f = cached[2]
+    """The kernels' views of the engine's context `ctx` (`_lay_trusted`), laid only where
+    every field is a float64 array of the decisions' shape (`kernel_context` converts and
+    broadcasts others itself)."""
     last_s, last_e, last_a, reliability, military, consent = sources
     ideal_s, ideal_e = ctx.ideal_security, ctx.ideal_economic
     for x in (ideal_s, ideal_e, last_s, last_e, last_a, reliability, military, consent):
@@ -284,21 +287,40 @@ def _lay_for_kernels(
             return
     if ctx.rivalry.dtype is not _FLOAT64:
         return
-    ideal_s, ideal_e = ideal_s[..., 0], ideal_e[..., 0]
-    if not (ideal_s.shape == ideal_e.shape == last_s.shape == last_e.shape == last_a.shape == lead):
+    if not (
+        ideal_s.shape[:-1] == ideal_e.shape[:-1] == last_s.shape == last_e.shape
+        == last_a.shape == lead
+    ):  # fmt: skip
         return
     if not (reliability.shape == military.shape == consent.shape == by_pole):
         return
+    _lay_trusted(w, ctx, fixed, blocks, sources, lead, by_pole)
+
+
+def _lay_trusted(
+    w: CompiledWorld, ctx: Context, fixed: dict, blocks: tuple, sources: tuple, lead, by_pole
+) -> None:
+    """The kernels' views of the engine's context `ctx` (`sim.utility.lay_context`), made
+    here where their shapes are known: the fields the context's kernel wrote (the rows of
+    its `blocks`), the arrays the others view (`sources`: the last positions (R, M) and the
+    pairs' reliability, military pressure and consent (R, M, P), themselves), the others
+    without their axis of length 1, the rivalry laid over the middle powers; those that no
+    step changes (`fixed`) once per world. Every field a float64 array of the decisions'
+    shape (`_lay_for_kernels` checks it)."""
+    f = fixed_kernel_views(w, fixed, lead, by_pole)
+    last_s, last_e, last_a, reliability, military, consent = sources
+    threat, taiwan, ties, alignment = blocks[0][..., 0]  # (R, M) each
+    market, coercion, memory, trade_pressure = blocks[1][..., 0]  # (R, M, P) each
     state = (
-        out[0][..., 0],  # threat
+        threat,
         _laid(ctx.rivalry, lead),
-        out[1][..., 0],  # taiwan
+        taiwan,
         f["defence_cost"],
         f["diversification"],
-        ideal_s,
-        ideal_e,
-        out[2][..., 0],  # neighbour_ties
-        out[3][..., 0],  # neighbour_alignment
+        ctx.ideal_security[..., 0],
+        ctx.ideal_economic[..., 0],
+        ties,
+        alignment,
         last_s,
         last_e,
         last_a,
@@ -312,14 +334,25 @@ def _lay_for_kernels(
         f["protector"],
         f["capability"],
         reliability,
-        out[4][..., 0],  # market
-        out[5][..., 0],  # coercion
-        out[6][..., 0],  # memory
-        out[7][..., 0],  # trade_pressure
+        market,
+        coercion,
+        memory,
+        trade_pressure,
         military,
         consent,
     )
     lay_context(ctx, kernel_views_of(w), state, poles, lead)
+
+
+def fixed_kernel_views(w: CompiledWorld, fixed: dict, lead, by_pole) -> dict[str, np.ndarray]:
+    """The kernels' views of the context's fields that no step changes (`fixed`, of
+    `_fixed_context`), each without its axis of length 1 over the decisions' two axes `lead`
+    (R, M) or the pairs `by_pole` (R, M, P): once per world."""
+    cached = w.__dict__.get("_fixed_kernel_views")
+    if cached is None or cached[0] is not fixed or cached[1] != lead:
+        views = {name: _laid(x, lead if x.ndim == 3 else by_pole) for name, x in fixed.items()}
+        cached = w.__dict__["_fixed_kernel_views"] = (fixed, lead, views)
+    return cached[2]
 
 
 def _laid(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -384,7 +417,9 @@ def context_kernel(states: int, poles: int, others: int, summed: bool):
     array C-contiguous (a run's pairs (state, great power) are read as one row; the levers'
     `inducement` and `trade_pressure` too, laid out by the pairs' kernel, `levers_read`).
     Ties are summed over neighbours left to right (`sim.arrays.total`), or given summed
-    (`ties_total`, `aligned_total`, (R, M'); empty when not)."""
+    (`ties_total`, `aligned_total`, (R, M'); empty when not). It writes the rows of two
+    blocks: `by_state` (4, R, M', 1), the threat, Taiwan, neighbour ties and alignment, and
+    `by_pole` (4, R, M', P, 1), the market, coercion, memory and trade pressure."""
     cells = states * poles
 
     def kernel(
@@ -407,28 +442,23 @@ def context_kernel(states: int, poles: int, others: int, summed: bool):
         derisk_learning,
         memory,
         trade_pressure,
-        out_threat,
-        out_taiwan,
-        out_neighbour_ties,
-        out_neighbour_alignment,
-        out_market,
-        out_coercion,
-        out_memory,
-        out_trade_pressure,
+        by_state,
+        by_pole,
     ):
         runs = restriction.shape[0]
         neighbours_ = neighbours.reshape(runs, states)
         exports_ = exports.reshape(runs, cells)
         restriction_, pledge_ = restriction.reshape(runs, cells), pledge.reshape(runs, cells)
         memory_ = memory.reshape(runs, cells)
-        threat_out = out_threat.reshape(runs, states)
-        taiwan_out = out_taiwan.reshape(runs, states)
-        ties_out = out_neighbour_ties.reshape(runs, states)
-        aligned_out = out_neighbour_alignment.reshape(runs, states)
-        market_out = out_market.reshape(runs, cells)
-        coercion_out = out_coercion.reshape(runs, cells)
-        memory_out = out_memory.reshape(runs, cells)
-        trade_out = out_trade_pressure.reshape(runs, cells)
+        # the fields written: the rows of the two blocks (`middle_power_context`)
+        threat_out = by_state[0].reshape(runs, states)
+        taiwan_out = by_state[1].reshape(runs, states)
+        ties_out = by_state[2].reshape(runs, states)
+        aligned_out = by_state[3].reshape(runs, states)
+        market_out = by_pole[0].reshape(runs, cells)
+        coercion_out = by_pole[1].reshape(runs, cells)
+        memory_out = by_pole[2].reshape(runs, cells)
+        trade_out = by_pole[3].reshape(runs, cells)
         # one loop over runs a field: each reads and writes a few arrays only (one loop doing
         # every field of a run took about 1.8 times as long, 0.54 -> 0.30 ms at 25,000 runs)
         for r in range(runs):
@@ -561,6 +591,10 @@ def decide(w: CompiledWorld, ctx: Context, k: int, keys: np.ndarray) -> tuple[Ch
         )
         weights = _laid_weights(w, shape)
         rule = laid["partial_rule"] = (shape, weights, speed, noise)
+    # a context its maker laid out, with the rule and keys laid out before: the kernel's
+    decided = laid_decisions(ctx, rule[1], rule[2], rule[3], keys, k, laid)
+    if decided is not None:
+        return decided[0], decided[2]
     shocks = Draws(keys, k)  # the three streams (3, R, M'), drawn in the kernel
     return partial_response(ctx, rule[1], rule[2], rule[3], shocks, laid)
 
