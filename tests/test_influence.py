@@ -14,7 +14,7 @@ from sim import dynamics
 from sim.decision import STEP, Choice, logit_response, partial_response
 from sim.influence import K, lever_pulls
 from sim.options import utilities_along
-from sim.params import LEVERS, with_values
+from sim.params import LEVERS, PRESSURE_KEYS, with_values
 from sim.utility import utility
 from sim.world import compile_world, lever_caps
 
@@ -130,3 +130,36 @@ def test_consent_makes_autonomy_a_complement_of_the_alliance(default_params):
     refused[:, :, usa, K["consent"]] = 0.0
     substitute = cross_partial_security_autonomy(w, replace(state, levers=refused))[0, i]
     assert consented > 0 > substitute, (consented, substitute)
+
+
+def test_observe_is_the_pairs_the_context_and_the_decisions_of_the_state(default_params):
+    """`dynamics.observe` reads a state the engine made as it is, without the checks of
+    `state_pairs`, `decision_context` and `decide`: the same numbers to the bit as those
+    three, at many runs with their own pressures (and noise) and at one run, at every step,
+    whether the levers in force are capped in the pairs' pass or known already."""
+    rng = np.random.default_rng(11)
+    spread = {f"pressures.{k}": rng.uniform(0.05, 0.95, RUNS) for k in PRESSURE_KEYS}
+    for params, runs in ((with_values(default_params, spread), RUNS), (default_params, 1)):
+        w = compile_world(params, 7, np.arange(runs), slice(0, runs))
+        keys = dynamics.random_keys(w)
+        state = dynamics.initial_state(w)
+        for k in range(1, 9):
+            shocked = dynamics.apply_events(
+                w, state, k, keys, dynamics.scheduled_pressures(w, state.pressures, k)
+            )
+            apart = replace(shocked)  # a copy without the caches `observe` keeps on its state
+            pair = dynamics.state_pairs(w, apart)
+            ctx = dynamics.decision_context(w, apart, pair)
+            choice, response = dynamics.decide(w, ctx, k, keys.decide)
+            if k % 2 == 0:  # the levers in force known before: `observe` reads them
+                dynamics.levers_held(w, shocked)
+            got = dynamics.observe(w, shocked, k, keys)
+            for want, have in zip((pair, ctx, choice, response), got, strict=True):
+                for name, a, b in zip(want._fields, want, have, strict=True):
+                    a, b = np.broadcast_arrays(a, b)
+                    assert np.array_equal(a, b), (runs, k, name)
+            assert not np.array_equal(got[2].security, shocked.security)  # they moved
+            assert np.array_equal(
+                dynamics.levers_held(w, shocked)[1], dynamics.levers_held(w, apart)[1]
+            )
+            state = dynamics.step(w, state, k, keys)
