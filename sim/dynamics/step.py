@@ -602,6 +602,11 @@ def pressure_bounds(
 
 def decision_context(w: CompiledWorld, state: State, pair: Pairs | None = None) -> Context:
     """What every middle power sees: state-level arrays (R, M, 1), pole arrays (R, M, P, 1)."""
+    return _context_of(w, state, state_pairs(w, state) if pair is None else pair)
+
+
+def _context_of(w: CompiledWorld, state: State, pair: Pairs, trusted: bool = False) -> Context:
+    """`middle_power_context` of the state's fields (`trusted`: read as they are, `observe`)."""
     return middle_power_context(
         w,
         _dispositions(w, state),
@@ -610,11 +615,12 @@ def decision_context(w: CompiledWorld, state: State, pair: Pairs | None = None) 
         economic=state.economic,
         autonomy=state.autonomy,
         camp=state.camp,
-        pairs=state_pairs(w, state) if pair is None else pair,
+        pairs=pair,
         memory=state.memory,
         pledge=state.pledge,
         ties=state.cooperation,
         neighbour_security=state.security,
+        trusted=trusted,
     )
 
 
@@ -637,21 +643,7 @@ def observe(
         read = tuple([dispositions[name] for name in _PAIRS_READ])
         pair = pairs_written(w, caps, state.levers, held, read, state.restriction)
         state.__dict__["_held"] = (caps, held)
-    ctx = middle_power_context(
-        w,
-        dispositions,
-        threat=state.threat,
-        security=state.security,
-        economic=state.economic,
-        autonomy=state.autonomy,
-        camp=state.camp,
-        pairs=pair,
-        memory=state.memory,
-        pledge=state.pledge,
-        ties=state.cooperation,
-        neighbour_security=state.security,
-        trusted=True,
-    )
+    ctx = _context_of(w, state, pair, trusted=True)
     choice, response = decide(w, ctx, k, keys.decide)
     return pair, ctx, choice, response
 
