@@ -528,8 +528,9 @@ def _draws(keys, counter, out):
         out[t] = uniform_of(keys[t], counter)
 
 
-def state_pairs(w: CompiledWorld, state: State) -> Pairs:
-    """What the great powers' levers make of every pair (state, great power) in `state`."""
+def state_pairs(w: CompiledWorld, state: State, trusted: bool = False) -> Pairs:
+    """What the great powers' levers make of every pair (state, great power) in `state`
+    (`trusted`: its arrays read as they are, `observe`)."""
     cached = state.__dict__.get("_held")
     if cached is not None:
         caps, held = cached
@@ -539,9 +540,18 @@ def state_pairs(w: CompiledWorld, state: State) -> Pairs:
     # the levers in force capped in the pairs' own pass, and kept for `_held`
     dispositions = _dispositions(w, state)
     caps = _lever_caps(w, dispositions)
-    pair, held = pairs_and_held(w, dispositions, state.levers, state.restriction, caps=caps)
+    if trusted:  # the state's own arrays, as the pairs' kernel reads them
+        held = np.empty(state.levers.shape)
+        read = tuple([dispositions[name] for name in _PAIRS_READ])
+        pair = pairs_written(w, caps, state.levers, held, read, state.restriction)
+    else:
+        pair, held = pairs_and_held(w, dispositions, state.levers, state.restriction, caps=caps)
     state.__dict__["_held"] = (caps, held)
     return pair
+
+
+# the dispositions the pairs' kernel reads, in its order (`pairs_written`)
+_PAIRS_READ = ("reliability", "taiwan_crisis", "military", "rivalry")
 
 
 def _dispositions(w: CompiledWorld, state: State) -> dict[str, np.ndarray]:
@@ -629,27 +639,15 @@ def observe(
 ) -> tuple[Pairs, Context, Choice, Response]:
     """What every middle power sees in `state` and decides at step k: `state_pairs`,
     `decision_context` and `decide` of it, the same numbers, with the state's arrays read as
-    they are (`pairs_written`, `middle_power_context(trusted=True)`), not checked and laid
+    they are (`state_pairs` and `middle_power_context` with `trusted`), not checked and laid
     out again as any arrays would be: a state the engine or the Mesa model made (float64,
     C-contiguous, of the world's shapes). At one run some 4% of a Mesa run. The engine's
     step and the Mesa model's observe with it; other callers, whose states may hold other
     arrays, call the three."""
-    dispositions = _dispositions(w, state)
-    if "_held" in state.__dict__:  # the levers in force known: read as they are
-        pair = state_pairs(w, state)
-    else:  # capped in the pairs' own pass, and kept for `_held`
-        caps = _lever_caps(w, dispositions)
-        held = np.empty(state.levers.shape)
-        read = tuple([dispositions[name] for name in _PAIRS_READ])
-        pair = pairs_written(w, caps, state.levers, held, read, state.restriction)
-        state.__dict__["_held"] = (caps, held)
+    pair = state_pairs(w, state, trusted=True)
     ctx = _context_of(w, state, pair, trusted=True)
     choice, response = decide(w, ctx, k, keys.decide)
     return pair, ctx, choice, response
-
-
-# the dispositions the pairs' kernel reads, in its order (`pairs_written`)
-_PAIRS_READ = ("reliability", "taiwan_crisis", "military", "rivalry")
 
 
 def challenger_decides(
