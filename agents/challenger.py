@@ -80,8 +80,15 @@ class Challenger(mesa.Agent):
         (`model.before`, their new security `security_after` (1, M)) and the levers
         (`model.before_held`) and restraint in force."""
         m = self.model
-        y = dynamics.challenger_decides(
-            m.world, m.before, security_after, m.before_pairs, m.before_held, m.steps, m.keys
+        y = dynamics.challenger_decides(  # the model's own state and what it made of it
+            m.world,
+            m.before,
+            security_after,
+            m.before_pairs,
+            m.before_held,
+            m.steps,
+            m.keys,
+            trusted=True,
         )
         self._chosen = float(y[0])
 

@@ -352,6 +352,7 @@ class GeopoliticsModel(mesa.Model):
             self.responses(),
             self.steps,
             self.keys,
+            trusted=True,  # the model's own state and what `observe` made of it
         )
         for gp in self._pole_agents:
             gp.step()

@@ -121,7 +121,18 @@ def forecast(w, response: Response, g_s, g_e, rivalry, poles, pledge) -> Forecas
 
 
 def great_powers_review(
-    w, ctx, pairs, response: Response, dispositions, before, held, caps, k: int, keys, poles
+    w,
+    ctx,
+    pairs,
+    response: Response,
+    dispositions,
+    before,
+    held,
+    caps,
+    k: int,
+    keys,
+    poles,
+    trusted: bool = False,
 ):
     """New levers (R, M, P', K) and restraint (R, P') of the great powers `poles` (global
     indices, (P',)) on a review step, from what the middle powers saw (`ctx`, `pairs`), where
@@ -133,7 +144,8 @@ def great_powers_review(
     jeopardise the investment: the pledge buys relief). `sim.strategy_kernels.review_kernel`
     computes each lever's and the restraint's slope and curvature and the partial rule's
     choice; the logit rule draws over `strategy.grid` levels from the same slope and
-    curvature."""
+    curvature. `trusted`: the arrays are a state's own and what the engine's observe phase
+    made of it (`kernels.review_tables`)."""
     runs, middle = held.shape[:2]
     setup = _review_setup(w, caps.shape, middle, poles)
     tabs = kernels.review_tables(
@@ -146,6 +158,7 @@ def great_powers_review(
         before.pledge,
         before.restraint,
         setup.fixed,
+        trusted,
     )
     poles = setup.poles
     shape = (runs, middle, len(poles), len(LEVERS))
@@ -298,14 +311,26 @@ def provocation_incentive(
 
 
 def challenger_choice(
-    w, security, commitment, reliability, engagement, dispositions, before, k: int, keys
+    w,
+    security,
+    commitment,
+    reliability,
+    engagement,
+    dispositions,
+    before,
+    k: int,
+    keys,
+    trusted: bool = False,
 ) -> np.ndarray:
     """Pyongyang's provocation y in [-1, 1] (R,): U(y) = z y - cost y^2 - inertia (y - y_t)^2,
     the clipped vertex plus noise (its PROVOCATION stream `keys`), its incentive z from the
     middle powers' new `security`, its adversary's `commitment` lever in force toward them
     and `reliability`, their governments' `engagement` (each (R, M)), and the `dispositions`
     and the State `before` in force (`sim.strategy_kernels.challenger_kernel`, which draws
-    the noise's shocks)."""
+    the noise's shocks). `trusted`: the arrays are a state's own and what the engine made
+    of it (`sim.dynamics.challenger_decides` from the engine's step or the Mesa model's): each
+    of the kernel's shape and dtype, as every test of `views` would find it (some 1.5% of a
+    Mesa run), passed as they are."""
     runs = security.shape[0]
     setup = _challenger_setup(w, security.shape)
     step = (
@@ -314,15 +339,18 @@ def challenger_choice(
         before.momentum,
         before.provocation,
     )
-    around = kernels.views((security, commitment, reliability, engagement), security.shape)
-    # the restraint in force and the keys as they are where of the kernel's shape, writable or
-    # not (its signature takes read-only arrays: `views`), not a read-only view of each
-    (restraint,) = kernels.views((before.restraint,), setup.leverage.shape)
-    (keys,) = kernels.views((keys,), (runs,), np.uint64)
+    around, restraint = (security, commitment, reliability, engagement), before.restraint
+    if not trusted:
+        around, step = kernels.views(around, security.shape), kernels.views(step, (runs,))
+        # the restraint in force and the keys as they are where of the kernel's shape,
+        # writable or not (its signature takes read-only arrays: `views`), not a read-only
+        # view of each
+        (restraint,) = kernels.views((restraint,), setup.leverage.shape)
+        (keys,) = kernels.views((keys,), (runs,), np.uint64)
     out = np.empty(runs)
     setup.kernel(
         setup.own,
-        kernels.views(step, (runs,)),
+        step,
         around + (setup.exposure,),
         setup.leverage,
         restraint,

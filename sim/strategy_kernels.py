@@ -1229,24 +1229,31 @@ def tables(
 
 
 def review_tables(
-    w, ctx, pairs, response, dispositions, pressures, pledge, restraint, fixed=None
+    w, ctx, pairs, response, dispositions, pressures, pledge, restraint, fixed=None, trusted=False
 ) -> tuple:
     """`tables` as the review's kernel takes them (`review_kernel`): the world's run, state
     and pole fields each one block (`fixed_views`), the step's apart: (u_block, the step's
     run fields, s_block, the step's state fields, q, b, g_block, the restraint in force).
     Three arrays for the world's 33 fields: Numba unboxes each array it is passed (some
-    0.14 us), so at one run a review step 40.9-41.1 -> 35.7-36.7 us."""
+    0.14 us), so at one run a review step 40.9-41.1 -> 35.7-36.7 us. `trusted`: see
+    `_step_tables`."""
     u_step, s_step, q, b, restraint, fixed = _step_tables(
-        w, ctx, pairs, response, dispositions, pressures, pledge, restraint, fixed
+        w, ctx, pairs, response, dispositions, pressures, pledge, restraint, fixed, trusted
     )
     return fixed.u_block, u_step, fixed.s_block, s_step, q, b, fixed.g_block, restraint
 
 
-def _step_tables(w, ctx, pairs, response, dispositions, pressures, pledge, restraint, fixed):
+def _step_tables(
+    w, ctx, pairs, response, dispositions, pressures, pledge, restraint, fixed, trusted=False
+):
     """The step's part of `tables` (the world's is `fixed`): the run fields of the step (the
     rivalry and Taiwan risk in force, the backing), the state fields (what the middle powers
     saw, then their targets and curvatures), the pair fields and flags, the restraint in
-    force; and `fixed`."""
+    force; and `fixed`. `trusted`: `pairs`, `response`, `dispositions`, `pressures` and
+    `pledge` are a state's own and what the engine's observe phase made of it, whose context
+    it laid out (`sim.dynamics.great_powers_decide` from the engine's step or the Mesa
+    model's): each field of the kernel's shape and dtype, as every test of `views` would
+    find it, so passed as it is (some thirty tests a review step, 1.5% of a Mesa run)."""
     runs, middle, poles = shape_of(pledge if pairs is None else pairs.reliability)
     if ctx is None:  # the forecast reads no context: every field 0
         ctx = _ZERO_CONTEXT
@@ -1260,32 +1267,28 @@ def _step_tables(w, ctx, pairs, response, dispositions, pressures, pledge, restr
     # The fields of a step by `views`, a group at a time: some thirty fields a review step,
     # where a call per field cost more than the views themselves.
     by_run, by_state, by_pair = (runs,), (runs, middle), (runs, middle, poles)
-    variable = (
+    u_step = (
         dispositions.get("rivalry"),
         dispositions.get("taiwan_risk"),
         pressures.get("russia_dprk"),
     )
-    u_step = views(variable, by_run, fallback=_zero_or_view)
     laid = None if ctx is _ZERO_CONTEXT else laid_context(ctx, kernel_views_of(w))
-    if laid is not None and laid[2] == by_state:  # the engine's context, laid out already
+    laid_out = laid is not None and laid[2] == by_state  # the engine's context, laid out
+    if laid_out:
         seen, ctx_poles = _SEEN_STATE_OF(laid[0]), _SEEN_POLES_OF(laid[1])
     else:
         seen, ctx_poles = _CONTEXT_STATE_OF(ctx), _CONTEXT_POLES_OF(ctx)
-    # one `views` per shape: what the middle powers saw, then their targets and curvatures;
-    # what each pair saw, what the levers make of it, the pledges
-    s_step = views(
-        seen + (_NO_RESPONSE if response is None else tuple(response)),
-        by_state,
-        fallback=_field_view,
-    )
-    by_pairs = views(
-        ctx_poles + (pairs.reliability, pairs.restriction, pairs.inducement, pledge),
-        by_pair,
-        fallback=_field_view,
-    )
+    # what the middle powers saw, then their targets and curvatures; what each pair saw,
+    # what the levers make of it, the pledges; the pairs' flags
+    s_step = seen + (_NO_RESPONSE if response is None else tuple(response))
+    by_pairs = ctx_poles + (pairs.reliability, pairs.restriction, pairs.inducement, pledge)
+    b = (pairs.reliability_interior, pairs.military_interior, pairs.coercion_binds)
+    if not (trusted and laid_out and response is not None):  # one `views` per shape
+        u_step = views(u_step, by_run, fallback=_zero_or_view)
+        s_step = views(s_step, by_state, fallback=_field_view)
+        by_pairs = views(by_pairs, by_pair, fallback=_field_view)
+        b = views(b, by_pair, bool)
     q = by_pairs[:-1] + (fixed.exports, by_pairs[-1])
-    flags = (pairs.reliability_interior, pairs.military_interior, pairs.coercion_binds)
-    b = views(flags, by_pair, bool)
     return u_step, s_step, q, b, _zero_or_view(restraint, (runs, poles)), fixed
 
 

@@ -163,3 +163,40 @@ def test_observe_is_the_pairs_the_context_and_the_decisions_of_the_state(default
                 dynamics.levers_held(w, shocked)[1], dynamics.levers_held(w, apart)[1]
             )
             state = dynamics.step(w, state, k, keys)
+
+
+def test_the_choices_read_the_engines_own_state_as_they_are(default_params):
+    """Pyongyang's choice and the great powers' review, `trusted` (the engine's step and the
+    Mesa model pass a state they made and what `observe` made of it, without the tests of
+    `views`), are the same numbers to the bit as checked, at many runs with their own
+    pressures and at one run, on review steps and between them."""
+    rng = np.random.default_rng(12)
+    spread = {f"pressures.{k}": rng.uniform(0.05, 0.95, RUNS) for k in PRESSURE_KEYS}
+    for params, runs in ((with_values(default_params, spread), RUNS), (default_params, 1)):
+        w = compile_world(params, 7, np.arange(runs), slice(0, runs))
+        keys = dynamics.random_keys(w)
+        state, reviewed = dynamics.initial_state(w), 0
+        for k in range(1, 9):
+            shocked = dynamics.apply_events(
+                w, state, k, keys, dynamics.scheduled_pressures(w, state.pressures, k)
+            )
+            pair, ctx, choice, response = dynamics.observe(w, shocked, k, keys)
+            held = dynamics.levers_held(w, shocked)[1]
+            chosen = [
+                dynamics.challenger_decides(
+                    w, shocked, choice.security, pair, held, k, keys, trusted=trusted
+                )
+                for trusted in (False, True)
+            ]
+            assert np.array_equal(*chosen), (runs, k, "provocation")
+            checked, as_is = (
+                dynamics.great_powers_decide(
+                    w, shocked, ctx, pair, response, k, keys, trusted=trusted
+                )
+                for trusted in (False, True)
+            )
+            for name, a, b in zip(("levers", "restraint"), checked, as_is, strict=True):
+                assert np.array_equal(a, b), (runs, k, name)
+            reviewed += not np.shares_memory(checked[0], shocked.levers)  # new levers
+            state = dynamics.step(w, state, k, keys)
+        assert reviewed >= 3, reviewed  # some steps were review steps

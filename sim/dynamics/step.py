@@ -651,10 +651,19 @@ def observe(
 
 
 def challenger_decides(
-    w: CompiledWorld, before: State, security, pair: Pairs, held, k: int, keys
+    w: CompiledWorld,
+    before: State,
+    security,
+    pair: Pairs,
+    held,
+    k: int,
+    keys,
+    trusted: bool = False,
 ) -> np.ndarray:
     """Pyongyang's choice y (R,) from the middle powers' new `security` (R, M), the levers in
-    force `held` (R, M, P, K) and the restraint in force."""
+    force `held` (R, M, P, K) and the restraint in force. `trusted`: `before` is a state the
+    engine or the Mesa model made, and the rest what they made of it (`observe`, `_held`):
+    read as they are (`sim.strategy.challenger_choice`)."""
     if w.dynamics.challenger != "strategic":
         return before.provocation
     adversary = w.adversary
@@ -668,6 +677,7 @@ def challenger_decides(
         before,
         k,
         keys.provocation,
+        trusted,
     )
 
 
@@ -680,9 +690,12 @@ def great_powers_decide(
     k: int,
     keys: Keys,
     poles=slice(None),
+    trusted: bool = False,
 ):
     """The great powers `poles` choose next step's levers (R, M, P', K) and restraint (R, P')
-    on review steps; between reviews, and in other modes, they hold."""
+    on review steps; between reviews, and in other modes, they hold. `trusted`: `before` is
+    a state the engine or the Mesa model made, and `ctx`, `pair`, `response` what `observe`
+    made of it: read as they are (`sim.strategy_kernels.review_tables`)."""
     levers, restraint = before.levers[:, :, poles], before.restraint[:, poles]
     if w.dynamics.great_powers != "strategic":
         return levers, restraint
@@ -702,6 +715,7 @@ def great_powers_decide(
         k,
         keys,
         _pole_ids(w, poles),
+        trusted,
     )
     if every or review.all():  # the usual case: every run reviews at once (the same numbers)
         return new_levers, new_restraint
@@ -734,11 +748,14 @@ def respond(
     pair: Pairs,
     k: int,
     keys: Keys,
+    trusted: bool = False,
 ) -> State:
     """Responses to the middle powers' decisions, synchronously from the state after them:
     red lines (responsive), Pyongyang's choice, the great powers' next levers (on review
     steps); then the threat follows its target, memory accumulates the restriction in force,
-    restrictions, shocks and summit momentum fade, ties recover."""
+    restrictions, shocks and summit momentum fade, ties recover. `trusted`: `before` is a
+    state the engine made and the rest what `observe` made of it (`step`): the choices read
+    them as they are."""
     restriction = before.restriction
     counts = before.events  # this step's counts, shared with `before` (not changed there)
     if not w.great_powers_hold_levers:  # responsive: red lines
@@ -747,8 +764,10 @@ def respond(
         restriction, crossed = red_lines(w, restriction, coercion, before.security, choice.security)
         counts[:, EVENT_INDEX["coercion"]] += total(crossed, axis=(1, 2)).astype(np.int16)
     held = _held(w, before)[1]
-    y = challenger_decides(w, before, choice.security, pair, held, k, keys)
-    levers, restraint = great_powers_decide(w, before, ctx, pair, response, k, keys)
+    y = challenger_decides(w, before, choice.security, pair, held, k, keys, trusted)
+    levers, restraint = great_powers_decide(
+        w, before, ctx, pair, response, k, keys, trusted=trusted
+    )
     threat_target = None
     if w.dynamics.challenger != "strategic":
         p = before.pressures
@@ -772,4 +791,4 @@ def step(w: CompiledWorld, state: State, k: int, keys: Keys) -> State:
     pressures = scheduled_pressures(w, state.pressures, k)
     shocked = apply_events(w, state, k, keys, pressures)
     pair, ctx, choice, response = observe(w, shocked, k, keys)
-    return respond(w, shocked, choice, response, ctx, pair, k, keys)
+    return respond(w, shocked, choice, response, ctx, pair, k, keys, trusted=True)
