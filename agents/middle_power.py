@@ -37,6 +37,7 @@ import numpy as np
 
 from agents.parts import Part
 from sim import dynamics
+from sim.arrays import frozen
 from sim.decision import Choice, Response
 from sim.metrics import hedging_index, posture
 from sim.params import CAMPS
@@ -45,7 +46,7 @@ from sim.utility import Context
 # the one run's event happens (the engine's `happens` of an election, a summit, a dispute:
 # (1,)), read only
 _HAPPENS = np.ones(1, bool)
-_HAPPENS.setflags(write=False)
+frozen(_HAPPENS)
 _ITS_ROW = object()  # a middle power's choice: its row of the decisions (`MiddlePower.choice`)
 
 

@@ -650,7 +650,7 @@ class GeopoliticsModel(mesa.Model):
         if self.now.camp[0, index] != camp:
             camps = self.now.camp.copy()
             camps[0, index] = camp
-            camps.setflags(write=False)
+            frozen(camps)
             self.now.camp = camps
 
     @property
@@ -711,7 +711,7 @@ class GeopoliticsModel(mesa.Model):
             numbers, posture, restriction = middle_power_numbers(
                 self.world, state, bounds, thresholds
             )
-            restriction.setflags(write=False)
+            frozen(restriction)
             readings = {"numbers": numbers.tolist(), "posture": posture.tolist()}
             self._readings = (state, restriction, readings)
         return self._readings
@@ -751,7 +751,7 @@ def _initial_world(w) -> dynamics.State:
     (C-ordered, changed in place from now on), the governing camps read-only (`govern`)."""
     state = dynamics.initial_state(w)
     camps = np.array(state.camp, dtype=np.int8)
-    camps.setflags(write=False)
+    frozen(camps)
     return dynamics.State(
         **{name: np.array(getattr(state, name)) for name in _CHANGING},
         camp=camps,

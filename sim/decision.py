@@ -122,7 +122,7 @@ def _partial(
         if x.shape == two_axes and not x.flags.writeable:  # read only already: itself
             return x
         x = x.reshape(two_axes)  # a new view: its flag leaves the caller's array alone
-        x.setflags(write=False)
+        frozen(x)
         return x
 
     # the rule's speed and noise are the same arrays at every step of a world: viewed once
@@ -187,7 +187,7 @@ def _drawn(ready: tuple, context: tuple, step: int) -> tuple[Choice, Choice, Res
     counter = step_counter(step)
     state, poles = context[1], context[2]
     kernels.partial_kernel_drawing(state, poles, wts, speed, noise_scale, keys, counter, out)
-    out.setflags(write=False)  # `frozen`
+    frozen(out)
     return _decisions_of(out)
 
 

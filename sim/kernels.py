@@ -57,6 +57,7 @@ import numba
 import numpy as np
 from numba import types
 
+from sim.arrays import frozen
 from sim.compiling import compiled, tile_run
 from sim.random import NORMAL_TILE, normal_scratch, normals_into
 
@@ -660,7 +661,7 @@ def partial_kernel_drawing(c, q, w, speed, noise_scale, keys, counter, out):
 def _nothing(dtype) -> np.ndarray:
     """An empty read-only (0, 0) array: an argument the kernel does not read."""
     x = np.empty((0, 0), dtype)
-    x.setflags(write=False)
+    frozen(x)
     return x
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numba import types
 
+from sim.arrays import frozen
 from sim.kernels import compiled, jit
 
 # Kuik (2008, 2016): from balancing through hedging to bandwagoning. Here the poles are the
@@ -93,7 +94,7 @@ def posture(security, economic, thresholds=(0.2, 0.6)):
 def _flat_read_only(x: np.ndarray) -> np.ndarray:
     """`x` as one read-only row (a view if C-ordered; the caller's array keeps its flag)."""
     x = np.ascontiguousarray(x).reshape(-1)  # a new view: its flag is its own
-    x.setflags(write=False)
+    frozen(x)
     return x
 
 

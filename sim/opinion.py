@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numba import types
 
+from sim.arrays import frozen
 from sim.dynamics.clock import EVERY, decay, spread, toward
 from sim.kernels import IN1, IN2, IN3, IN4, OUT2, clip, compiled, jit
 from sim.random import step_counter, uniform_of
@@ -180,6 +181,6 @@ def camp_closeness(w) -> np.ndarray:
         # stride 0) took 1.15 ms of a 25,000-run chunk, 0.12 over these copies
         sign = np.broadcast_to(w.sign[:, None], shape).copy()
         closeness = aligned(sign, np.broadcast_to(lean[:, :, None, :], shape).copy())
-        closeness.setflags(write=False)
+        frozen(closeness)
         held = w.__dict__["_camp_closeness"] = (inputs, closeness)
     return held[1]

@@ -16,6 +16,7 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
+from sim.arrays import frozen
 from sim.compiling import compiled, tile_run
 
 _GOLDEN = 0x9E3779B97F4A7C15
@@ -380,7 +381,7 @@ def normal_at(keys: np.ndarray, step: int) -> np.ndarray:
     step))` to the bit."""
     drawn = np.empty(np.shape(keys))
     _normals(np.ascontiguousarray(keys).reshape(-1), step_counter(step), drawn.reshape(-1))
-    drawn.setflags(write=False)  # new draws no one changes: the kernels take them as they are
+    frozen(drawn)  # new draws no one changes: the kernels take them as they are
     return drawn
 
 

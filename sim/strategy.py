@@ -67,7 +67,7 @@ def _every_run(shape: tuple[int, ...], reviews: bool) -> np.ndarray:
     """`np.full(shape, reviews)`, read only and kept: the same two arrays at every step of a
     world whose runs share one review period (a step asks at one run as at a chunk's)."""
     every = np.full(shape, reviews)
-    every.setflags(write=False)
+    frozen(every)
     return every
 
 

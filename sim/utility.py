@@ -82,7 +82,7 @@ def broadcast_view(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     thousand times a run."""
     if x.size == 1 and x.ndim <= len(shape):
         view = np.ndarray(shape, x.dtype, x, 0, (0,) * len(shape))
-        view.setflags(write=False)  # (half the cost of `flags.writeable = False`)
+        view.setflags(False)  # write=False, by position: `sim.arrays.frozen`'s way
         return view
     return np.broadcast_to(x, shape)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.arrays import total
+from sim.arrays import frozen, total
 from sim.dynamics.clock import chance_in, decay, fade, governing_of, toward
 from sim.kernels import clip, compiled, jit
 from sim.random import step_counter, uniform_of
@@ -75,7 +75,7 @@ def testing_rates(w: CompiledWorld) -> np.ndarray:
 
     def make():
         stacked = np.stack((w.rates.missile_test, w.rates.nuclear_test))
-        stacked.setflags(write=False)
+        frozen(stacked)
         return stacked
 
     return world_views(w, ("test_rates", w.runs), make)

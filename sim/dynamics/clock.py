@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim import libm
+from sim.arrays import frozen
 from sim.kernels import compiled, jit
 from sim.params import EVENT_KINDS
 from sim.world import CompiledWorld
@@ -34,7 +35,7 @@ def per_world(w: CompiledWorld, cache_name: str, source: np.ndarray, compute) ->
         if len(cache) >= DECAY_CACHE:  # a caller passing fresh arrays: do not hoard them
             cache.clear()
         value = np.asarray(compute())
-        value.setflags(write=False)
+        frozen(value)
         hit = cache[key] = (source, value)
     return hit[1]
 
@@ -76,7 +77,7 @@ def _laid_out(w: CompiledWorld, source: np.ndarray, shape: tuple[int, ...], axes
         else:
             view = source[:, None]
         full = np.ascontiguousarray(np.broadcast_to(view, np.broadcast_shapes(view.shape, shape)))
-        full.setflags(write=False)
+        frozen(full)
         hit = cache[key] = (source, full)
     return hit[1]
 
@@ -129,7 +130,7 @@ def governing_of(w: CompiledWorld, table: np.ndarray, camp: np.ndarray) -> np.nd
     hit = cache.get(id(table))
     if hit is None or hit[0] is not table or hit[1] is not camp:
         value = governing(table, camp)
-        value.setflags(write=False)
+        frozen(value)
         hit = cache[id(table)] = (table, camp, value)
     return hit[2]
 

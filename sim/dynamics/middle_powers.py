@@ -81,7 +81,7 @@ def _after(states: int) -> np.ndarray:
     every pair (read only), once per number of states (NumPy's `triu` of a world's ties
     costs 20 us, building its mask)."""
     after = np.triu(np.ones((states, states), dtype=bool), k=1)
-    after.setflags(write=False)
+    frozen(after)
     return after
 
 

@@ -190,7 +190,7 @@ def apply_events(w: CompiledWorld, state: State, k: int, keys: Keys, pressures: 
     if holding and levers_before is state.levers:
         s.levers = np.empty_like(levers_before)  # filled by `stochastic_events`
     stochastic_events(w, s, k, keys, levers_before)
-    s.camp.setflags(write=False)  # changed at elections only, on a copy (see above)
+    frozen(s.camp)  # changed at elections only, on a copy (see above)
     frozen(s.momentum)  # a copy, changed no more: the challenger reads it (`read_only`)
     return s
 
@@ -289,7 +289,7 @@ def _test_chances(w: CompiledWorld, provocation: np.ndarray) -> np.ndarray:
     cached = w.__dict__.get("_test_chances")
     if cached is None or cached[0] is not provocation:
         chances = test_chances(w, provocation)
-        chances.setflags(write=False)
+        frozen(chances)
         cached = w.__dict__["_test_chances"] = (provocation, chances)
     return cached[1]
 
@@ -314,7 +314,7 @@ def _constants(w: CompiledWorld) -> SimpleNamespace:
             summit_size=per_run(w.sizes.summit),
             dispute_size=per_run(w.sizes.history_dispute),
         )
-        cached.everyone.setflags(write=False)
+        frozen(cached.everyone)
         w.__dict__["_step_constants"] = cached
     return cached
 
@@ -328,7 +328,7 @@ def _pressure_levers(w: CompiledWorld, pressures: dict[str, np.ndarray]) -> dict
     if cached is None or not same_objects(cached[0], values):
         levers = pressure_levers(w, pressures)
         for x in levers.values():
-            x.setflags(write=False)
+            frozen(x)
         cached = w.__dict__["_pressure_levers"] = (values, levers)
     return cached[1]
 
@@ -340,7 +340,7 @@ def _lever_caps(w: CompiledWorld, dispositions: dict[str, np.ndarray]) -> np.nda
     cached = w.__dict__.get("_lever_caps")
     if cached is None or not same_objects(cached[0], sources):
         caps = lever_caps(w, dispositions)
-        caps.setflags(write=False)
+        frozen(caps)
         cached = w.__dict__["_lever_caps"] = (sources, caps)
     return cached[1]
 
@@ -735,7 +735,7 @@ def _pole_ids(w: CompiledWorld, poles) -> np.ndarray:
     ids = w.__dict__.get("_pole_ids")
     if ids is None or len(ids) != len(w.poles):
         ids = w.__dict__["_pole_ids"] = np.arange(len(w.poles))
-        ids.setflags(write=False)
+        frozen(ids)
     return ids
 
 
