@@ -398,7 +398,7 @@ class GeopoliticsModel(mesa.Model):
         shocks, taiwan = now.reliability_shock.copy(), now.taiwan_shock.copy()
         frozen(taiwan)
         dispositions = self.pressure_dispositions(now.pressures)[0]
-        return dispositions_in_force(dispositions, now.pressures, shocks, taiwan)
+        return dispositions_in_force(dispositions, now.pressures, shocks, taiwan, trusted=True)
 
     def _levers_read(self, state: dynamics.State) -> tuple[bool, tuple[tuple, bytes]]:
         """What the dispositions in force read in `state` (its pressure arrays, by identity:

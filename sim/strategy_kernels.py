@@ -1140,9 +1140,12 @@ def world_views(w, key, make, sources: tuple = ()):
     arrays (`one_run_world`; a key names what depends on their number of runs). `sources`:
     what else `make` reads (arrays a step passes), recognised by identity: made again if
     another is passed."""
-    cache = w.__dict__.setdefault("_world_views", {})
+    cache = w.__dict__.get("_world_views")
+    if cache is None:
+        cache = w.__dict__["_world_views"] = {}
     hit = cache.get(key)
-    if hit is None or not same_objects(hit[0], sources):
+    # (the same tuple, most often the empty one, without a test of its arrays)
+    if hit is None or (hit[0] is not sources and not same_objects(hit[0], sources)):
         hit = cache[key] = (sources, make())
     return hit[1]
 

@@ -61,23 +61,27 @@ def dispositions_in_force(
     pressures: dict[str, np.ndarray],
     reliability_shock: np.ndarray,
     taiwan_shock: np.ndarray,
+    trusted: bool = False,
 ) -> dict[str, np.ndarray]:
     """`effective_levers` from the dispositions the pressures set (`pressure_levers`, which
     the engine computes once while the pressures hold); `levers` is not changed. The three
     dispositions a shock moves, each `shocked_level` of its level and its shock (the
     reliability (R, P) by the great powers' reliability shocks, the Taiwan risk (R,) by the
     Taiwan shock, the rivalry (R,) by half of it), in one compiled pass: three NumPy calls
-    cost some 1% of a Mesa run, which makes them every step."""
+    cost some 1% of a Mesa run, which makes them every step. `trusted`: the arrays are a
+    state's own and the dispositions its pressures set (float64, (R, P) and (R,) for every
+    run, as the Mesa model's world now holds them: `GeopoliticsModel._levers_in_force`),
+    passed as they are, without the tests of their shapes and dtypes (some 1% of a Mesa
+    run, which makes them every step)."""
     levers = dict(levers)
     base, taiwan, rivalry = levers["reliability"], pressures["taiwan_risk"], pressures["rivalry"]
-    by_pole = _common_shape(base, reliability_shock)
-    by_run = _common_shape(taiwan, rivalry, taiwan_shock)
+    by_pole = base.shape if trusted else _common_shape(base, reliability_shock)
+    by_run = taiwan.shape if trusted else _common_shape(taiwan, rivalry, taiwan_shock)
+    pole_fields, run_fields = (base, reliability_shock), (taiwan, rivalry, taiwan_shock)
+    if not trusted:
+        pole_fields, run_fields = views(pole_fields, by_pole), views(run_fields, by_run)
     out = (np.empty(by_pole), np.empty(by_run), np.empty(by_run))
-    _in_force_kernel(
-        *views((base, reliability_shock), by_pole),
-        *views((taiwan, rivalry, taiwan_shock), by_run),
-        *out,
-    )
+    _in_force_kernel(*pole_fields, *run_fields, *out)
     # new arrays no one changes: the kernels that read them take them as they are (`read_only`)
     frozen(*out)
     levers["reliability"], levers["taiwan_risk"], levers["rivalry"] = out
