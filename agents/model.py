@@ -381,7 +381,9 @@ class GeopoliticsModel(mesa.Model):
         target = None  # a strategic challenger's target follows its choice
         if w.dynamics.challenger != "strategic":
             target = self.challenger.threat_target(security_after)
-        return aftermath(w, self.before, now.restriction, self.before_held, now.provocation, target)
+        return aftermath(  # the model's own state and what it made of it, as they are
+            w, self.before, now.restriction, self.before_held, now.provocation, target, True
+        )
 
     def _levers_in_force(self) -> dict[str, np.ndarray]:
         """The dispositions in force (`sim.dynamics.effective_levers`: the pressures' with the

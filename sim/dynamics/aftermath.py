@@ -31,16 +31,27 @@ from sim.strategy_kernels import world_views
 from sim.world import CompiledWorld
 
 
-def aftermath(w: CompiledWorld, before, restriction, held, provocation, threat_target) -> dict:
+def aftermath(
+    w: CompiledWorld, before, restriction, held, provocation, threat_target, trusted=False
+) -> dict:
     """The fields of the state the aftermath of a step changes, from the state `before` the
     responses, the restriction (R, M, P) after red lines, the levers in force `held`
     (R, M, P, K), the challenger's choice `provocation` (R,) and, for a responsive
-    challenger, its threat target (R,) (`responsive_threat_target`; None when strategic)."""
+    challenger, its threat target (R,) (`responsive_threat_target`; None when strategic).
+    `trusted`: `before` is a state the engine or the Mesa model made and the rest what they
+    made of it, C-contiguous, the pressures (R,): read as they are (some 0.5% of a Mesa
+    run)."""
     strategic = threat_target is None
     runs, states, poles = restriction.shape
     dprk = before.pressures["dprk_threat"]
-    if shape_of(dprk) != (runs,):
-        dprk = np.broadcast_to(dprk, (runs,))
+    memory, opinion, pledge, ties = before.memory, before.opinion, before.pledge, before.cooperation
+    if not trusted:
+        if shape_of(dprk) != (runs,):
+            dprk = np.broadcast_to(dprk, (runs,))
+        # the kernel reads rows of contiguous arrays (no copy of one that is)
+        restriction, held, memory, opinion, pledge, ties = map(
+            np.ascontiguousarray, (restriction, held, memory, opinion, pledge, ties)
+        )
     out = dict(
         threat=np.empty(runs),
         restriction=np.empty(restriction.shape),
@@ -52,19 +63,18 @@ def aftermath(w: CompiledWorld, before, restriction, held, provocation, threat_t
         momentum=np.empty(runs),
         pledge=np.empty(before.pledge.shape),
     )
-    c = np.ascontiguousarray  # the kernel reads rows of contiguous arrays (no copy if so)
     per_run, baseline, ties_baseline = _constants(w)
     kernel = aftermath_kernel(states, poles, w.great_powers_hold_levers, strategic)
     kernel(
-        c(restriction),
-        c(held),
+        restriction,
+        held,
         K["coercion"],
         K["tariff"],
-        c(before.memory),
-        c(before.opinion),
+        memory,
+        opinion,
         baseline,
-        c(before.pledge),
-        c(before.cooperation),
+        pledge,
+        ties,
         ties_baseline,
         before.reliability_shock,
         before.taiwan_shock,

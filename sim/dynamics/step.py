@@ -778,7 +778,7 @@ def respond(
         security=choice.security,
         economic=choice.economic,
         autonomy=choice.autonomy,
-        **aftermath(w, before, restriction, held, y, threat_target),
+        **aftermath(w, before, restriction, held, y, threat_target, trusted),
         events=counts,
         levers=levers,
         restraint=restraint,
