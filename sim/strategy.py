@@ -177,10 +177,12 @@ def great_powers_review(
         slope = curvature = _NO_SLOPES
         restraint_slope = restraint_curvature = _NO_RESTRAINT_SLOPES
     active = _active(w, caps, poles)
+    if not trusted:  # (the engine's bounds and levers in force are read only already)
+        caps, held = kernels.read_only(caps, caps.shape), kernels.read_only(held, held.shape)
     setup.kernel(
         *tabs,
-        (setup.lever_cost, kernels.read_only(caps, caps.shape)),
-        kernels.read_only(held, held.shape),
+        (setup.lever_cost, caps),
+        held,
         poles,
         active,
         w.dynamics.challenger == "strategic",

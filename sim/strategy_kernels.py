@@ -1291,8 +1291,9 @@ def _step_tables(
         s_step = views(s_step, by_state, fallback=_field_view)
         by_pairs = views(by_pairs, by_pair, fallback=_field_view)
         b = views(b, by_pair, bool)
+        restraint = _zero_or_view(restraint, (runs, poles))
     q = by_pairs[:-1] + (fixed.exports, by_pairs[-1])
-    return u_step, s_step, q, b, _zero_or_view(restraint, (runs, poles)), fixed
+    return u_step, s_step, q, b, restraint, fixed
 
 
 def _zero_or_view(x, shape, dtype=np.float64) -> np.ndarray:
