@@ -58,7 +58,7 @@ def frozen(*arrays: np.ndarray) -> None:
     flag is set (but for the two views made most often, `sim.utility.broadcast_view` and
     `sim.strategy_kernels.read_only`, which set it in line the same way): `setflags` given
     `write` by position, which NumPy takes at a third of the keyword's cost (0.08 against
-    0.21 us; some hundred arrays a step at one run)."""
+    0.21 us; some twenty arrays a step at one run)."""
     for x in arrays:
         x.setflags(False)  # write=False
 

@@ -71,8 +71,7 @@ def dispositions_in_force(
     cost some 1% of a Mesa run, which makes them every step. `trusted`: the arrays are a
     state's own and the dispositions its pressures set (float64, (R, P) and (R,) for every
     run, as the Mesa model's world now holds them: `GeopoliticsModel._levers_in_force`),
-    passed as they are, without the tests of their shapes and dtypes (some 1% of a Mesa
-    run, which makes them every step)."""
+    passed as they are, without the tests of their shapes and dtypes (another 1%)."""
     levers = dict(levers)
     base, taiwan, rivalry = levers["reliability"], pressures["taiwan_risk"], pressures["rivalry"]
     by_pole = base.shape if trusted else _common_shape(base, reliability_shock)
