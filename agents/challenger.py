@@ -52,10 +52,12 @@ class Challenger(mesa.Agent):
 
     @provocation.setter
     def provocation(self, y: float) -> None:
-        # replaced, not changed in place, and only when it changes: the engine's rule for its
-        # state's `provocation` (`sim.dynamics.stochastic_events` keeps its test chances by
-        # the array's identity)
-        chosen = np.array([y], dtype=np.float64)
+        self._adopt(np.array([y], dtype=np.float64))
+
+    def _adopt(self, chosen: np.ndarray) -> None:
+        """Make `chosen` (1,) the world now's provocation: replaced, not changed in place,
+        and only when it changes, the engine's rule for its state's `provocation`
+        (`sim.dynamics.stochastic_events` keeps its test chances by the array's identity)."""
         if chosen.tobytes() != self.model.now.provocation.tobytes():
             self.model.now.provocation = chosen
 
@@ -90,12 +92,13 @@ class Challenger(mesa.Agent):
             m.keys,
             trusted=True,
         )
-        self._chosen = float(y[0])
+        self._chosen = y  # (1,) the engine's own read-only array, adopted as it is
 
     def advance(self) -> None:
-        # role play (agents/seats.py): a seat's course, if it chose one, replaces its own
-        chosen = seated_provocation(self.model, self.code, self._chosen)
-        self.provocation, self._chosen = chosen, None
+        chosen, self._chosen = self._chosen, None
+        if self.code in self.model._seats:  # role play (agents/seats.py): a seat's course
+            chosen = np.array([seated_provocation(self.model, self.code, float(chosen[0]))])
+        self._adopt(chosen)
 
     def backing_effect(self) -> np.ndarray:
         """(1,) its backers' effects summed, added again only when a backer holds another

@@ -183,11 +183,10 @@ class GeopoliticsModel(mesa.Model):
         self.levers = self._levers_in_force()
         # the world at the end of every step done, each field's rows along the steps
         self._history = _History(self.now, self.horizon)
-        self._last_state = self._history.keep(self.now)
         self._recorded = None  # (steps recorded, trajectories): `trajectories` once per step
         self._pairs_now = None  # (state read, its pairs): `pairs_now` once per step
-        # (what they read, restrictions now, readings): `_middle_power_numbers`
-        self._readings = None
+        self._readings = None  # (restrictions now, readings): `_keep_now`
+        self._keep_now()
         self.datacollector, self._rows = make_datacollector(self)
         self._collect()
 
@@ -215,9 +214,18 @@ class GeopoliticsModel(mesa.Model):
         self.levers = self._levers_in_force()
         if self._seats:
             self._debrief_seats()
-        self._last_state = self._history.keep(self.now)
+        self._keep_now()
         self._collect()
         self.running = k < self.horizon
+
+    def _keep_now(self) -> None:
+        """Keep the world now as the next step of the run's history (`_History`) and the
+        middle powers' readings of it, which the DataCollector reads at every collection
+        (`middle_power_readings`): made now, from the world now, whose numbers the history
+        has just copied (the same numbers; later changes of the world now between steps,
+        such as a dashboard's, change neither)."""
+        self._history.keep(self.now)
+        self._readings = self._numbers_of(self.now)
 
     def _collect(self) -> None:
         """The DataCollector's rows of the world now: the model's row and the agent table
@@ -363,8 +371,9 @@ class GeopoliticsModel(mesa.Model):
             mp.choice = None
         for gp in self._pole_agents:
             gp.advance()
-        for name, value in aftermath.items():  # arrays of its own: the world now from here
-            setattr(self.now, name, value)
+        # arrays of its own: the world now from here (a State is a plain dataclass: its
+        # fields are its `__dict__`'s, written at once)
+        vars(self.now).update(aftermath)
 
     def _aftermath(self, security_after: np.ndarray) -> dict[str, np.ndarray]:
         """What follows the responses, for every agent at once: the challenger's threat
@@ -395,12 +404,15 @@ class GeopoliticsModel(mesa.Model):
         if same:
             return self.levers
         self._levers_from = read
-        # copies: the world now changes in place, and the levers keep the Taiwan shock (read
-        # only, as the engine's: the kernels that read it take it as it is)
-        shocks, taiwan = now.reliability_shock.copy(), now.taiwan_shock.copy()
+        # the levers keep the Taiwan shock: a copy (the world now changes in place), read
+        # only as the engine's (the kernels that read it take it as it is); the reliability
+        # shocks are only read, now
+        taiwan = now.taiwan_shock.copy()
         frozen(taiwan)
         dispositions = self.pressure_dispositions(now.pressures)[0]
-        return dispositions_in_force(dispositions, now.pressures, shocks, taiwan, trusted=True)
+        return dispositions_in_force(
+            dispositions, now.pressures, now.reliability_shock, taiwan, trusted=True
+        )
 
     def _levers_read(self, state: dynamics.State) -> tuple[bool, tuple[tuple, bytes]]:
         """What the dispositions in force read in `state` (its pressure arrays, by identity:
@@ -674,6 +686,12 @@ class GeopoliticsModel(mesa.Model):
         """(E,) the events of this step so far, of each kind (EVENT_KINDS): the world now's."""
         return self.now.events[0]
 
+    @property
+    def _last_state(self) -> dynamics.State:
+        """The world at the end of the last step, as the history keeps it (views of its rows,
+        made when asked)."""
+        return self._history.last()
+
     def record(self) -> dict[str, np.ndarray]:
         """This step's row of the dataset, as the engine records it."""
         return _engine.record(self.world, self._last_state)
@@ -692,31 +710,26 @@ class GeopoliticsModel(mesa.Model):
         (`sim.dynamics.restriction_in_force`, what `pairs_now().restriction` holds, without
         the rest of the pairs; read only). Once per step, with the middle powers' readings
         (`middle_power_readings`): the DataCollector reads them every step."""
-        return self._middle_power_numbers()[1]
+        return self._readings[0]
 
     def middle_power_readings(self) -> dict[str, list]:
         """Every middle power's numbers now, of the world at the end of the last step (the
         state it recorded, whose positions are the agents'), for the DataCollector's rows:
-        "numbers", a list per row of `agents.collect.NUMBER_ROWS` (security, economic,
-        autonomy, hedging) then one per great power (its restriction now,
-        `restrictions_now`), each a number per middle power in the world's order; "posture",
-        their posture codes. Computed for all of them at once
-        (`agents.collect.middle_power_numbers`), once per recorded state."""
-        return self._middle_power_numbers()[2]
+        "numbers", the rows of `agents.collect.NUMBER_ROWS` (security, economic, autonomy,
+        hedging) then one per great power (its restriction now, `restrictions_now`), each a
+        number per middle power in the world's order, laid end to end in one flat list;
+        "posture", their posture codes. Computed for all of them at once
+        (`agents.collect.middle_power_numbers`), once per recorded state (`_keep_now`)."""
+        return self._readings[1]
 
-    def _middle_power_numbers(self) -> tuple:
-        """(the state read, restrictions_now, middle_power_readings), once per recorded state."""
-        state = self._last_state
-        if self._readings is None or self._readings[0] is not state:
-            bounds = self.pressure_dispositions(state.pressures)[1]
-            thresholds = self.params.metrics.posture_thresholds
-            numbers, posture, restriction = middle_power_numbers(
-                self.world, state, bounds, thresholds
-            )
-            frozen(restriction)
-            readings = {"numbers": numbers.tolist(), "posture": posture.tolist()}
-            self._readings = (state, restriction, readings)
-        return self._readings
+    def _numbers_of(self, state: dynamics.State) -> tuple:
+        """(restrictions_now, middle_power_readings) of `state`."""
+        bounds = self.pressure_dispositions(state.pressures)[1]
+        thresholds = self.params.metrics.posture_thresholds
+        numbers, posture, restriction = middle_power_numbers(self.world, state, bounds, thresholds)
+        frozen(restriction)
+        # the block row by row as one flat list (`agents.collect.Rows` writes it cell by cell)
+        return restriction, {"numbers": numbers.ravel().tolist(), "posture": posture.tolist()}
 
     def trajectories(self) -> dict[str, np.ndarray]:
         """Every recorded variable over the steps done: (1, steps + 1, ...). The engine's
@@ -787,19 +800,28 @@ class _History:
         )
         self._pressures: list[dict[str, np.ndarray]] = []
         self.kept = 0  # the steps kept (the initial world's included)
+        self._last = None  # (the step, its state): `last`
 
-    def keep(self, now: dynamics.State) -> dynamics.State:
-        """The world now as the next row of every field; returns that step's state (views)."""
+    def keep(self, now: dynamics.State) -> None:
+        """The world now as the next row of every field."""
         k = self.kept
-        fields = list(_FIELDS_OF(now))
+        fields = _FIELDS_OF(now)
         for i, rows in self._rows:
-            row = rows[k : k + 1]
-            row[...] = fields[i]
-            fields[i] = row
-        fields[_PRESSURES] = dict(fields[_PRESSURES])
-        self._pressures.append(fields[_PRESSURES])
+            rows[k] = fields[i][0]  # run 0's numbers (a view, or a number), copied
+        self._pressures.append(dict(fields[_PRESSURES]))
         self.kept = k + 1
-        return dynamics.State(*fields)
+
+    def last(self) -> dynamics.State:
+        """The last step kept, as a State of views of its rows (made once per step, when
+        asked: `pairs_now`, `record`)."""
+        k = self.kept - 1
+        if self._last is None or self._last[0] != k:
+            fields = [None] * len(_FIELDS)
+            for i, rows in self._rows:
+                fields[i] = rows[k : k + 1]
+            fields[_PRESSURES] = self._pressures[k]
+            self._last = (k, dynamics.State(*fields))
+        return self._last[1]
 
     def stacked(self) -> dynamics.State:
         """Every step kept as one State (steps, ...), the steps along the runs axis."""
