@@ -38,7 +38,6 @@ import numpy as np
 from mesa import DataCollector
 from numba import types
 
-from sim.arrays import same_objects
 from sim.dynamics.great_powers import suffered
 from sim.dynamics.levers import lever_in_force
 from sim.influence import K
@@ -81,7 +80,6 @@ class Rows:
         self._camps_read = None  # the governing camps the government column was read from
         # what `gather` writes at every collection, named once
         self._pressure_columns = tuple(f"pressure.{name}" for name in PRESSURE_KEYS)
-        self._pressures_of = operator.itemgetter(*PRESSURE_KEYS)  # their arrays, in that order
         self._pressures_read = None  # the arrays the row's pressures were read from
         self._event_columns = tuple(f"events.{kind}" for kind in EVENT_KINDS)
         # the cells (column, middle power) of the middle powers' block of numbers, in its
@@ -129,11 +127,10 @@ class Rows:
         row["rivalry_in_force"] = levers["rivalry"].item()
         row["taiwan_risk_in_force"] = levers["taiwan_risk"].item()
         # the pressures in force, read again only when one is replaced (their arrays are
-        # never changed in place: `GeopoliticsModel.pressure_dispositions`)
-        pressures = self._pressures_of(m.now.pressures)
-        if self._pressures_read is None or not same_objects(self._pressures_read, pressures):
+        # never changed in place: `GeopoliticsModel._read_pressures`)
+        if m._pressure_arrays is not self._pressures_read:
             row.update(zip(self._pressure_columns, m.pressures.values(), strict=True))
-            self._pressures_read = pressures
+            self._pressures_read = m._pressure_arrays
         row.update(zip(self._event_columns, now.events[0].tolist()))  # noqa: B905
         agents = tuple(m.agents)
         if agents != self._agents:  # the first collection (or an agent added or removed)

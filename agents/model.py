@@ -168,6 +168,7 @@ class GeopoliticsModel(mesa.Model):
             self.middle_powers.to_list(),
         )
 
+        self._pressure_arrays = ()  # the pressures' arrays in force: `_read_pressures`
         self._levers_from = None  # what `levers` was computed from: `_levers_in_force`
         self._bounds = None  # (the pressures' arrays, their bounds): `pressure_dispositions`
         self._live_pressures: dict[str, float] = {}
@@ -180,6 +181,7 @@ class GeopoliticsModel(mesa.Model):
         self._seats: dict[str, tuple[str, dict[str, float]] | None] = {}
         self._seat_moves: dict[str, tuple] = {}  # seat code -> (toward, own, chosen) this step
         self._debriefs: dict[str, Debrief] = {}
+        self._read_pressures()
         self.levers = self._levers_in_force()
         # the world at the end of every step done, each field's rows along the steps
         self._history = _History(self.now, self.horizon)
@@ -206,6 +208,7 @@ class GeopoliticsModel(mesa.Model):
                 {name: np.full(1, value) for name, value in self._live_pressures.items()}
             )
             self._live_pressures = {}
+        self._read_pressures()
         self.levers = self._levers_in_force()
         now.events = np.zeros(now.events.shape, now.events.dtype)  # the step's counts
         self._observe(self._events(k))
@@ -348,7 +351,8 @@ class GeopoliticsModel(mesa.Model):
                 for chosen in zip(*(mp.choice for mp in mps), strict=True)
             )
         else:  # every agent's own choice: its row of the decisions, copied whole
-            after, economic, autonomy = (x.copy() for x in self.decisions[0])
+            s, e, a = self.decisions[0]
+            after, economic, autonomy = s.copy(), e.copy(), a.copy()
         for gp in self._pole_agents:
             gp.enforce_red_lines(before, after)
         self.challenger.step(after)
@@ -409,22 +413,44 @@ class GeopoliticsModel(mesa.Model):
         # shocks are only read, now
         taiwan = now.taiwan_shock.copy()
         frozen(taiwan)
-        dispositions = self.pressure_dispositions(now.pressures)[0]
+        dispositions = self._pressure_bounds()[0]
         return dispositions_in_force(
             dispositions, now.pressures, now.reliability_shock, taiwan, trusted=True
         )
 
     def _levers_read(self, state: dynamics.State) -> tuple[bool, tuple[tuple, bytes]]:
-        """What the dispositions in force read in `state` (its pressure arrays, by identity:
-        none is changed in place; its shocks, to the bit), and whether `levers` was made from
-        just that (`_levers_from`)."""
+        """What the dispositions in force read in `state`, the world now or `before` during a
+        step (its pressure arrays, `_pressure_arrays`, by identity: none is changed in place;
+        its shocks, to the bit), and whether `levers` was made from just that
+        (`_levers_from`)."""
         read = (
-            tuple(state.pressures.values()),
+            self._pressure_arrays,
             state.reliability_shock.tobytes() + state.taiwan_shock.tobytes(),
         )
         made = self._levers_from
-        same = made is not None and made[1] == read[1] and same_objects(made[0], read[0])
+        same = made is not None and made[0] is read[0] and made[1] == read[1]
         return same, read
+
+    def _read_pressures(self) -> None:
+        """The arrays of the pressures in force (`_pressure_arrays`), the same tuple while
+        none is replaced: read at the start of each step, after the schedule and the
+        settings made between steps, the only changes of the pressures a step makes (its
+        events change none; `before` holds the same arrays). The model's caches of what the
+        pressures set are checked by that tuple's identity, one test each
+        (`_levers_read`, `_pressure_bounds`, the collection's row), instead of a pass over
+        the pressures each (six a step)."""
+        arrays = tuple(self.now.pressures.values())
+        if not same_objects(arrays, self._pressure_arrays):
+            self._pressure_arrays = arrays
+
+    def _pressure_bounds(self) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """`pressure_dispositions` of the pressures in force during a step, its pair kept by
+        their arrays' tuple (`_read_pressures`)."""
+        held = self._bounds
+        if held is None or held[0] is not self._pressure_arrays:
+            bounds = dynamics.pressure_bounds(self.world, self.now.pressures)
+            held = self._bounds = (self._pressure_arrays, bounds)
+        return held[1]
 
     def pressure_dispositions(
         self, pressures: dict[str, np.ndarray]
@@ -435,7 +461,8 @@ class GeopoliticsModel(mesa.Model):
         pressure changes (a scheduled or live change replaces a pressure's array, nothing
         changes one in place: the engine's rule too). The last pair is kept here by the
         pressures' arrays: one check instead of the engine's two (its caches look at the
-        pressures, then at the dispositions), twice a step."""
+        pressures, then at the dispositions). (During a step the model asks
+        `_pressure_bounds`, which checks that pair by one test of identity.)"""
         values = tuple(pressures.values())
         held = self._bounds
         if held is None or not same_objects(held[0], values):
@@ -724,7 +751,7 @@ class GeopoliticsModel(mesa.Model):
 
     def _numbers_of(self, state: dynamics.State) -> tuple:
         """(restrictions_now, middle_power_readings) of `state`."""
-        bounds = self.pressure_dispositions(state.pressures)[1]
+        bounds = self._pressure_bounds()[1]  # `state` is the world now, whose pressures these are
         thresholds = self.params.metrics.posture_thresholds
         numbers, posture, restriction = middle_power_numbers(self.world, state, bounds, thresholds)
         frozen(restriction)

@@ -44,6 +44,16 @@ def same_objects(these: tuple, those: tuple) -> bool:
     return len(these) == len(those) and all(map(operator.is_, these, those))
 
 
+def caches_of(owner, name: str) -> dict:
+    """The dict of caches `name` kept in `owner.__dict__` (a world's), made at the first
+    call: `__dict__.setdefault(name, {})` would make a new empty dict at every call (some
+    0.1 us, several times a step at one run)."""
+    caches = owner.__dict__.get(name)
+    if caches is None:
+        caches = owner.__dict__[name] = {}
+    return caches
+
+
 def shape_of(x) -> tuple[int, ...]:
     """`np.shape(x)`: an array's own `shape` without NumPy's function dispatch (0.4 us a
     call, some seven a step at one run), anything else's by `np.shape`."""

@@ -29,7 +29,7 @@ from typing import NamedTuple
 import numpy as np
 
 from sim import strategy_kernels as kernels
-from sim.arrays import frozen
+from sim.arrays import caches_of, frozen
 from sim.decision import Response, logit_pick
 from sim.params import LEVERS
 from sim.random import normal_at, step_counter, uniform_at
@@ -53,13 +53,25 @@ def reviewing(w, k: int) -> np.ndarray:
 def reviews(w, k: int) -> tuple[np.ndarray, bool | None]:
     """`reviewing` and, where every run has the same review period, whether every run reviews
     at step k (None where the periods differ): what the step asks of the runs, without a pass
-    over them."""
+    over them. Made once per world and step (`_reviews_at`; read only), then looked up: the
+    step asks at every step."""
+    table = caches_of(w, "_reviews")
+    hit = table.get(k)
+    if hit is None:
+        hit = table[k] = _reviews_at(w, k)
+    return hit
+
+
+def _reviews_at(w, k: int) -> tuple[np.ndarray, bool | None]:
+    """`reviews` of step k, computed."""
     months = int(w.params.scenario.step_months)
     period, shape = kernels.world_views(w, "review_period", lambda: _one_period(w))
     if shape is not None:  # one period for every run
         every = bool((k * months) // period != ((k - 1) * months) // period)
         return _every_run(shape, every), every
-    return (k * months) // period != ((k - 1) * months) // period, None
+    review = (k * months) // period != ((k - 1) * months) // period
+    frozen(review)  # kept and handed to every caller: no one changes it
+    return review, None
 
 
 @functools.lru_cache(maxsize=64)

@@ -50,7 +50,7 @@ from types import SimpleNamespace
 import numpy as np
 from numba import types
 
-from sim.arrays import frozen, rows_of, same_objects, shape_of
+from sim.arrays import caches_of, frozen, rows_of, same_objects, shape_of
 from sim.compiling import tile_run
 from sim.kernels import (
     IN1,
@@ -1140,9 +1140,7 @@ def world_views(w, key, make, sources: tuple = ()):
     arrays (`one_run_world`; a key names what depends on their number of runs). `sources`:
     what else `make` reads (arrays a step passes), recognised by identity: made again if
     another is passed."""
-    cache = w.__dict__.get("_world_views")
-    if cache is None:
-        cache = w.__dict__["_world_views"] = {}
+    cache = caches_of(w, "_world_views")
     hit = cache.get(key)
     # (the same tuple, most often the empty one, without a test of its arrays)
     if hit is None or (hit[0] is not sources and not same_objects(hit[0], sources)):

@@ -26,6 +26,7 @@ from typing import NamedTuple
 import numpy as np
 
 from sim import kernels
+from sim.arrays import caches_of
 
 
 class Context(NamedTuple):
@@ -201,7 +202,7 @@ def lay_context(ctx: Context, laid: dict, state: tuple, poles: tuple, lead: tupl
 def kernel_views_of(w) -> dict:
     """The cache of the decisions' kernel views kept with the world `w` (`kernel_context`'s
     `laid`: its weights' views, and the context laid out by `lay_context`)."""
-    return w.__dict__.setdefault("_kernel_weights", {})
+    return caches_of(w, "_kernel_weights")
 
 
 def laid_context(ctx: Context, laid: dict) -> tuple | None:

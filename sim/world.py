@@ -17,6 +17,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from sim.arrays import caches_of
 from sim.calendar import parse_date, step_dates
 from sim.codes import code_key
 from sim.observables import ObservationInputs, compile_observation
@@ -245,7 +246,7 @@ def run_over_steps(world: CompiledWorld, steps: int) -> CompiledWorld:
     with it (its `__dict__` entries), and shared by the runs of the same parameter values
     that share the world's arrays (`one_run_world`); each gets its own run numbers, seed
     and params."""
-    held = world.__dict__.setdefault("_over_steps", {})
+    held = caches_of(world, "_over_steps")
     last = held.get(steps)
     run_ids = np.full(steps, world.run_ids[0], dtype=np.int64)
     if last is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim import libm
-from sim.arrays import frozen
+from sim.arrays import caches_of, frozen
 from sim.kernels import compiled, jit
 from sim.params import EVENT_KINDS
 from sim.world import CompiledWorld
@@ -28,7 +28,7 @@ def decay(w: CompiledWorld, half_life: np.ndarray) -> np.ndarray:
 def per_world(w: CompiledWorld, cache_name: str, source: np.ndarray, compute) -> np.ndarray:
     """`compute()`, a read-only array derived from the world's array `source` alone, computed
     once per world and source (the cache holds the source, so its id is not reused)."""
-    cache = w.__dict__.setdefault(cache_name, {})
+    cache = caches_of(w, cache_name)
     key = (id(source), w.dt_years)
     hit = cache.get(key)
     if hit is None or hit[0] is not source:
@@ -66,7 +66,7 @@ def _laid_out(w: CompiledWorld, source: np.ndarray, shape: tuple[int, ...], axes
     """`source` laid out over `shape`: along trailing axes (`axes` "runs", source (R,)) or
     along a state axis after the runs ("states"), cached by the identity of `source` (held
     in the cache, so its id is not reused)."""
-    cache = w.__dict__.setdefault("_laid_out", {})
+    cache = caches_of(w, "_laid_out")
     key = (id(source), axes, shape)
     hit = cache.get(key)
     if hit is None or hit[0] is not source:
@@ -126,7 +126,7 @@ def governing_of(w: CompiledWorld, table: np.ndarray, camp: np.ndarray) -> np.nd
     which change at elections only, see `sim.dynamics.step.apply_events`; read only)."""
     if camp.flags.writeable:
         return governing(table, camp)
-    cache = w.__dict__.setdefault("_governing", {})
+    cache = caches_of(w, "_governing")
     hit = cache.get(id(table))
     if hit is None or hit[0] is not table or hit[1] is not camp:
         value = governing(table, camp)

@@ -12,7 +12,7 @@ import functools
 
 import numpy as np
 
-from sim.arrays import frozen, shape_of
+from sim.arrays import caches_of, frozen, shape_of
 from sim.dynamics.clock import EVERY, per_world
 from sim.influence import K, Pairs
 from sim.kernels import clip, compiled, jit
@@ -206,7 +206,7 @@ def _pair_parameters(w: CompiledWorld, rows, runs: int, states: int) -> tuple:
     """The world's parameters `pairs_kernel` reads, as it reads them (read-only views): the
     commitment gain, the tariff doubt, the attention drain (R,), the military exposure of
     the middle powers `rows` (R, M'); for every middle power once per world and shape."""
-    cache = w.__dict__.setdefault("_pair_parameters", {})
+    cache = caches_of(w, "_pair_parameters")
     cached = cache.get((runs, states)) if rows is EVERY else None
     if cached is None:
         per_run = lambda x: read_only(x, (runs,))  # noqa: E731
