@@ -199,7 +199,8 @@ class GeopoliticsModel(mesa.Model):
             self.running = False
             return
         now = self.now
-        now.pressures = dynamics.scheduled_pressures(self.world, now.pressures, k)
+        if k in self.world.changes:  # the scenario's dated pressures (`scenario.pressures`)
+            now.pressures = dynamics.scheduled_pressures(self.world, now.pressures, k)
         if k in self.world.lever_changes:  # the scenario's dated levers (`scenario.levers`)
             # a copy: the world now is changed in place, what the schedule holds never
             now.levers = dynamics.scheduled_levers(self.world, now.levers, k).copy()

@@ -69,7 +69,7 @@ from sim.strategy import (
     great_powers_review,
     reviews,
 )
-from sim.utility import Context, broadcast_view
+from sim.utility import Context
 from sim.world import CAPPED_BY, CompiledWorld, ScheduledEventArrays, lever_caps, pressure_levers
 
 LEVER_EVENTS = {"tariff_shock", "summit"}  # scheduled events that change the levers held
@@ -250,27 +250,14 @@ def stochastic_events(
         tests,
         s.provocation,
         float(w.dt_years),
-        c.missile_size,
-        c.nuclear_size,
         keys.taiwan,
-        c.taiwan_chance,
-        c.taiwan_size,
         summit_keys,
         partner_keys,
-        c.summit_chance,
         history_keys,
-        c.history_chance,
+        c.per_run,
         c.linked,
-        c.summit_size,
-        c.dispute_size,
-        K["coercion"],
         s.levers if levers_before is None else levers_before,
         levers_before is not None and levers_before is not s.levers,
-        EVENT_INDEX["missile_test"],
-        EVENT_INDEX["nuclear_test"],
-        EVENT_INDEX["taiwan_crisis"],
-        EVENT_INDEX["summit"],
-        EVENT_INDEX["history_dispute"],
         s.threat,
         s.taiwan_shock,
         s.momentum,
@@ -296,27 +283,56 @@ def _test_chances(w: CompiledWorld, provocation: np.ndarray) -> np.ndarray:
 
 def _constants(w: CompiledWorld) -> SimpleNamespace:
     """What the engine's step reads of the world that no step changes, computed once per
-    world (a block of runs) and shaped as the step reads it: every run's chance of a summit
-    and of a history dispute, the linked neighbours, the sizes, a mask of every run."""
+    world (a block of runs) and shaped as the step reads it: a mask of every run, the linked
+    neighbours, and every run's sizes and chances of the stochastic events (`PER_RUN`) as
+    the rows of one C-contiguous block (8, R), read only: one array handed to their kernel
+    for eight (Numba unboxes each array it is passed, some 0.06 us)."""
     cached = w.__dict__.get("_step_constants")
     if cached is None:
-        # (`broadcast_view`: `np.broadcast_to`'s view, a one-value one at a third of its cost)
-        per_run = lambda x: broadcast_view(np.asarray(x, dtype=np.float64), (w.runs,))  # noqa: E731
+        values = dict(
+            missile_size=w.sizes.missile_test,
+            nuclear_size=w.sizes.nuclear_test,
+            taiwan_chance=steady_chance(w, w.rates.taiwan_crisis),
+            taiwan_size=w.sizes.taiwan_crisis,
+            summit_chance=steady_chance(w, w.rates.summit),
+            history_chance=steady_chance(w, w.rates.history_dispute),
+            summit_size=w.sizes.summit,
+            dispute_size=w.sizes.history_dispute,
+        )
+        per_run = np.empty((len(PER_RUN), w.runs))
+        for row, name in zip(per_run, PER_RUN, strict=True):
+            row[:] = np.asarray(values[name], dtype=np.float64)  # one value, or one a run
         cached = SimpleNamespace(
             everyone=np.ones(w.runs, dtype=bool),
-            summit_chance=per_run(steady_chance(w, w.rates.summit)),
-            history_chance=per_run(steady_chance(w, w.rates.history_dispute)),
             linked=np.broadcast_to(linked_neighbours(w), w.cooperation.shape),
-            taiwan_chance=per_run(steady_chance(w, w.rates.taiwan_crisis)),
-            missile_size=per_run(w.sizes.missile_test),
-            nuclear_size=per_run(w.sizes.nuclear_test),
-            taiwan_size=per_run(w.sizes.taiwan_crisis),
-            summit_size=per_run(w.sizes.summit),
-            dispute_size=per_run(w.sizes.history_dispute),
+            per_run=per_run,
         )
-        frozen(cached.everyone)
+        frozen(cached.everyone, per_run)
         w.__dict__["_step_constants"] = cached
     return cached
+
+
+# The rows of `_constants`' per-run block: the sizes and chances of the stochastic events.
+PER_RUN = (
+    "missile_size",
+    "nuclear_size",
+    "taiwan_chance",
+    "taiwan_size",
+    "summit_chance",
+    "history_chance",
+    "summit_size",
+    "dispute_size",
+)
+(
+    MISSILE_SIZE,
+    NUCLEAR_SIZE,
+    TAIWAN_CHANCE,
+    TAIWAN_SIZE,
+    SUMMIT_CHANCE,
+    HISTORY_CHANCE,
+    SUMMIT_SIZE,
+    DISPUTE_SIZE,
+) = range(len(PER_RUN))
 
 
 def _pressure_levers(w: CompiledWorld, pressures: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -354,6 +370,12 @@ def stochastic_events_kernel(states: int, poles: int, holding: bool, choosing: b
     keys a closure by its constants, one entry each)."""
 
     levers_count = len(K)  # the levers of a pair, a constant: the copy's loops unrolled
+    # the coercion lever's index and the events' columns: constants of the closure, not
+    # arguments (each argument is unboxed at every call)
+    coercion = K["coercion"]
+    missile_event, nuclear_event = EVENT_INDEX["missile_test"], EVENT_INDEX["nuclear_test"]
+    crisis_event, summit_event = EVENT_INDEX["taiwan_crisis"], EVENT_INDEX["summit"]
+    dispute_event = EVENT_INDEX["history_dispute"]
 
     def kernel(
         counter,
@@ -362,27 +384,14 @@ def stochastic_events_kernel(states: int, poles: int, holding: bool, choosing: b
         tests,
         provocation,
         dt,
-        missile_size,
-        nuclear_size,
         taiwan_keys,
-        taiwan_chance,
-        taiwan_size,
         summit_keys,
         partner_keys,
-        summit_chance,
         history_keys,
-        history_chance,
+        per_run,
         linked,
-        summit_size,
-        dispute_size,
-        coercion,
         levers_before,
         copying,
-        missile_event,
-        nuclear_event,
-        crisis_event,
-        summit_event,
-        dispute_event,
         threat,
         taiwan_shock,
         momentum,
@@ -438,11 +447,14 @@ def stochastic_events_kernel(states: int, poles: int, holding: bool, choosing: b
                     draws[1, t],
                     missile_chance,
                     nuclear_chance,
-                    missile_size[r],
-                    nuclear_size[r],
+                    per_run[MISSILE_SIZE, r],
+                    per_run[NUCLEAR_SIZE, r],
                 )
                 taiwan_shock[r], crisis = crisis_of_draw(
-                    taiwan_shock[r], draws[2, t], taiwan_chance[r], taiwan_size[r]
+                    taiwan_shock[r],
+                    draws[2, t],
+                    per_run[TAIWAN_CHANCE, r],
+                    per_run[TAIWAN_SIZE, r],
                 )
                 events[r, missile_event] += missile
                 events[r, nuclear_event] += nuclear
@@ -458,14 +470,14 @@ def stochastic_events_kernel(states: int, poles: int, holding: bool, choosing: b
                 r = tile_run(start, t)
                 met = 0
                 for i in range(states):
-                    happens = summit_draws[t * states + i] < summit_chance[r]
+                    happens = summit_draws[t * states + i] < per_run[SUMMIT_CHANCE, r]
                     partner = summit_partner(partner_draws[t * states + i], poles)
                     events[r, summit_event] += happens
                     met += happens & (partner == poles)
                     for p in range(poles):
                         with_p = happens & (partner == p)
                         reliability_shock[r, p] = reliability_after_summit(
-                            reliability_shock[r, p], with_p, summit_size[r], 1.0
+                            reliability_shock[r, p], with_p, per_run[SUMMIT_SIZE, r], 1.0
                         )
                         # eased once, then within its bounds
                         restriction[r, i, p] = clip(
@@ -475,32 +487,30 @@ def stochastic_events_kernel(states: int, poles: int, holding: bool, choosing: b
                             levers[r, i, p, coercion] = eased(
                                 levers[r, i, p, coercion], with_p, 1.0
                             )
-                threat[r] = clip(
-                    threat_after_summits(threat[r], np.float64(met), summit_size[r]), 0.0, 1.0
-                )
-                momentum[r] = momentum_after(momentum[r], np.float64(met), summit_size[r])
+                size = per_run[SUMMIT_SIZE, r]
+                threat[r] = clip(threat_after_summits(threat[r], np.float64(met), size), 0.0, 1.0)
+                momentum[r] = momentum_after(momentum[r], np.float64(met), size)
             for t in range(n):
                 r = tile_run(start, t)
                 for i in range(states):
                     for j in range(states):
-                        drawn = _disputed(linked, dispute_draws, history_chance, r, t, i, j, states)
+                        chance = per_run[HISTORY_CHANCE, r]
+                        drawn = _disputed(linked, dispute_draws, chance, r, t, i, j, states)
                         events[r, dispute_event] += drawn
-                        by_other = _disputed(
-                            linked, dispute_draws, history_chance, r, t, j, i, states
-                        )
+                        by_other = _disputed(linked, dispute_draws, chance, r, t, j, i, states)
                         # within [0, 1]: tie_after_disputes clips
                         ties[r, i, j] = tie_after_disputes(
-                            ties[r, i, j], drawn, by_other, dispute_size[r]
+                            ties[r, i, j], drawn, by_other, per_run[DISPUTE_SIZE, r]
                         )
 
     return compiled(None, lazy=False, error_model="numpy")(kernel)
 
 
 @jit
-def _disputed(linked, dispute_draws, history_chance, r, t, i, j, states):
+def _disputed(linked, dispute_draws, chance, r, t, i, j, states):
     """Whether state i of run r (tile's run t) draws a history dispute with its linked
-    neighbour j this step."""
-    return linked[r, i, j] & (dispute_draws[(t * states + i) * states + j] < history_chance[r])
+    neighbour j this step (`chance`: run r's of a dispute)."""
+    return linked[r, i, j] & (dispute_draws[(t * states + i) * states + j] < chance)
 
 
 _DRAWS_TILE = 256
