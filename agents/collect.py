@@ -121,11 +121,8 @@ class Rows:
         times a collection: B905 is waived for them.)"""
         m, c, row = self.model, self.columns, self.model_row
         now, levers = m.now, m.levers
-        # the model's attributes of `MODEL_COLUMNS`, read where they read them: the
-        # challenger's threat (its part of the world now) and the dispositions in force
-        row["threat"] = now.threat.item()
-        row["rivalry_in_force"] = levers["rivalry"].item()
-        row["taiwan_risk_in_force"] = levers["taiwan_risk"].item()
+        for name, attribute in MODEL_COLUMNS.items():
+            row[name] = getattr(m, attribute)
         # the pressures in force, read again only when one is replaced (their arrays are
         # never changed in place: `GeopoliticsModel._read_pressures`)
         if m._pressure_arrays is not self._pressures_read:

@@ -11,7 +11,7 @@ import numpy as np
 # the module, not its names: a process whose first import is `sim.opinion` reaches this
 # file before that module's names exist (`sim.dynamics.aftermath`)
 from sim import opinion as public_opinion
-from sim.arrays import frozen, same_objects, shape_of, total
+from sim.arrays import frozen, rows_of, same_objects, shape_of, total
 from sim.compiling import tile_run
 from sim.decision import Choice, Response
 from sim.dynamics.aftermath import aftermath
@@ -299,9 +299,7 @@ def _constants(w: CompiledWorld) -> SimpleNamespace:
             summit_size=w.sizes.summit,
             dispute_size=w.sizes.history_dispute,
         )
-        per_run = np.empty((len(PER_RUN), w.runs))
-        for row, name in zip(per_run, PER_RUN, strict=True):
-            row[:] = np.asarray(values[name], dtype=np.float64)  # one value, or one a run
+        per_run = rows_of([values[name] for name in PER_RUN], (w.runs,))
         cached = SimpleNamespace(
             everyone=np.ones(w.runs, dtype=bool),
             linked=np.broadcast_to(linked_neighbours(w), w.cooperation.shape),
